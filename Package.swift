@@ -1,0 +1,94 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// The four deployable services. Each is an executable under `Services/<Name>`; they share only `Shared/`.
+let services = ["TokenService", "ScimGateway", "DirectoryService", "MappingService"]
+
+let package = Package(
+    name: "provisio",
+    platforms: [.macOS(.v15)],  // swift-configuration needs macOS 15; Linux is the deployment target
+    products: services.map { .executable(name: $0, targets: [$0]) } + [
+        .executable(name: "provisio", targets: ["ProvisioCLI"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "CommandLineArguments"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.0"),
+    ],
+    targets: [
+        // Shared/: the domain. ScimCore and InternalAPI import Foundation only.
+        .target(name: "ScimCore", path: "Shared/ScimCore"),
+        .target(name: "ScimFilter", dependencies: ["ScimCore"], path: "Shared/ScimFilter"),
+        .target(name: "ScimPatch", dependencies: ["ScimCore", "ScimFilter"], path: "Shared/ScimPatch"),
+        .target(name: "InternalAPI", dependencies: ["ScimCore"], path: "Shared/InternalAPI"),
+        .target(
+            name: "ServiceClients",
+            dependencies: ["ScimCore", "InternalAPI", .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation],
+            path: "Shared/ServiceClients"),
+        .target(name: "Persistence", dependencies: [.sqlKit, .sqliteKit, .sqliteNIO, .logging, .lifecycle, .nioCore, .nioPosix], path: "Shared/Persistence"),
+        .target(
+            name: "ServiceKit",
+            dependencies: ["ScimCore", "InternalAPI", "ServiceClients", .hummingbird, .configuration, .lifecycle, .logging, .ahc, .nioCore, .crypto],
+            path: "Shared/ServiceKit"),
+        // Services/
+        .service("TokenService", ["ServiceKit", "Persistence", "InternalAPI", .crypto]),
+        .service("ScimGateway", ["ServiceKit", "ScimCore", "InternalAPI", "ServiceClients", .crypto, .ahc]),
+        .service("DirectoryService", ["ServiceKit", "Persistence", "ScimCore", "InternalAPI"]),
+        .service("MappingService", ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"]),
+        .executableTarget(
+            name: "ProvisioCLI",
+            dependencies: ["InternalAPI", "ServiceClients", .argumentParser, .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation]
+                // `swift run provisio up` builds the four services it starts.
+                + services.map { .target(name: $0) },
+            path: "Services/ProvisioCLI"),
+        // Tests/
+        .testTarget(name: "ScimCoreTests", dependencies: ["ScimCore"], path: "Tests/ScimCoreTests"),
+        .testTarget(name: "ScimFilterTests", dependencies: ["ScimFilter"], path: "Tests/ScimFilterTests"),
+        .testTarget(name: "ScimPatchTests", dependencies: ["ScimPatch"], path: "Tests/ScimPatchTests", resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ScimCore", "InternalAPI", .ahc, .nioCore, .nioFoundation],
+            path: "Tests/EndToEndTests"),
+    ] + services.map { .serviceTests($0) }
+)
+
+extension Target {
+    static func service(_ name: String, _ deps: [Dependency]) -> Target {
+        .executableTarget(name: name, dependencies: deps, path: "Services/\(name)")
+    }
+    static func serviceTests(_ name: String) -> Target {
+        .testTarget(name: "\(name)Tests", dependencies: [.target(name: name), "ServiceKit", .hbTesting], path: "Tests/\(name)Tests")
+    }
+}
+
+extension Target.Dependency {  // short names for product dependencies
+    static var hummingbird: Self { .product(name: "Hummingbird", package: "hummingbird") }
+    static var hbTesting: Self { .product(name: "HummingbirdTesting", package: "hummingbird") }
+    static var configuration: Self { .product(name: "Configuration", package: "swift-configuration") }
+    static var lifecycle: Self { .product(name: "ServiceLifecycle", package: "swift-service-lifecycle") }
+    static var logging: Self { .product(name: "Logging", package: "swift-log") }
+    static var ahc: Self { .product(name: "AsyncHTTPClient", package: "async-http-client") }
+    static var nioCore: Self { .product(name: "NIOCore", package: "swift-nio") }
+    static var nioPosix: Self { .product(name: "NIOPosix", package: "swift-nio") }
+    static var nioHTTP1: Self { .product(name: "NIOHTTP1", package: "swift-nio") }
+    static var nioFoundation: Self { .product(name: "NIOFoundationCompat", package: "swift-nio") }
+    static var crypto: Self { .product(name: "Crypto", package: "swift-crypto") }
+    static var argumentParser: Self { .product(name: "ArgumentParser", package: "swift-argument-parser") }
+    static var sqlKit: Self { .product(name: "SQLKit", package: "sql-kit") }
+    static var sqliteKit: Self { .product(name: "SQLiteKit", package: "sqlite-kit") }
+    static var sqliteNIO: Self { .product(name: "SQLiteNIO", package: "sqlite-nio") }
+}
+
+for target in package.targets {  // the same strictness everywhere
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

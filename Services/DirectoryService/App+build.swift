@@ -1,0 +1,28 @@
+import Foundation
+import Hummingbird
+import Logging
+import Persistence
+import ServiceKit
+
+/// The composition root: opens and migrates the store, builds the router. Tests call it too.
+func buildApplication(configuration: ServiceConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+    let location = try DatabaseLocation(
+        databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory, fileName: "directory.sqlite")
+    let storage = try await location.open(logger: logger)
+    try await Migrator(DirectoryMigrations.all).migrate(storage, logger: logger)
+    let store = SQLDirectoryStore(storage: storage)
+    let router = buildRouter(store: store, configuration: configuration)
+    return ServiceApplication.makeApplication(
+        router: router, configuration: configuration, services: [StorageService(storage: storage)], logger: logger)
+}
+
+func buildRouter(store: some DirectoryStore, configuration: ServiceConfiguration) -> Router<ServiceRequestContext> {
+    let router = ServiceApplication.makeRouter()
+    router.addHealthRoutes(
+        service: "directory",
+        checks: [ReadinessCheck(name: "store") { _ in await store.isReachable() }])
+    let internalAPI = router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey))
+    TenantController(store: store).register(on: internalAPI)
+    UserController(store: store).register(on: internalAPI.group("tenants/:tenant/idps/:idp/users"))
+    return router
+}

@@ -1,0 +1,13 @@
+import Foundation
+import Logging
+import ServiceKit
+
+/// The directory service: tenants, identity providers, users, groups, memberships, versions, activity log.
+@main
+struct DirectoryServiceMain {
+    static func main() async throws {
+        try await ServiceMain.run(service: "directory", defaultPort: ServiceConfiguration.DefaultPort.directory) { configuration, _, logger in
+            try await buildApplication(configuration: configuration, logger: logger)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+import Persistence
+
+/// The directory's schema, one migration per shipped change.
+enum DirectoryMigrations {
+    static let all: [Migration] = [v1]
+
+    /// Tenants, identity providers, users (with indexed columns for the attributes IdPs filter on), their
+    /// emails, groups, membership rows and the activity log. JSON columns are JSONB on PostgreSQL, text on SQLite.
+    static let v1 = Migration(version: 1, name: "tenants-idps-users-groups-activity") { engine in
+        let json = engine == .postgres ? "JSONB" : "TEXT"
+        let serial = engine == .postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"
+        return [
+            """
+            CREATE TABLE tenants (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE identity_providers (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                id TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, provider_type TEXT NOT NULL,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, id))
+            """,
+            """
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, idp_id TEXT NOT NULL,
+                user_name TEXT NOT NULL, user_name_lower TEXT NOT NULL, external_id TEXT, display_name TEXT,
+                active BOOLEAN NOT NULL, resource \(json) NOT NULL, identity \(json) NOT NULL,
+                version BIGINT NOT NULL, created TEXT NOT NULL, last_modified TEXT NOT NULL,
+                FOREIGN KEY (tenant_id, idp_id) REFERENCES identity_providers(tenant_id, id) ON DELETE CASCADE)
+            """,
+            "CREATE UNIQUE INDEX users_user_name ON users (tenant_id, idp_id, user_name_lower)",
+            "CREATE INDEX users_external_id ON users (tenant_id, idp_id, external_id)",
+            "CREATE INDEX users_listing ON users (tenant_id, idp_id, created, id)",
+            """
+            CREATE TABLE user_emails (
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                tenant_id TEXT NOT NULL, idp_id TEXT NOT NULL, value_lower TEXT NOT NULL, type TEXT, is_primary BOOLEAN NOT NULL)
+            """,
+            "CREATE INDEX user_emails_value ON user_emails (tenant_id, idp_id, value_lower)",
+            "CREATE INDEX user_emails_user ON user_emails (user_id)",
+            """
+            CREATE TABLE groups (
+                id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, idp_id TEXT NOT NULL,
+                display_name TEXT NOT NULL, display_name_lower TEXT NOT NULL, external_id TEXT,
+                resource \(json) NOT NULL, version BIGINT NOT NULL, created TEXT NOT NULL, last_modified TEXT NOT NULL,
+                FOREIGN KEY (tenant_id, idp_id) REFERENCES identity_providers(tenant_id, id) ON DELETE CASCADE)
+            """,
+            "CREATE INDEX groups_display_name ON groups (tenant_id, idp_id, display_name_lower)",
+            "CREATE INDEX groups_external_id ON groups (tenant_id, idp_id, external_id)",
+            "CREATE INDEX groups_listing ON groups (tenant_id, idp_id, created, id)",
+            """
+            CREATE TABLE group_members (
+                group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+                member_id TEXT NOT NULL, member_type TEXT NOT NULL, display TEXT,
+                PRIMARY KEY (group_id, member_id))
+            """,
+            "CREATE INDEX group_members_member ON group_members (member_id)",
+            """
+            CREATE TABLE activity_log (
+                id \(serial), tenant_id TEXT NOT NULL, idp_id TEXT, occurred_at TEXT NOT NULL, actor TEXT NOT NULL,
+                action TEXT NOT NULL, resource_type TEXT, resource_id TEXT, detail TEXT)
+            """,
+            "CREATE INDEX activity_log_tenant ON activity_log (tenant_id, occurred_at)",
+        ]
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `provisio`: run the stack on one machine, and administer it.
+@main
+struct Provisio: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "provisio",
+        abstract: "Provisio: multi-tenant SCIM 2.0 provisioning.",
+        subcommands: [Up.self])
+}

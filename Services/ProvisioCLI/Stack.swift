@@ -1,0 +1,126 @@
+import NIOCore
+import NIOHTTP1
+import AsyncHTTPClient
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The four service processes of a local stack: their ports, environment, logs and lifecycle.
+final class Stack {
+    struct Member {
+        var name: String
+        var port: Int
+        var process: Process
+    }
+
+    enum StopReason {
+        case signal
+        case serviceExited(name: String, status: Int32)
+    }
+
+    let logDirectory: URL
+    let gatewayURL: String
+    private var members: [Member] = []
+
+    init(binaries: ServiceBinaries, dataDirectory: URL, gatewayPort: Int, secrets: StackSecrets, logLevel: String) throws {
+        logDirectory = dataDirectory.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+        gatewayURL = "http://127.0.0.1:\(gatewayPort)"
+        let tokenPort = try FreePort.find()
+        let directoryPort = try FreePort.find()
+        let mappingPort = try FreePort.find()
+        var environment = ProcessInfo.processInfo.environment
+        environment["HTTP_HOST"] = "127.0.0.1"
+        environment["DATA_DIR"] = dataDirectory.path
+        environment["INTERNAL_KEY"] = secrets.internalKey
+        environment["ADMIN_KEY"] = secrets.adminKey
+        environment["PUBLIC_URL"] = gatewayURL
+        environment["TOKEN_URL"] = "http://127.0.0.1:\(tokenPort)"
+        environment["DIRECTORY_URL"] = "http://127.0.0.1:\(directoryPort)"
+        environment["MAPPING_URL"] = "http://127.0.0.1:\(mappingPort)"
+        environment["LOG_LEVEL"] = logLevel
+        environment.removeValue(forKey: "DATABASE_URL")  // each service derives its own SQLite file from DATA_DIR
+        let ports = ["TokenService": tokenPort, "DirectoryService": directoryPort, "MappingService": mappingPort, "ScimGateway": gatewayPort]
+        for name in ServiceBinaries.names {
+            let process = Process()
+            process.executableURL = binaries.url(of: name)
+            var ownEnvironment = environment
+            ownEnvironment["HTTP_PORT"] = String(ports[name]!)
+            process.environment = ownEnvironment
+            process.currentDirectoryURL = dataDirectory
+            let logFile = logDirectory.appendingPathComponent("\(name).log")
+            if !FileManager.default.fileExists(atPath: logFile.path) {
+                FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            }
+            let handle = try FileHandle(forWritingTo: logFile)
+            handle.seekToEndOfFile()
+            process.standardOutput = handle
+            process.standardError = handle
+            process.standardInput = FileHandle.nullDevice
+            members.append(Member(name: name, port: ports[name]!, process: process))
+        }
+    }
+
+    func start() throws {
+        for member in members {
+            try member.process.run()
+        }
+    }
+
+    /// Polls each service's `/readyz` until all answer 200. A service that exits meanwhile fails the start.
+    func waitUntilReady(timeout: Duration) async throws {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var pending = members.map { ($0.name, "http://127.0.0.1:\($0.port)/readyz") }
+        while !pending.isEmpty {
+            if let exited = members.first(where: { !$0.process.isRunning }) {
+                throw ExitError(
+                    message: "\(exited.name) exited during start (status \(exited.process.terminationStatus)); see \(logDirectory.path)/\(exited.name).log")
+            }
+            guard ContinuousClock.now < deadline else {
+                throw ExitError(message: "Not ready after \(timeout): \(pending.map(\.0).joined(separator: ", ")); see \(logDirectory.path)")
+            }
+            var stillPending: [(String, String)] = []
+            for (name, url) in pending where !(await isReady(url)) {
+                stillPending.append((name, url))
+            }
+            pending = stillPending
+            if !pending.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
+        }
+    }
+
+    private func isReady(_ url: String) async -> Bool {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) else { return false }
+        _ = try? await response.body.collect(upTo: 1 << 16)
+        return response.status == .ok
+    }
+
+    /// Returns when a signal arrives or a service exits on its own.
+    func waitForExitOrSignal(_ signals: SignalWatcher) async -> StopReason {
+        while true {
+            if signals.signalReceived != 0 { return .signal }
+            if let exited = members.first(where: { !$0.process.isRunning }) {
+                return .serviceExited(name: exited.name, status: exited.process.terminationStatus)
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// SIGTERM to every service (each drains and closes its store), SIGKILL to any still running after 15 s.
+    func stop() {
+        for member in members where member.process.isRunning {
+            member.process.terminate()
+        }
+        let deadline = Date().addingTimeInterval(15)
+        while members.contains(where: { $0.process.isRunning }), Date() < deadline {
+            usleep(50_000)
+        }
+        for member in members where member.process.isRunning {
+            kill(member.process.processIdentifier, SIGKILL)
+        }
+    }
+}

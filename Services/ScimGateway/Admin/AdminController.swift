@@ -1,0 +1,135 @@
+import Foundation
+import Hummingbird
+import InternalAPI
+import Logging
+import ScimCore
+import ServiceClients
+import ServiceKit
+
+/// `/admin/v1`: what an admin does in the product's console — tenants, identity providers (with the SCIM URL
+/// to copy into the IdP) and their tokens. Each call goes to the service that owns the data.
+struct AdminController {
+    let peers: GatewayPeers
+    let gateway: GatewayConfiguration
+
+    /// An identity provider as the admin sees it: with its SCIM base URL.
+    struct IdentityProviderView: Codable {
+        var tenantID: String
+        var id: String
+        var name: String
+        var description: String
+        var providerType: ProviderType
+        var scimBaseURL: String
+        var createdAt: Date
+        var updatedAt: Date
+    }
+
+    func register(on group: RouterGroup<ServiceRequestContext>) {
+        group.post("tenants", use: createTenant)
+        group.get("tenants", use: listTenants)
+        group.get("tenants/:tenant", use: getTenant)
+        group.patch("tenants/:tenant", use: updateTenant)
+        group.delete("tenants/:tenant", use: deleteTenant)
+        group.post("tenants/:tenant/idps", use: createIdentityProvider)
+        group.get("tenants/:tenant/idps", use: listIdentityProviders)
+        group.get("tenants/:tenant/idps/:idp", use: getIdentityProvider)
+        group.patch("tenants/:tenant/idps/:idp", use: updateIdentityProvider)
+        group.delete("tenants/:tenant/idps/:idp", use: deleteIdentityProvider)
+        group.post("tenants/:tenant/idps/:idp/tokens", use: createToken)
+        group.get("tenants/:tenant/idps/:idp/tokens", use: listTokens)
+    }
+
+    // MARK: Tenants
+
+    @Sendable func createTenant(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let body = try await JSONCoding.decode(TenantCreateRequest.self, from: request, context: context)
+        return JSONCoding.response(try await peers.directory.createTenant(body, logger: context.logger), status: .created)
+    }
+
+    @Sendable func listTenants(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        JSONCoding.response(try await peers.directory.listTenants(logger: context.logger))
+    }
+
+    @Sendable func getTenant(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        JSONCoding.response(try await peers.directory.tenant(try context.parameters.require("tenant"), logger: context.logger))
+    }
+
+    @Sendable func updateTenant(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let body = try await JSONCoding.decode(TenantUpdateRequest.self, from: request, context: context)
+        return JSONCoding.response(
+            try await peers.directory.updateTenant(try context.parameters.require("tenant"), body, logger: context.logger))
+    }
+
+    /// Deletes the tenant's directory data, then its credentials and mappings.
+    @Sendable func deleteTenant(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let tenantID = try context.parameters.require("tenant")
+        try await peers.directory.deleteTenant(tenantID, logger: context.logger)
+        try await peers.tokens.revokeAll(tenantID: tenantID, idpID: nil, logger: context.logger)
+        try await peers.mapping.deleteConfiguration(tenantID: tenantID, idpID: nil, logger: context.logger)
+        return Response(status: .noContent)
+    }
+
+    // MARK: Identity providers
+
+    @Sendable func createIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let body = try await JSONCoding.decode(IdentityProviderCreateRequest.self, from: request, context: context)
+        let idp = try await peers.directory.createIdentityProvider(
+            tenantID: try context.parameters.require("tenant"), body, logger: context.logger)
+        try await peers.mapping.registerIdentityProvider(idp, logger: context.logger)
+        return JSONCoding.response(view(idp), status: .created)
+    }
+
+    @Sendable func listIdentityProviders(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let idps = try await peers.directory.listIdentityProviders(tenantID: try context.parameters.require("tenant"), logger: context.logger)
+        return JSONCoding.response(idps.map(view))
+    }
+
+    @Sendable func getIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        JSONCoding.response(view(try await existingIdentityProvider(context)))
+    }
+
+    @Sendable func updateIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let body = try await JSONCoding.decode(IdentityProviderUpdateRequest.self, from: request, context: context)
+        let idp = try await peers.directory.updateIdentityProvider(
+            tenantID: try context.parameters.require("tenant"), idpID: try context.parameters.require("idp"), body, logger: context.logger)
+        return JSONCoding.response(view(idp))
+    }
+
+    /// Deletes the IdP's users and groups, revokes its tokens and forgets its mappings.
+    @Sendable func deleteIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let tenantID = try context.parameters.require("tenant")
+        let idpID = try context.parameters.require("idp")
+        try await peers.directory.deleteIdentityProvider(tenantID: tenantID, idpID: idpID, logger: context.logger)
+        try await peers.tokens.revokeAll(tenantID: tenantID, idpID: idpID, logger: context.logger)
+        try await peers.mapping.deleteConfiguration(tenantID: tenantID, idpID: idpID, logger: context.logger)
+        return Response(status: .noContent)
+    }
+
+    // MARK: Tokens
+
+    /// Issues a bearer token for an existing IdP. The answer is the only place the secret ever appears.
+    @Sendable func createToken(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let idp = try await existingIdentityProvider(context)
+        let body = try await JSONCoding.decode(TokenCreateRequest.self, from: request, context: context)
+        let issued = try await peers.tokens.createToken(tenantID: idp.tenantID, idpID: idp.id, body, logger: context.logger)
+        return JSONCoding.response(issued, status: .created, headers: [.cacheControl: "no-store"])
+    }
+
+    @Sendable func listTokens(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let idp = try await existingIdentityProvider(context)
+        return JSONCoding.response(try await peers.tokens.listTokens(tenantID: idp.tenantID, idpID: idp.id, logger: context.logger))
+    }
+
+    // MARK: Helpers
+
+    private func existingIdentityProvider(_ context: ServiceRequestContext) async throws -> IdentityProvider {
+        try await peers.directory.identityProvider(
+            tenantID: try context.parameters.require("tenant"), idpID: try context.parameters.require("idp"), logger: context.logger)
+    }
+
+    private func view(_ idp: IdentityProvider) -> IdentityProviderView {
+        IdentityProviderView(
+            tenantID: idp.tenantID, id: idp.id, name: idp.name, description: idp.description, providerType: idp.providerType,
+            scimBaseURL: gateway.scimBaseURL(tenantID: idp.tenantID, idpID: idp.id), createdAt: idp.createdAt, updatedAt: idp.updatedAt)
+    }
+}

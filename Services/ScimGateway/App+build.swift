@@ -1,0 +1,55 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import InternalAPI
+import Logging
+import ServiceClients
+import ServiceKit
+
+/// The peers the gateway calls. Tests substitute in-memory fakes.
+struct GatewayPeers: Sendable {
+    var tokens: any TokenClient
+    var directory: any DirectoryClient
+    var mapping: any MappingClient
+    var readiness: [ReadinessCheck]
+}
+
+/// The composition root: HTTP clients to the three internal services, then the router.
+func buildApplication(configuration: ServiceConfiguration, gateway: GatewayConfiguration, logger: Logger) async throws
+    -> some ApplicationProtocol
+{
+    let httpClient = InternalHTTPClient.makeHTTPClient()
+    func client(_ url: String, _ name: String) -> InternalHTTPClient {
+        InternalHTTPClient(httpClient: httpClient, baseURL: url, internalKey: configuration.internalKey, serviceName: name)
+    }
+    let token = client(configuration.tokenServiceURL, "token")
+    let directory = client(configuration.directoryServiceURL, "directory")
+    let mapping = client(configuration.mappingServiceURL, "mapping")
+    let peers = GatewayPeers(
+        tokens: HTTPTokenClient(client: token),
+        directory: HTTPDirectoryClient(client: directory),
+        mapping: HTTPMappingClient(client: mapping),
+        readiness: [
+            ReadinessCheck(name: "token") { await token.isAlive(logger: $0) },
+            ReadinessCheck(name: "directory") { await directory.isAlive(logger: $0) },
+            ReadinessCheck(name: "mapping") { await mapping.isAlive(logger: $0) },
+        ])
+    let router = buildRouter(peers: peers, gateway: gateway)
+    return ServiceApplication.makeApplication(
+        router: router, configuration: configuration,
+        services: [ShutdownAction(name: "http-client") { try? await httpClient.shutdown() }],
+        logger: logger)
+}
+
+func buildRouter(peers: GatewayPeers, gateway: GatewayConfiguration) -> Router<ServiceRequestContext> {
+    let router = ServiceApplication.makeRouter()
+    router.addHealthRoutes(service: "gateway", checks: peers.readiness)
+
+    let admin = router.group("admin/v1").add(middleware: AdminAuthMiddleware(adminKey: gateway.adminKey))
+    AdminController(peers: peers, gateway: gateway).register(on: admin)
+
+    let verifier = CachingTokenVerifier(tokens: peers.tokens, ttl: gateway.tokenCacheTTL)
+    let scim = router.group("scim/v2/:tenant/:idp").add(middleware: ScimAuthMiddleware(verifier: verifier))
+    UsersController(peers: peers, gateway: gateway).register(on: scim.group("Users"))
+    return router
+}

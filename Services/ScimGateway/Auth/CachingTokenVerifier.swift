@@ -1,0 +1,47 @@
+import Crypto
+import Foundation
+import InternalAPI
+import Logging
+import ServiceClients
+import Synchronization
+
+/// Verifies bearer tokens with the token service and remembers successes for a short time, so a stream of
+/// SCIM calls does not pay an internal hop per request. Failures are not remembered: a newly issued token
+/// works at once. A revoked token stops working on every replica within `ttl`.
+///
+/// Entries are keyed by the SHA-256 of the token, so the cache holds no secret.
+final class CachingTokenVerifier: Sendable {
+    private struct Entry {
+        var verification: TokenVerification
+        var validUntil: ContinuousClock.Instant
+    }
+
+    private let tokens: any TokenClient
+    private let ttl: Duration
+    private let entries = Mutex<[String: Entry]>([:])
+    private let capacity = 10_000
+
+    init(tokens: any TokenClient, ttl: Duration) {
+        self.tokens = tokens
+        self.ttl = ttl
+    }
+
+    func verify(_ token: String, logger: Logger) async throws -> TokenVerification {
+        let key = SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        let now = ContinuousClock.now
+        if let hit = entries.withLock({ $0[key] }), hit.validUntil > now, hit.verification.expiresAt.map({ $0 > Date() }) ?? true {
+            return hit.verification
+        }
+        let verification = try await tokens.verify(token: token, logger: logger)
+        if ttl > .zero {
+            entries.withLock { entries in
+                if entries.count >= capacity {
+                    entries = entries.filter { $0.value.validUntil > now }
+                    if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+                }
+                entries[key] = Entry(verification: verification, validUntil: now.advanced(by: ttl))
+            }
+        }
+        return verification
+    }
+}

@@ -1,0 +1,43 @@
+import Configuration
+import Foundation
+import InternalAPI
+import Logging
+import ServiceKit
+
+/// Settings only the gateway reads.
+///
+/// - `admin.key` (`--admin-key` / `ADMIN_KEY`, required, secret): the root key of the admin API.
+/// - `public.url` (`--public-url` / `PUBLIC_URL`, default `http://127.0.0.1:<port>`): the base of every SCIM URL.
+/// - `token.cache.ttl` (`TOKEN_CACHE_TTL`, seconds, default 30): how long a successful token verification is
+///   reused; the bound on how long a revoked token keeps working on a replica.
+struct GatewayConfiguration: Sendable {
+    var adminKey: String
+    var publicURL: String
+    var tokenCacheTTL: Duration
+
+    init(adminKey: String, publicURL: String, tokenCacheTTL: Duration = .seconds(30)) {
+        self.adminKey = adminKey
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.tokenCacheTTL = tokenCacheTTL
+    }
+
+    init(reader: ConfigReader, port: Int) throws {
+        guard let adminKey = reader.string(forKey: "admin.key", isSecret: true), adminKey.utf8.count >= 16 else {
+            throw ServiceConfiguration.Invalid(description: "ADMIN_KEY (or --admin-key) must be set to a secret of at least 16 characters.")
+        }
+        let publicURL = reader.string(forKey: "public.url", default: "http://127.0.0.1:\(port)")
+        guard let url = URL(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw ServiceConfiguration.Invalid(description: "PUBLIC_URL '\(publicURL)' is not an http(s) URL.")
+        }
+        let ttl = reader.int(forKey: "token.cache.ttl", default: 30)
+        guard (0...3600).contains(ttl) else {
+            throw ServiceConfiguration.Invalid(description: "TOKEN_CACHE_TTL must be between 0 and 3600 seconds.")
+        }
+        self.init(adminKey: adminKey, publicURL: publicURL, tokenCacheTTL: .seconds(ttl))
+    }
+
+    /// `{public base}/scim/v2/{tenant}/{idp}`
+    func scimBaseURL(tenantID: String, idpID: String) -> String {
+        "\(publicURL)/scim/v2/\(tenantID)/\(idpID)"
+    }
+}

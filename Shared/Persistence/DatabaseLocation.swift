@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+
+/// Where a service keeps its data, parsed from `DATABASE_URL` or derived from the data directory.
+package enum DatabaseLocation: Sendable, Hashable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    package struct InvalidURL: Error, CustomStringConvertible {
+        package var url: String
+        package var description: String {
+            "Unsupported database URL (expected sqlite:///path/file.sqlite, sqlite::memory: or postgres://…): \(url)"
+        }
+    }
+
+    /// `databaseURL` wins when set; otherwise `<dataDirectory>/<fileName>`.
+    package init(databaseURL: String?, dataDirectory: String, fileName: String) throws {
+        guard let url = databaseURL, !url.isEmpty else {
+            let directory = URL(fileURLWithPath: dataDirectory).standardizedFileURL
+            self = .sqlite(path: directory.appendingPathComponent(fileName).path)
+            return
+        }
+        if url == "sqlite::memory:" {
+            self = .sqlite(path: ":memory:")
+        } else if url.hasPrefix("sqlite://") {
+            let path = String(url.dropFirst("sqlite://".count))
+            guard !path.isEmpty else { throw InvalidURL(url: url) }
+            self = .sqlite(path: path)
+        } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            self = .postgres(url: url)
+        } else {
+            throw InvalidURL(url: url)
+        }
+    }
+
+    /// Opens the storage this location names.
+    package func open(logger: Logger) async throws -> any SQLStorage {
+        switch self {
+        case .sqlite(let path):
+            return try await SQLiteStorage.open(path: path, logger: logger)
+        case .postgres:
+            throw UnsupportedEngine()
+        }
+    }
+
+    package struct UnsupportedEngine: Error, CustomStringConvertible {
+        package var description: String { "PostgreSQL storage is not available in this build yet; use a sqlite:// URL." }
+    }
+}

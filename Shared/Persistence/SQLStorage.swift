@@ -1,0 +1,22 @@
+import Logging
+import SQLKit
+
+/// The SQL engine a storage runs on. Stores use it where SQL differs between engines.
+package enum SQLEngine: String, Sendable {
+    case sqlite
+    case postgres
+}
+
+/// A relational database a store runs its queries on.
+///
+/// Stores are written once against this protocol and SQLKit's `SQLDatabase`; the database URL picks the
+/// implementation. `write` runs its body in a transaction: all of it commits or none of it does.
+package protocol SQLStorage: Sendable {
+    var engine: SQLEngine { get }
+    /// Runs read-only queries. Concurrent reads may run in parallel.
+    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs `body` in one transaction; it is rolled back when `body` throws.
+    func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Closes every connection. No query may run afterwards.
+    func close() async
+}

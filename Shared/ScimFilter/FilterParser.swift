@@ -1,0 +1,352 @@
+import ScimCore
+
+/// Parses SCIM filter text (RFC 7644 §3.4.2.2) into a `FilterExpression`.
+///
+/// Grammar (precedence `not` > `and` > `or`, both logical operators left-associative):
+/// ```
+/// filter    = or
+/// or        = and *("or" and)
+/// and       = unary *("and" unary)
+/// unary     = "not" "(" filter ")" / "(" filter ")" / attrExp / valuePath
+/// attrExp   = attrPath "pr" / attrPath compareOp compValue
+/// valuePath = attrPath "[" filter "]" [ "." subAttr ( "pr" / compareOp compValue ) ]
+/// ```
+/// Operators, `and`/`or`/`not` and `true`/`false`/`null` are case-insensitive. Strings are JSON strings
+/// (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX` incl. surrogate pairs).
+///
+/// Leniencies, on purpose:
+/// - **Bare words as strings.** A value that is not a JSON literal, number or quoted string — Entra's documented
+///   `externalId eq jyoung` — is read as the string `"jyoung"`. `and`/`or`/`not` are never read as values, so a
+///   missing value is still an error (`userName eq and …`). A bare word that looks like a number is a number.
+/// - **`attr[filter].sub op value`** (Entra: `emails[type eq "work"].value eq "x"`) becomes
+///   `attr[filter and sub op value]`.
+/// - Any run of whitespace separates tokens, and none is required around brackets, parentheses and quotes.
+///
+/// Nested value filters (`a[b[c eq 1]]`) are rejected, as in the RFC grammar. Every error is `invalidFilter` with a
+/// detail naming the 1-based character position.
+package enum FilterParser {
+    /// Deepest nesting of parentheses / `not` / brackets accepted; deeper filters are `invalidFilter`, not a crash.
+    package static let maximumDepth = 64
+
+    package static func parse(_ text: String) throws(ScimError) -> FilterExpression {
+        let tokens = try FilterLexer.tokenize(text)
+        var parser = Parser(tokens: tokens)
+        guard parser.peek.kind != .end else { throw .invalidFilter("The filter is empty.") }
+        let expression = try parser.parseOr(depth: 0, inValuePath: false)
+        guard parser.peek.kind == .end else {
+            throw .invalidFilter("Unexpected \(parser.peek.kind.summary) at position \(parser.peek.position); expected 'and', 'or' or the end of the filter.")
+        }
+        return expression
+    }
+}
+
+// MARK: - Lexer
+
+struct FilterToken: Equatable {
+    enum Kind: Equatable {
+        case word(String)
+        case string(String)
+        case leftParen, rightParen, leftBracket, rightBracket
+        case end
+
+        var summary: String {
+            switch self {
+            case .word(let word): "'\(word)'"
+            case .string(let string): "string literal \(FilterExpression.literal(.string(string)))"
+            case .leftParen: "'('"
+            case .rightParen: "')'"
+            case .leftBracket: "'['"
+            case .rightBracket: "']'"
+            case .end: "end of filter"
+            }
+        }
+    }
+
+    var kind: Kind
+    /// 1-based position of the token's first character (Unicode scalar).
+    var position: Int
+}
+
+enum FilterLexer {
+    static func tokenize(_ text: String) throws(ScimError) -> [FilterToken] {
+        let scalars = Array(text.unicodeScalars)
+        var tokens: [FilterToken] = []
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            if c.properties.isWhitespace {
+                i += 1
+                continue
+            }
+            switch c {
+            case "(": tokens.append(.init(kind: .leftParen, position: i + 1)); i += 1
+            case ")": tokens.append(.init(kind: .rightParen, position: i + 1)); i += 1
+            case "[": tokens.append(.init(kind: .leftBracket, position: i + 1)); i += 1
+            case "]": tokens.append(.init(kind: .rightBracket, position: i + 1)); i += 1
+            case "\"":
+                let start = i
+                let string = try readString(scalars, &i)
+                tokens.append(.init(kind: .string(string), position: start + 1))
+            default:
+                let start = i
+                var word = String.UnicodeScalarView()
+                while i < scalars.count, !scalars[i].properties.isWhitespace, !"()[]\"".unicodeScalars.contains(scalars[i]) {
+                    word.append(scalars[i])
+                    i += 1
+                }
+                tokens.append(.init(kind: .word(String(word)), position: start + 1))
+            }
+        }
+        tokens.append(.init(kind: .end, position: scalars.count + 1))
+        return tokens
+    }
+
+    /// Reads a JSON string starting at the opening quote; leaves `i` after the closing quote.
+    private static func readString(_ s: [Unicode.Scalar], _ i: inout Int) throws(ScimError) -> String {
+        let start = i
+        i += 1
+        var out = String.UnicodeScalarView()
+        while i < s.count {
+            let c = s[i]
+            if c == "\"" {
+                i += 1
+                return String(out)
+            }
+            if c != "\\" {
+                out.append(c)
+                i += 1
+                continue
+            }
+            guard i + 1 < s.count else { break }
+            let escape = s[i + 1]
+            i += 2
+            switch escape {
+            case "\"": out.append("\"")
+            case "\\": out.append("\\")
+            case "/": out.append("/")
+            case "b": out.append("\u{08}")
+            case "f": out.append("\u{0C}")
+            case "n": out.append("\n")
+            case "r": out.append("\r")
+            case "t": out.append("\t")
+            case "u":
+                let escapePosition = i - 1
+                guard let high = hex4(s, &i) else {
+                    throw .invalidFilter("Invalid \\u escape at position \(escapePosition) in the string starting at position \(start + 1).")
+                }
+                if (0xD800...0xDBFF).contains(high) {
+                    var j = i
+                    guard j + 1 < s.count, s[j] == "\\", s[j + 1] == "u" else {
+                        throw .invalidFilter("Unpaired surrogate \\u escape at position \(escapePosition).")
+                    }
+                    j += 2
+                    guard let low = hex4(s, &j), (0xDC00...0xDFFF).contains(low) else {
+                        throw .invalidFilter("Unpaired surrogate \\u escape at position \(escapePosition).")
+                    }
+                    i = j
+                    out.append(Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))!)
+                } else if let scalar = Unicode.Scalar(high) {
+                    out.append(scalar)
+                } else {
+                    throw .invalidFilter("Unpaired surrogate \\u escape at position \(escapePosition).")
+                }
+            default:
+                throw .invalidFilter("Invalid escape '\\\(escape)' at position \(i - 1) in the string starting at position \(start + 1).")
+            }
+        }
+        throw .invalidFilter("Unterminated string literal starting at position \(start + 1).")
+    }
+
+    private static func hex4(_ s: [Unicode.Scalar], _ i: inout Int) -> UInt32? {
+        guard i + 4 <= s.count else { return nil }
+        var value: UInt32 = 0
+        for k in i..<(i + 4) {
+            guard let digit = s[k].hexDigitValue else { return nil }
+            value = value * 16 + digit
+        }
+        i += 4
+        return value
+    }
+}
+
+extension Unicode.Scalar {
+    fileprivate var hexDigitValue: UInt32? {
+        switch self {
+        case "0"..."9": value - 0x30
+        case "a"..."f": value - 0x61 + 10
+        case "A"..."F": value - 0x41 + 10
+        default: nil
+        }
+    }
+}
+
+// MARK: - Parser
+
+private struct Parser {
+    let tokens: [FilterToken]
+    var index = 0
+
+    init(tokens: [FilterToken]) { self.tokens = tokens }
+
+    var peek: FilterToken { tokens[index] }
+    mutating func advance() -> FilterToken {
+        let token = tokens[index]
+        if index < tokens.count - 1 { index += 1 }
+        return token
+    }
+
+    func isKeyword(_ token: FilterToken, _ keyword: String) -> Bool {
+        if case .word(let word) = token.kind { return word.lowercased() == keyword }
+        return false
+    }
+
+    mutating func parseOr(depth: Int, inValuePath: Bool) throws(ScimError) -> FilterExpression {
+        guard depth <= FilterParser.maximumDepth else {
+            throw .invalidFilter("The filter nests deeper than \(FilterParser.maximumDepth) levels.")
+        }
+        var lhs = try parseAnd(depth: depth, inValuePath: inValuePath)
+        while isKeyword(peek, "or") {
+            _ = advance()
+            let rhs = try parseAnd(depth: depth, inValuePath: inValuePath)
+            lhs = .logical(.or, lhs, rhs)
+        }
+        return lhs
+    }
+
+    mutating func parseAnd(depth: Int, inValuePath: Bool) throws(ScimError) -> FilterExpression {
+        var lhs = try parseUnary(depth: depth, inValuePath: inValuePath)
+        while isKeyword(peek, "and") {
+            _ = advance()
+            let rhs = try parseUnary(depth: depth, inValuePath: inValuePath)
+            lhs = .logical(.and, lhs, rhs)
+        }
+        return lhs
+    }
+
+    mutating func parseUnary(depth: Int, inValuePath: Bool) throws(ScimError) -> FilterExpression {
+        let token = advance()
+        switch token.kind {
+        case .leftParen:
+            let inner = try parseOr(depth: depth + 1, inValuePath: inValuePath)
+            try expect(.rightParen, closing: "(", at: token.position)
+            return inner
+        case .word(let word) where word.lowercased() == "not":
+            let open = advance()
+            guard open.kind == .leftParen else {
+                throw .invalidFilter("Expected '(' after 'not' at position \(token.position), found \(open.kind.summary).")
+            }
+            let inner = try parseOr(depth: depth + 1, inValuePath: inValuePath)
+            try expect(.rightParen, closing: "(", at: open.position)
+            return .not(inner)
+        case .word(let word) where ["and", "or"].contains(word.lowercased()):
+            throw .invalidFilter("Expected an attribute path at position \(token.position), found '\(word)'.")
+        case .word(let word):
+            let path = try Self.path(word, at: token.position)
+            if peek.kind == .leftBracket {
+                let open = advance()
+                guard !inValuePath else {
+                    throw .invalidFilter("Nested value filter '[' at position \(open.position) is not allowed.")
+                }
+                guard path.subAttribute == nil else {
+                    throw .invalidFilter("A value filter needs a multi-valued or complex attribute, not the sub-attribute '\(path)' (position \(token.position)).")
+                }
+                let inner = try parseOr(depth: depth + 1, inValuePath: true)
+                try expect(.rightBracket, closing: "[", at: open.position)
+                // Entra: `emails[type eq "work"].value eq "x"`.
+                if case .word(let next) = peek.kind, next.hasPrefix(".") {
+                    let subToken = advance()
+                    let name = String(next.dropFirst())
+                    guard AttributePath.isValidName(name) else {
+                        throw .invalidFilter("Invalid sub-attribute '\(next)' after ']' at position \(subToken.position).")
+                    }
+                    let comparison = try parseComparison(AttributePath(attribute: name), after: subToken)
+                    return .valuePath(path, .logical(.and, inner, comparison))
+                }
+                return .valuePath(path, inner)
+            }
+            return try parseComparison(path, after: token)
+        case .end:
+            throw .invalidFilter("Unexpected end of filter at position \(token.position); expected an attribute path, '(' or 'not'.")
+        default:
+            throw .invalidFilter("Expected an attribute path at position \(token.position), found \(token.kind.summary).")
+        }
+    }
+
+    /// `op value` or `pr` after an attribute path.
+    mutating func parseComparison(_ path: AttributePath, after pathToken: FilterToken) throws(ScimError) -> FilterExpression {
+        let opToken = advance()
+        guard case .word(let opWord) = opToken.kind else {
+            if opToken.kind == .end {
+                throw .invalidFilter("Missing operator after '\(path)' at position \(opToken.position).")
+            }
+            throw .invalidFilter("Expected an operator after '\(path)' at position \(opToken.position), found \(opToken.kind.summary).")
+        }
+        guard let op = CompareOperator(rawValue: opWord.lowercased()) else {
+            throw .invalidFilter("Unknown operator '\(opWord)' at position \(opToken.position); expected one of eq, ne, co, sw, ew, gt, ge, lt, le, pr.")
+        }
+        if op == .pr { return .compare(path, .pr, nil) }
+        let valueToken = advance()
+        let missing = "Missing comparison value after '\(opWord)' at position \(valueToken.position)"
+        switch valueToken.kind {
+        case .string(let string):
+            return .compare(path, op, .string(string))
+        case .word(let word):
+            switch word.lowercased() {
+            case "true": return .compare(path, op, .bool(true))
+            case "false": return .compare(path, op, .bool(false))
+            case "null": return .compare(path, op, .null)
+            case "and", "or", "not": throw .invalidFilter("\(missing), found '\(word)'.")
+            default:
+                if let number = Self.jsonNumber(word) { return .compare(path, op, .number(number)) }
+                // Bare word: Entra's documented `externalId eq jyoung`. See the type's documentation.
+                return .compare(path, op, .string(word))
+            }
+        case .end:
+            throw .invalidFilter("\(missing).")
+        default:
+            throw .invalidFilter("\(missing), found \(valueToken.kind.summary).")
+        }
+    }
+
+    mutating func expect(_ kind: FilterToken.Kind, closing open: String, at openPosition: Int) throws(ScimError) {
+        let token = advance()
+        guard token.kind == kind else {
+            let close = kind == .rightParen ? ")" : "]"
+            throw .invalidFilter("Missing '\(close)' for the '\(open)' at position \(openPosition); found \(token.kind.summary) at position \(token.position).")
+        }
+    }
+
+    static func path(_ word: String, at position: Int) throws(ScimError) -> AttributePath {
+        do {
+            return try AttributePath(parsing: word)
+        } catch {
+            throw .invalidFilter("Invalid attribute path '\(word)' at position \(position): \(error.detail)")
+        }
+    }
+
+    /// A JSON number (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`), or nil.
+    static func jsonNumber(_ word: String) -> Double? {
+        let s = Array(word.utf8)
+        var i = 0
+        func digits() -> Int {
+            let start = i
+            while i < s.count, s[i] >= 0x30, s[i] <= 0x39 { i += 1 }
+            return i - start
+        }
+        if i < s.count, s[i] == 0x2D { i += 1 }
+        let start = i
+        guard digits() > 0 else { return nil }
+        if s[start] == 0x30, i - start > 1 { return nil }
+        if i < s.count, s[i] == 0x2E {
+            i += 1
+            guard digits() > 0 else { return nil }
+        }
+        if i < s.count, s[i] == 0x65 || s[i] == 0x45 {
+            i += 1
+            if i < s.count, s[i] == 0x2B || s[i] == 0x2D { i += 1 }
+            guard digits() > 0 else { return nil }
+        }
+        guard i == s.count else { return nil }
+        return Double(word)
+    }
+}

@@ -1,0 +1,73 @@
+import NIOHTTP1
+import InternalAPI
+import Logging
+import ScimCore
+
+/// The directory service as its callers see it: tenants, identity providers, users and groups.
+package protocol DirectoryClient: Sendable {
+    func createTenant(_ request: TenantCreateRequest, logger: Logger) async throws -> Tenant
+    func listTenants(logger: Logger) async throws -> [Tenant]
+    func tenant(_ id: String, logger: Logger) async throws -> Tenant
+    func updateTenant(_ id: String, _ request: TenantUpdateRequest, logger: Logger) async throws -> Tenant
+    func deleteTenant(_ id: String, logger: Logger) async throws
+
+    func createIdentityProvider(tenantID: String, _ request: IdentityProviderCreateRequest, logger: Logger) async throws -> IdentityProvider
+    func listIdentityProviders(tenantID: String, logger: Logger) async throws -> [IdentityProvider]
+    func identityProvider(tenantID: String, idpID: String, logger: Logger) async throws -> IdentityProvider
+    func updateIdentityProvider(tenantID: String, idpID: String, _ request: IdentityProviderUpdateRequest, logger: Logger) async throws -> IdentityProvider
+    func deleteIdentityProvider(tenantID: String, idpID: String, logger: Logger) async throws
+
+    func createUser(tenantID: String, idpID: String, _ request: UserWriteRequest, logger: Logger) async throws -> StoredResource
+    func user(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> StoredResource
+}
+
+package struct HTTPDirectoryClient: DirectoryClient {
+    private let client: InternalHTTPClient
+
+    package init(client: InternalHTTPClient) { self.client = client }
+
+    private func idpPath(_ tenantID: String, _ idpID: String) -> String {
+        "/internal/v1/tenants/\(pathSegment(tenantID))/idps/\(pathSegment(idpID))"
+    }
+
+    package func createTenant(_ request: TenantCreateRequest, logger: Logger) async throws -> Tenant {
+        try await client.send(.POST, "/internal/v1/tenants", body: request, logger: logger)
+    }
+    package func listTenants(logger: Logger) async throws -> [Tenant] {
+        try await client.send(.GET, "/internal/v1/tenants", logger: logger)
+    }
+    package func tenant(_ id: String, logger: Logger) async throws -> Tenant {
+        try await client.send(.GET, "/internal/v1/tenants/\(pathSegment(id))", logger: logger)
+    }
+    package func updateTenant(_ id: String, _ request: TenantUpdateRequest, logger: Logger) async throws -> Tenant {
+        try await client.send(.PATCH, "/internal/v1/tenants/\(pathSegment(id))", body: request, logger: logger)
+    }
+    package func deleteTenant(_ id: String, logger: Logger) async throws {
+        try await client.sendExpectingNoContent(.DELETE, "/internal/v1/tenants/\(pathSegment(id))", logger: logger)
+    }
+
+    package func createIdentityProvider(tenantID: String, _ request: IdentityProviderCreateRequest, logger: Logger) async throws -> IdentityProvider {
+        try await client.send(.POST, "/internal/v1/tenants/\(pathSegment(tenantID))/idps", body: request, logger: logger)
+    }
+    package func listIdentityProviders(tenantID: String, logger: Logger) async throws -> [IdentityProvider] {
+        try await client.send(.GET, "/internal/v1/tenants/\(pathSegment(tenantID))/idps", logger: logger)
+    }
+    package func identityProvider(tenantID: String, idpID: String, logger: Logger) async throws -> IdentityProvider {
+        try await client.send(.GET, idpPath(tenantID, idpID), logger: logger)
+    }
+    package func updateIdentityProvider(
+        tenantID: String, idpID: String, _ request: IdentityProviderUpdateRequest, logger: Logger
+    ) async throws -> IdentityProvider {
+        try await client.send(.PATCH, idpPath(tenantID, idpID), body: request, logger: logger)
+    }
+    package func deleteIdentityProvider(tenantID: String, idpID: String, logger: Logger) async throws {
+        try await client.sendExpectingNoContent(.DELETE, idpPath(tenantID, idpID), logger: logger)
+    }
+
+    package func createUser(tenantID: String, idpID: String, _ request: UserWriteRequest, logger: Logger) async throws -> StoredResource {
+        try await client.send(.POST, idpPath(tenantID, idpID) + "/users", body: request, logger: logger)
+    }
+    package func user(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> StoredResource {
+        try await client.send(.GET, idpPath(tenantID, idpID) + "/users/\(pathSegment(id))", logger: logger)
+    }
+}

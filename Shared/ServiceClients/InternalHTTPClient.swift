@@ -1,0 +1,116 @@
+import AsyncHTTPClient
+import Foundation
+import InternalAPI
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import ScimCore
+
+/// JSON over HTTP to another Provisio service, with the internal credential and the caller's request id.
+///
+/// An answer outside 2xx becomes the `ScimError` its SCIM error body describes, so a refusal from the directory
+/// (409 uniqueness, 404) reaches the IdP unchanged; a service that cannot be reached is a 503.
+package struct InternalHTTPClient: Sendable {
+    package let httpClient: HTTPClient
+    package let baseURL: String
+    private let internalKey: String
+    private let serviceName: String
+    private let timeout: TimeAmount
+
+    package init(httpClient: HTTPClient, baseURL: String, internalKey: String, serviceName: String, timeout: TimeAmount = .seconds(30)) {
+        self.httpClient = httpClient
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.internalKey = internalKey
+        self.serviceName = serviceName
+        self.timeout = timeout
+    }
+
+    /// A client for calls between Provisio services: a bigger keep-alive pool than the default 8 per host.
+    package static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        configuration.timeout = .init(connect: .seconds(2), read: .seconds(60))
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Sends a request and decodes a JSON answer.
+    package func send<Response: Decodable>(
+        _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none, as: Response.Type = Response.self,
+        logger: Logger
+    ) async throws -> Response {
+        let data = try await sendRaw(method, path, body: body.map { try encoder.encode($0) }, logger: logger)
+        do {
+            return try decoder.decode(Response.self, from: data)
+        } catch {
+            logger.error("Undecodable answer from a peer service", metadata: ["peer": "\(serviceName)", "path": "\(path)"])
+            throw ScimError.internalError("The \(serviceName) service sent an answer that could not be read.")
+        }
+    }
+
+    /// Sends a request whose answer carries no body (204).
+    package func sendExpectingNoContent(_ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none, logger: Logger) async throws {
+        _ = try await sendRaw(method, path, body: body.map { try encoder.encode($0) }, logger: logger)
+    }
+
+    /// Sends raw JSON bytes and returns the raw answer bytes of a 2xx answer.
+    package func sendRaw(_ method: HTTPMethod, _ path: String, body: Data?, logger: Logger) async throws -> Data {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: InternalHeaders.internalKey, value: internalKey)
+        request.headers.add(name: "Accept", value: "application/json")
+        if case .string(let requestID) = logger[metadataKey: "request.id"] {
+            request.headers.add(name: InternalHeaders.requestID, value: requestID)
+        }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: body))
+        }
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await httpClient.execute(request, timeout: timeout, logger: logger)
+            bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        } catch {
+            logger.warning("Peer service unreachable", metadata: ["peer": "\(serviceName)", "error": "\(error)"])
+            throw ScimError.unavailable("The \(serviceName) service is unavailable; try again later.")
+        }
+        let data = Data(buffer: bytes)
+        guard (200..<300).contains(response.status.code) else {
+            if let body = try? decoder.decode(ScimErrorBody.self, from: data) {
+                throw body.error
+            }
+            throw ScimError(status: Int(response.status.code), detail: "The \(serviceName) service answered \(response.status.code).")
+        }
+        return data
+    }
+
+    /// True when the peer answers its liveness probe.
+    package func isAlive(logger: Logger) async -> Bool {
+        var request = HTTPClientRequest(url: baseURL + "/healthz")
+        request.method = .GET
+        guard let response = try? await httpClient.execute(request, timeout: .seconds(2), logger: logger) else { return false }
+        _ = try? await response.body.collect(upTo: 1 << 16)
+        return response.status == .ok
+    }
+
+    private var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    private var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}
+
+/// Percent-encodes one URL path segment (ids from the IdP may carry anything).
+package func pathSegment(_ text: String) -> String {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+}

@@ -1,0 +1,47 @@
+import NIOHTTP1
+import InternalAPI
+import Logging
+import ScimCore
+
+/// The mapping service as its callers see it.
+package protocol MappingClient: Sendable {
+    /// Maps a user resource onto the tenant's identity attributes and validates it (400 `invalidValue` when a
+    /// mandatory attribute is missing or a value has the wrong type).
+    func mapUser(tenantID: String, idpID: String, resource: JSONValue, logger: Logger) async throws -> MappedIdentity
+    /// Tells the mapping service about a new identity provider, which seeds the default mappings of its type.
+    func registerIdentityProvider(tenantID: String, idpID: String, providerType: ProviderType, logger: Logger) async throws
+    /// Forgets an identity provider's mappings (when it is deleted), or a whole tenant's when `idpID` is nil.
+    func deleteConfiguration(tenantID: String, idpID: String?, logger: Logger) async throws
+}
+
+package struct HTTPMappingClient: MappingClient {
+    private let client: InternalHTTPClient
+
+    package init(client: InternalHTTPClient) { self.client = client }
+
+    package func mapUser(tenantID: String, idpID: String, resource: JSONValue, logger: Logger) async throws -> MappedIdentity {
+        try await client.send(
+            .POST, "/internal/v1/tenants/\(pathSegment(tenantID))/idps/\(pathSegment(idpID))/map/user",
+            body: MapUserRequest(resource: resource), logger: logger)
+    }
+
+    private struct RegisterRequest: Encodable { var providerType: ProviderType }
+
+    package func registerIdentityProvider(tenantID: String, idpID: String, providerType: ProviderType, logger: Logger) async throws {
+        try await client.sendExpectingNoContent(
+            .PUT, "/internal/v1/tenants/\(pathSegment(tenantID))/idps/\(pathSegment(idpID))", body: RegisterRequest(providerType: providerType),
+            logger: logger)
+    }
+
+    package func deleteConfiguration(tenantID: String, idpID: String?, logger: Logger) async throws {
+        let path = "/internal/v1/tenants/\(pathSegment(tenantID))" + (idpID.map { "/idps/\(pathSegment($0))" } ?? "")
+        try await client.sendExpectingNoContent(.DELETE, path, logger: logger)
+    }
+}
+
+extension MappingClient {
+    /// Registers an identity provider as the directory describes it.
+    package func registerIdentityProvider(_ idp: IdentityProvider, logger: Logger) async throws {
+        try await registerIdentityProvider(tenantID: idp.tenantID, idpID: idp.id, providerType: idp.providerType, logger: logger)
+    }
+}

@@ -1,0 +1,29 @@
+import Configuration
+import Hummingbird
+import Logging
+
+/// The whole of each service's `main`: read configuration, set up logging, build, run until SIGTERM/SIGINT.
+package enum ServiceMain {
+    package static func run<App: ApplicationProtocol>(
+        service: String, defaultPort: Int,
+        build: @Sendable (ServiceConfiguration, ConfigReader, Logger) async throws -> App
+    ) async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .trace  // the logger's own level filters
+            return handler
+        }
+        let reader = ConfigReader.standard()
+        let configuration: ServiceConfiguration
+        do {
+            configuration = try ServiceConfiguration(reader: reader, serviceName: service, defaultPort: defaultPort)
+        } catch {
+            let logger = ServiceApplication.makeLogger(service: service, level: .info)
+            logger.critical("Invalid configuration", metadata: ["error": "\(error)"])
+            throw error
+        }
+        let logger = ServiceApplication.makeLogger(service: service, level: configuration.logLevel)
+        let app = try await build(configuration, reader, logger)
+        try await app.runService()
+    }
+}

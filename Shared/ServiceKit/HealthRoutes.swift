@@ -1,0 +1,41 @@
+import Hummingbird
+import Logging
+
+/// One thing a service needs before it can serve: its store, or a peer service.
+package struct ReadinessCheck: Sendable {
+    package var name: String
+    package var isReady: @Sendable (Logger) async -> Bool
+
+    package init(name: String, isReady: @escaping @Sendable (Logger) async -> Bool) {
+        self.name = name
+        self.isReady = isReady
+    }
+}
+
+package struct ReadinessReport: Codable, Sendable {
+    package var status: String
+    package var checks: [String: String]
+}
+
+extension Router where Context == ServiceRequestContext {
+    /// `GET /healthz`: the process is alive. `GET /readyz`: every check passes (200) or not (503, naming which).
+    package func addHealthRoutes(service: String, checks: [ReadinessCheck]) {
+        get("healthz") { _, _ in
+            JSONCoding.response(["status": "alive", "service": service])
+        }
+        get("readyz") { _, context in
+            let results = await withTaskGroup(of: (String, Bool).self) { group in
+                for check in checks {
+                    group.addTask { (check.name, await check.isReady(context.logger)) }
+                }
+                var results: [String: String] = [:]
+                for await (name, ready) in group { results[name] = ready ? "ok" : "unavailable" }
+                return results
+            }
+            let ready = !results.values.contains("unavailable")
+            return JSONCoding.response(
+                ReadinessReport(status: ready ? "ready" : "not ready", checks: results),
+                status: ready ? .ok : .serviceUnavailable)
+        }
+    }
+}

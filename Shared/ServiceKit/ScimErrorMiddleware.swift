@@ -1,0 +1,51 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ScimCore
+
+/// Turns every failure into a SCIM error response (RFC 7644 §3.12): thrown `ScimError`s as they are,
+/// Hummingbird's own errors (unknown route, body too large, undecodable body) with their status, and anything
+/// unexpected as a logged 500 that never shows internals to the caller.
+package struct ScimErrorMiddleware: RouterMiddleware {
+    package typealias Context = ServiceRequestContext
+
+    package init() {}
+
+    package func handle(
+        _ request: Request, context: ServiceRequestContext, next: (Request, ServiceRequestContext) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as ScimError {
+            if error.status >= 500 {
+                context.logger.error("Request failed", metadata: ["scim.status": "\(error.status)", "error.detail": "\(error.detail)"])
+            } else {
+                context.logger.debug("Request refused", metadata: ["scim.status": "\(error.status)", "scim.type": "\(error.scimType?.rawValue ?? "")"])
+            }
+            return error.response()
+        } catch let error as HTTPError {
+            return ScimError(status: Int(error.status.code), detail: error.body ?? error.status.reasonPhrase).response(extraHeaders: error.headers)
+        } catch is NIOTooManyBytesError {
+            return ScimError.payloadTooLarge("The request body is larger than \(context.maxUploadSize) bytes.").response()
+        } catch let error as any HTTPResponseError {
+            return ScimError(status: Int(error.status.code), detail: error.status.reasonPhrase).response()
+        } catch {
+            context.logger.error("Unexpected error", metadata: ["error": "\(String(reflecting: error))"])
+            return ScimError.internalError("The server could not complete the request.").response()
+        }
+    }
+}
+
+extension ScimError {
+    /// The SCIM error response: the JSON body, its status, and `application/scim+json`.
+    package func response(extraHeaders: HTTPFields = [:]) -> Response {
+        var headers = extraHeaders
+        headers[.contentType] = MediaType.scim
+        if status == 401, headers[.wwwAuthenticate] == nil {
+            headers[.wwwAuthenticate] = "Bearer realm=\"provisio\""
+        }
+        let body = JSONCoding.encode(ScimErrorBody(self))
+        return Response(
+            status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

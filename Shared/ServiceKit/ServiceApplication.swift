@@ -1,0 +1,55 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The parts every Provisio service is built from, so the four executables look and behave alike.
+package enum ServiceApplication {
+    /// A router with the standard middleware: request ids, SCIM error bodies, request logging (Authorization
+    /// and the internal credential redacted).
+    package static func makeRouter() -> Router<ServiceRequestContext> {
+        let router = Router(context: ServiceRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: LogRequestsMiddleware(.debug, redactHeaders: [.authorization]))
+        router.add(middleware: ScimErrorMiddleware())
+        return router
+    }
+
+    /// The process logger, with the service name in every line.
+    package static func makeLogger(service: String, level: Logger.Level) -> Logger {
+        var logger = Logger(label: "provisio.\(service)")
+        logger.logLevel = level
+        logger[metadataKey: "service"] = .string(service)
+        return logger
+    }
+
+    /// The application: `services` start before the HTTP server and stop after it, in reverse order.
+    package static func makeApplication(
+        router: Router<ServiceRequestContext>, configuration: ServiceConfiguration, services: [any Service], logger: Logger
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "provisio"),
+            services: services,
+            onServerRunning: { channel in
+                logger.info("Listening", metadata: ["http.address": "\(channel.localAddress?.description ?? "?")"])
+            },
+            logger: logger
+        )
+    }
+}
+
+/// Runs a closure when graceful shutdown begins: closing a store or an HTTP client after the server has stopped.
+package struct ShutdownAction: Service {
+    private let name: String
+    private let action: @Sendable () async -> Void
+
+    package init(name: String, action: @escaping @Sendable () async -> Void) {
+        self.name = name
+        self.action = action
+    }
+
+    package func run() async throws {
+        try? await gracefulShutdown()
+        await action()
+    }
+}

@@ -1,0 +1,92 @@
+import Configuration
+import Foundation
+import Logging
+
+/// The settings every Provisio service reads at start, from command-line flags and environment variables.
+///
+/// Keys (flag / environment variable):
+/// - `http.host` (`--http-host` / `HTTP_HOST`, default `127.0.0.1`): bind address.
+/// - `http.port` (`--http-port` / `HTTP_PORT`, default per service): bind port.
+/// - `internal.key` (`--internal-key` / `INTERNAL_KEY`, required, secret): the shared credential of internal calls.
+/// - `data.dir` (`--data-dir` / `DATA_DIR`, default `./.provisio`): where SQLite files live.
+/// - `database.url` (`--database-url` / `DATABASE_URL`, optional): overrides the SQLite file (`sqlite:///path`, `postgres://…`).
+/// - `token.url`, `directory.url`, `mapping.url` (`TOKEN_URL`, `DIRECTORY_URL`, `MAPPING_URL`): peer base URLs.
+/// - `log.level` (`--log-level` / `LOG_LEVEL`, default `info`).
+package struct ServiceConfiguration: Sendable {
+    package var serviceName: String
+    package var host: String
+    package var port: Int
+    package var internalKey: String
+    package var dataDirectory: String
+    package var databaseURL: String?
+    package var tokenServiceURL: String
+    package var directoryServiceURL: String
+    package var mappingServiceURL: String
+    package var logLevel: Logger.Level
+
+    /// Default ports on loopback: the gateway 8080, then token, directory and mapping.
+    package enum DefaultPort {
+        package static let gateway = 8080
+        package static let token = 8081
+        package static let directory = 8082
+        package static let mapping = 8083
+    }
+
+    package struct Invalid: Error, CustomStringConvertible {
+        package var description: String
+        package init(description: String) { self.description = description }
+    }
+
+    package init(
+        serviceName: String, host: String = "127.0.0.1", port: Int, internalKey: String, dataDirectory: String = ".provisio",
+        databaseURL: String? = nil, tokenServiceURL: String = "http://127.0.0.1:\(DefaultPort.token)",
+        directoryServiceURL: String = "http://127.0.0.1:\(DefaultPort.directory)",
+        mappingServiceURL: String = "http://127.0.0.1:\(DefaultPort.mapping)", logLevel: Logger.Level = .info
+    ) {
+        self.serviceName = serviceName
+        self.host = host
+        self.port = port
+        self.internalKey = internalKey
+        self.dataDirectory = dataDirectory
+        self.databaseURL = databaseURL
+        self.tokenServiceURL = tokenServiceURL
+        self.directoryServiceURL = directoryServiceURL
+        self.mappingServiceURL = mappingServiceURL
+        self.logLevel = logLevel
+    }
+
+    /// Reads and validates the configuration; a missing or malformed value stops the service at start.
+    package init(reader: ConfigReader, serviceName: String, defaultPort: Int) throws {
+        guard let internalKey = reader.string(forKey: "internal.key", isSecret: true), internalKey.utf8.count >= 16 else {
+            throw Invalid(description: "INTERNAL_KEY (or --internal-key) must be set to a secret of at least 16 characters.")
+        }
+        let port = reader.int(forKey: "http.port", default: defaultPort)
+        guard (0...65535).contains(port) else { throw Invalid(description: "http.port \(port) is out of range.") }
+        let levelText = reader.string(forKey: "log.level", default: "info")
+        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw Invalid(description: "log.level '\(levelText)' is not one of trace, debug, info, notice, warning, error, critical.")
+        }
+        self.init(
+            serviceName: serviceName,
+            host: reader.string(forKey: "http.host", default: "127.0.0.1"),
+            port: port,
+            internalKey: internalKey,
+            dataDirectory: reader.string(forKey: "data.dir", default: ".provisio"),
+            databaseURL: reader.string(forKey: "database.url", isSecret: true),
+            tokenServiceURL: reader.string(forKey: "token.url", default: "http://127.0.0.1:\(DefaultPort.token)"),
+            directoryServiceURL: reader.string(forKey: "directory.url", default: "http://127.0.0.1:\(DefaultPort.directory)"),
+            mappingServiceURL: reader.string(forKey: "mapping.url", default: "http://127.0.0.1:\(DefaultPort.mapping)"),
+            logLevel: level
+        )
+    }
+}
+
+extension ConfigReader {
+    /// Flags first, then environment variables: `--http-port 9000` beats `HTTP_PORT=9000`.
+    package static func standard() -> ConfigReader {
+        ConfigReader(providers: [
+            CommandLineArgumentsProvider(secretsSpecifier: .specific(["--internal-key", "--admin-key", "--database-url"])),
+            EnvironmentVariablesProvider(secretsSpecifier: .specific(["INTERNAL_KEY", "ADMIN_KEY", "DATABASE_URL"])),
+        ])
+    }
+}
