@@ -51,11 +51,12 @@ let package = Package(
             path: "Services/ProvisioCLI"),
         // Tests/
         .testTarget(name: "ScimCoreTests", dependencies: ["ScimCore"], path: "Tests/ScimCoreTests"),
-        .testTarget(name: "ScimFilterTests", dependencies: ["ScimFilter"], path: "Tests/ScimFilterTests"),
-        .testTarget(name: "ScimPatchTests", dependencies: ["ScimPatch"], path: "Tests/ScimPatchTests", resources: [.copy("Fixtures")]),
+        .testTarget(name: "ScimFilterTests", dependencies: ["ScimFilter", "ScimCore"], path: "Tests/ScimFilterTests"),
+        .testTarget(name: "ScimPatchTests", dependencies: ["ScimPatch", "ScimCore", "ScimFilter"], path: "Tests/ScimPatchTests", resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ScimCore", "InternalAPI", .ahc, .nioCore, .nioFoundation],
+            // Depending on the CLI makes `swift build --build-tests` build `provisio` and the four services it starts.
+            dependencies: ["ProvisioCLI", .ahc, .nioCore, .nioHTTP1, .nioFoundation],
             path: "Tests/EndToEndTests"),
     ] + services.map { .serviceTests($0) }
 )
@@ -65,7 +66,12 @@ extension Target {
         .executableTarget(name: name, dependencies: deps, path: "Services/\(name)")
     }
     static func serviceTests(_ name: String) -> Target {
-        .testTarget(name: "\(name)Tests", dependencies: [.target(name: name), "ServiceKit", .hbTesting], path: "Tests/\(name)Tests")
+        .testTarget(
+            name: "\(name)Tests",
+            dependencies: [
+                .target(name: name), "ServiceKit", "InternalAPI", "ScimCore", "ServiceClients", .hummingbird, .hbTesting, .logging, .nioCore,
+            ],
+            path: "Tests/\(name)Tests")
     }
 }
 

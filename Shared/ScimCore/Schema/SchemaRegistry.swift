@@ -56,6 +56,15 @@ package struct SchemaRegistry: Sendable {
         resourceType.schemaExtensions.compactMap { schema(id: $0.schema) }
     }
 
+    /// The registered spelling of `text` when it names a whole extension schema of `resourceType` (case-insensitive),
+    /// e.g. a PATCH `path` of `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`. `AttributePath(parsing:)`
+    /// would read such a URN as attribute `User` of schema `…:2.0`, so check this first.
+    package func extensionURN(_ text: String, resourceType: String) -> String? {
+        guard let type = self.resourceType(id: resourceType) else { return nil }
+        let trimmed = text.trimmingSpaces()
+        return type.schemaExtensions.first { $0.schema.caseInsensitiveEquals(trimmed) }.flatMap { schema(id: $0.schema)?.id }
+    }
+
     /// Resolves `path` for `resourceType` (case-insensitive).
     ///
     /// A URN-qualified path must name the core schema or one of the resource type's extensions. An unqualified name

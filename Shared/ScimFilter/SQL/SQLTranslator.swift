@@ -209,12 +209,12 @@ package struct SQLTranslator: Sendable {
             }
             return try condition(columnOperand(name, storage), leaf, op, value)
         case .sideTable(let table):
-            let alias = state.next("s")
             guard let sub = resolved.subAttribute else {
                 // `emails pr`: any row.
-                return sideExists(table, alias: alias, condition: nil)
+                return sideExists(table, alias: state.next("s"), condition: nil)
             }
             if let column = table.column(for: sub.name) {
+                let alias = state.next("s")
                 let condition = try condition(columnOperand("\(alias).\(column.name)", column.storage), sub, op, value)
                 return sideExists(table, alias: alias, condition: condition)
             }

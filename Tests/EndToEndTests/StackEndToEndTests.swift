@@ -1,0 +1,122 @@
+import Foundation
+import NIOHTTP1
+import Testing
+
+/// The whole system as a user runs it: `provisio up` starts the four real executables on loopback with SQLite
+/// files, and the test speaks SCIM and the admin API to the gateway.
+@Suite(.serialized, .timeLimit(.minutes(10)))
+struct StackEndToEndTests {
+    static var user: [String: Any] { [
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": "ada@example.com",
+        "externalId": "00u1ada",
+        "name": ["givenName": "Ada", "familyName": "Lovelace"],
+        "emails": [["value": "ada@example.com", "type": "work", "primary": true]],
+        "active": true,
+        "password": "Correct-Horse-Battery-Staple-1",
+        "groups": [],
+    ] }
+
+    @Test func provisioUpServesScimPersistsAndIsolatesNamespaces() async throws {
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("provisio-e2e-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dataDirectory) }
+        let port = try freePort()
+
+        // First start: the demo tenant, its IdP and a token are created and written to demo.json (0600).
+        var stack = try StackProcess(dataDirectory: dataDirectory, port: port)
+        try await stack.waitUntilUp()
+        let demoFile = dataDirectory.appendingPathComponent("demo.json")
+        let attributes = try FileManager.default.attributesOfItem(atPath: demoFile.path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let demoObject = try JSONSerialization.jsonObject(with: Data(contentsOf: demoFile)) as? [String: Any]
+        #expect(Set(demoObject?.keys.map { $0 } ?? []) == ["scimBaseURL", "token", "adminURL", "adminKey"])
+        let demo = try JSONDecoder().decode(DemoFile.self, from: Data(contentsOf: demoFile))
+        #expect(demo.scimBaseURL == "http://127.0.0.1:\(port)/scim/v2/demo/default")
+        #expect(stack.output.contains(demo.token))
+
+        // Create through gateway → token service → mapping service → directory, then read it back.
+        let created = try await HTTP.send(.POST, demo.scimBaseURL + "/Users", bearer: demo.token, json: Self.user)
+        #expect(created.status == 201, "\(created.text)")
+        #expect(created.headers.first(name: "Content-Type") == "application/scim+json")
+        let id = try #require(created.json["id"] as? String)
+        #expect(created.headers.first(name: "Location") == demo.scimBaseURL + "/Users/" + id)
+        #expect(created.json["password"] == nil)
+        #expect(created.json["userName"] as? String == "ada@example.com")
+        let fetched = try await HTTP.send(.GET, demo.scimBaseURL + "/Users/" + id, bearer: demo.token)
+        #expect(fetched.status == 200)
+        #expect(fetched.json["externalId"] as? String == "00u1ada")
+        #expect((fetched.json["meta"] as? [String: Any])?["location"] as? String == demo.scimBaseURL + "/Users/" + id)
+
+        // Refusals carry SCIM error bodies.
+        let duplicate = try await HTTP.send(.POST, demo.scimBaseURL + "/Users", bearer: demo.token, json: Self.user.merging(["userName": "ADA@example.com"]) { $1 })
+        #expect(duplicate.status == 409)
+        #expect(duplicate.json["scimType"] as? String == "uniqueness")
+        #expect(duplicate.json["status"] as? String == "409")
+        let incomplete = try await HTTP.send(.POST, demo.scimBaseURL + "/Users", bearer: demo.token, json: ["userName": "no-email"])
+        #expect(incomplete.status == 400)
+        #expect(incomplete.json["scimType"] as? String == "invalidValue")
+        #expect((incomplete.json["detail"] as? String)?.contains("Email") == true)
+        let missing = try await HTTP.send(.GET, demo.scimBaseURL + "/Users/no-such-user", bearer: demo.token)
+        #expect(missing.status == 404)
+        #expect(missing.json["schemas"] as? [String] == ["urn:ietf:params:scim:api:messages:2.0:Error"])
+
+        // A second IdP of the same tenant and an IdP of another tenant, each with its own token.
+        let second = try await admin(demo, .POST, "/tenants/demo/idps", ["id": "second", "name": "Second", "providerType": "Azure"])
+        #expect(second.status == 201, "\(second.text)")
+        let secondURL = try #require(second.json["scimBaseURL"] as? String)
+        #expect(secondURL == "http://127.0.0.1:\(port)/scim/v2/demo/second")
+        let secondToken = try #require(try await admin(demo, .POST, "/tenants/demo/idps/second/tokens", ["validDays": 30]).json["token"] as? String)
+        #expect(try await admin(demo, .POST, "/tenants", ["id": "other", "name": "Other"]).status == 201)
+        #expect(try await admin(demo, .POST, "/tenants/other/idps", ["id": "default", "name": "Default"]).status == 201)
+        let otherToken = try #require(try await admin(demo, .POST, "/tenants/other/idps/default/tokens", ["validDays": 30]).json["token"] as? String)
+
+        // Every cross-namespace use is the same 401 as a garbage token.
+        let garbage = try await HTTP.send(.GET, demo.scimBaseURL + "/Users/" + id, bearer: "pvs_aaaaaaaaaa_" + String(repeating: "x", count: 43))
+        #expect(garbage.status == 401)
+        for (url, token) in [(demo.scimBaseURL, secondToken), (demo.scimBaseURL, otherToken), (secondURL, demo.token), (secondURL, otherToken),
+                             ("http://127.0.0.1:\(port)/scim/v2/other/default", demo.token), ("http://127.0.0.1:\(port)/scim/v2/nope/default", demo.token)] {
+            let answer = try await HTTP.send(.GET, url + "/Users/" + id, bearer: token)
+            #expect(answer.status == 401, "\(url)")
+            #expect(answer.json["detail"] as? String == garbage.json["detail"] as? String)
+            #expect(answer.headers.first(name: "WWW-Authenticate") != nil)
+        }
+        // The user belongs to the IdP that provisioned it: invisible through the second IdP.
+        #expect(try await HTTP.send(.GET, secondURL + "/Users/" + id, bearer: secondToken).status == 404)
+
+        // Stop with SIGTERM: all four services shut down cleanly.
+        #expect(try await stack.stop() == 0)
+        #expect(try await isListening(port: port) == false)
+
+        // Second start on the same data: same demo credentials, the user is still there.
+        stack = try StackProcess(dataDirectory: dataDirectory, port: port)
+        try await stack.waitUntilUp()
+        let demoAgain = try JSONDecoder().decode(DemoFile.self, from: Data(contentsOf: demoFile))
+        #expect(demoAgain == demo)
+        let afterRestart = try await HTTP.send(.GET, demo.scimBaseURL + "/Users/" + id, bearer: demo.token)
+        #expect(afterRestart.status == 200)
+        #expect(afterRestart.json["userName"] as? String == "ada@example.com")
+        #expect(try await stack.stop() == 0)
+
+        // No secret reached a log file: bearer tokens, the admin key, the internal key, the user's password.
+        let secrets = try JSONSerialization.jsonObject(with: Data(contentsOf: dataDirectory.appendingPathComponent("secrets.json"))) as? [String: String]
+        let logs = try FileManager.default.contentsOfDirectory(at: dataDirectory.appendingPathComponent("logs"), includingPropertiesForKeys: nil)
+            .map { try String(contentsOf: $0, encoding: .utf8) }.joined()
+        #expect(!logs.isEmpty)
+        for secret in [demo.token, secondToken, otherToken, demo.adminKey, secrets?["internalKey"] ?? "missing", "Correct-Horse-Battery-Staple-1"] {
+            #expect(!logs.contains(secret))
+        }
+    }
+
+    private func admin(_ demo: DemoFile, _ method: HTTPMethod, _ path: String, _ body: [String: Any]? = nil) async throws -> HTTP.Answer {
+        try await HTTP.send(method, demo.adminURL + path, bearer: demo.adminKey, json: body)
+    }
+
+    private func isListening(port: Int) async throws -> Bool {
+        do {
+            _ = try await HTTP.send(.GET, "http://127.0.0.1:\(port)/healthz")
+            return true
+        } catch {
+            return false
+        }
+    }
+}

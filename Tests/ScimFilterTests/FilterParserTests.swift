@@ -1,0 +1,181 @@
+import Foundation
+import ScimCore
+import Testing
+
+@testable import ScimFilter
+
+@Suite("FilterParser")
+struct FilterParserTests {
+    /// Every example filter of RFC 7644 §3.4.2.2, plus the IdP shapes of IDP-WIRE §2.
+    static let rfcExamples = [
+        #"userName eq "bjensen""#,
+        #"name.familyName co "O'Malley""#,
+        #"userName sw "J""#,
+        #"urn:ietf:params:scim:schemas:core:2.0:User:userName sw "J""#,
+        #"title pr"#,
+        #"meta.lastModified gt "2011-05-13T04:42:34Z""#,
+        #"meta.lastModified ge "2011-05-13T04:42:34Z""#,
+        #"meta.lastModified lt "2011-05-13T04:42:34Z""#,
+        #"meta.lastModified le "2011-05-13T04:42:34Z""#,
+        #"title pr and userType eq "Employee""#,
+        #"title pr or userType eq "Intern""#,
+        #"schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User""#,
+        #"userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")"#,
+        #"userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")"#,
+        #"userType eq "Employee" and (emails.type eq "work")"#,
+        #"userType eq "Employee" and emails[type eq "work" and value co "@example.com"]"#,
+        #"emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]"#,
+    ]
+
+    static let idpExamples = [
+        #"userName eq "7f4b3c9e-0000-4000-8000-000000000000""#,
+        #"externalId eq "4d2f8a3e-1111-4111-8111-111111111111""#,
+        #"displayName eq "Tour Guides""#,
+        #"emails[type eq "work"].value eq "bjensen@example.com""#,
+        #"emails.value eq "bjensen@example.com""#,
+        #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "Tour Operations""#,
+        #"urn:ietf:params:scim:schemas:extension:MyApp:2.0:User:costCenter eq "4130""#,
+        #"members[value eq "2819c223-7f76-453a-919d-413861904646"]"#,
+    ]
+
+    @Test(arguments: rfcExamples + idpExamples)
+    func parsesAndRoundTrips(text: String) throws {
+        let parsed = try FilterParser.parse(text)
+        let printed = parsed.description
+        #expect(try FilterParser.parse(printed) == parsed, "printed: \(printed)")
+        #expect(parsed.description == printed)
+    }
+
+    @Test(arguments: rfcExamples)
+    func rfcExamplesPrintAsWritten(text: String) throws {
+        // The RFC examples are already in canonical form except for redundant parentheses.
+        let expected = text.replacingOccurrences(of: #"and (emails.type eq "work")"#, with: #"and emails.type eq "work""#)
+        #expect(try FilterParser.parse(text).description == expected)
+    }
+
+    @Test(arguments: [
+        (#"userName eq "bjensen""#, FilterExpression.compare(.init(attribute: "userName"), .eq, "bjensen")),
+        (#"USERNAME EQ "bjensen""#, .compare(.init(attribute: "USERNAME"), .eq, "bjensen")),
+        ("title pr", .compare(.init(attribute: "title"), .pr, nil)),
+        ("title PR", .compare(.init(attribute: "title"), .pr, nil)),
+        ("active eq true", .compare(.init(attribute: "active"), .eq, true)),
+        ("active Eq FALSE", .compare(.init(attribute: "active"), .eq, false)),
+        ("title eq null", .compare(.init(attribute: "title"), .eq, .null)),
+        ("x gt 42", .compare(.init(attribute: "x"), .gt, 42)),
+        ("x le -1.5e3", .compare(.init(attribute: "x"), .le, -1500)),
+        ("x ge 0.25", .compare(.init(attribute: "x"), .ge, 0.25)),
+        // Entra's documented bare word.
+        ("externalId eq jyoung", .compare(.init(attribute: "externalId"), .eq, "jyoung")),
+        ("externalId eq a@b.example", .compare(.init(attribute: "externalId"), .eq, "a@b.example")),
+        ("externalId eq 01", .compare(.init(attribute: "externalId"), .eq, "01")),
+        // Escapes.
+        (#"displayName eq "a\"b\\c\/d\u00e9\n""#, .compare(.init(attribute: "displayName"), .eq, "a\"b\\c/dé\n")),
+        (#"displayName eq "\ud83d\ude00""#, .compare(.init(attribute: "displayName"), .eq, "😀")),
+        (#"displayName eq """#, .compare(.init(attribute: "displayName"), .eq, "")),
+        (#"displayName eq "ünïcødé 日本""#, .compare(.init(attribute: "displayName"), .eq, "ünïcødé 日本")),
+        // No spaces needed around quotes/brackets; any whitespace separates.
+        ("userName eq\"x\"", .compare(.init(attribute: "userName"), .eq, "x")),
+        ("userName\teq\n\"x\"", .compare(.init(attribute: "userName"), .eq, "x")),
+        (
+            #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915""#,
+            .compare(.init(schemaURN: Fixtures.enterprise, attribute: "manager", subAttribute: "value"), .eq, "26118915")
+        ),
+    ] as [(String, FilterExpression)])
+    func parsesToExpectedTree(text: String, expected: FilterExpression) throws {
+        #expect(try FilterParser.parse(text) == expected)
+    }
+
+    @Test func precedenceNotOverAndOverOr() throws {
+        let a = FilterExpression.compare(.init(attribute: "a"), .pr, nil)
+        let b = FilterExpression.compare(.init(attribute: "b"), .pr, nil)
+        let c = FilterExpression.compare(.init(attribute: "c"), .pr, nil)
+        #expect(try FilterParser.parse("a pr or b pr and c pr") == .logical(.or, a, .logical(.and, b, c)))
+        #expect(try FilterParser.parse("a pr and b pr or c pr") == .logical(.or, .logical(.and, a, b), c))
+        #expect(try FilterParser.parse("(a pr or b pr) and c pr") == .logical(.and, .logical(.or, a, b), c))
+        #expect(try FilterParser.parse("not (a pr) and b pr") == .logical(.and, .not(a), b))
+        #expect(try FilterParser.parse("NOT(a pr or b pr)") == .not(.logical(.or, a, b)))
+        #expect(try FilterParser.parse("a pr AND b pr AND c pr") == .logical(.and, .logical(.and, a, b), c))
+        #expect(try FilterParser.parse("a pr or (b pr or c pr)").description == "a pr or (b pr or c pr)")
+        #expect(try FilterParser.parse("((a pr))") == a)
+    }
+
+    @Test func valuePaths() throws {
+        let emails = AttributePath(attribute: "emails")
+        let type = FilterExpression.compare(.init(attribute: "type"), .eq, "work")
+        let value = FilterExpression.compare(.init(attribute: "value"), .eq, "x@example.com")
+        #expect(try FilterParser.parse(#"emails[type eq "work"]"#) == .valuePath(emails, type))
+        // Entra: `emails[type eq "work"].value eq "x"` ≡ `emails[type eq "work" and value eq "x"]`.
+        #expect(try FilterParser.parse(#"emails[type eq "work"].value eq "x@example.com""#) == .valuePath(emails, .logical(.and, type, value)))
+        #expect(try FilterParser.parse(#"emails[type eq "work"] .value eq "x@example.com""#) == .valuePath(emails, .logical(.and, type, value)))
+        #expect(try FilterParser.parse(#"emails[type eq "work"].value pr"#) == .valuePath(emails, .logical(.and, type, .compare(.init(attribute: "value"), .pr, nil))))
+        #expect(
+            try FilterParser.parse(#"emails[not (type eq "work") or value sw "x"]"#)
+                == .valuePath(emails, .logical(.or, .not(type), .compare(.init(attribute: "value"), .sw, "x"))))
+    }
+
+    @Test(arguments: [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("userName", "Missing operator after 'userName' at position 9"),
+        ("userName eq", "Missing comparison value after 'eq' at position 12"),
+        (#"userName eq "x" and"#, "Unexpected end of filter at position 20"),
+        (#"userName zz "x""#, "Unknown operator 'zz' at position 10"),
+        (#"userName = "x""#, "Unknown operator '='"),
+        (#"userName eq "x"#, "Unterminated string literal starting at position 13"),
+        (#"userName eq "x" garbage"#, "Unexpected 'garbage' at position 17"),
+        (#"userName eq "x" "y""#, "Unexpected string literal \"y\" at position 17"),
+        (#"(userName eq "x""#, "Missing ')' for the '(' at position 1"),
+        (#"userName eq "x")"#, "Unexpected ')' at position 16"),
+        (#"emails[type eq "work""#, "Missing ']' for the '[' at position 7"),
+        (#"emails type eq "work"]"#, "Unknown operator 'type'"),
+        (#"emails[type eq "work"]]"#, "Unexpected ']' at position 23"),
+        (#"emails[type eq "work"].value"#, "Missing operator after 'value'"),
+        (#"emails[type eq "work"].1x eq "y""#, "Invalid sub-attribute '.1x'"),
+        (#"emails[type[value eq "x"] eq "work"]"#, "Nested value filter"),
+        (#"name.givenName[value eq "x"]"#, "not the sub-attribute"),
+        (#"not userName eq "x""#, "Expected '(' after 'not' at position 1"),
+        (#"userName eq "x" and or title pr"#, "Expected an attribute path at position 21, found 'or'"),
+        (#"userName eq and"#, "Missing comparison value after 'eq' at position 13, found 'and'"),
+        (#"userName eq )"#, "Missing comparison value after 'eq' at position 13, found ')'"),
+        (#""userName" eq "x""#, "Expected an attribute path at position 1"),
+        (#"1abc eq "x""#, "Invalid attribute path '1abc' at position 1"),
+        (#"name.givenName.x eq "x""#, "Invalid attribute path"),
+        (#"userName eq "\x""#, "Invalid escape '\\x'"),
+        (#"userName eq "\u12""#, "Invalid \\u escape"),
+        (#"userName eq "\ud83d""#, "Unpaired surrogate"),
+        ("()", "Expected an attribute path at position 2, found ')'"),
+        ("title pr pr", "Unexpected 'pr' at position 10"),
+    ])
+    func rejectsMalformed(text: String, detail: String) {
+        do {
+            let parsed = try FilterParser.parse(text)
+            Issue.record("parsed \(text) as \(parsed)")
+        } catch {
+            #expect(error.scimType == .invalidFilter)
+            #expect(error.status == 400)
+            #expect(error.detail.contains(detail), "detail: \(error.detail)")
+        }
+    }
+
+    @Test func rejectsDeepNesting() {
+        let deep = String(repeating: "(", count: 200) + "a pr" + String(repeating: ")", count: 200)
+        #expect(throws: ScimError.invalidFilter("The filter nests deeper than 64 levels.")) { try FilterParser.parse(deep) }
+        let deepNot = String(repeating: "not (", count: 100) + "a pr" + String(repeating: ")", count: 100)
+        #expect(throws: ScimError.self) { try FilterParser.parse(deepNot) }
+        let fine = String(repeating: "(", count: 30) + "a pr" + String(repeating: ")", count: 30)
+        #expect(throws: Never.self) { try FilterParser.parse(fine) }
+    }
+
+    @Test(arguments: [
+        FilterExpression.compare(.init(attribute: "displayName"), .eq, "quote\" backslash\\ tab\t ctrl\u{01} é"),
+        .compare(.init(attribute: "n"), .gt, 1.5),
+        .compare(.init(attribute: "n"), .lt, -3),
+        .not(.logical(.or, .compare(.init(attribute: "a"), .pr, nil), .compare(.init(attribute: "b"), .eq, .null))),
+        .logical(.and, .compare(.init(attribute: "a"), .pr, nil), .logical(.and, .compare(.init(attribute: "b"), .pr, nil), .compare(.init(attribute: "c"), .pr, nil))),
+        .logical(.or, .compare(.init(attribute: "a"), .pr, nil), .logical(.or, .compare(.init(attribute: "b"), .pr, nil), .compare(.init(attribute: "c"), .pr, nil))),
+        .valuePath(.init(attribute: "emails"), .logical(.or, .compare(.init(attribute: "type"), .eq, "work"), .not(.compare(.init(attribute: "primary"), .eq, true)))),
+    ])
+    func printerRoundTrips(expression: FilterExpression) throws {
+        #expect(try FilterParser.parse(expression.description) == expression, "printed: \(expression.description)")
+    }
+}
