@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The test command of the README: everything CI checks, in one go.
+#   1. system packages the build needs (Debian; installed only when missing and we are root)
+#   2. debug build of every target, then every test suite (unit, in-process router, end-to-end through the real executables)
+#   3. deploy files validated offline (docker-compose config, yamllint, kubernetes-validate, hadolint)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "System packages"
+missing=()
+for package in libssl-dev libsqlite3-dev libcurl4-openssl-dev; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    else
+        echo "Missing packages: ${missing[*]} (install them with apt-get)" >&2
+        exit 1
+    fi
+fi
+echo "ok"
+
+step "Build (debug, with tests)"
+swift build --build-tests
+
+step "Tests"
+swift test --skip-build
+
+step "Deploy files"
+bash Deploy/scripts/validate-deploy.sh
