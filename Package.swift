@@ -40,8 +40,8 @@ let package = Package(
             path: "Shared/ServiceKit"),
         // Services/
         .service("TokenService", ["ServiceKit", "Persistence", "InternalAPI", .crypto]),
-        .service("ScimGateway", ["ServiceKit", "ScimCore", "InternalAPI", "ServiceClients", .crypto, .ahc]),
-        .service("DirectoryService", ["ServiceKit", "Persistence", "ScimCore", "InternalAPI"]),
+        .service("ScimGateway", ["ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "ServiceClients", .crypto, .ahc]),
+        .service("DirectoryService", ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"]),
         .service("MappingService", ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"]),
         .executableTarget(
             name: "ProvisioCLI",

@@ -11,18 +11,21 @@ func buildApplication(configuration: ServiceConfiguration, logger: Logger) async
     let storage = try await location.open(logger: logger)
     try await Migrator(DirectoryMigrations.all).migrate(storage, logger: logger)
     let store = SQLDirectoryStore(storage: storage)
-    let router = buildRouter(store: store, configuration: configuration)
+    let router = buildRouter(store: store, engine: storage.engine, configuration: configuration)
     return ServiceApplication.makeApplication(
         router: router, configuration: configuration, services: [StorageService(storage: storage)], logger: logger)
 }
 
-func buildRouter(store: some DirectoryStore, configuration: ServiceConfiguration) -> Router<ServiceRequestContext> {
+func buildRouter(store: some DirectoryStore, engine: SQLEngine, configuration: ServiceConfiguration) -> Router<ServiceRequestContext> {
     let router = ServiceApplication.makeRouter()
     router.addHealthRoutes(
         service: "directory",
         checks: [ReadinessCheck(name: "store") { _ in await store.isReachable() }])
     let internalAPI = router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey))
     TenantController(store: store).register(on: internalAPI)
-    UserController(store: store).register(on: internalAPI.group("tenants/:tenant/idps/:idp/users"))
+    UserController(store: store, lists: ListQueryBuilder(resourceType: "User", engine: engine))
+        .register(on: internalAPI.group("tenants/:tenant/idps/:idp/users"))
+    GroupController(store: store, lists: ListQueryBuilder(resourceType: "Group", engine: engine))
+        .register(on: internalAPI.group("tenants/:tenant/idps/:idp/groups"))
     return router
 }

@@ -1,3 +1,4 @@
+import ScimCore
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
@@ -50,6 +51,13 @@ func buildRouter(peers: GatewayPeers, gateway: GatewayConfiguration) -> Router<S
 
     let verifier = CachingTokenVerifier(tokens: peers.tokens, ttl: gateway.tokenCacheTTL)
     let scim = router.group("scim/v2/:tenant/:idp").add(middleware: ScimAuthMiddleware(verifier: verifier))
-    UsersController(peers: peers, gateway: gateway).register(on: scim.group("Users"))
+    let resources = ScimResources(peers: peers, capabilities: GatewayConfiguration.capabilities)
+    let http = ScimHTTP(gateway: gateway)
+    for kind in ResourceKind.allCases {
+        ResourceController(kind: kind, resources: resources, http: http).register(on: scim.group(RouterPath(kind.endpoint)))
+    }
+    RootSearchController(resources: resources, http: http).register(on: scim)
+    BulkController(resources: resources, http: http).register(on: scim)
+    DiscoveryController(gateway: gateway, registry: .standard, capabilities: GatewayConfiguration.capabilities).register(on: scim)
     return router
 }

@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import InternalAPI
 import Logging
+import ScimCore
 import ServiceKit
 
 /// Settings only the gateway reads.
@@ -35,6 +36,11 @@ struct GatewayConfiguration: Sendable {
         }
         self.init(adminKey: adminKey, publicURL: publicURL, tokenCacheTTL: .seconds(ttl))
     }
+
+    /// What the SCIM endpoints support, as `/ServiceProviderConfig` advertises it and the handlers enforce it.
+    static let capabilities = ServiceProviderCapabilities(
+        bulk: .init(supported: true, maxOperations: 1000, maxPayloadSize: 4_194_304), sort: true,
+        pagination: .init(cursor: true, index: true))
 
     /// `{public base}/scim/v2/{tenant}/{idp}`
     func scimBaseURL(tenantID: String, idpID: String) -> String {

@@ -19,6 +19,16 @@ package protocol DirectoryClient: Sendable {
 
     func createUser(tenantID: String, idpID: String, _ request: UserWriteRequest, logger: Logger) async throws -> StoredResource
     func user(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> StoredResource
+    func replaceUser(tenantID: String, idpID: String, id: String, _ request: UserReplaceRequest, logger: Logger) async throws -> StoredResource
+    func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws
+    func searchUsers(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage
+
+    func createGroup(tenantID: String, idpID: String, _ request: GroupWriteRequest, logger: Logger) async throws -> StoredResource
+    func group(tenantID: String, idpID: String, id: String, includeMembers: Bool, logger: Logger) async throws -> StoredResource
+    func replaceGroup(tenantID: String, idpID: String, id: String, _ request: GroupWriteRequest, logger: Logger) async throws -> StoredResource
+    func patchGroup(tenantID: String, idpID: String, id: String, _ request: GroupPatchRequest, logger: Logger) async throws -> StoredResource
+    func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws
+    func searchGroups(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage
 }
 
 package struct HTTPDirectoryClient: DirectoryClient {
@@ -70,4 +80,35 @@ package struct HTTPDirectoryClient: DirectoryClient {
     package func user(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> StoredResource {
         try await client.send(.GET, idpPath(tenantID, idpID) + "/users/\(pathSegment(id))", logger: logger)
     }
+
+    package func replaceUser(tenantID: String, idpID: String, id: String, _ request: UserReplaceRequest, logger: Logger) async throws -> StoredResource {
+        try await client.send(.PUT, idpPath(tenantID, idpID) + "/users/\(pathSegment(id))", body: request, logger: logger)
+    }
+    package func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws {
+        try await client.sendExpectingNoContent(.DELETE, idpPath(tenantID, idpID) + "/users/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)
+    }
+    package func searchUsers(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
+        try await client.send(.POST, idpPath(tenantID, idpID) + "/users/search", body: search, logger: logger)
+    }
+
+    package func createGroup(tenantID: String, idpID: String, _ request: GroupWriteRequest, logger: Logger) async throws -> StoredResource {
+        try await client.send(.POST, idpPath(tenantID, idpID) + "/groups", body: request, logger: logger)
+    }
+    package func group(tenantID: String, idpID: String, id: String, includeMembers: Bool, logger: Logger) async throws -> StoredResource {
+        try await client.send(.GET, idpPath(tenantID, idpID) + "/groups/\(pathSegment(id))?members=\(includeMembers)", logger: logger)
+    }
+    package func replaceGroup(tenantID: String, idpID: String, id: String, _ request: GroupWriteRequest, logger: Logger) async throws -> StoredResource {
+        try await client.send(.PUT, idpPath(tenantID, idpID) + "/groups/\(pathSegment(id))", body: request, logger: logger)
+    }
+    package func patchGroup(tenantID: String, idpID: String, id: String, _ request: GroupPatchRequest, logger: Logger) async throws -> StoredResource {
+        try await client.send(.PATCH, idpPath(tenantID, idpID) + "/groups/\(pathSegment(id))", body: request, logger: logger)
+    }
+    package func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws {
+        try await client.sendExpectingNoContent(.DELETE, idpPath(tenantID, idpID) + "/groups/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)
+    }
+    package func searchGroups(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
+        try await client.send(.POST, idpPath(tenantID, idpID) + "/groups/search", body: search, logger: logger)
+    }
+
+    private func ifMatchQuery(_ ifMatch: Int?) -> String { ifMatch.map { "?ifMatch=\($0)" } ?? "" }
 }

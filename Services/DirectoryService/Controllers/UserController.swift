@@ -10,10 +10,14 @@ import ServiceKit
 /// mapping service has validated the resource; this stores it.
 struct UserController<Store: DirectoryStore> {
     let store: Store
+    let lists: ListQueryBuilder
 
     func register(on group: RouterGroup<ServiceRequestContext>) {
         group.post(use: create)
+        group.post("search", use: search)
         group.get(":id", use: get)
+        group.put(":id", use: replace)
+        group.delete(":id", use: delete)
     }
 
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> Response {
@@ -34,6 +38,35 @@ struct UserController<Store: DirectoryStore> {
             throw ScimError.notFound("User '\(id)' not found.")
         }
         return JSONCoding.response(UserDocument.representation(of: record))
+    }
+
+    @Sendable func replace(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let (tenantID, idpID) = try scope(context)
+        let id = try context.parameters.require("id")
+        let body = try await JSONCoding.decode(UserReplaceRequest.self, from: request, context: context)
+        let record = try UserDocument.record(
+            from: body.resource, identity: body.identity, tenantID: tenantID, idpID: idpID, id: id, now: Timestamp.now())
+        let replaced = try await store.replaceUser(record, ifMatch: body.ifMatch, actor: "idp:\(idpID)")
+        return JSONCoding.response(UserDocument.representation(of: replaced))
+    }
+
+    @Sendable func delete(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let (tenantID, idpID) = try scope(context)
+        let id = try context.parameters.require("id")
+        let ifMatch = request.uri.queryParameters.get("ifMatch", as: Int.self)
+        try await store.deleteUser(tenantID: tenantID, idpID: idpID, id: id, ifMatch: ifMatch, actor: "idp:\(idpID)")
+        return Response(status: .noContent)
+    }
+
+    @Sendable func search(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let (tenantID, idpID) = try scope(context)
+        let search = try await JSONCoding.decode(DirectorySearch.self, from: request, context: context)
+        let query = try lists.query(for: search)
+        let result = try await store.listUsers(tenantID: tenantID, idpID: idpID, query: query)
+        return JSONCoding.response(
+            DirectoryPage(
+                totalResults: result.totalResults, startIndex: query.cursor == nil ? query.startIndex : nil,
+                resources: result.records.map(UserDocument.representation(of:)), nextCursor: result.nextCursor.map(CursorCoding.encode)))
     }
 
     private func scope(_ context: ServiceRequestContext) throws -> (String, String) {

@@ -1,6 +1,5 @@
 import Foundation
 import InternalAPI
-import Logging
 import Persistence
 import ScimCore
 
@@ -13,28 +12,30 @@ enum UserDocument {
     static func record(
         from resource: JSONValue, identity: [String: JSONValue], tenantID: String, idpID: String, id: String, now: String
     ) throws(ScimError) -> UserRecord {
-        guard case .object(var members) = resource else { throw ScimError.invalidSyntax("A user must be a JSON object.") }
+        guard case .object(var members) = SchemaRegistry.standard.canonicalize(resource, resourceType: "User") else {
+            throw ScimError.invalidSyntax("A user must be a JSON object.")
+        }
         for key in members.keys where ignoredOnWrite.contains(key.lowercased()) {
             members.removeValue(forKey: key)
         }
         let cleaned = JSONValue.object(members)
-        guard let userName = cleaned[caseInsensitive: "userName"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines),
-            !userName.isEmpty
-        else {
+        guard let userName = cleaned["userName"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !userName.isEmpty else {
             throw ScimError.invalidValue("The required attribute 'userName' is missing or empty.")
         }
+        let active = try active(of: cleaned)
+        members["active"] = .bool(active)
         return UserRecord(
             id: id, tenantID: tenantID, idpID: idpID, userName: userName,
-            externalID: cleaned[caseInsensitive: "externalId"]?.stringValue,
-            displayName: cleaned[caseInsensitive: "displayName"]?.stringValue,
-            active: try active(of: cleaned),
+            externalID: cleaned["externalId"]?.stringValue,
+            displayName: cleaned["displayName"]?.stringValue,
+            active: active,
             emails: emails(of: cleaned),
-            resource: cleaned, identity: identity, version: 1, created: now, lastModified: now)
+            resource: .object(members), identity: identity, version: 1, created: now, lastModified: now)
     }
 
     /// `active` as a boolean; Entra sends "True"/"False" strings. Absent means active.
     static func active(of resource: JSONValue) throws(ScimError) -> Bool {
-        switch resource[caseInsensitive: "active"] {
+        switch resource["active"] {
         case nil, .null?: return true
         case .bool(let value)?: return value
         case .string(let text)? where text.lowercased() == "true": return true
@@ -44,24 +45,27 @@ enum UserDocument {
     }
 
     static func emails(of resource: JSONValue) -> [UserRecord.EmailRow] {
-        guard let elements = resource[caseInsensitive: "emails"]?.arrayValue else { return [] }
+        guard let elements = resource["emails"]?.arrayValue else { return [] }
         return elements.compactMap { element in
-            guard let value = element[caseInsensitive: "value"]?.stringValue, !value.isEmpty else { return nil }
-            let primary = element[caseInsensitive: "primary"]
+            guard let value = element["value"]?.stringValue, !value.isEmpty else { return nil }
+            let primary = element["primary"]
             return .init(
-                value: value, type: element[caseInsensitive: "type"]?.stringValue,
+                value: value, type: element["type"]?.stringValue,
                 primary: primary?.boolValue ?? (primary?.stringValue?.lowercased() == "true"))
         }
     }
 
-    /// The SCIM representation: the stored document plus `id` and `meta` (the gateway adds `meta.location`).
+    /// The SCIM representation: the stored document plus `id`, `groups` and `meta` (the gateway adds `meta.location`).
     static func representation(of record: UserRecord) -> StoredResource {
         guard case .object(var members) = record.resource else {
             return StoredResource(id: record.id, version: record.version, resource: record.resource)
         }
         members["id"] = .string(record.id)
-        if members.keys.first(where: { $0.lowercased() == "schemas" }) == nil {
+        if members["schemas"] == nil {
             members["schemas"] = [.string(ScimSchemaURN.user)]
+        }
+        if !record.groups.isEmpty {
+            members["groups"] = .array(record.groups.map { ["value": .string($0.id), "display": .string($0.displayName), "type": "direct"] })
         }
         members["meta"] = [
             "resourceType": "User",
@@ -71,4 +75,9 @@ enum UserDocument {
         ]
         return StoredResource(id: record.id, version: record.version, resource: .object(members))
     }
+}
+
+extension JSONValue {
+    /// An object member by its exact (canonical) name.
+    subscript(key: String) -> JSONValue? { objectValue?[key] }
 }

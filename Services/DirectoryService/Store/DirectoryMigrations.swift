@@ -39,7 +39,7 @@ enum DirectoryMigrations {
                 user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
                 tenant_id TEXT NOT NULL, idp_id TEXT NOT NULL, value_lower TEXT NOT NULL, type TEXT, is_primary BOOLEAN NOT NULL)
             """,
-            "CREATE INDEX user_emails_value ON user_emails (tenant_id, idp_id, value_lower)",
+            "CREATE INDEX user_emails_value ON user_emails (value_lower)",
             "CREATE INDEX user_emails_user ON user_emails (user_id)",
             """
             CREATE TABLE groups (

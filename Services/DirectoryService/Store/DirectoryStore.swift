@@ -1,7 +1,8 @@
 import Foundation
 import InternalAPI
-import Logging
 import ScimCore
+import ScimFilter
+import ScimPatch
 
 /// A user as the directory keeps it: the SCIM document plus the columns IdPs look users up by.
 struct UserRecord: Sendable, Hashable {
@@ -13,19 +14,48 @@ struct UserRecord: Sendable, Hashable {
     var displayName: String?
     var active: Bool
     var emails: [EmailRow]
-    /// The resource as the IdP sent it, without `id` and `meta` (those are columns).
+    /// The resource as the IdP sent it (canonicalized), without `id`, `meta` and `groups`.
     var resource: JSONValue
     /// Typed identity attributes from the mapping service.
     var identity: [String: JSONValue]
     var version: Int
     var created: String
     var lastModified: String
+    /// Groups the user is a direct member of (read-only, derived from membership rows).
+    var groups: [GroupReference] = []
 
     struct EmailRow: Sendable, Hashable {
         var value: String
         var type: String?
         var primary: Bool
     }
+}
+
+struct GroupReference: Sendable, Hashable {
+    var id: String
+    var displayName: String
+}
+
+/// A group: its document (without members) and, when asked for, its membership rows.
+struct GroupRecord: Sendable, Hashable {
+    var id: String
+    var tenantID: String
+    var idpID: String
+    var displayName: String
+    var externalID: String?
+    /// The resource as the IdP sent it (canonicalized), without `id`, `meta` and `members`.
+    var resource: JSONValue
+    var version: Int
+    var created: String
+    var lastModified: String
+    /// nil when the members were not loaded.
+    var members: [MemberRow]?
+}
+
+struct MemberRow: Sendable, Hashable {
+    var value: String
+    var type: String
+    var display: String?
 }
 
 /// One entry of a tenant's activity log: who did what to which resource, never a secret.
@@ -38,6 +68,33 @@ struct ActivityEvent: Sendable, Hashable {
     var resourceID: String?
     var detail: String?
 }
+
+/// A list query in storage terms: a translated, allow-listed filter and order, plus paging.
+struct ListQuery: Sendable {
+    var filter: SQLFragment?
+    /// An allow-listed column expression from `SQLTranslator.orderBy`; nil = creation order.
+    var orderBy: String?
+    var descending: Bool
+    var startIndex: Int
+    var count: Int
+    var cursor: ListCursor?
+    var includeMembers: Bool
+}
+
+/// Where a cursor-paged list (RFC 9865) continues: after this (created, id).
+struct ListCursor: Sendable, Hashable, Codable {
+    var created: String
+    var id: String
+}
+
+struct ListResult<Record: Sendable>: Sendable {
+    var totalResults: Int
+    var records: [Record]
+    var nextCursor: ListCursor?
+}
+
+/// A PATCH of a group as the store applies it inside its transaction.
+typealias GroupMutation = @Sendable (_ current: JSONValue) throws(ScimError) -> PatchResult
 
 /// The directory's storage. Every write also appends its activity event, in the same transaction.
 protocol DirectoryStore: Sendable {
@@ -62,6 +119,22 @@ protocol DirectoryStore: Sendable {
     /// 409 `uniqueness` when the userName is taken in the IdP (case-insensitively).
     func insertUser(_ user: UserRecord, actor: String) async throws
     func user(tenantID: String, idpID: String, id: String) async throws -> UserRecord?
+    /// Replaces the document and columns, bumping the version. 404, 412 `invalidVers` (stale `ifMatch`), 409.
+    func replaceUser(_ user: UserRecord, ifMatch: Int?, actor: String) async throws -> UserRecord
+    /// Deletes the user and its memberships. 404, 412.
+    func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws
+    func listUsers(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<UserRecord>
+
+    /// Members must be users or groups of the same IdP (400 `invalidValue` naming the others).
+    func insertGroup(_ group: GroupRecord, members: [MemberReference], actor: String) async throws -> GroupRecord
+    func group(tenantID: String, idpID: String, id: String, includeMembers: Bool) async throws -> GroupRecord?
+    func replaceGroup(_ group: GroupRecord, members: [MemberReference], ifMatch: Int?, actor: String) async throws -> GroupRecord
+    /// Applies `mutation` to the stored document and its membership changes to the rows, in one transaction.
+    func patchGroup(
+        tenantID: String, idpID: String, id: String, ifMatch: Int?, includeMembers: Bool, actor: String, mutation: GroupMutation
+    ) async throws -> GroupRecord
+    func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws
+    func listGroups(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<GroupRecord>
 
     func activity(tenantID: String, limit: Int) async throws -> [ActivityEvent]
 }

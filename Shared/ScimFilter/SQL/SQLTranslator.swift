@@ -401,10 +401,13 @@ package struct SQLTranslator: Sendable {
         return SQLFragment(sql: "EXISTS (SELECT 1 FROM \(source) WHERE \(condition.sql))", binds: condition.binds)
     }
 
+    /// `owner IN (SELECT fk FROM side WHERE …)` rather than a correlated `EXISTS`: both engines then drive the
+    /// look-up from the side table's index on the compared column (`emails.value eq …` is an index hit) instead of
+    /// probing the side table once per owner row.
     private func sideExists(_ table: SideTable, alias: String, condition: SQLFragment?) -> SQLFragment {
-        let head = "EXISTS (SELECT 1 FROM \(table.table) AS \(alias) WHERE \(alias).\(table.foreignKey) = \(table.ownerKey)"
+        let head = "\(table.ownerKey) IN (SELECT \(alias).\(table.foreignKey) FROM \(table.table) AS \(alias)"
         guard let condition else { return SQLFragment(sql: head + ")") }
-        return SQLFragment(sql: head + " AND \(condition.sql))", binds: condition.binds)
+        return SQLFragment(sql: head + " WHERE \(condition.sql))", binds: condition.binds)
     }
 
     private func objectPresent(_ segments: [String]) throws(ScimError) -> SQLFragment {

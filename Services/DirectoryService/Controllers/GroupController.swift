@@ -1,0 +1,93 @@
+import Foundation
+import Hummingbird
+import InternalAPI
+import Logging
+import Persistence
+import ScimCore
+import ScimPatch
+import ServiceKit
+
+/// Internal API for one identity provider's groups. Memberships are rows: a PATCH that adds one member
+/// inserts one row, whatever the size of the group.
+struct GroupController<Store: DirectoryStore> {
+    let store: Store
+    let lists: ListQueryBuilder
+
+    func register(on group: RouterGroup<ServiceRequestContext>) {
+        group.post(use: create)
+        group.post("search", use: search)
+        group.get(":id", use: get)
+        group.put(":id", use: replace)
+        group.patch(":id", use: patch)
+        group.delete(":id", use: delete)
+    }
+
+    @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let (tenantID, idpID) = try scope(context)
+        let body = try await JSONCoding.decode(GroupWriteRequest.self, from: request, context: context)
+        let record = try GroupDocument.record(
+            from: body.resource, tenantID: tenantID, idpID: idpID, id: UUID().uuidString.lowercased(), now: Timestamp.now())
+        var created = try await store.insertGroup(
+            record, members: try GroupDocument.memberReferences(of: body.resource), actor: "idp:\(idpID)")
+        if !body.includeMembers { created.members = nil }
+        return JSONCoding.response(GroupDocument.representation(of: created), status: .created)
+    }
+
+    @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let (tenantID, idpID) = try scope(context)
+        let id = try context.parameters.require("id")
+        let includeMembers = request.uri.queryParameters.get("members", as: Bool.self) ?? true
+        guard let record = try await store.group(tenantID: tenantID, idpID: idpID, id: id, includeMembers: includeMembers) else {
+            throw ScimError.notFound("Group '\(id)' not found.")
+        }
+        return JSONCoding.response(GroupDocument.representation(of: record))
+    }
+
+    @Sendable func replace(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let (tenantID, idpID) = try scope(context)
+        let id = try context.parameters.require("id")
+        let body = try await JSONCoding.decode(GroupWriteRequest.self, from: request, context: context)
+        let record = try GroupDocument.record(from: body.resource, tenantID: tenantID, idpID: idpID, id: id, now: Timestamp.now())
+        var replaced = try await store.replaceGroup(
+            record, members: try GroupDocument.memberReferences(of: body.resource), ifMatch: body.ifMatch, actor: "idp:\(idpID)")
+        if !body.includeMembers { replaced.members = nil }
+        return JSONCoding.response(GroupDocument.representation(of: replaced))
+    }
+
+    @Sendable func patch(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let (tenantID, idpID) = try scope(context)
+        let id = try context.parameters.require("id")
+        let body = try await JSONCoding.decode(GroupPatchRequest.self, from: request, context: context)
+        let patch = try PatchRequest(json: body.patch)
+        let engine = PatchEngine(registry: .standard, resourceType: "Group")
+        let patched = try await store.patchGroup(
+            tenantID: tenantID, idpID: idpID, id: id, ifMatch: body.ifMatch, includeMembers: body.includeMembers, actor: "idp:\(idpID)"
+        ) { current throws(ScimError) in
+            try engine.apply(patch, to: current)
+        }
+        return JSONCoding.response(GroupDocument.representation(of: patched))
+    }
+
+    @Sendable func delete(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let (tenantID, idpID) = try scope(context)
+        let id = try context.parameters.require("id")
+        try await store.deleteGroup(
+            tenantID: tenantID, idpID: idpID, id: id, ifMatch: request.uri.queryParameters.get("ifMatch", as: Int.self), actor: "idp:\(idpID)")
+        return Response(status: .noContent)
+    }
+
+    @Sendable func search(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let (tenantID, idpID) = try scope(context)
+        let search = try await JSONCoding.decode(DirectorySearch.self, from: request, context: context)
+        let query = try lists.query(for: search)
+        let result = try await store.listGroups(tenantID: tenantID, idpID: idpID, query: query)
+        return JSONCoding.response(
+            DirectoryPage(
+                totalResults: result.totalResults, startIndex: query.cursor == nil ? query.startIndex : nil,
+                resources: result.records.map(GroupDocument.representation(of:)), nextCursor: result.nextCursor.map(CursorCoding.encode)))
+    }
+
+    private func scope(_ context: ServiceRequestContext) throws -> (String, String) {
+        (try context.parameters.require("tenant"), try context.parameters.require("idp"))
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import InternalAPI
+import Persistence
+import ScimCore
+import ScimFilter
+
+/// Turns a gateway's list request into a storage query: the filter parsed, checked against the schema and
+/// translated to bound SQL over allow-listed columns; `sortBy` to an allow-listed expression; the cursor decoded.
+struct ListQueryBuilder: Sendable {
+    let resourceType: String
+    let columns: any ColumnMap
+    let dialect: SQLDialect
+    let registry: SchemaRegistry
+
+    init(resourceType: String, engine: SQLEngine, registry: SchemaRegistry = .standard) {
+        self.resourceType = resourceType
+        self.columns = resourceType == "Group" ? GroupColumnMap() as any ColumnMap : UserColumnMap() as any ColumnMap
+        self.dialect = engine == .postgres ? .postgres : .sqlite
+        self.registry = registry
+    }
+
+    func query(for search: DirectorySearch) throws(ScimError) -> ListQuery {
+        let translator = SQLTranslator(registry: registry, resourceType: resourceType, columns: columns, dialect: dialect)
+        var filter: SQLFragment?
+        if let text = search.filter?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            let expression = try FilterParser.parse(text)
+            try FilterValidator(registry: registry, resourceType: resourceType).validate(expression)
+            filter = try translator.translate(expression)
+        }
+        var orderBy: String?
+        if let sortBy = search.sortBy?.trimmingCharacters(in: .whitespaces), !sortBy.isEmpty {
+            let path: AttributePath
+            do throws(ScimError) {
+                path = try AttributePath(parsing: sortBy)
+            } catch {
+                throw ScimError.invalidValue("sortBy '\(sortBy)' is not an attribute path.")
+            }
+            orderBy = try translator.orderBy(path, ascending: !search.descending)
+        }
+        var cursor: ListCursor?
+        if let text = search.cursor {
+            guard orderBy == nil, !search.descending else {
+                throw ScimError.invalidValue("Cursor pagination lists resources in creation order; it cannot be combined with sortBy or sortOrder.")
+            }
+            cursor = text.isEmpty ? ListCursor(created: "", id: "") : try CursorCoding.decode(text)
+        }
+        return ListQuery(
+            filter: filter, orderBy: orderBy, descending: search.descending, startIndex: max(search.startIndex, 1), count: max(search.count, 0),
+            cursor: cursor, includeMembers: search.includeMembers)
+    }
+}
+
+/// Opaque RFC 9865 cursors: base64url of the position's JSON. A cursor that does not decode is `400 invalidCursor`.
+enum CursorCoding {
+    static func encode(_ cursor: ListCursor) -> String {
+        let data = (try? JSONEncoder().encode(cursor)) ?? Data()
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: String) throws(ScimError) -> ListCursor {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64.append("=") }
+        guard let data = Data(base64Encoded: base64), let cursor = try? JSONDecoder().decode(ListCursor.self, from: data) else {
+            throw ScimError(status: 400, scimType: .invalidCursor, detail: "The cursor '\(text)' is not one this server issued.")
+        }
+        return cursor
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import InternalAPI
+import Persistence
+import SQLKit
+import ScimCore
+import ScimFilter
+import ScimPatch
+
+extension SQLDirectoryStore {
+    static let groupColumns =
+        "groups.id, groups.tenant_id, groups.idp_id, groups.display_name, groups.external_id, groups.resource, groups.version, groups.created, groups.last_modified"
+
+    func insertGroup(_ group: GroupRecord, members: [MemberReference], actor: String) async throws -> GroupRecord {
+        do {
+            return try await storage.write { database in
+                try await database.raw(
+                    """
+                    INSERT INTO groups (id, tenant_id, idp_id, display_name, display_name_lower, external_id, resource, version, created, last_modified)
+                    VALUES (\(bind: group.id), \(bind: group.tenantID), \(bind: group.idpID), \(bind: group.displayName), \(bind: group.displayName.lowercased()),
+                            \(bind: group.externalID), \(bind: group.resource.encodedString()), \(bind: group.version), \(bind: group.created), \(bind: group.lastModified))
+                    """
+                ).run()
+                let added = try await Self.addMembers(members, to: group, in: database)
+                try await Self.record(
+                    ActivityEvent(
+                        tenantID: group.tenantID, idpID: group.idpID, actor: actor, action: "group.created", resourceType: "Group", resourceID: group.id,
+                        detail: "members=\(added)"),
+                    in: database)
+                var created = group
+                created.members = try await Self.members(ofGroup: group.id, in: database)
+                return created
+            }
+        } catch where StorageErrors.isForeignKeyViolation(error) {
+            throw ScimError.notFound("Identity provider '\(group.idpID)' of tenant '\(group.tenantID)' not found.")
+        }
+    }
+
+    func group(tenantID: String, idpID: String, id: String, includeMembers: Bool) async throws -> GroupRecord? {
+        try await storage.read { database in
+            guard var group = try await database.raw(
+                "SELECT \(unsafeRaw: Self.groupColumns) FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)"
+            ).first().map(Self.group(from:)) else { return nil }
+            if includeMembers { group.members = try await Self.members(ofGroup: id, in: database) }
+            return group
+        }
+    }
+
+    func replaceGroup(_ group: GroupRecord, members: [MemberReference], ifMatch: Int?, actor: String) async throws -> GroupRecord {
+        try await storage.write { database in
+            let current = try await database.raw(
+                "SELECT version, created FROM groups WHERE tenant_id = \(bind: group.tenantID) AND idp_id = \(bind: group.idpID) AND id = \(bind: group.id)"
+            ).first()
+            let version = try Self.check(version: try current?.decode(column: "version", as: Int.self), ifMatch: ifMatch, resource: "Group", id: group.id)
+            var updated = group
+            updated.version = version + 1
+            updated.created = try current?.decode(column: "created", as: String.self) ?? group.created
+            try await Self.updateDocument(of: updated, in: database)
+            try await database.raw("DELETE FROM group_members WHERE group_id = \(bind: group.id)").run()
+            let added = try await Self.addMembers(members, to: updated, in: database)
+            try await Self.record(
+                ActivityEvent(
+                    tenantID: group.tenantID, idpID: group.idpID, actor: actor, action: "group.replaced", resourceType: "Group", resourceID: group.id,
+                    detail: "members=\(added)"),
+                in: database)
+            updated.members = try await Self.members(ofGroup: group.id, in: database)
+            return updated
+        }
+    }
+
+    func patchGroup(
+        tenantID: String, idpID: String, id: String, ifMatch: Int?, includeMembers: Bool, actor: String, mutation: GroupMutation
+    ) async throws -> GroupRecord {
+        try await storage.write { database in
+            guard var group = try await database.raw(
+                "SELECT \(unsafeRaw: Self.groupColumns) FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)"
+            ).first().map(Self.group(from:)) else {
+                throw ScimError.notFound("Group '\(id)' not found.")
+            }
+            _ = try Self.check(version: group.version, ifMatch: ifMatch, resource: "Group", id: id)
+            let result = try mutation(group.resource)
+            var added = 0
+            var removed = 0
+            for change in result.membershipChanges {
+                switch change {
+                case .add(let references):
+                    added += try await Self.addMembers(references, to: group, in: database)
+                case .remove(let ids):
+                    removed += try await Self.removeMembers(ids, from: id, in: database)
+                case .removeAll:
+                    removed += try await Self.removeAllMembers(from: id, in: database)
+                case .replaceAll(let references):
+                    removed += try await Self.removeAllMembers(from: id, in: database)
+                    added += try await Self.addMembers(references, to: group, in: database)
+                case .removeMatching(let filter):
+                    let evaluator = FilterEvaluator(registry: .standard, resourceType: "Group")
+                    let matching = try await Self.members(ofGroup: id, in: database).filter { member in
+                        evaluator.matches(filter, element: Self.memberJSON(member), of: AttributePath(attribute: "members"))
+                    }
+                    removed += try await Self.removeMembers(matching.map(\.value), from: id, in: database)
+                }
+            }
+            let documentChanged = result.resource != group.resource
+            if documentChanged || added > 0 || removed > 0 {
+                let document = try GroupDocument.fields(of: result.resource)
+                group.resource = document.resource
+                group.displayName = document.displayName
+                group.externalID = document.externalID
+                group.version += 1
+                group.lastModified = Timestamp.now()
+                try await Self.updateDocument(of: group, in: database)
+                try await Self.record(
+                    ActivityEvent(
+                        tenantID: tenantID, idpID: idpID, actor: actor, action: "group.patched", resourceType: "Group", resourceID: id,
+                        detail: "added=\(added) removed=\(removed)\(documentChanged ? " attributes" : "")"),
+                    in: database)
+            }
+            if includeMembers { group.members = try await Self.members(ofGroup: id, in: database) }
+            return group
+        }
+    }
+
+    func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws {
+        try await storage.write { database in
+            let version = try await database.raw(
+                "SELECT version FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)"
+            ).first()?.decode(column: "version", as: Int.self)
+            _ = try Self.check(version: version, ifMatch: ifMatch, resource: "Group", id: id)
+            try await database.raw("DELETE FROM group_members WHERE group_id = \(bind: id) OR member_id = \(bind: id)").run()
+            try await database.raw("DELETE FROM groups WHERE id = \(bind: id)").run()
+            try await Self.record(
+                ActivityEvent(tenantID: tenantID, idpID: idpID, actor: actor, action: "group.deleted", resourceType: "Group", resourceID: id),
+                in: database)
+        }
+    }
+
+    func listGroups(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<GroupRecord> {
+        try await storage.read { database in
+            var result = try await Self.list(
+                table: "groups", columns: Self.groupColumns, tenantID: tenantID, idpID: idpID, query: query, in: database, decode: Self.group(from:))
+            if query.includeMembers {
+                for index in result.records.indices {
+                    result.records[index].members = try await Self.members(ofGroup: result.records[index].id, in: database)
+                }
+            }
+            return result
+        }
+    }
+
+    // MARK: Membership rows
+
+    /// Inserts the members that are not there yet (adding an existing member is a no-op). Every member must be
+    /// a user or group of the same IdP. Returns how many rows were added.
+    static func addMembers(_ references: [MemberReference], to group: GroupRecord, in database: any SQLDatabase) async throws -> Int {
+        guard !references.isEmpty else { return 0 }
+        var unique: [String: MemberReference] = [:]
+        for reference in references where unique[reference.value] == nil { unique[reference.value] = reference }
+        let ids = Array(unique.keys)
+        var types: [String: String] = [:]
+        for chunk in ids.chunked(into: 500) {
+            let users = try await database.raw(
+                "SELECT id FROM users WHERE tenant_id = \(bind: group.tenantID) AND idp_id = \(bind: group.idpID) AND id IN (\(binds: Array(chunk)))"
+            ).all()
+            for row in users { types[try row.decode(column: "id", as: String.self)] = "User" }
+            let groups = try await database.raw(
+                "SELECT id FROM groups WHERE tenant_id = \(bind: group.tenantID) AND idp_id = \(bind: group.idpID) AND id IN (\(binds: Array(chunk)))"
+            ).all()
+            for row in groups { types[try row.decode(column: "id", as: String.self)] = "Group" }
+        }
+        let unknown = ids.filter { types[$0] == nil }.sorted()
+        guard unknown.isEmpty else {
+            let shown = unknown.prefix(10).map { "'\($0)'" }.joined(separator: ", ")
+            throw ScimError.invalidValue(
+                "\(unknown.count) member\(unknown.count == 1 ? " is" : "s are") not a user or group of this identity provider: \(shown)\(unknown.count > 10 ? ", …" : "").")
+        }
+        if types[group.id] != nil {
+            throw ScimError.invalidValue("A group cannot be a member of itself.")
+        }
+        var added = 0
+        for id in ids.sorted() {
+            let reference = unique[id]!
+            let inserted = try await database.raw(
+                """
+                INSERT INTO group_members (group_id, member_id, member_type, display) VALUES (\(bind: group.id), \(bind: id), \(bind: types[id]!), \(bind: reference.display))
+                ON CONFLICT (group_id, member_id) DO NOTHING RETURNING member_id
+                """
+            ).first()
+            if inserted != nil { added += 1 }
+        }
+        return added
+    }
+
+    static func removeMembers(_ ids: [String], from groupID: String, in database: any SQLDatabase) async throws -> Int {
+        var removed = 0
+        for chunk in Array(Set(ids)).chunked(into: 500) {
+            removed += try await database.raw(
+                "DELETE FROM group_members WHERE group_id = \(bind: groupID) AND member_id IN (\(binds: Array(chunk))) RETURNING member_id"
+            ).all().count
+        }
+        return removed
+    }
+
+    static func removeAllMembers(from groupID: String, in database: any SQLDatabase) async throws -> Int {
+        try await database.raw("DELETE FROM group_members WHERE group_id = \(bind: groupID) RETURNING member_id").all().count
+    }
+
+    static func members(ofGroup groupID: String, in database: any SQLDatabase) async throws -> [MemberRow] {
+        try await database.raw(
+            "SELECT member_id, member_type, display FROM group_members WHERE group_id = \(bind: groupID) ORDER BY member_id"
+        ).all().map { row in
+            MemberRow(
+                value: try row.decode(column: "member_id", as: String.self), type: try row.decode(column: "member_type", as: String.self),
+                display: try row.decode(column: "display", as: String?.self))
+        }
+    }
+
+    static func memberJSON(_ member: MemberRow) -> JSONValue {
+        var object: [String: JSONValue] = ["value": .string(member.value), "type": .string(member.type)]
+        if let display = member.display { object["display"] = .string(display) }
+        return .object(object)
+    }
+
+    static func updateDocument(of group: GroupRecord, in database: any SQLDatabase) async throws {
+        try await database.raw(
+            """
+            UPDATE groups SET display_name = \(bind: group.displayName), display_name_lower = \(bind: group.displayName.lowercased()),
+                external_id = \(bind: group.externalID), resource = \(bind: group.resource.encodedString()),
+                version = \(bind: group.version), last_modified = \(bind: group.lastModified)
+            WHERE id = \(bind: group.id)
+            """
+        ).run()
+    }
+
+    static func group(from row: any SQLRow) throws -> GroupRecord {
+        GroupRecord(
+            id: try row.decode(column: "id", as: String.self),
+            tenantID: try row.decode(column: "tenant_id", as: String.self),
+            idpID: try row.decode(column: "idp_id", as: String.self),
+            displayName: try row.decode(column: "display_name", as: String.self),
+            externalID: try row.decode(column: "external_id", as: String?.self),
+            resource: try json(row, "resource"),
+            version: try row.decode(column: "version", as: Int.self),
+            created: try row.decode(column: "created", as: String.self),
+            lastModified: try row.decode(column: "last_modified", as: String.self),
+            members: nil)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import SQLKit
+import ScimCore
+import ScimFilter
+
+extension SQLDirectoryStore {
+    /// One page of `table` in an IdP's namespace: the total under the filter, then the page itself, by index
+    /// (`LIMIT/OFFSET`) or by cursor (keyset on `created, id`, RFC 9865). The order always ends in `created, id`,
+    /// so pages are stable.
+    static func list<Record: Sendable>(
+        table: String, columns: String, tenantID: String, idpID: String, query: ListQuery, in database: any SQLDatabase,
+        decode: (any SQLRow) throws -> Record
+    ) async throws -> ListResult<Record> {
+        var scope = SQLQueryString("")
+        scope.appendLiteral(" FROM \(table) WHERE \(table).tenant_id = ")
+        scope.appendInterpolation(bind: tenantID)
+        scope.appendLiteral(" AND \(table).idp_id = ")
+        scope.appendInterpolation(bind: idpID)
+        if let filter = query.filter {
+            scope.appendLiteral(" AND (")
+            append(filter, to: &scope)
+            scope.appendLiteral(")")
+        }
+
+        var countQuery = SQLQueryString("SELECT COUNT(*) AS total")
+        countQuery.appendInterpolation(scope)
+        let total = try await database.raw(countQuery).first()?.decode(column: "total", as: Int.self) ?? 0
+        guard query.count > 0 else { return ListResult(totalResults: total, records: [], nextCursor: nil) }
+
+        var pageQuery = SQLQueryString("SELECT \(columns)")
+        pageQuery.appendInterpolation(scope)
+        let direction = query.descending ? "DESC" : "ASC"
+        if let cursor = query.cursor {
+            pageQuery.appendLiteral(" AND (\(table).created > ")
+            pageQuery.appendInterpolation(bind: cursor.created)
+            pageQuery.appendLiteral(" OR (\(table).created = ")
+            pageQuery.appendInterpolation(bind: cursor.created)
+            pageQuery.appendLiteral(" AND \(table).id > ")
+            pageQuery.appendInterpolation(bind: cursor.id)
+            pageQuery.appendLiteral("))")
+        }
+        if let orderBy = query.orderBy {
+            pageQuery.appendLiteral(" ORDER BY \(orderBy) \(direction), \(table).created, \(table).id")
+        } else {
+            pageQuery.appendLiteral(" ORDER BY \(table).created \(query.cursor == nil ? direction : "ASC"), \(table).id \(query.cursor == nil ? direction : "ASC")")
+        }
+        pageQuery.appendLiteral(" LIMIT ")
+        pageQuery.appendInterpolation(bind: query.count + (query.cursor == nil ? 0 : 1))
+        if query.cursor == nil {
+            pageQuery.appendLiteral(" OFFSET ")
+            pageQuery.appendInterpolation(bind: max(query.startIndex - 1, 0))
+        }
+        let rows = try await database.raw(pageQuery).all()
+        var records: [Record] = []
+        records.reserveCapacity(min(rows.count, query.count))
+        var nextCursor: ListCursor?
+        for (index, row) in rows.enumerated() {
+            if index == query.count {
+                break
+            }
+            records.append(try decode(row))
+            if query.cursor != nil, index == query.count - 1, rows.count > query.count {
+                nextCursor = ListCursor(
+                    created: try row.decode(column: "created", as: String.self), id: try row.decode(column: "id", as: String.self))
+            }
+        }
+        return ListResult(totalResults: total, records: records, nextCursor: nextCursor)
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import InternalAPI
+import Persistence
+import SQLKit
+import ScimCore
+
+extension SQLDirectoryStore {
+    static let userColumns =
+        "users.id, users.tenant_id, users.idp_id, users.user_name, users.external_id, users.display_name, users.active, users.resource, users.identity, users.version, users.created, users.last_modified"
+
+    func insertUser(_ user: UserRecord, actor: String) async throws {
+        do {
+            try await storage.write { database in
+                try await database.raw(
+                    """
+                    INSERT INTO users (id, tenant_id, idp_id, user_name, user_name_lower, external_id, display_name, active,
+                                       resource, identity, version, created, last_modified)
+                    VALUES (\(bind: user.id), \(bind: user.tenantID), \(bind: user.idpID), \(bind: user.userName), \(bind: user.userName.lowercased()),
+                            \(bind: user.externalID), \(bind: user.displayName), \(bind: user.active),
+                            \(bind: user.resource.encodedString()), \(bind: JSONValue.object(user.identity).encodedString()),
+                            \(bind: user.version), \(bind: user.created), \(bind: user.lastModified))
+                    """
+                ).run()
+                try await Self.insertEmails(of: user, in: database)
+                try await Self.record(
+                    ActivityEvent(tenantID: user.tenantID, idpID: user.idpID, actor: actor, action: "user.created", resourceType: "User", resourceID: user.id),
+                    in: database)
+            }
+        } catch where StorageErrors.isUniqueViolation(error) {
+            throw ScimError.uniqueness("A user with userName '\(user.userName)' already exists.")
+        } catch where StorageErrors.isForeignKeyViolation(error) {
+            throw ScimError.notFound("Identity provider '\(user.idpID)' of tenant '\(user.tenantID)' not found.")
+        }
+    }
+
+    func user(tenantID: String, idpID: String, id: String) async throws -> UserRecord? {
+        try await storage.read { database in
+            guard var user = try await database.raw(
+                "SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)"
+            ).first().map(Self.user(from:)) else { return nil }
+            user.groups = try await Self.groups(ofMembers: [id], in: database)[id] ?? []
+            return user
+        }
+    }
+
+    func replaceUser(_ user: UserRecord, ifMatch: Int?, actor: String) async throws -> UserRecord {
+        do {
+            return try await storage.write { database in
+                let current = try await database.raw(
+                    "SELECT version, created FROM users WHERE tenant_id = \(bind: user.tenantID) AND idp_id = \(bind: user.idpID) AND id = \(bind: user.id)"
+                ).first()
+                let version = try Self.check(
+                    version: try current?.decode(column: "version", as: Int.self), ifMatch: ifMatch, resource: "User", id: user.id)
+                var updated = user
+                updated.version = version + 1
+                updated.created = try current?.decode(column: "created", as: String.self) ?? user.created
+                try await database.raw(
+                    """
+                    UPDATE users SET user_name = \(bind: updated.userName), user_name_lower = \(bind: updated.userName.lowercased()),
+                        external_id = \(bind: updated.externalID), display_name = \(bind: updated.displayName), active = \(bind: updated.active),
+                        resource = \(bind: updated.resource.encodedString()), identity = \(bind: JSONValue.object(updated.identity).encodedString()),
+                        version = \(bind: updated.version), last_modified = \(bind: updated.lastModified)
+                    WHERE id = \(bind: updated.id)
+                    """
+                ).run()
+                try await database.raw("DELETE FROM user_emails WHERE user_id = \(bind: updated.id)").run()
+                try await Self.insertEmails(of: updated, in: database)
+                try await Self.record(
+                    ActivityEvent(
+                        tenantID: updated.tenantID, idpID: updated.idpID, actor: actor, action: updated.active ? "user.updated" : "user.updated.inactive",
+                        resourceType: "User", resourceID: updated.id),
+                    in: database)
+                updated.groups = try await Self.groups(ofMembers: [updated.id], in: database)[updated.id] ?? []
+                return updated
+            }
+        } catch where StorageErrors.isUniqueViolation(error) {
+            throw ScimError.uniqueness("A user with userName '\(user.userName)' already exists.")
+        }
+    }
+
+    func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws {
+        try await storage.write { database in
+            let version = try await database.raw(
+                "SELECT version FROM users WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)"
+            ).first()?.decode(column: "version", as: Int.self)
+            _ = try Self.check(version: version, ifMatch: ifMatch, resource: "User", id: id)
+            // The groups the user leaves change too: their versions move on.
+            try await database.raw(
+                """
+                UPDATE groups SET version = version + 1, last_modified = \(bind: Timestamp.now())
+                WHERE id IN (SELECT group_id FROM group_members WHERE member_id = \(bind: id))
+                """
+            ).run()
+            try await database.raw("DELETE FROM group_members WHERE member_id = \(bind: id)").run()
+            try await database.raw("DELETE FROM user_emails WHERE user_id = \(bind: id)").run()
+            try await database.raw("DELETE FROM users WHERE id = \(bind: id)").run()
+            try await Self.record(
+                ActivityEvent(tenantID: tenantID, idpID: idpID, actor: actor, action: "user.deleted", resourceType: "User", resourceID: id),
+                in: database)
+        }
+    }
+
+    func listUsers(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<UserRecord> {
+        try await storage.read { database in
+            var result = try await Self.list(
+                table: "users", columns: Self.userColumns, tenantID: tenantID, idpID: idpID, query: query, in: database, decode: Self.user(from:))
+            let groups = try await Self.groups(ofMembers: result.records.map(\.id), in: database)
+            for index in result.records.indices {
+                result.records[index].groups = groups[result.records[index].id] ?? []
+            }
+            return result
+        }
+    }
+
+    // MARK: Helpers
+
+    static func insertEmails(of user: UserRecord, in database: any SQLDatabase) async throws {
+        for email in user.emails {
+            try await database.raw(
+                """
+                INSERT INTO user_emails (user_id, tenant_id, idp_id, value_lower, type, is_primary)
+                VALUES (\(bind: user.id), \(bind: user.tenantID), \(bind: user.idpID), \(bind: email.value.lowercased()), \(bind: email.type), \(bind: email.primary))
+                """
+            ).run()
+        }
+    }
+
+    /// The groups each of `memberIDs` belongs to, in one query.
+    static func groups(ofMembers memberIDs: [String], in database: any SQLDatabase) async throws -> [String: [GroupReference]] {
+        guard !memberIDs.isEmpty else { return [:] }
+        var result: [String: [GroupReference]] = [:]
+        for chunk in memberIDs.chunked(into: 500) {
+            let rows = try await database.raw(
+                """
+                SELECT m.member_id, g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id
+                WHERE m.member_id IN (\(binds: Array(chunk))) ORDER BY g.display_name_lower, g.id
+                """
+            ).all()
+            for row in rows {
+                result[try row.decode(column: "member_id", as: String.self), default: []].append(
+                    GroupReference(id: try row.decode(column: "id", as: String.self), displayName: try row.decode(column: "display_name", as: String.self)))
+            }
+        }
+        return result
+    }
+
+    static func user(from row: any SQLRow) throws -> UserRecord {
+        UserRecord(
+            id: try row.decode(column: "id", as: String.self),
+            tenantID: try row.decode(column: "tenant_id", as: String.self),
+            idpID: try row.decode(column: "idp_id", as: String.self),
+            userName: try row.decode(column: "user_name", as: String.self),
+            externalID: try row.decode(column: "external_id", as: String?.self),
+            displayName: try row.decode(column: "display_name", as: String?.self),
+            active: try row.decode(column: "active", as: Bool.self),
+            emails: [],
+            resource: try json(row, "resource"),
+            identity: try json(row, "identity").objectValue ?? [:],
+            version: try row.decode(column: "version", as: Int.self),
+            created: try row.decode(column: "created", as: String.self),
+            lastModified: try row.decode(column: "last_modified", as: String.self))
+    }
+}
+
+extension Array {
+    func chunked(into size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import InternalAPI
+import Logging
+import ScimCore
+import ServiceKit
+
+/// `/scim/v2/{tenant}/{idp}/Users` and `/Groups`: create, read, list, search, replace, patch, delete.
+struct ResourceController {
+    let kind: ResourceKind
+    let resources: ScimResources
+    let http: ScimHTTP
+
+    func register(on group: RouterGroup<ServiceRequestContext>) {
+        group.post(use: create)
+        group.get(use: list)
+        group.post(".search", use: search)
+        group.get(":id", use: get)
+        group.put(":id", use: replace)
+        group.patch(":id", use: patch)
+        group.delete(":id", use: delete)
+    }
+
+    @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let principal = try http.principal(context)
+        let projection = try http.projection(try http.search(of: request), kind)
+        let resource = try await JSONCoding.jsonValue(of: request, context: context)
+        let stored = try await resources.create(
+            kind, principal, resource: resource, includeMembers: projection.includes("members"), logger: context.logger)
+        return http.resourceResponse(stored, kind, principal, projection: projection, status: .created)
+    }
+
+    @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let principal = try http.principal(context)
+        let projection = try http.projection(try http.search(of: request), kind)
+        let stored = try await resources.get(
+            kind, principal, id: try context.parameters.require("id"), includeMembers: projection.includes("members"), logger: context.logger)
+        if http.isNotModified(request, version: stored.version) {
+            return Response(status: .notModified, headers: [.eTag: ETag.weak(stored.version)])
+        }
+        return http.resourceResponse(stored, kind, principal, projection: projection)
+    }
+
+    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        try await answer(try http.search(of: request), context: context)
+    }
+
+    @Sendable func search(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        try await answer(try SearchRequest(searchBody: try await JSONCoding.jsonValue(of: request, context: context)), context: context)
+    }
+
+    private func answer(_ search: SearchRequest, context: ServiceRequestContext) async throws -> Response {
+        let principal = try http.principal(context)
+        let projection = try http.projection(search, kind)
+        let page = try await resources.search(
+            kind, principal, resources.directorySearch(search, includeMembers: projection.includes("members")), logger: context.logger)
+        return JSONCoding.scimResponse(
+            .listResponse(
+                resources: page.resources.map { http.render($0, kind, principal, projection: projection) }, totalResults: page.totalResults,
+                startIndex: page.startIndex, itemsPerPage: page.resources.count, nextCursor: page.nextCursor, previousCursor: nil))
+    }
+
+    @Sendable func replace(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let principal = try http.principal(context)
+        let projection = try http.projection(try http.search(of: request), kind)
+        let stored = try await resources.replace(
+            kind, principal, id: try context.parameters.require("id"), resource: try await JSONCoding.jsonValue(of: request, context: context),
+            ifMatch: try http.ifMatch(request), includeMembers: projection.includes("members"), logger: context.logger)
+        return http.resourceResponse(stored, kind, principal, projection: projection)
+    }
+
+    /// 200 with the resource, or 204: always for groups unless the client named `attributes`/`excludedAttributes`
+    /// (Entra expects 204 and a member list can be huge), and for users when the client sent `Prefer: return=minimal`.
+    @Sendable func patch(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let principal = try http.principal(context)
+        let search = try http.search(of: request)
+        let projection = try http.projection(search, kind)
+        let wantsBody: Bool
+        switch kind {
+        case .group: wantsBody = !search.attributes.isEmpty || !search.excludedAttributes.isEmpty
+        case .user: wantsBody = !(request.headers[.prefer]?.lowercased().contains("return=minimal") ?? false)
+        }
+        let stored = try await resources.patch(
+            kind, principal, id: try context.parameters.require("id"), patch: try await JSONCoding.jsonValue(of: request, context: context),
+            ifMatch: try http.ifMatch(request), includeMembers: wantsBody && projection.includes("members"), logger: context.logger)
+        guard wantsBody else { return Response(status: .noContent, headers: [.eTag: ETag.weak(stored.version)]) }
+        return http.resourceResponse(stored, kind, principal, projection: projection)
+    }
+
+    @Sendable func delete(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        try await resources.delete(
+            kind, try http.principal(context), id: try context.parameters.require("id"), ifMatch: try http.ifMatch(request), logger: context.logger)
+        return Response(status: .noContent)
+    }
+}
+
+extension HTTPField.Name {
+    static var prefer: Self { Self("Prefer")! }
+}

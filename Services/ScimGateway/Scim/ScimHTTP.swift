@@ -1,0 +1,67 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import InternalAPI
+import ScimCore
+import ServiceKit
+
+/// The HTTP side of SCIM shared by the resource routes: who is calling, where a resource lives, versions in
+/// headers, and rendering a stored resource for the client.
+struct ScimHTTP: Sendable {
+    let gateway: GatewayConfiguration
+
+    func principal(_ context: ServiceRequestContext) throws -> ScimPrincipal {
+        guard let principal = context.principal else { throw ScimError.unauthorized("The bearer token is not valid.") }
+        return principal
+    }
+
+    func location(_ principal: ScimPrincipal, _ kind: ResourceKind, _ id: String) -> String {
+        gateway.scimBaseURL(tenantID: principal.tenantID, idpID: principal.idpID) + "/" + kind.endpoint + "/" + id
+    }
+
+    /// The resource with `meta.location` and the client's projection applied.
+    func render(_ stored: StoredResource, _ kind: ResourceKind, _ principal: ScimPrincipal, projection: AttributeProjection) -> JSONValue {
+        var resource = stored.resource
+        if case .object(var members) = resource, case .object(var meta)? = members["meta"] {
+            meta["location"] = .string(location(principal, kind, stored.id))
+            members["meta"] = .object(meta)
+            resource = .object(members)
+        }
+        return projection.apply(to: resource)
+    }
+
+    /// A single-resource answer with `ETag` (and `Location` on create).
+    func resourceResponse(
+        _ stored: StoredResource, _ kind: ResourceKind, _ principal: ScimPrincipal, projection: AttributeProjection, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        var headers: HTTPFields = [.eTag: ETag.weak(stored.version)]
+        if status == .created { headers[.location] = location(principal, kind, stored.id) }
+        return JSONCoding.scimResponse(render(stored, kind, principal, projection: projection), status: status, headers: headers)
+    }
+
+    /// The version an `If-Match` header requires; nil without one (or for `*`, which any existing resource matches).
+    func ifMatch(_ request: Request) throws -> Int? {
+        guard let value = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), value != "*" else { return nil }
+        guard let version = ETag.version(from: value) else {
+            throw ScimError.invalidVersion("If-Match '\(value)' is not an entity tag this server issued.")
+        }
+        return version
+    }
+
+    /// True when an `If-None-Match` header names the current version (the client's copy is fresh: 304).
+    func isNotModified(_ request: Request, version: Int) -> Bool {
+        guard let value = request.headers[.ifNoneMatch] else { return false }
+        return value.split(separator: ",").contains { tag in
+            let text = tag.trimmingCharacters(in: .whitespaces)
+            return text == "*" || ETag.version(from: text) == version
+        }
+    }
+
+    func search(of request: Request) throws -> SearchRequest {
+        try SearchRequest(rawQuery: request.uri.query)
+    }
+
+    func projection(_ search: SearchRequest, _ kind: ResourceKind) throws -> AttributeProjection {
+        try AttributeProjection(search, registry: .standard, resourceType: kind.rawValue)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import InternalAPI
+import Logging
+import ScimCore
+import ScimPatch
+import ServiceClients
+import ServiceKit
+
+/// The resource types the gateway serves.
+enum ResourceKind: String, Sendable, CaseIterable {
+    case user = "User"
+    case group = "Group"
+
+    var endpoint: String { self == .user ? "Users" : "Groups" }
+}
+
+/// What the gateway does for each SCIM operation, whichever way it arrived (its own route or a `/Bulk`
+/// operation): users are mapped and validated by the mapping service before the directory stores them; user
+/// PATCH is a read-modify-write guarded by the version; group PATCH runs inside the directory as row changes.
+struct ScimResources: Sendable {
+    let peers: GatewayPeers
+    let capabilities: ServiceProviderCapabilities
+    /// How often a user PATCH is re-applied when another writer changed the user in between (no client `If-Match`).
+    var patchAttempts = 3
+
+    func create(_ kind: ResourceKind, _ principal: ScimPrincipal, resource: JSONValue, includeMembers: Bool, logger: Logger) async throws
+        -> StoredResource
+    {
+        try requireObject(resource, kind)
+        switch kind {
+        case .user:
+            let mapped = try await peers.mapping.mapUser(tenantID: principal.tenantID, idpID: principal.idpID, resource: resource, logger: logger)
+            return try await peers.directory.createUser(
+                tenantID: principal.tenantID, idpID: principal.idpID, UserWriteRequest(resource: resource, identity: mapped.identity), logger: logger)
+        case .group:
+            return try await peers.directory.createGroup(
+                tenantID: principal.tenantID, idpID: principal.idpID, GroupWriteRequest(resource: resource, includeMembers: includeMembers),
+                logger: logger)
+        }
+    }
+
+    func get(_ kind: ResourceKind, _ principal: ScimPrincipal, id: String, includeMembers: Bool, logger: Logger) async throws -> StoredResource {
+        switch kind {
+        case .user:
+            return try await peers.directory.user(tenantID: principal.tenantID, idpID: principal.idpID, id: id, logger: logger)
+        case .group:
+            return try await peers.directory.group(
+                tenantID: principal.tenantID, idpID: principal.idpID, id: id, includeMembers: includeMembers, logger: logger)
+        }
+    }
+
+    func replace(
+        _ kind: ResourceKind, _ principal: ScimPrincipal, id: String, resource: JSONValue, ifMatch: Int?, includeMembers: Bool, logger: Logger
+    ) async throws -> StoredResource {
+        try requireObject(resource, kind)
+        switch kind {
+        case .user:
+            let mapped = try await peers.mapping.mapUser(tenantID: principal.tenantID, idpID: principal.idpID, resource: resource, logger: logger)
+            return try await peers.directory.replaceUser(
+                tenantID: principal.tenantID, idpID: principal.idpID, id: id,
+                UserReplaceRequest(resource: resource, identity: mapped.identity, ifMatch: ifMatch), logger: logger)
+        case .group:
+            return try await peers.directory.replaceGroup(
+                tenantID: principal.tenantID, idpID: principal.idpID, id: id,
+                GroupWriteRequest(resource: resource, ifMatch: ifMatch, includeMembers: includeMembers), logger: logger)
+        }
+    }
+
+    func patch(
+        _ kind: ResourceKind, _ principal: ScimPrincipal, id: String, patch: JSONValue, ifMatch: Int?, includeMembers: Bool, logger: Logger
+    ) async throws -> StoredResource {
+        let request = try PatchRequest(json: patch)
+        switch kind {
+        case .group:
+            return try await peers.directory.patchGroup(
+                tenantID: principal.tenantID, idpID: principal.idpID, id: id,
+                GroupPatchRequest(patch: patch, ifMatch: ifMatch, includeMembers: includeMembers), logger: logger)
+        case .user:
+            let engine = PatchEngine(registry: .standard, resourceType: "User")
+            var attempt = 1
+            while true {
+                let current = try await peers.directory.user(tenantID: principal.tenantID, idpID: principal.idpID, id: id, logger: logger)
+                if let ifMatch, ifMatch != current.version {
+                    throw ScimError.invalidVersion("User '\(id)' is at version \(current.version), not \(ifMatch); read it again and retry.")
+                }
+                let result = try engine.apply(request, to: Self.document(of: current.resource))
+                guard result.changed else { return current }
+                let mapped = try await peers.mapping.mapUser(
+                    tenantID: principal.tenantID, idpID: principal.idpID, resource: result.resource, logger: logger)
+                do {
+                    return try await peers.directory.replaceUser(
+                        tenantID: principal.tenantID, idpID: principal.idpID, id: id,
+                        UserReplaceRequest(resource: result.resource, identity: mapped.identity, ifMatch: current.version), logger: logger)
+                } catch let error as ScimError where error.scimType == .invalidVers && ifMatch == nil && attempt < patchAttempts {
+                    logger.debug("User changed during PATCH; applying again", metadata: ["user.id": "\(id)", "attempt": "\(attempt)"])
+                    attempt += 1
+                }
+            }
+        }
+    }
+
+    func delete(_ kind: ResourceKind, _ principal: ScimPrincipal, id: String, ifMatch: Int?, logger: Logger) async throws {
+        switch kind {
+        case .user:
+            try await peers.directory.deleteUser(tenantID: principal.tenantID, idpID: principal.idpID, id: id, ifMatch: ifMatch, logger: logger)
+        case .group:
+            try await peers.directory.deleteGroup(tenantID: principal.tenantID, idpID: principal.idpID, id: id, ifMatch: ifMatch, logger: logger)
+        }
+    }
+
+    func search(_ kind: ResourceKind, _ principal: ScimPrincipal, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
+        switch kind {
+        case .user: try await peers.directory.searchUsers(tenantID: principal.tenantID, idpID: principal.idpID, search, logger: logger)
+        case .group: try await peers.directory.searchGroups(tenantID: principal.tenantID, idpID: principal.idpID, search, logger: logger)
+        }
+    }
+
+    /// A SCIM list request in the directory's terms: the page size defaulted and held to the advertised maximum.
+    func directorySearch(_ request: SearchRequest, includeMembers: Bool) -> DirectorySearch {
+        let pagination = capabilities.pagination
+        let count = min(max(request.count ?? pagination.defaultPageSize, 0), min(pagination.maxPageSize, capabilities.filter.maxResults))
+        return DirectorySearch(
+            filter: request.filter, startIndex: max(request.startIndex, 1), count: count, sortBy: request.sortBy,
+            descending: request.sortOrder == .descending, cursor: request.cursor, includeMembers: includeMembers)
+    }
+
+    /// The stored representation as the PATCH engine's input: everything but `meta`.
+    static func document(of resource: JSONValue) -> JSONValue {
+        guard case .object(var members) = resource else { return resource }
+        members.removeValue(forKey: "meta")
+        return .object(members)
+    }
+
+    private func requireObject(_ resource: JSONValue, _ kind: ResourceKind) throws {
+        guard resource.objectValue != nil else { throw ScimError.invalidSyntax("A \(kind.rawValue.lowercased()) must be a JSON object.") }
+    }
+}
