@@ -121,3 +121,26 @@ func freePort() throws -> Int {
     guard ok else { throw StackError("no free port") }
     return Int(UInt16(bigEndian: address.sin_port))
 }
+
+/// Runs `body` against a fresh stack (its own data folder and port), then stops the stack, whatever happens.
+func withStack(_ body: (DemoFile, StackProcess) async throws -> Void) async throws {
+    let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("provisio-e2e-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dataDirectory) }
+    let stack = try StackProcess(dataDirectory: dataDirectory, port: try freePort())
+    do {
+        try await stack.waitUntilUp()
+        let demo = try JSONDecoder().decode(DemoFile.self, from: Data(contentsOf: dataDirectory.appendingPathComponent("demo.json")))
+        try await body(demo, stack)
+    } catch {
+        _ = try? await stack.stop()
+        throw error
+    }
+    _ = try await stack.stop()
+}
+
+extension HTTP {
+    /// A SCIM call with the demo token: `path` is relative to the SCIM base URL.
+    static func scim(_ demo: DemoFile, _ method: HTTPMethod, _ path: String, json: Any? = nil, headers: [(String, String)] = []) async throws -> Answer {
+        try await send(method, demo.scimBaseURL + path, bearer: demo.token, json: json, headers: headers)
+    }
+}

@@ -116,20 +116,20 @@ struct SQLTranslatorTests {
         // Multi-valued: side table for emails.value/type, JSON for the rest.
         Case(
             #"emails.value eq "X@Example.com""#,
-            sqlite: "EXISTS (SELECT 1 FROM user_emails AS s1 WHERE s1.user_id = users.id AND s1.value_lower = ?)",
+            sqlite: "users.id IN (SELECT s1.user_id FROM user_emails AS s1 WHERE s1.value_lower = ?)",
             binds: ["x@example.com"]),
         Case(
             #"emails co "Example.COM""#,
-            sqlite: #"EXISTS (SELECT 1 FROM user_emails AS s1 WHERE s1.user_id = users.id AND s1.value_lower LIKE ? ESCAPE '\')"#,
+            sqlite: #"users.id IN (SELECT s1.user_id FROM user_emails AS s1 WHERE s1.value_lower LIKE ? ESCAPE '\')"#,
             binds: ["%example.com%"]),
         Case(
             #"emails[type eq "work"].value eq "x@example.com""#,
-            sqlite: "EXISTS (SELECT 1 FROM user_emails AS s1 WHERE s1.user_id = users.id AND (lower(s1.type) = lower(?) AND s1.value_lower = ?))",
+            sqlite: "users.id IN (SELECT s1.user_id FROM user_emails AS s1 WHERE (lower(s1.type) = lower(?) AND s1.value_lower = ?))",
             binds: ["work", "x@example.com"]),
-        Case("emails pr", sqlite: "EXISTS (SELECT 1 FROM user_emails AS s1 WHERE s1.user_id = users.id)", binds: []),
+        Case("emails pr", sqlite: "users.id IN (SELECT s1.user_id FROM user_emails AS s1)", binds: []),
         Case(
             #"emails.value eq "a@x" or emails.value eq "b@x""#,
-            sqlite: "(EXISTS (SELECT 1 FROM user_emails AS s1 WHERE s1.user_id = users.id AND s1.value_lower = ?) OR EXISTS (SELECT 1 FROM user_emails AS s2 WHERE s2.user_id = users.id AND s2.value_lower = ?))",
+            sqlite: "(users.id IN (SELECT s1.user_id FROM user_emails AS s1 WHERE s1.value_lower = ?) OR users.id IN (SELECT s2.user_id FROM user_emails AS s2 WHERE s2.value_lower = ?))",
             binds: ["a@x", "b@x"]),
         Case(
             #"emails[type eq "work" and primary eq true]"#,
@@ -156,8 +156,8 @@ struct SQLTranslatorTests {
             binds: ["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]),
         Case(
             #"userType eq "Employee" and emails[type eq "work" and value co "@example.com"]"#,
-            sqlite: #"(lower(json_extract(users.resource, '$.userType')) = lower(?) AND EXISTS (SELECT 1 FROM user_emails AS s1 WHERE s1.user_id = users.id AND (lower(s1.type) = lower(?) AND s1.value_lower LIKE ? ESCAPE '\')))"#,
-            postgres: #"(lower((users.resource->>'userType')) = lower(?) AND EXISTS (SELECT 1 FROM user_emails AS s1 WHERE s1.user_id = users.id AND (lower(s1.type) = lower(?) AND s1.value_lower LIKE ? ESCAPE '\')))"#,
+            sqlite: #"(lower(json_extract(users.resource, '$.userType')) = lower(?) AND users.id IN (SELECT s1.user_id FROM user_emails AS s1 WHERE (lower(s1.type) = lower(?) AND s1.value_lower LIKE ? ESCAPE '\')))"#,
+            postgres: #"(lower((users.resource->>'userType')) = lower(?) AND users.id IN (SELECT s1.user_id FROM user_emails AS s1 WHERE (lower(s1.type) = lower(?) AND s1.value_lower LIKE ? ESCAPE '\')))"#,
             binds: ["Employee", "work", "%@example.com%"]),
         Case(
             #"x509Certificates.value eq "AAAA""#,
@@ -200,10 +200,10 @@ struct SQLTranslatorTests {
             #expect(try translator.translate(Fixtures.parse(#"displayName eq "Tour Guides""#)) == SQLFragment(sql: "groups.display_name_lower = ?", binds: ["tour guides"]))
             #expect(
                 try translator.translate(Fixtures.parse(#"members[value eq "2819C223"]"#))
-                    == SQLFragment(sql: "EXISTS (SELECT 1 FROM group_members AS s1 WHERE s1.group_id = groups.id AND lower(s1.member_id) = lower(?))", binds: ["2819C223"]))
+                    == SQLFragment(sql: "groups.id IN (SELECT s1.group_id FROM group_members AS s1 WHERE lower(s1.member_id) = lower(?))", binds: ["2819C223"]))
             #expect(
                 try translator.translate(Fixtures.parse(#"members.type eq "Group""#))
-                    == SQLFragment(sql: "EXISTS (SELECT 1 FROM group_members AS s1 WHERE s1.group_id = groups.id AND lower(s1.member_type) = lower(?))", binds: ["Group"]))
+                    == SQLFragment(sql: "groups.id IN (SELECT s1.group_id FROM group_members AS s1 WHERE lower(s1.member_type) = lower(?))", binds: ["Group"]))
             // Members live only in the side table: other sub-attributes cannot be answered.
             #expect(throws: ScimError.self) { try translator.translate(Fixtures.parse(#"members.$ref eq "x""#)) }
             #expect(throws: ScimError.self) { try translator.translate(Fixtures.parse(#"members[value eq "x" and $ref pr]"#)) }

@@ -77,7 +77,13 @@ extension SQLDirectoryStore {
                 throw ScimError.notFound("Group '\(id)' not found.")
             }
             _ = try Self.check(version: group.version, ifMatch: ifMatch, resource: "Group", id: id)
-            let result = try mutation(group.resource)
+            // The engine sees the `id` so that a client repeating it (Okta sends it with every rename) is no change.
+            var document = group.resource
+            if case .object(var members) = document {
+                members["id"] = .string(group.id)
+                document = .object(members)
+            }
+            let result = try mutation(document)
             var added = 0
             var removed = 0
             for change in result.membershipChanges {
@@ -99,9 +105,10 @@ extension SQLDirectoryStore {
                     removed += try await Self.removeMembers(matching.map(\.value), from: id, in: database)
                 }
             }
-            let documentChanged = result.resource != group.resource
+            let fields = try GroupDocument.fields(of: result.resource)
+            let documentChanged = fields.resource != group.resource
             if documentChanged || added > 0 || removed > 0 {
-                let document = try GroupDocument.fields(of: result.resource)
+                let document = fields
                 group.resource = document.resource
                 group.displayName = document.displayName
                 group.externalID = document.externalID

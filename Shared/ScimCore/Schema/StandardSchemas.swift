@@ -109,7 +109,9 @@ package enum StandardSchemas {
     package static let group = SchemaDefinition(
         id: ScimSchemaURN.group, name: "Group", description: "Group",
         attributes: [
-            string("displayName", "A human-readable name for the Group. REQUIRED."),
+            // The RFC 7643 §8.7.1 schema JSON says required: false, but §4.2's text says REQUIRED; Provisio needs a name
+            // to show and to match groups by (Okta and Entra filter on it), so it follows the text.
+            string("displayName", required: true, "A human-readable name for the Group. REQUIRED."),
             AttributeDefinition(
                 name: "members", type: .complex, multiValued: true, description: "A list of members of the Group.",
                 subAttributes: [

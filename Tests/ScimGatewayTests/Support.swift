@@ -1,0 +1,365 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import InternalAPI
+import Logging
+import NIOCore
+import ScimCore
+import ServiceClients
+import ServiceKit
+import Synchronization
+import Testing
+
+@testable import ScimGateway
+
+enum Fixture {
+    static let adminKey = "gateway-test-admin-key"
+    /// With a trailing slash, which the gateway configuration trims.
+    static let publicURL = "https://scim.example.test/"
+    static let invalidToken = ScimError.unauthorized("The bearer token is not valid.")  // what TokenController.verify answers
+}
+
+/// The gateway's router on in-memory fakes of its three peers, in an `Application` driven by `app.test(.router)`.
+struct Gateway {
+    let tokens = FakeTokenClient()
+    let directory = FakeDirectoryClient()
+    let mapping = FakeMappingClient()
+
+    func run(tokenCacheTTL: Duration = .seconds(30), _ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let peers = GatewayPeers(
+            tokens: tokens, directory: directory, mapping: mapping,
+            readiness: [ReadinessCheck(name: "token") { _ in true }, ReadinessCheck(name: "directory") { _ in true }])
+        let router = buildRouter(
+            peers: peers, gateway: GatewayConfiguration(adminKey: Fixture.adminKey, publicURL: Fixture.publicURL, tokenCacheTTL: tokenCacheTTL))
+        let app = Application(router: router, logger: Logger(label: "gateway-tests", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await app.test(.router) { client in try await test(client) }
+    }
+
+    /// A tenant with one identity provider and a token for it, set up directly in the fakes.
+    func seed(tenant: String, idp: String, providerType: ProviderType = .okta) -> String {
+        directory.seed(tenant: tenant, idp: idp, providerType: providerType)
+        return tokens.issue(tenantID: tenant, idpID: idp)
+    }
+}
+
+// MARK: Fakes of the peer services
+
+/// The token service: tokens it issued verify to their tenant and IdP; anything else is the service's 401.
+final class FakeTokenClient: TokenClient {
+    struct State {
+        var tokens: [String: TokenVerification] = [:]
+        var verifyCalls: [String] = []
+        var revocations: [(tenantID: String, idpID: String?)] = []
+    }
+
+    let state = Mutex(State())
+
+    var verifyCalls: [String] { state.withLock { $0.verifyCalls } }
+
+    func issue(tenantID: String, idpID: String) -> String {
+        issueWithVerification(tenantID: tenantID, idpID: idpID).token
+    }
+
+    private func issueWithVerification(tenantID: String, idpID: String) -> (token: String, verification: TokenVerification) {
+        let token = "pvs_\(UUID().uuidString.prefix(8).lowercased())ab_\(UUID().uuidString)"
+        let verification = TokenVerification(tenantID: tenantID, idpID: idpID, tokenID: UUID().uuidString, expiresAt: nil)
+        state.withLock { $0.tokens[token] = verification }
+        return (token, verification)
+    }
+
+    func createToken(tenantID: String, idpID: String, _ request: TokenCreateRequest, logger: Logger) async throws -> IssuedToken {
+        let (token, verification) = issueWithVerification(tenantID: tenantID, idpID: idpID)
+        return IssuedToken(
+            token: token,
+            metadata: TokenMetadata(
+                id: verification.tokenID, prefix: String(token.split(separator: "_")[1]), tenantID: tenantID, idpID: idpID,
+                createdAt: Date(timeIntervalSince1970: 1_893_456_000), expiresAt: nil, lastUsedAt: nil, revokedAt: nil))
+    }
+
+    func listTokens(tenantID: String, idpID: String, logger: Logger) async throws -> [TokenMetadata] { [] }
+
+    func revokeAll(tenantID: String, idpID: String?, logger: Logger) async throws {
+        state.withLock { state in
+            state.revocations.append((tenantID, idpID))
+            state.tokens = state.tokens.filter { $0.value.tenantID != tenantID || (idpID != nil && $0.value.idpID != idpID) }
+        }
+    }
+
+    func verify(token: String, logger: Logger) async throws -> TokenVerification {
+        let found = state.withLock { state in
+            state.verifyCalls.append(token)
+            return state.tokens[token]
+        }
+        guard let found else { throw Fixture.invalidToken }
+        return found
+    }
+}
+
+/// The directory service: tenants, identity providers and users in memory, with its 404s.
+final class FakeDirectoryClient: DirectoryClient {
+    struct State {
+        var tenants: [String: Tenant] = [:]
+        var idps: [String: IdentityProvider] = [:]  // "tenant/idp"
+        var users: [String: StoredResource] = [:]  // "tenant/idp/id"
+        var userWrites: [UserWriteRequest] = []
+    }
+
+    let state = Mutex(State())
+    private static let epoch = Date(timeIntervalSince1970: 1_893_456_000)
+
+    var userWrites: [UserWriteRequest] { state.withLock { $0.userWrites } }
+    var tenantIDs: [String] { state.withLock { $0.tenants.keys.sorted() } }
+
+    func seed(tenant: String, idp: String, providerType: ProviderType) {
+        state.withLock { state in
+            state.tenants[tenant] = Tenant(id: tenant, name: tenant, createdAt: Self.epoch, updatedAt: Self.epoch)
+            state.idps["\(tenant)/\(idp)"] = IdentityProvider(
+                tenantID: tenant, id: idp, name: idp, description: "", providerType: providerType, createdAt: Self.epoch, updatedAt: Self.epoch)
+        }
+    }
+
+    func createTenant(_ request: TenantCreateRequest, logger: Logger) async throws -> Tenant {
+        let tenant = Tenant(id: request.id ?? Slug.derive(from: request.name), name: request.name, createdAt: Self.epoch, updatedAt: Self.epoch)
+        try state.withLock { state in
+            guard state.tenants[tenant.id] == nil else { throw ScimError.uniqueness("A tenant with id '\(tenant.id)' already exists.") }
+            state.tenants[tenant.id] = tenant
+        }
+        return tenant
+    }
+
+    func listTenants(logger: Logger) async throws -> [Tenant] {
+        state.withLock { $0.tenants.values.sorted { $0.id < $1.id } }
+    }
+
+    func tenant(_ id: String, logger: Logger) async throws -> Tenant {
+        guard let tenant = state.withLock({ $0.tenants[id] }) else { throw ScimError.notFound("Tenant '\(id)' not found.") }
+        return tenant
+    }
+
+    func updateTenant(_ id: String, _ request: TenantUpdateRequest, logger: Logger) async throws -> Tenant {
+        try state.withLock { state in
+            guard var tenant = state.tenants[id] else { throw ScimError.notFound("Tenant '\(id)' not found.") }
+            if let name = request.name { tenant.name = name }
+            state.tenants[id] = tenant
+            return tenant
+        }
+    }
+
+    func deleteTenant(_ id: String, logger: Logger) async throws {
+        try state.withLock { state in
+            guard state.tenants.removeValue(forKey: id) != nil else { throw ScimError.notFound("Tenant '\(id)' not found.") }
+            state.idps = state.idps.filter { $0.value.tenantID != id }
+        }
+    }
+
+    func createIdentityProvider(tenantID: String, _ request: IdentityProviderCreateRequest, logger: Logger) async throws -> IdentityProvider {
+        try state.withLock { state in
+            guard state.tenants[tenantID] != nil else { throw ScimError.notFound("Tenant '\(tenantID)' not found.") }
+            let id = request.id ?? Slug.derive(from: request.name)
+            guard state.idps["\(tenantID)/\(id)"] == nil else { throw ScimError.uniqueness("An identity provider with id '\(id)' already exists.") }
+            let idp = IdentityProvider(
+                tenantID: tenantID, id: id, name: request.name, description: request.description ?? "",
+                providerType: request.providerType ?? .generic, createdAt: Self.epoch, updatedAt: Self.epoch)
+            state.idps["\(tenantID)/\(id)"] = idp
+            return idp
+        }
+    }
+
+    func listIdentityProviders(tenantID: String, logger: Logger) async throws -> [IdentityProvider] {
+        state.withLock { $0.idps.values.filter { $0.tenantID == tenantID }.sorted { $0.id < $1.id } }
+    }
+
+    func identityProvider(tenantID: String, idpID: String, logger: Logger) async throws -> IdentityProvider {
+        guard let idp = state.withLock({ $0.idps["\(tenantID)/\(idpID)"] }) else {
+            throw ScimError.notFound("Identity provider '\(idpID)' not found in tenant '\(tenantID)'.")
+        }
+        return idp
+    }
+
+    func updateIdentityProvider(
+        tenantID: String, idpID: String, _ request: IdentityProviderUpdateRequest, logger: Logger
+    ) async throws -> IdentityProvider {
+        try state.withLock { state in
+            guard var idp = state.idps["\(tenantID)/\(idpID)"] else { throw ScimError.notFound("Identity provider '\(idpID)' not found.") }
+            if let name = request.name { idp.name = name }
+            if let description = request.description { idp.description = description }
+            if let providerType = request.providerType { idp.providerType = providerType }
+            state.idps["\(tenantID)/\(idpID)"] = idp
+            return idp
+        }
+    }
+
+    func deleteIdentityProvider(tenantID: String, idpID: String, logger: Logger) async throws {
+        try state.withLock { state in
+            guard state.idps.removeValue(forKey: "\(tenantID)/\(idpID)") != nil else {
+                throw ScimError.notFound("Identity provider '\(idpID)' not found.")
+            }
+            state.users = state.users.filter { !$0.key.hasPrefix("\(tenantID)/\(idpID)/") }
+        }
+    }
+
+    /// Stores the resource as the real directory does: `id`, `schemas` and `meta` (without `location`), version 1.
+    func createUser(tenantID: String, idpID: String, _ request: UserWriteRequest, logger: Logger) async throws -> StoredResource {
+        let id = UUID().uuidString.lowercased()
+        var members = request.resource.objectValue ?? [:]
+        members["id"] = .string(id)
+        members["password"] = nil
+        members["meta"] = ["resourceType": "User", "created": "2030-01-01T00:00:00.000Z", "lastModified": "2030-01-01T00:00:00.000Z", "version": #"W/"1""#]
+        let stored = StoredResource(id: id, version: 1, resource: .object(members))
+        try state.withLock { state in
+            guard state.idps["\(tenantID)/\(idpID)"] != nil else { throw ScimError.notFound("Identity provider '\(idpID)' not found.") }
+            state.userWrites.append(request)
+            state.users["\(tenantID)/\(idpID)/\(id)"] = stored
+        }
+        return stored
+    }
+
+    func user(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> StoredResource {
+        guard let user = state.withLock({ $0.users["\(tenantID)/\(idpID)/\(id)"] }) else { throw ScimError.notFound("User '\(id)' not found.") }
+        return user
+    }
+}
+
+extension FakeDirectoryClient {
+    func replaceUser(tenantID: String, idpID: String, id: String, _ request: UserReplaceRequest, logger: Logger) async throws -> StoredResource {
+        try state.withLock { state in
+            let key = "\(tenantID)/\(idpID)/\(id)"
+            guard let current = state.users[key] else { throw ScimError.notFound("User '\(id)' not found.") }
+            if let ifMatch = request.ifMatch, ifMatch != current.version { throw ScimError.invalidVersion("Version mismatch.") }
+            var members = request.resource.objectValue ?? [:]
+            members["id"] = .string(id)
+            members["meta"] = ["resourceType": "User", "version": .string(ETag.weak(current.version + 1))]
+            let replaced = StoredResource(id: id, version: current.version + 1, resource: .object(members))
+            state.users[key] = replaced
+            return replaced
+        }
+    }
+
+    func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws {
+        try state.withLock { state in
+            guard state.users.removeValue(forKey: "\(tenantID)/\(idpID)/\(id)") != nil else { throw ScimError.notFound("User '\(id)' not found.") }
+        }
+    }
+
+    func searchUsers(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
+        let users = state.withLock { state in
+            state.users.filter { $0.key.hasPrefix("\(tenantID)/\(idpID)/") }.values.sorted { $0.id < $1.id }
+        }
+        return DirectoryPage(totalResults: users.count, startIndex: 1, resources: Array(users.prefix(search.count)), nextCursor: nil)
+    }
+
+    // Groups are not exercised by these tests; the fake refuses them loudly.
+    private static let noGroups = ScimError(status: 501, detail: "FakeDirectoryClient does not fake groups.")
+
+    func createGroup(tenantID: String, idpID: String, _ request: GroupWriteRequest, logger: Logger) async throws -> StoredResource {
+        throw Self.noGroups
+    }
+    func group(tenantID: String, idpID: String, id: String, includeMembers: Bool, logger: Logger) async throws -> StoredResource {
+        throw Self.noGroups
+    }
+    func replaceGroup(tenantID: String, idpID: String, id: String, _ request: GroupWriteRequest, logger: Logger) async throws -> StoredResource {
+        throw Self.noGroups
+    }
+    func patchGroup(tenantID: String, idpID: String, id: String, _ request: GroupPatchRequest, logger: Logger) async throws -> StoredResource {
+        throw Self.noGroups
+    }
+    func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws {
+        throw Self.noGroups
+    }
+    func searchGroups(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
+        throw Self.noGroups
+    }
+}
+
+/// The mapping service: records registrations; maps `userName` to "Username", or answers with a set error.
+final class FakeMappingClient: MappingClient {
+    struct Registration: Hashable {
+        var tenantID: String
+        var idpID: String
+        var providerType: ProviderType
+    }
+
+    struct State {
+        var registrations: [Registration] = []
+        var mapped: [JSONValue] = []
+        var rejection: ScimError?
+        var deletions: [String] = []
+    }
+
+    let state = Mutex(State())
+
+    var registrations: [Registration] { state.withLock { $0.registrations } }
+    var mapped: [JSONValue] { state.withLock { $0.mapped } }
+
+    func reject(with error: ScimError) { state.withLock { $0.rejection = error } }
+
+    func mapUser(tenantID: String, idpID: String, resource: JSONValue, logger: Logger) async throws -> MappedIdentity {
+        try state.withLock { state in
+            state.mapped.append(resource)
+            if let rejection = state.rejection { throw rejection }
+        }
+        return MappedIdentity(identity: ["Username": resource[caseInsensitive: "userName"] ?? .null, "Status": true])
+    }
+
+    func registerIdentityProvider(tenantID: String, idpID: String, providerType: ProviderType, logger: Logger) async throws {
+        state.withLock { $0.registrations.append(Registration(tenantID: tenantID, idpID: idpID, providerType: providerType)) }
+    }
+
+    func deleteConfiguration(tenantID: String, idpID: String?, logger: Logger) async throws {
+        state.withLock { $0.deletions.append(idpID.map { "\(tenantID)/\($0)" } ?? tenantID) }
+    }
+}
+
+// MARK: Requests and responses
+
+extension TestClientProtocol {
+    /// A request with `Authorization: Bearer <bearer>` when given, and a body (JSON or raw).
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, bearer: String? = nil, json: JSONValue? = nil, rawBody: String? = nil,
+        contentType: String = "application/scim+json"
+    ) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let bearer { headers[.authorization] = "Bearer \(bearer)" }
+        var body: ByteBuffer?
+        if let json {
+            headers[.contentType] = contentType
+            body = ByteBuffer(bytes: json.encoded())
+        } else if let rawBody {
+            headers[.contentType] = contentType
+            body = ByteBuffer(string: rawBody)
+        }
+        return try await executeRequest(uri: uri, method: method, headers: headers, body: body)
+    }
+
+    func admin(_ method: HTTPRequest.Method, _ uri: String, json: JSONValue? = nil) async throws -> TestResponse {
+        try await call(method, "/admin/v1" + uri, bearer: Fixture.adminKey, json: json, contentType: "application/json")
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+
+    /// The body as JSON; a body that is not JSON fails the test.
+    var json: JSONValue {
+        get throws { try JSONValue.decode(Data(body.readableBytesView)) }
+    }
+
+    var detail: String? { (try? json)?["detail"]?.stringValue }
+
+    /// Checks the SCIM error answer (RFC 7644 §3.12): `application/scim+json`, the error schema, `status` as a string.
+    func expectScimError(_ status: Int, scimType: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(self.status.code == status, "status; body: \(text)", sourceLocation: sourceLocation)
+        #expect(headers[.contentType] == "application/scim+json", sourceLocation: sourceLocation)
+        let body = try json
+        #expect(body["schemas"] == [.string(ScimSchemaURN.error)], sourceLocation: sourceLocation)
+        #expect(body["status"] == .string(String(status)), sourceLocation: sourceLocation)
+        #expect(body["scimType"]?.stringValue == scimType, sourceLocation: sourceLocation)
+        #expect(body["detail"]?.stringValue?.isEmpty == false, sourceLocation: sourceLocation)
+    }
+}
+
+extension JSONValue {
+    /// `value["key"]`: the member of an object (exact key), nil otherwise.
+    subscript(_ key: String) -> JSONValue? { objectValue?[key] }
+}
