@@ -2,7 +2,8 @@
 # The test command of the README: everything CI checks, in one go.
 #   1. system packages the build needs (Debian; installed only when missing and we are root)
 #   2. debug build of every target, then every test suite (unit, in-process router, end-to-end through the real executables)
-#   3. deploy files validated offline (docker-compose config, yamllint, kubernetes-validate, hadolint)
+#   3. the independent SCIM checker (scim2-tester) against a live stack
+#   4. deploy files validated offline (docker-compose config, yamllint, kubernetes-validate, hadolint)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,9 @@ swift build --build-tests
 
 step "Tests"
 swift test --skip-build
+
+step "SCIM conformance (scim2-tester against a live stack)"
+bash Tests/Conformance/run.sh
 
 step "Deploy files"
 bash Deploy/scripts/validate-deploy.sh

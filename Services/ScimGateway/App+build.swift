@@ -58,6 +58,6 @@ func buildRouter(peers: GatewayPeers, gateway: GatewayConfiguration) -> Router<S
     }
     RootSearchController(resources: resources, http: http).register(on: scim)
     BulkController(resources: resources, http: http).register(on: scim)
-    DiscoveryController(gateway: gateway, registry: .standard, capabilities: GatewayConfiguration.capabilities).register(on: scim)
+    DiscoveryController(gateway: gateway, schemas: TenantSchemas(mapping: peers.mapping), capabilities: GatewayConfiguration.capabilities).register(on: scim)
     return router
 }

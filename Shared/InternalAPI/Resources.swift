@@ -42,3 +42,31 @@ package enum InternalHeaders {
     package static let internalKey = "X-Provisio-Internal-Key"
     package static let requestID = "X-Request-Id"
 }
+
+/// How an identity provider's users map onto the tenant's identity attributes, as discovery needs it: which
+/// SCIM attributes are mandatory, and the custom attributes an IdP may send under its extension URNs.
+package struct IdentitySchema: Codable, Sendable, Hashable {
+    package struct Attribute: Codable, Sendable, Hashable {
+        /// The identity attribute's name ("Email", "Cost Center").
+        package var name: String
+        package var description: String
+        /// string, number, boolean or date.
+        package var type: String
+        package var multiValued: Bool
+        package var mandatory: Bool
+        /// The SCIM path it is mapped from, when mapped.
+        package var scimPath: String?
+
+        package init(name: String, description: String, type: String, multiValued: Bool, mandatory: Bool, scimPath: String?) {
+            self.name = name
+            self.description = description
+            self.type = type
+            self.multiValued = multiValued
+            self.mandatory = mandatory
+            self.scimPath = scimPath
+        }
+    }
+
+    package var attributes: [Attribute]
+    package init(attributes: [Attribute]) { self.attributes = attributes }
+}

@@ -28,7 +28,36 @@ struct PatchSession {
             }
             return
         }
+        if let urn = wholeExtension(path, value: operation.value) {
+            try applyToExtension(operation.kind, urn: urn, value: operation.value)
+            return
+        }
         try apply(operation.kind, path: path, value: operation.value, pathless: false)
+    }
+
+    /// The extension a path names as a whole (`path: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"`),
+    /// which `AttributePath` reads as attribute `User` of schema `urn:…:2.0`.
+    func wholeExtension(_ path: PatchPath, value: JSONValue?) -> String? {
+        guard path.valueFilter == nil, path.targetSubAttribute == nil, let prefix = path.attribute.schemaURN else { return nil }
+        let text = prefix + ":" + path.attribute.attribute
+        guard !engine.isCoreSchema(text), isSchemaURNKey(text, value: value ?? .object([:])) else { return nil }
+        return registeredSchemaID(text) ?? text
+    }
+
+    /// add merges the value's attributes into the extension, replace swaps the extension's content for them,
+    /// remove drops the extension (and, when the schemas are reconciled, its URN).
+    mutating func applyToExtension(_ kind: PatchOperationKind, urn: String, value: JSONValue?) throws(ScimError) {
+        let existingKey = root.keys.first { $0.caseInsensitiveEquals(urn) }
+        switch kind {
+        case .remove:
+            if let existingKey { root.removeValue(forKey: existingKey) }
+        case .add, .replace:
+            guard let value, case .object = value else {
+                throw ScimError.invalidValue("The extension '\(urn)' must be given as an object.")
+            }
+            if kind == .replace, let existingKey { root.removeValue(forKey: existingKey) }
+            try applyPathless(.add, value: .object([urn: value]))
+        }
     }
 
     mutating func apply(_ kind: PatchOperationKind, path: PatchPath, value: JSONValue?, pathless: Bool) throws(ScimError) {
@@ -77,7 +106,7 @@ struct PatchSession {
                 }
                 let urn = registeredSchemaID(key) ?? key
                 if attributes.isEmpty { continue }
-                for attribute in attributes.keys.sorted() {
+                for attribute in attributes.keys.sorted() where !["schemas", "meta"].contains(attribute.lowercased()) {
                     let path = try PatchPath(parsing: "\(urn):\(attribute)")
                     try apply(kind, path: path, value: attributes[attribute], pathless: true)
                 }

@@ -8,6 +8,8 @@ package protocol MappingClient: Sendable {
     /// Maps a user resource onto the tenant's identity attributes and validates it (400 `invalidValue` when a
     /// mandatory attribute is missing or a value has the wrong type).
     func mapUser(tenantID: String, idpID: String, resource: JSONValue, logger: Logger) async throws -> MappedIdentity
+    /// The IdP's identity attributes with their SCIM sources, for discovery.
+    func identitySchema(tenantID: String, idpID: String, logger: Logger) async throws -> IdentitySchema
     /// Tells the mapping service about a new identity provider, which seeds the default mappings of its type.
     func registerIdentityProvider(tenantID: String, idpID: String, providerType: ProviderType, logger: Logger) async throws
     /// Forgets an identity provider's mappings (when it is deleted), or a whole tenant's when `idpID` is nil.
@@ -26,6 +28,10 @@ package struct HTTPMappingClient: MappingClient {
     }
 
     private struct RegisterRequest: Encodable { var providerType: ProviderType }
+
+    package func identitySchema(tenantID: String, idpID: String, logger: Logger) async throws -> IdentitySchema {
+        try await client.send(.GET, "/internal/v1/tenants/\(pathSegment(tenantID))/idps/\(pathSegment(idpID))/schema", logger: logger)
+    }
 
     package func registerIdentityProvider(tenantID: String, idpID: String, providerType: ProviderType, logger: Logger) async throws {
         try await client.sendExpectingNoContent(

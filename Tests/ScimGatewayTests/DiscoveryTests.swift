@@ -10,6 +10,9 @@ import Testing
 /// RFC 7644 §4 discovery endpoints, through the real `buildRouter` on the fakes of `Support.swift`.
 @Suite("DiscoveryTests")
 struct DiscoveryTests {
+    /// What the IdP's endpoint serves: the standard schemas with the fake mapping's mandatory attributes required.
+    static var tenantRegistry: SchemaRegistry { TenantSchemas.registry(from: FakeMappingClient.State().identitySchema) }
+
     static let scimBase = "https://scim.example.test/scim/v2/acme/okta"
     static let prefix = "/scim/v2/acme/okta"
     static let paths = ["ServiceProviderConfig", "Schemas", "Schemas/\(ScimSchemaURN.user)", "ResourceTypes", "ResourceTypes/User"]
@@ -46,7 +49,7 @@ struct DiscoveryTests {
             for resource in resources {
                 let id = resource["id"]?.stringValue ?? ""
                 #expect(resource["meta"]?["location"] == .string("\(Self.scimBase)/Schemas/\(id)"))
-                #expect(resource == SchemaRegistry.standard.schemaResource(id: id, baseURL: Self.scimBase))
+                #expect(resource == Self.tenantRegistry.schemaResource(id: id, baseURL: Self.scimBase))
             }
         }
     }
@@ -66,7 +69,7 @@ struct DiscoveryTests {
             #expect(response.status == .ok, "\(response.text)")
             #expect(response.headers[.contentType] == "application/scim+json")
             let body = try response.json
-            #expect(body == SchemaRegistry.standard.schemaResource(id: expectedID, baseURL: Self.scimBase))
+            #expect(body == Self.tenantRegistry.schemaResource(id: expectedID, baseURL: Self.scimBase))
             #expect(body["meta"]?["location"] == .string("\(Self.scimBase)/Schemas/\(expectedID)"))
         }
     }
@@ -94,7 +97,7 @@ struct DiscoveryTests {
             let response = try await client.call(.get, "\(Self.prefix)/ResourceTypes/\(requested)", bearer: token)
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/scim+json")
-            #expect(try response.json == SchemaRegistry.standard.resourceTypeResource(id: expectedID, baseURL: Self.scimBase))
+            #expect(try response.json == Self.tenantRegistry.resourceTypeResource(id: expectedID, baseURL: Self.scimBase))
         }
     }
 

@@ -285,6 +285,11 @@ final class FakeMappingClient: MappingClient {
         var mapped: [JSONValue] = []
         var rejection: ScimError?
         var deletions: [String] = []
+        var identitySchema = IdentitySchema(attributes: [
+            .init(name: "Username", description: "", type: "string", multiValued: false, mandatory: true, scimPath: "userName"),
+            .init(name: "Email", description: "", type: "string", multiValued: false, mandatory: true, scimPath: "emails.value"),
+            .init(name: "First Name", description: "", type: "string", multiValued: false, mandatory: true, scimPath: "name.givenName"),
+        ])
     }
 
     let state = Mutex(State())
@@ -309,6 +314,13 @@ final class FakeMappingClient: MappingClient {
     func deleteConfiguration(tenantID: String, idpID: String?, logger: Logger) async throws {
         state.withLock { $0.deletions.append(idpID.map { "\(tenantID)/\($0)" } ?? tenantID) }
     }
+
+    /// The built-in mandatory attributes with their Generic mappings, plus whatever a test adds.
+    func identitySchema(tenantID: String, idpID: String, logger: Logger) async throws -> IdentitySchema {
+        state.withLock { $0.identitySchema }
+    }
+
+    func setIdentitySchema(_ schema: IdentitySchema) { state.withLock { $0.identitySchema = schema } }
 }
 
 // MARK: Requests and responses

@@ -22,6 +22,7 @@ struct MappingController<Store: MappingStore> {
     func register(on group: RouterGroup<ServiceRequestContext>) {
         group.put("tenants/:tenant/idps/:idp", use: registerIdentityProvider)
         group.get("tenants/:tenant/idps/:idp/mappings", use: mappings)
+        group.get("tenants/:tenant/idps/:idp/schema", use: schema)
         group.post("tenants/:tenant/idps/:idp/map/user", use: mapUser)
         group.delete("tenants/:tenant/idps/:idp", use: deleteIdentityProvider)
         group.delete("tenants/:tenant", use: deleteTenant)
@@ -40,6 +41,20 @@ struct MappingController<Store: MappingStore> {
         let (tenantID, idpID) = try scope(context)
         let mapper = try await mapper(tenantID: tenantID, idpID: idpID)
         return JSONCoding.response(MappingView(attributes: mapper.attributes, mappings: mapper.mappings))
+    }
+
+    /// The identity attributes with the SCIM path each is mapped from: what the gateway's `/Schemas` is built from.
+    @Sendable func schema(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let (tenantID, idpID) = try scope(context)
+        let mapper = try await mapper(tenantID: tenantID, idpID: idpID)
+        let sources = Dictionary(mapper.mappings.map { ($0.attribute.lowercased(), $0.scimPath) }, uniquingKeysWith: { first, _ in first })
+        return JSONCoding.response(
+            IdentitySchema(
+                attributes: mapper.attributes.map { attribute in
+                    IdentitySchema.Attribute(
+                        name: attribute.name, description: attribute.description, type: attribute.type.rawValue, multiValued: attribute.multiValued,
+                        mandatory: attribute.mandatory, scimPath: sources[attribute.name.lowercased()])
+                }))
     }
 
     /// 200 with the typed identity attributes, or 400 `invalidValue` naming every problem.

@@ -11,11 +11,11 @@ import ServiceKit
 /// ignored (§4 "SHALL be ignored"), except that a `filter` is refused with 403, as §4 advises, so that a client never
 /// reads an unfiltered list as matching its filter. Every `meta.location` is under the IdP's own SCIM base URL.
 ///
-/// The registry and capabilities are stored properties, so a per-tenant registry (custom extension schemas) can be
-/// passed in without touching the handlers.
+/// The schemas are the IdP's own (``TenantSchemas``): required flags and custom extensions follow the tenant's
+/// identity attributes and the IdP's mappings.
 struct DiscoveryController {
     let gateway: GatewayConfiguration
-    let registry: SchemaRegistry
+    let schemas: TenantSchemas
     let capabilities: ServiceProviderCapabilities
 
     /// The methods answered with 405; GET is the only one served.
@@ -41,6 +41,7 @@ struct DiscoveryController {
 
     @Sendable func schemas(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let base = try baseURL(request, context)
+        let registry = try await registry(context)
         let resources = registry.schemas.compactMap { registry.schemaResource(id: $0.id, baseURL: base) }
         return JSONCoding.scimResponse(Self.list(resources))
     }
@@ -48,7 +49,7 @@ struct DiscoveryController {
     @Sendable func schema(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let base = try baseURL(request, context)
         let id = try Self.identifier(context)
-        guard let resource = registry.schemaResource(id: id, baseURL: base) else {
+        guard let resource = try await registry(context).schemaResource(id: id, baseURL: base) else {
             throw ScimError.notFound("No schema '\(id)'.")
         }
         return JSONCoding.scimResponse(resource)
@@ -56,6 +57,7 @@ struct DiscoveryController {
 
     @Sendable func resourceTypes(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let base = try baseURL(request, context)
+        let registry = try await registry(context)
         let resources = registry.resourceTypes.compactMap { registry.resourceTypeResource(id: $0.id, baseURL: base) }
         return JSONCoding.scimResponse(Self.list(resources))
     }
@@ -63,7 +65,7 @@ struct DiscoveryController {
     @Sendable func resourceType(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let base = try baseURL(request, context)
         let id = try Self.identifier(context)
-        guard let resource = registry.resourceTypeResource(id: id, baseURL: base) else {
+        guard let resource = try await registry(context).resourceTypeResource(id: id, baseURL: base) else {
             throw ScimError.notFound("No resource type '\(id)'.")
         }
         return JSONCoding.scimResponse(resource)
@@ -77,6 +79,11 @@ struct DiscoveryController {
     // MARK: helpers
 
     /// The IdP's SCIM base URL, after refusing a `filter` (RFC 7644 §4).
+    private func registry(_ context: ServiceRequestContext) async throws -> SchemaRegistry {
+        guard let principal = context.principal else { throw ScimError.unauthorized("The bearer token is not valid.") }
+        return try await schemas.registry(for: principal, logger: context.logger)
+    }
+
     private func baseURL(_ request: Request, _ context: ServiceRequestContext) throws -> String {
         guard let principal = context.principal else { throw ScimError.unauthorized("The bearer token is not valid.") }
         let parameters = try SearchRequest.queryParameters(request.uri.query)

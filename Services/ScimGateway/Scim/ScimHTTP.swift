@@ -19,15 +19,22 @@ struct ScimHTTP: Sendable {
         gateway.scimBaseURL(tenantID: principal.tenantID, idpID: principal.idpID) + "/" + kind.endpoint + "/" + id
     }
 
-    /// The resource with `meta.location` and the client's projection applied.
+    /// The resource with `meta.location`, each member's `$ref`, and the client's projection applied.
     func render(_ stored: StoredResource, _ kind: ResourceKind, _ principal: ScimPrincipal, projection: AttributeProjection) -> JSONValue {
-        var resource = stored.resource
-        if case .object(var members) = resource, case .object(var meta)? = members["meta"] {
+        guard case .object(var members) = stored.resource else { return projection.apply(to: stored.resource) }
+        if case .object(var meta)? = members["meta"] {
             meta["location"] = .string(location(principal, kind, stored.id))
             members["meta"] = .object(meta)
-            resource = .object(members)
         }
-        return projection.apply(to: resource)
+        if kind == .group, case .array(let list)? = members["members"] {
+            members["members"] = .array(list.map { member in
+                guard case .object(var fields) = member, let value = fields["value"]?.stringValue else { return member }
+                let memberKind: ResourceKind = fields["type"]?.stringValue == "Group" ? .group : .user
+                fields["$ref"] = .string(location(principal, memberKind, value))
+                return .object(fields)
+            })
+        }
+        return projection.apply(to: .object(members))
     }
 
     /// A single-resource answer with `ETag` (and `Location` on create).

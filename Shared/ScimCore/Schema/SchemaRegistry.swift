@@ -9,7 +9,7 @@ package struct SchemaRegistry: Sendable {
         resourceTypes: [StandardSchemas.userResourceType, StandardSchemas.groupResourceType])
 
     /// All schemas, in registration order.
-    package private(set) var schemas: [SchemaDefinition]
+    package internal(set) var schemas: [SchemaDefinition]
     /// All resource types, in registration order.
     package private(set) var resourceTypes: [ResourceTypeDefinition]
     /// The common attributes (RFC 7643 §3.1) every resource type has: `id`, `externalId`, `meta`, `schemas`.
