@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
         // Shared/: the domain. ScimCore and InternalAPI import Foundation only.
@@ -39,7 +40,7 @@ let package = Package(
             dependencies: ["ScimCore", "InternalAPI", "ServiceClients", .hummingbird, .configuration, .lifecycle, .logging, .ahc, .nioCore, .crypto],
             path: "Shared/ServiceKit"),
         // Services/
-        .service("TokenService", ["ServiceKit", "Persistence", "InternalAPI", .crypto]),
+        .service("TokenService", ["ServiceKit", "Persistence", "InternalAPI", "ServiceClients", .crypto, .jwtKit, .ahc, .nioHTTP1, .lifecycle]),
         .service("ScimGateway", ["ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "ServiceClients", .crypto, .ahc]),
         .service("DirectoryService", ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"]),
         .service("MappingService", ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"]),
@@ -91,6 +92,7 @@ extension Target.Dependency {  // short names for product dependencies
     static var sqlKit: Self { .product(name: "SQLKit", package: "sql-kit") }
     static var sqliteKit: Self { .product(name: "SQLiteKit", package: "sqlite-kit") }
     static var sqliteNIO: Self { .product(name: "SQLiteNIO", package: "sqlite-nio") }
+    static var jwtKit: Self { .product(name: "JWTKit", package: "jwt-kit") }
 }
 
 for target in package.targets {  // the same strictness everywhere

@@ -23,6 +23,7 @@ func buildRouter(store: some DirectoryStore, engine: SQLEngine, configuration: S
         checks: [ReadinessCheck(name: "store") { _ in await store.isReachable() }])
     let internalAPI = router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey))
     TenantController(store: store).register(on: internalAPI)
+    ActivityController(store: store).register(on: internalAPI)
     UserController(store: store, lists: ListQueryBuilder(resourceType: "User", engine: engine))
         .register(on: internalAPI.group("tenants/:tenant/idps/:idp/users"))
     GroupController(store: store, lists: ListQueryBuilder(resourceType: "Group", engine: engine))

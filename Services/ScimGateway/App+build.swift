@@ -48,9 +48,12 @@ func buildRouter(peers: GatewayPeers, gateway: GatewayConfiguration) -> Router<S
 
     let admin = router.group("admin/v1").add(middleware: AdminAuthMiddleware(adminKey: gateway.adminKey))
     AdminController(peers: peers, gateway: gateway).register(on: admin)
-
     let verifier = CachingTokenVerifier(tokens: peers.tokens, ttl: gateway.tokenCacheTTL)
-    let scim = router.group("scim/v2/:tenant/:idp").add(middleware: ScimAuthMiddleware(verifier: verifier))
+    let limiter = AuthFailureLimiter(limit: gateway.authFailureLimit, window: gateway.authFailureWindow)
+    TokenAdminController(peers: peers, gateway: gateway, verifier: verifier).register(on: admin)
+    OAuthController(tokens: peers.tokens, limiter: limiter).register(on: router.group("oauth/v2/:tenant"))
+
+    let scim = router.group("scim/v2/:tenant/:idp").add(middleware: ScimAuthMiddleware(verifier: verifier, limiter: limiter))
     let resources = ScimResources(peers: peers, capabilities: GatewayConfiguration.capabilities)
     let http = ScimHTTP(gateway: gateway)
     for kind in ResourceKind.allCases {

@@ -11,10 +11,15 @@ import ServiceKit
 /// - `public.url` (`--public-url` / `PUBLIC_URL`, default `http://127.0.0.1:<port>`): the base of every SCIM URL.
 /// - `token.cache.ttl` (`TOKEN_CACHE_TTL`, seconds, default 30): how long a successful token verification is
 ///   reused; the bound on how long a revoked token keeps working on a replica.
+/// - `auth.failure.limit` (`AUTH_FAILURE_LIMIT`, default 20, 0 = off) and `auth.failure.window`
+///   (`AUTH_FAILURE_WINDOW`, seconds, default 60): a source failing authentication that often within the window
+///   gets 429 for the rest of it (per replica, in memory).
 struct GatewayConfiguration: Sendable {
     var adminKey: String
     var publicURL: String
     var tokenCacheTTL: Duration
+    var authFailureLimit: Int = 20
+    var authFailureWindow: Duration = .seconds(60)
 
     init(adminKey: String, publicURL: String, tokenCacheTTL: Duration = .seconds(30)) {
         self.adminKey = adminKey
@@ -35,12 +40,24 @@ struct GatewayConfiguration: Sendable {
             throw ServiceConfiguration.Invalid(description: "TOKEN_CACHE_TTL must be between 0 and 3600 seconds.")
         }
         self.init(adminKey: adminKey, publicURL: publicURL, tokenCacheTTL: .seconds(ttl))
+        let failureLimit = reader.int(forKey: "auth.failure.limit", default: 20)
+        let failureWindow = reader.int(forKey: "auth.failure.window", default: 60)
+        guard (0...100_000).contains(failureLimit), (1...86_400).contains(failureWindow) else {
+            throw ServiceConfiguration.Invalid(description: "AUTH_FAILURE_LIMIT must be 0 to 100000 and AUTH_FAILURE_WINDOW 1 to 86400 seconds.")
+        }
+        self.authFailureLimit = failureLimit
+        self.authFailureWindow = .seconds(failureWindow)
     }
 
     /// What the SCIM endpoints support, as `/ServiceProviderConfig` advertises it and the handlers enforce it.
     static let capabilities = ServiceProviderCapabilities(
         bulk: .init(supported: true, maxOperations: 1000, maxPayloadSize: 4_194_304), sort: true,
         pagination: .init(cursor: true, index: true))
+
+    /// `{public base}/oauth/v2/{tenant}/token`: the tenant's OAuth token endpoint.
+    func tokenURL(tenantID: String) -> String {
+        "\(publicURL)/oauth/v2/\(tenantID)/token"
+    }
 
     /// `{public base}/scim/v2/{tenant}/{idp}`
     func scimBaseURL(tenantID: String, idpID: String) -> String {

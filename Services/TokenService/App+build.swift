@@ -1,27 +1,70 @@
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
 import Persistence
+import ServiceClients
 import ServiceKit
+import ServiceLifecycle
 
-/// The composition root: opens and migrates the store, builds the router. Tests call it too.
-func buildApplication(configuration: ServiceConfiguration, logger: Logger, clock: any TokenClock = SystemTokenClock()) async throws
-    -> some ApplicationProtocol
-{
+/// The composition root: opens and migrates the store, builds the router. Tests call it too, with a clock they
+/// move and an activity sink they read.
+func buildApplication(
+    configuration: ServiceConfiguration, settings: TokenSettings = TokenSettings(), logger: Logger,
+    clock: any TokenClock = SystemTokenClock(), activity: (any ActivitySink)? = nil
+) async throws -> some ApplicationProtocol {
     let location = try DatabaseLocation(
         databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory, fileName: "token.sqlite")
     let storage = try await location.open(logger: logger)
     try await Migrator(TokenMigrations.all).migrate(storage, logger: logger)
     let store = SQLTokenStore(storage: storage)
-    let router = buildRouter(store: store, configuration: configuration, clock: clock)
-    return ServiceApplication.makeApplication(
-        router: router, configuration: configuration, services: [StorageService(storage: storage)], logger: logger)
+    var services: [any Service] = [StorageService(storage: storage)]
+    let sink: any ActivitySink
+    if let activity {
+        sink = activity
+    } else {
+        let httpClient = InternalHTTPClient.makeHTTPClient()
+        sink = DirectoryActivitySink(
+            client: InternalHTTPClient(
+                httpClient: httpClient, baseURL: configuration.directoryServiceURL, internalKey: configuration.internalKey, serviceName: "directory"))
+        services.append(ShutdownAction(name: "http-client") { try? await httpClient.shutdown() })
+    }
+    let parts = TokenServiceParts(store: store, clock: clock, settings: settings, activity: sink)
+    services.append(ExpiryWatcher(warnings: parts.warnings, interval: settings.expiryCheckInterval, logger: logger))
+    let router = buildRouter(parts: parts, configuration: configuration)
+    return ServiceApplication.makeApplication(router: router, configuration: configuration, services: services, logger: logger)
 }
 
-func buildRouter(store: some TokenStore, configuration: ServiceConfiguration, clock: any TokenClock) -> Router<ServiceRequestContext> {
+/// The token service's collaborators, built once from the store, the clock and the settings.
+struct TokenServiceParts<Store: TokenStore>: Sendable {
+    let store: Store
+    let clock: any TokenClock
+    let settings: TokenSettings
+    let activity: any ActivitySink
+    let keys: SigningKeyRing<Store>
+    let accessTokens: AccessTokens<Store>
+    let warnings: ExpiryWarnings<Store>
+
+    init(store: Store, clock: any TokenClock, settings: TokenSettings, activity: any ActivitySink) {
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+        self.activity = activity
+        keys = SigningKeyRing(store: store, clock: clock, retiredKeyLifetime: TimeInterval(settings.accessTokenLifetime))
+        accessTokens = AccessTokens(store: store, keys: keys, clock: clock, lifetime: settings.accessTokenLifetime)
+        warnings = ExpiryWarnings(store: store, clock: clock, windowDays: settings.expiryWarningDays, activity: activity)
+    }
+}
+
+func buildRouter<Store: TokenStore>(parts: TokenServiceParts<Store>, configuration: ServiceConfiguration) -> Router<ServiceRequestContext> {
     let router = ServiceApplication.makeRouter()
-    router.addHealthRoutes(service: "token", checks: [ReadinessCheck(name: "store") { _ in await store.isReachable() }])
+    router.addHealthRoutes(service: "token", checks: [ReadinessCheck(name: "store") { _ in await parts.store.isReachable() }])
     let internalAPI = router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey))
-    TokenController(store: store, clock: clock).register(on: internalAPI)
+    TokenController(
+        store: parts.store, clock: parts.clock, settings: parts.settings, warnings: parts.warnings, accessTokens: parts.accessTokens,
+        activity: parts.activity
+    ).register(on: internalAPI)
+    ClientController(store: parts.store, clock: parts.clock, accessTokens: parts.accessTokens, activity: parts.activity).register(on: internalAPI)
+    SigningKeyController(keys: parts.keys).register(on: internalAPI)
     return router
 }

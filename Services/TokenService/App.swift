@@ -6,8 +6,8 @@ import ServiceKit
 @main
 struct TokenServiceMain {
     static func main() async throws {
-        try await ServiceMain.run(service: "token", defaultPort: ServiceConfiguration.DefaultPort.token) { configuration, _, logger in
-            try await buildApplication(configuration: configuration, logger: logger)
+        try await ServiceMain.run(service: "token", defaultPort: ServiceConfiguration.DefaultPort.token) { configuration, reader, logger in
+            try await buildApplication(configuration: configuration, settings: try TokenSettings(reader: reader), logger: logger)
         }
     }
 }

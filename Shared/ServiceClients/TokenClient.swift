@@ -5,7 +5,22 @@ import Logging
 /// The token service as its callers see it.
 package protocol TokenClient: Sendable {
     func createToken(tenantID: String, idpID: String, _ request: TokenCreateRequest, logger: Logger) async throws -> IssuedToken
-    func listTokens(tenantID: String, idpID: String, logger: Logger) async throws -> [TokenMetadata]
+    /// The IdP's tokens with its expiry warning (listing also records the warning's activity event once).
+    func listTokens(tenantID: String, idpID: String, logger: Logger) async throws -> TokenList
+    func recreateToken(tenantID: String, idpID: String, tokenID: String, _ request: TokenRecreateRequest, logger: Logger) async throws -> RecreatedToken
+    func setTokenValidity(tenantID: String, idpID: String, tokenID: String, _ request: TokenCreateRequest, logger: Logger) async throws -> TokenMetadata
+    func revokeToken(tenantID: String, idpID: String, tokenID: String, logger: Logger) async throws
+    func tokenEvents(tenantID: String, idpID: String, limit: Int, logger: Logger) async throws -> [TokenEvent]
+    func createClient(tenantID: String, idpID: String, logger: Logger) async throws -> IssuedClientSecret
+    func listClients(tenantID: String, idpID: String, logger: Logger) async throws -> [OAuthClientMetadata]
+    func rotateClientSecret(tenantID: String, idpID: String, clientID: String, _ request: ClientRotateRequest, logger: Logger) async throws
+        -> IssuedClientSecret
+    func revokeClient(tenantID: String, idpID: String, clientID: String, logger: Logger) async throws
+    /// The client-credentials grant: 401 `ScimError` for a failed client authentication, 400 for a bad scope.
+    func grant(tenantID: String, _ grant: ClientCredentialsGrant, logger: Logger) async throws -> OAuthAccessToken
+    func jwks(logger: Logger) async throws -> JWKSet
+    func signingKeys(logger: Logger) async throws -> [SigningKeyMetadata]
+    func rotateSigningKey(logger: Logger) async throws -> [SigningKeyMetadata]
     /// Revokes every token of an identity provider (when it is deleted), or of a whole tenant when `idpID` is nil.
     func revokeAll(tenantID: String, idpID: String?, logger: Logger) async throws
     /// The tenant and identity provider a bearer token authenticates; 401 `ScimError` when it does not.
@@ -13,7 +28,7 @@ package protocol TokenClient: Sendable {
 }
 
 package struct HTTPTokenClient: TokenClient {
-    private let client: InternalHTTPClient
+    let client: InternalHTTPClient
 
     package init(client: InternalHTTPClient) { self.client = client }
 
@@ -24,7 +39,7 @@ package struct HTTPTokenClient: TokenClient {
     package func createToken(tenantID: String, idpID: String, _ request: TokenCreateRequest, logger: Logger) async throws -> IssuedToken {
         try await client.send(.POST, tokensPath(tenantID, idpID), body: request, logger: logger)
     }
-    package func listTokens(tenantID: String, idpID: String, logger: Logger) async throws -> [TokenMetadata] {
+    package func listTokens(tenantID: String, idpID: String, logger: Logger) async throws -> TokenList {
         try await client.send(.GET, tokensPath(tenantID, idpID), logger: logger)
     }
     package func revokeAll(tenantID: String, idpID: String?, logger: Logger) async throws {

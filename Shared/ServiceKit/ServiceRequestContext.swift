@@ -10,9 +10,13 @@ package struct ServiceRequestContext: RequestContext {
     package var requestID: String = ""
     /// Set by the SCIM authentication middleware: the tenant and identity provider a bearer token authenticates.
     package var principal: ScimPrincipal?
+    /// The IP address of the connection's peer (nil in router tests): the source the gateway counts failed
+    /// authentications of.
+    package var remoteAddress: String?
 
     package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// SCIM bodies are small; bulk requests have their own limit. 4 MiB bounds every request.

@@ -77,7 +77,9 @@ final class FakeTokenClient: TokenClient {
                 createdAt: Date(timeIntervalSince1970: 1_893_456_000), expiresAt: nil, lastUsedAt: nil, revokedAt: nil))
     }
 
-    func listTokens(tenantID: String, idpID: String, logger: Logger) async throws -> [TokenMetadata] { [] }
+    func listTokens(tenantID: String, idpID: String, logger: Logger) async throws -> TokenList {
+        TokenList(tokens: [], maxActive: 2, expiryWarning: nil)
+    }
 
     func revokeAll(tenantID: String, idpID: String?, logger: Logger) async throws {
         state.withLock { state in

@@ -38,8 +38,12 @@ final class TestClock: TokenClock {
 }
 
 /// Runs `test` against a fresh token service through `app.test(.router)`, with `clock` as its time.
-func withTokenService(clock: TestClock = TestClock(), _ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-    let app = try await buildApplication(configuration: Fixture.configuration, logger: Fixture.logger, clock: clock)
+/// Token events forwarded to the activity log land in `activity`.
+func withTokenService(
+    clock: TestClock = TestClock(), settings: TokenSettings = TokenSettings(expiryCheckInterval: .zero),
+    activity: RecordingActivitySink = RecordingActivitySink(), _ test: @Sendable (any TestClientProtocol) async throws -> Void
+) async throws {
+    let app = try await buildApplication(configuration: Fixture.configuration, settings: settings, logger: Fixture.logger, clock: clock, activity: activity)
     try await app.test(.router) { client in try await test(client) }
 }
 

@@ -21,7 +21,7 @@ struct TokenRouterTests {
             try await client.call(.get, "/internal/v1/tenants/acme/idps/okta/tokens", internalKey: key).expectScimError(401)
             try await client.call(.post, "/internal/v1/verify", json: ["token": "pvs_x"], internalKey: key).expectScimError(401)
             // The refused creation did not happen.
-            #expect(try await client.call(.get, "/internal/v1/tenants/acme/idps/okta/tokens").json == [])
+            #expect(try await client.call(.get, "/internal/v1/tenants/acme/idps/okta/tokens").json["tokens"] == [])
         }
     }
 
@@ -99,7 +99,7 @@ struct TokenRouterTests {
             let response = try await client.call(.post, "/internal/v1/tenants/acme/idps/okta/tokens", json: request)
             try response.expectScimError(400, scimType: "invalidValue")
             #expect(response.detail?.contains(detail) == true, "detail: \(response.detail ?? "-")")
-            #expect(try await client.call(.get, "/internal/v1/tenants/acme/idps/okta/tokens").json == [])
+            #expect(try await client.call(.get, "/internal/v1/tenants/acme/idps/okta/tokens").json["tokens"] == [])
         }
     }
 
@@ -131,7 +131,7 @@ struct TokenRouterTests {
 
             let response = try await client.call(.get, "/internal/v1/tenants/acme/idps/okta/tokens")
             #expect(response.status == .ok)
-            let list = try #require(try response.json.arrayValue)
+            let list = try #require(try response.json["tokens"]?.arrayValue)
             #expect(list.count == 2)
             #expect(Set(list.compactMap { $0["id"] }) == Set([first.metadata["id"], second.metadata["id"]].compactMap { $0 }))
             #expect(Set(list.compactMap { $0["prefix"] }) == Set([first.metadata["prefix"], second.metadata["prefix"]].compactMap { $0 }))
@@ -145,7 +145,7 @@ struct TokenRouterTests {
                 #expect(!response.text.contains(parsed.secret))
                 #expect(!response.text.contains(parsed.secretHash))
             }
-            #expect(try await client.call(.get, "/internal/v1/tenants/acme/idps/nobody/tokens").json == [])
+            #expect(try await client.call(.get, "/internal/v1/tenants/acme/idps/nobody/tokens").json["tokens"] == [])
         }
     }
 
@@ -166,7 +166,7 @@ struct TokenRouterTests {
             #expect(!response.text.contains(try #require(BearerToken(parsing: issued.token)).secret))
 
             // The successful use is noted.
-            let listed = try await client.call(.get, "/internal/v1/tenants/acme/idps/entra/tokens").json.arrayValue?.first
+            let listed = try await client.call(.get, "/internal/v1/tenants/acme/idps/entra/tokens").json["tokens"]?.arrayValue?.first
             #expect(listed?["lastUsedAt"] == "2030-01-01T00:01:00Z")
         }
     }
@@ -189,7 +189,7 @@ struct TokenRouterTests {
             }
             #expect(Set(answers.map(\.text)).count == 1)
             // A failed attempt is not a use.
-            #expect(try await client.call(.get, "/internal/v1/tenants/acme/idps/okta/tokens").json.arrayValue?.first?["lastUsedAt"] == nil)
+            #expect(try await client.call(.get, "/internal/v1/tenants/acme/idps/okta/tokens").json["tokens"]?.arrayValue?.first?["lastUsedAt"] == nil)
         }
     }
 
@@ -212,7 +212,7 @@ struct TokenRouterTests {
             }
             #expect(try await client.verify(otherIdP.token).status == .ok)
 
-            let list = try await client.call(.get, "/internal/v1/tenants/acme/idps/okta/tokens").json.arrayValue ?? []
+            let list = try await client.call(.get, "/internal/v1/tenants/acme/idps/okta/tokens").json["tokens"]?.arrayValue ?? []
             #expect(list.count == 2)
             #expect(list.allSatisfy { $0["revokedAt"] == "2030-01-01T01:00:00Z" })
 

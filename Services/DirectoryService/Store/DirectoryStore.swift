@@ -137,4 +137,6 @@ protocol DirectoryStore: Sendable {
     func listGroups(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<GroupRecord>
 
     func activity(tenantID: String, limit: Int) async throws -> [ActivityEvent]
+    /// Appends an event another service reports (token events); false when the tenant does not exist.
+    func appendActivity(_ event: ActivityEvent) async throws -> Bool
 }

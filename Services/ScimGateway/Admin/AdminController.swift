@@ -35,8 +35,6 @@ struct AdminController {
         group.get("tenants/:tenant/idps/:idp", use: getIdentityProvider)
         group.patch("tenants/:tenant/idps/:idp", use: updateIdentityProvider)
         group.delete("tenants/:tenant/idps/:idp", use: deleteIdentityProvider)
-        group.post("tenants/:tenant/idps/:idp/tokens", use: createToken)
-        group.get("tenants/:tenant/idps/:idp/tokens", use: listTokens)
     }
 
     // MARK: Tenants
@@ -103,21 +101,6 @@ struct AdminController {
         try await peers.tokens.revokeAll(tenantID: tenantID, idpID: idpID, logger: context.logger)
         try await peers.mapping.deleteConfiguration(tenantID: tenantID, idpID: idpID, logger: context.logger)
         return Response(status: .noContent)
-    }
-
-    // MARK: Tokens
-
-    /// Issues a bearer token for an existing IdP. The answer is the only place the secret ever appears.
-    @Sendable func createToken(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let idp = try await existingIdentityProvider(context)
-        let body = try await JSONCoding.decode(TokenCreateRequest.self, from: request, context: context)
-        let issued = try await peers.tokens.createToken(tenantID: idp.tenantID, idpID: idp.id, body, logger: context.logger)
-        return JSONCoding.response(issued, status: .created, headers: [.cacheControl: "no-store"])
-    }
-
-    @Sendable func listTokens(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let idp = try await existingIdentityProvider(context)
-        return JSONCoding.response(try await peers.tokens.listTokens(tenantID: idp.tenantID, idpID: idp.id, logger: context.logger))
     }
 
     // MARK: Helpers

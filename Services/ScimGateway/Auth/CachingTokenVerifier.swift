@@ -44,4 +44,10 @@ final class CachingTokenVerifier: Sendable {
         }
         return verification
     }
+
+    /// Forgets the cached verifications of one token (after an admin revoked or recreated it through this replica;
+    /// other replicas forget it within `ttl`).
+    func invalidate(tokenID: String) {
+        entries.withLock { entries in entries = entries.filter { $0.value.verification.tokenID != tokenID } }
+    }
 }

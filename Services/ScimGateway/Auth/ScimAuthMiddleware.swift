@@ -5,26 +5,44 @@ import Logging
 import ScimCore
 import ServiceKit
 
-/// Authenticates every SCIM request: the bearer token must authenticate exactly the tenant and identity
-/// provider named in the URL. Any other case is the same 401, so a token never reveals whether another
-/// tenant or IdP exists.
+/// Authenticates every SCIM request: the bearer token (a `pvs_` token or an OAuth access token) must
+/// authenticate exactly the tenant and identity provider named in the URL. Any other case is the same 401, so a
+/// token never reveals whether another tenant or IdP exists. Sources that keep failing get 429 (see
+/// ``AuthFailureLimiter``).
 struct ScimAuthMiddleware: RouterMiddleware {
     typealias Context = ServiceRequestContext
     let verifier: CachingTokenVerifier
+    let limiter: AuthFailureLimiter
 
     func handle(
         _ request: Request, context: ServiceRequestContext, next: (Request, ServiceRequestContext) async throws -> Response
     ) async throws -> Response {
         let tenantID = try context.parameters.require("tenant")
         let idpID = try context.parameters.require("idp")
-        guard let token = BearerCredential.from(request) else {
+        let source = context.remoteAddress ?? "unknown"
+        let token = BearerCredential.from(request)
+        if let retryAfter = limiter.retryAfter(source: source), !(token.map(limiter.isTrusted) ?? false) {
+            context.logger.notice("Source blocked after repeated failed authentications", metadata: ["source": "\(source)"])
+            return ScimError.tooManyRequests("Too many failed authentications from this address; retry after \(retryAfter) seconds.")
+                .response(extraHeaders: [.retryAfter: String(retryAfter)])
+        }
+        guard let token else {
+            limiter.recordFailure(source: source)
             throw ScimError.unauthorized("This SCIM endpoint needs a bearer token (Authorization: Bearer <token>).")
         }
-        let verification = try await verifier.verify(token, logger: context.logger)
+        let verification: TokenVerification
+        do {
+            verification = try await verifier.verify(token, logger: context.logger)
+        } catch let error as ScimError where error.status == 401 {
+            limiter.recordFailure(source: source)
+            throw error
+        }
         guard verification.tenantID == tenantID, verification.idpID == idpID else {
+            limiter.recordFailure(source: source)
             context.logger.notice("Token presented at another namespace's SCIM URL", metadata: ["token.id": "\(verification.tokenID)"])
             throw ScimError.unauthorized("The bearer token is not valid.")
         }
+        limiter.recordSuccess(token: token)
         var context = context
         context.principal = ScimPrincipal(tenantID: tenantID, idpID: idpID, tokenID: verification.tokenID)
         context.logger[metadataKey: "tenant.id"] = .string(tenantID)

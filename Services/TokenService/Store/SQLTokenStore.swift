@@ -90,7 +90,7 @@ struct SQLTokenStore: TokenStore {
         ).run()
     }
 
-    private static func record(from row: any SQLRow) throws -> TokenRecord {
+    static func record(from row: any SQLRow) throws -> TokenRecord {
         func date(_ column: String) throws -> Date? {
             guard let text = try row.decode(column: column, as: String?.self) else { return nil }
             guard let date = Timestamp.date(from: text) else { throw ScimError.internalError("Stored timestamp is unreadable.") }

@@ -3,7 +3,7 @@ import Logging
 import Persistence
 
 enum TokenMigrations {
-    static let all: [Migration] = [v1]
+    static let all: [Migration] = [v1, v2]
 
     /// Bearer tokens (hash and non-secret prefix only) and the audit trail of token events.
     static let v1 = Migration(version: 1, name: "bearer-tokens-and-events") { engine in
@@ -25,4 +25,24 @@ enum TokenMigrations {
             "CREATE INDEX token_events_idp ON token_events (tenant_id, idp_id, occurred_at)",
         ]
     }
+
+    /// Token lifecycle (expiry warnings), OAuth clients (secret hashes only) and JWT signing keys.
+    /// v1 has shipped: never edit it, add a version.
+    static let v2 = Migration(
+        version: 2, name: "token-lifecycle-oauth-clients-signing-keys",
+        [
+            "ALTER TABLE tokens ADD COLUMN expiry_warned_at TEXT",
+            """
+            CREATE TABLE oauth_clients (
+                client_id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, idp_id TEXT NOT NULL,
+                secret_hash TEXT NOT NULL, previous_secret_hash TEXT, previous_valid_until TEXT,
+                created_at TEXT NOT NULL, secret_rotated_at TEXT, last_used_at TEXT, revoked_at TEXT)
+            """,
+            "CREATE INDEX oauth_clients_idp ON oauth_clients (tenant_id, idp_id)",
+            """
+            CREATE TABLE signing_keys (
+                kid TEXT PRIMARY KEY, algorithm TEXT NOT NULL, private_key_pem TEXT NOT NULL,
+                created_at TEXT NOT NULL, retired_at TEXT)
+            """,
+        ])
 }

@@ -18,4 +18,50 @@ protocol TokenStore: Sendable {
     func revokeAll(tenantID: String, idpID: String?, at: Date, actor: String) async throws -> Int
     /// Notes a successful use; implementations may skip the write when the last note is recent.
     func markUsed(tokenID: String, at: Date) async throws
+
+    // Lifecycle (SQLTokenStore+Lifecycle.swift)
+    func token(id: String) async throws -> TokenRecord?
+    /// Tokens neither revoked (nor scheduled for revocation) nor expired at `at`.
+    func activeTokens(tenantID: String, idpID: String, at: Date) async throws -> [TokenMetadata]
+    /// Inserts `new` and schedules `oldID`'s revocation at `revokeAt`, in one transaction, with its event.
+    func recreate(oldID: String, revokeAt: Date, new: TokenRecord, event: TokenEvent) async throws
+    func setExpiry(tokenID: String, expiresAt: Date?, event: TokenEvent) async throws
+    /// Revokes one token; false when it was already revoked.
+    func revoke(tokenID: String, at: Date, event: TokenEvent) async throws -> Bool
+    /// Marks the expiry warning of a token as given and records `event`; false when it had been given before.
+    func markExpiryWarned(tokenID: String, event: TokenEvent) async throws -> Bool
+    /// IdPs with an active token that expires before `before` and was not warned about yet.
+    func identityProvidersWithUnwarnedExpiry(before: Date, at: Date) async throws -> [(tenantID: String, idpID: String)]
+    func events(tenantID: String, idpID: String?, limit: Int) async throws -> [TokenEvent]
+    func record(_ event: TokenEvent) async throws
+
+    // OAuth clients (SQLTokenStore+Clients.swift)
+    func insertClient(_ client: ClientRecord, event: TokenEvent) async throws
+    func client(id: String) async throws -> ClientRecord?
+    func clients(tenantID: String, idpID: String) async throws -> [ClientRecord]
+    func rotateClientSecret(clientID: String, newHash: String, previousValidUntil: Date?, at: Date, event: TokenEvent) async throws
+    func revokeClient(clientID: String, at: Date, event: TokenEvent) async throws -> Bool
+    func markClientUsed(clientID: String, at: Date) async throws
+
+    // Signing keys (SQLTokenStore+SigningKeys.swift)
+    /// Unretired keys and keys retired after `retiredAfter`, newest first.
+    func signingKeys(retiredAfter: Date) async throws -> [SigningKeyRecord]
+    /// Retires the current key(s) at `at`, inserts `new`, deletes keys retired before `purgeBefore`.
+    func rotateSigningKey(to new: SigningKeyRecord, at: Date, purgeBefore: Date, event: TokenEvent?) async throws
+}
+
+/// An OAuth client: metadata plus the hashes of its secret (and of the previous one during a grace period).
+struct ClientRecord: Sendable, Hashable {
+    var metadata: OAuthClientMetadata
+    var secretHash: String
+    var previousSecretHash: String?
+}
+
+/// A JWT signing key. The private key (PEM) never leaves the token service.
+struct SigningKeyRecord: Sendable, Hashable {
+    var kid: String
+    var algorithm: String
+    var privateKeyPEM: String
+    var createdAt: Date
+    var retiredAt: Date?
 }
