@@ -8,7 +8,8 @@ let package = Package(
     name: "provisio",
     platforms: [.macOS(.v15)],  // swift-configuration needs macOS 15; Linux is the deployment target
     products: services.map { .executable(name: $0, targets: [$0]) } + [
-        .executable(name: "provisio", targets: ["ProvisioCLI"])
+        .executable(name: "provisio", targets: ["ProvisioCLI"]),
+        .executable(name: "provisio-load", targets: ["ProvisioLoad"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -51,6 +52,9 @@ let package = Package(
                 + services.map { .target(name: $0) },
             path: "Services/ProvisioCLI"),
         // Tests/
+        // The load tool (BENCHMARKS.md): talks to a running stack, or starts the `provisio` built next to it.
+        .executableTarget(
+            name: "ProvisioLoad", dependencies: [.argumentParser, .ahc, .nioCore, .nioHTTP1, .nioFoundation], path: "Tests/Load"),
         .testTarget(name: "ScimCoreTests", dependencies: ["ScimCore"], path: "Tests/ScimCoreTests"),
         .testTarget(name: "ScimFilterTests", dependencies: ["ScimFilter", "ScimCore"], path: "Tests/ScimFilterTests"),
         .testTarget(name: "ScimPatchTests", dependencies: ["ScimPatch", "ScimCore", "ScimFilter"], path: "Tests/ScimPatchTests", resources: [.copy("Fixtures")]),

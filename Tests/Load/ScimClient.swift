@@ -1,0 +1,73 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// A SCIM client for one IdP URL: JSON in, status + body out, with a connection pool sized for the load.
+struct ScimClient: Sendable {
+    struct Answer: Sendable {
+        var status: Int
+        var body: Data
+        var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    let http: HTTPClient
+    let baseURL: String
+    let token: String
+
+    static func withClient<T>(_ demo: DemoFile, connections: Int, _ body: (ScimClient) async throws -> T) async throws -> T {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(120))
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let client = ScimClient(http: http, baseURL: demo.scimBaseURL, token: demo.token)
+        do {
+            let result = try await body(client)
+            try await http.shutdown()
+            return result
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
+    /// `path` is relative to the SCIM base URL; `body` is already-encoded JSON.
+    func send(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws -> Answer {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Accept", value: "application/scim+json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/scim+json")
+            request.body = .bytes(ByteBuffer(data: body))
+        }
+        let response = try await http.execute(request, timeout: .seconds(120))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        return Answer(status: Int(response.status.code), body: Data(buffer: bytes))
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, json: Any) async throws -> Answer {
+        try await send(method, path, body: try JSONSerialization.data(withJSONObject: json))
+    }
+
+    /// Fails unless the answer has one of `expected` statuses.
+    @discardableResult
+    func expect(_ expected: Set<Int>, _ method: HTTPMethod, _ path: String, json: Any? = nil) async throws -> Answer {
+        let answer = if let json { try await send(method, path, json: json) } else { try await send(method, path) }
+        guard expected.contains(answer.status) else {
+            throw LoadError("\(method) \(path) answered \(answer.status), expected \(expected.sorted()): \(answer.text.prefix(500))")
+        }
+        return answer
+    }
+}
+
+extension String {
+    /// Percent-encoding for a query value (filters contain spaces, quotes, `@`).
+    var queryEncoded: String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return addingPercentEncoding(withAllowedCharacters: allowed) ?? self
+    }
+}
