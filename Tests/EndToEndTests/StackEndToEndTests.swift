@@ -69,6 +69,15 @@ struct StackEndToEndTests {
         #expect(try await admin(demo, .POST, "/tenants", ["id": "other", "name": "Other"]).status == 201)
         #expect(try await admin(demo, .POST, "/tenants/other/idps", ["id": "default", "name": "Default"]).status == 201)
         let otherToken = try #require(try await admin(demo, .POST, "/tenants/other/idps/default/tokens", ["validDays": 30]).json["token"] as? String)
+        // An OAuth client secret and a JWT access token, for the log grep below.
+        let client = try await admin(demo, .POST, "/tenants/other/idps/default/clients")
+        let clientSecret = try #require(client.json["clientSecret"] as? String)
+        let grant = try await HTTP.send(
+            .POST, "http://127.0.0.1:\(port)/oauth/v2/other/token", json: nil,
+            headers: [("Authorization", "Basic " + Data("\(client.json["clientID"] as? String ?? ""):\(clientSecret)".utf8).base64EncodedString()),
+                      ("Content-Type", "application/x-www-form-urlencoded")],
+            rawBody: "grant_type=client_credentials")
+        let accessToken = try #require(grant.json["access_token"] as? String, "\(grant.text)")
 
         // Every cross-namespace use is the same 401 as a garbage token.
         let garbage = try await HTTP.send(.GET, demo.scimBaseURL + "/Users/" + id, bearer: "pvs_aaaaaaaaaa_" + String(repeating: "x", count: 43))
@@ -102,7 +111,7 @@ struct StackEndToEndTests {
         let logs = try FileManager.default.contentsOfDirectory(at: dataDirectory.appendingPathComponent("logs"), includingPropertiesForKeys: nil)
             .map { try String(contentsOf: $0, encoding: .utf8) }.joined()
         #expect(!logs.isEmpty)
-        for secret in [demo.token, secondToken, otherToken, demo.adminKey, secrets?["internalKey"] ?? "missing", "Correct-Horse-Battery-Staple-1"] {
+        for secret in [demo.token, secondToken, otherToken, clientSecret, accessToken, demo.adminKey, secrets?["internalKey"] ?? "missing", "Correct-Horse-Battery-Staple-1"] {
             #expect(!logs.contains(secret))
         }
     }

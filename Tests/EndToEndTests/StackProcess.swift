@@ -21,7 +21,7 @@ final class StackProcess {
         return URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
-    init(dataDirectory: URL, port: Int) throws {
+    init(dataDirectory: URL, port: Int, environment: [String: String] = [:]) throws {
         self.dataDirectory = dataDirectory
         self.port = port
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
@@ -30,6 +30,7 @@ final class StackProcess {
         process = Process()
         process.executableURL = Self.binaryDirectory.appendingPathComponent("provisio")
         process.arguments = ["up", "--data-dir", dataDirectory.path, "--port", String(port)]
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let handle = try FileHandle(forWritingTo: outputFile)
         process.standardOutput = handle
         process.standardError = handle
@@ -92,7 +93,9 @@ struct HTTP {
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    static func send(_ method: HTTPMethod, _ url: String, bearer: String? = nil, json: Any? = nil, headers: [(String, String)] = []) async throws -> Answer {
+    static func send(
+        _ method: HTTPMethod, _ url: String, bearer: String? = nil, json: Any? = nil, headers: [(String, String)] = [], rawBody: String? = nil
+    ) async throws -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
@@ -100,6 +103,8 @@ struct HTTP {
         if let json {
             request.headers.add(name: "Content-Type", value: "application/scim+json")
             request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: json)))
+        } else if let rawBody {
+            request.body = .bytes(ByteBuffer(string: rawBody))
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 16 << 20)
@@ -123,10 +128,10 @@ func freePort() throws -> Int {
 }
 
 /// Runs `body` against a fresh stack (its own data folder and port), then stops the stack, whatever happens.
-func withStack(_ body: (DemoFile, StackProcess) async throws -> Void) async throws {
+func withStack(environment: [String: String] = [:], _ body: (DemoFile, StackProcess) async throws -> Void) async throws {
     let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("provisio-e2e-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dataDirectory) }
-    let stack = try StackProcess(dataDirectory: dataDirectory, port: try freePort())
+    let stack = try StackProcess(dataDirectory: dataDirectory, port: try freePort(), environment: environment)
     do {
         try await stack.waitUntilUp()
         let demo = try JSONDecoder().decode(DemoFile.self, from: Data(contentsOf: dataDirectory.appendingPathComponent("demo.json")))
