@@ -44,7 +44,7 @@ let package = Package(
         .service("TokenService", ["ServiceKit", "Persistence", "InternalAPI", "ServiceClients", .crypto, .jwtKit, .ahc, .nioHTTP1, .lifecycle]),
         .service("ScimGateway", ["ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "ServiceClients", .crypto, .ahc]),
         .service("DirectoryService", ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"]),
-        .service("MappingService", ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"]),
+        .service("MappingService", ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "ServiceClients", .ahc, .nioHTTP1, .lifecycle]),
         .executableTarget(
             name: "ProvisioCLI",
             dependencies: ["InternalAPI", "ServiceClients", .argumentParser, .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation]

@@ -26,6 +26,7 @@ func buildRouter(store: some DirectoryStore, engine: SQLEngine, configuration: S
     ActivityController(store: store).register(on: internalAPI)
     UserController(store: store, lists: ListQueryBuilder(resourceType: "User", engine: engine))
         .register(on: internalAPI.group("tenants/:tenant/idps/:idp/users"))
+    UserIdentityController(store: store).register(on: internalAPI.group("tenants/:tenant/idps/:idp/users"))
     GroupController(store: store, lists: ListQueryBuilder(resourceType: "Group", engine: engine))
         .register(on: internalAPI.group("tenants/:tenant/idps/:idp/groups"))
     return router

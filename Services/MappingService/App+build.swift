@@ -1,25 +1,49 @@
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
 import Persistence
+import ServiceClients
 import ServiceKit
+import ServiceLifecycle
 
-/// The composition root: opens and migrates the store, builds the router. Tests call it too.
-func buildApplication(configuration: ServiceConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+/// The composition root: opens and migrates the store, connects to the directory (re-apply jobs and the
+/// activity log), builds the router. Tests call it too, with an in-memory directory.
+func buildApplication(
+    configuration: ServiceConfiguration, logger: Logger, directory: (any MappingDirectory)? = nil
+) async throws -> some ApplicationProtocol {
     let location = try DatabaseLocation(
         databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory, fileName: "mapping.sqlite")
     let storage = try await location.open(logger: logger)
     try await Migrator(MappingMigrations.all).migrate(storage, logger: logger)
     let store = SQLMappingStore(storage: storage)
-    let router = buildRouter(store: store, configuration: configuration)
-    return ServiceApplication.makeApplication(
-        router: router, configuration: configuration, services: [StorageService(storage: storage)], logger: logger)
+    var services: [any Service] = [StorageService(storage: storage)]
+    let peer: any MappingDirectory
+    if let directory {
+        peer = directory
+    } else {
+        let httpClient = InternalHTTPClient.makeHTTPClient()
+        let client = InternalHTTPClient(
+            httpClient: httpClient, baseURL: configuration.directoryServiceURL, internalKey: configuration.internalKey, serviceName: "directory")
+        peer = HTTPMappingDirectory(directory: HTTPDirectoryClient(client: client), client: client)
+        services.append(ShutdownAction(name: "http-client") { try? await httpClient.shutdown() })
+    }
+    let runner = ReapplyRunner(store: store, directory: peer, logger: logger)
+    services.append(runner)
+    let router = buildRouter(store: store, directory: peer, runner: runner, configuration: configuration)
+    return ServiceApplication.makeApplication(router: router, configuration: configuration, services: services, logger: logger)
 }
 
-func buildRouter(store: some MappingStore, configuration: ServiceConfiguration) -> Router<ServiceRequestContext> {
+/// Readiness depends on the mapping store only: re-apply jobs wait for the directory rather than fail.
+func buildRouter<Store: MappingStore>(
+    store: Store, directory: any MappingDirectory, runner: ReapplyRunner<Store>, configuration: ServiceConfiguration
+) -> Router<ServiceRequestContext> {
     let router = ServiceApplication.makeRouter()
     router.addHealthRoutes(service: "mapping", checks: [ReadinessCheck(name: "store") { _ in await store.isReachable() }])
     let internalAPI = router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey))
     MappingController(store: store).register(on: internalAPI)
+    AttributeController(store: store, directory: directory).register(on: internalAPI)
+    MappingRulesController(store: store, directory: directory).register(on: internalAPI)
+    ReapplyController(store: store, runner: runner, directory: directory).register(on: internalAPI)
     return router
 }

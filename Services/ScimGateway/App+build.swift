@@ -48,6 +48,7 @@ func buildRouter(peers: GatewayPeers, gateway: GatewayConfiguration) -> Router<S
 
     let admin = router.group("admin/v1").add(middleware: AdminAuthMiddleware(adminKey: gateway.adminKey))
     AdminController(peers: peers, gateway: gateway).register(on: admin)
+    MappingAdminController(peers: peers).register(on: admin)
     let verifier = CachingTokenVerifier(tokens: peers.tokens, ttl: gateway.tokenCacheTTL)
     let limiter = AuthFailureLimiter(limit: gateway.authFailureLimit, window: gateway.authFailureWindow)
     TokenAdminController(peers: peers, gateway: gateway, verifier: verifier).register(on: admin)

@@ -22,6 +22,10 @@ package protocol DirectoryClient: Sendable {
     func replaceUser(tenantID: String, idpID: String, id: String, _ request: UserReplaceRequest, logger: Logger) async throws -> StoredResource
     func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws
     func searchUsers(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage
+    /// The typed identity attributes stored for a user (404 when there is no such user).
+    func userIdentity(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> UserIdentity
+    /// Replaces a user's identity attributes (a re-mapping) without touching its resource or version.
+    func setUserIdentity(tenantID: String, idpID: String, id: String, _ update: UserIdentityUpdate, logger: Logger) async throws
 
     func createGroup(tenantID: String, idpID: String, _ request: GroupWriteRequest, logger: Logger) async throws -> StoredResource
     func group(tenantID: String, idpID: String, id: String, includeMembers: Bool, logger: Logger) async throws -> StoredResource
@@ -32,7 +36,7 @@ package protocol DirectoryClient: Sendable {
 }
 
 package struct HTTPDirectoryClient: DirectoryClient {
-    private let client: InternalHTTPClient
+    let client: InternalHTTPClient  // internal: extensions in other files (DirectoryClient+Identity) use it
 
     package init(client: InternalHTTPClient) { self.client = client }
 

@@ -14,10 +14,23 @@ package protocol MappingClient: Sendable {
     func registerIdentityProvider(tenantID: String, idpID: String, providerType: ProviderType, logger: Logger) async throws
     /// Forgets an identity provider's mappings (when it is deleted), or a whole tenant's when `idpID` is nil.
     func deleteConfiguration(tenantID: String, idpID: String?, logger: Logger) async throws
+
+    // Identity attributes, mappings and re-apply jobs, for the admin API (MappingClient+Admin.swift).
+    func identityAttributes(tenantID: String, logger: Logger) async throws -> [IdentityAttributeDefinition]
+    func createIdentityAttribute(tenantID: String, _ request: IdentityAttributeCreateRequest, logger: Logger) async throws -> IdentityAttributeDefinition
+    func updateIdentityAttribute(
+        tenantID: String, name: String, _ request: IdentityAttributeUpdateRequest, logger: Logger) async throws -> IdentityAttributeDefinition
+    func deleteIdentityAttribute(tenantID: String, name: String, actor: String, logger: Logger) async throws
+    func mappingsView(tenantID: String, idpID: String, logger: Logger) async throws -> AttributeMappingsView
+    func setMapping(
+        tenantID: String, idpID: String, attribute: String, _ request: AttributeMappingSetRequest, logger: Logger) async throws -> AttributeMappingsView
+    func removeMapping(tenantID: String, idpID: String, attribute: String, actor: String, logger: Logger) async throws
+    func startReapply(tenantID: String, idpID: String, _ request: ReapplyJobRequest, logger: Logger) async throws -> ReapplyJob
+    func reapplyJob(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> ReapplyJob
 }
 
 package struct HTTPMappingClient: MappingClient {
-    private let client: InternalHTTPClient
+    let client: InternalHTTPClient  // internal: extensions in other files (MappingClient+Admin) use it
 
     package init(client: InternalHTTPClient) { self.client = client }
 

@@ -137,6 +137,8 @@ protocol DirectoryStore: Sendable {
     func listGroups(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<GroupRecord>
 
     func activity(tenantID: String, limit: Int) async throws -> [ActivityEvent]
+    /// Replaces a user's identity attributes without a new version (a re-mapping); false when there is no such user.
+    func setUserIdentity(tenantID: String, idpID: String, id: String, identity: [String: JSONValue]) async throws -> Bool
     /// Appends an event another service reports (token events); false when the tenant does not exist.
     func appendActivity(_ event: ActivityEvent) async throws -> Bool
 }

@@ -5,8 +5,9 @@ import Logging
 import ScimCore
 import ServiceKit
 
-/// Internal API of the mapping service: registering identity providers (which seeds their default mappings),
-/// mapping and validating users, forgetting IdPs and tenants.
+/// Internal API of the mapping service: registering identity providers (which seeds their default mappings;
+/// registering a known IdP with another type changes its type and re-seeds untouched defaults), mapping and
+/// validating users, forgetting IdPs and tenants.
 struct MappingController<Store: MappingStore> {
     let store: Store
 
@@ -61,10 +62,7 @@ struct MappingController<Store: MappingStore> {
     @Sendable func mapUser(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
         let body = try await JSONCoding.decode(MapUserRequest.self, from: request, context: context)
-        guard case .object(var members) = body.resource else { throw ScimError.invalidSyntax("A user must be a JSON object.") }
-        // The directory treats a user without `active` as active; map it the same way.
-        if body.resource[caseInsensitive: "active"] == nil { members["active"] = .bool(true) }
-        let identity = try await mapper(tenantID: tenantID, idpID: idpID).map(.object(members))
+        let identity = try await mapper(tenantID: tenantID, idpID: idpID).mapProvisioned(body.resource)
         return JSONCoding.response(MappedIdentity(identity: identity))
     }
 
@@ -79,12 +77,8 @@ struct MappingController<Store: MappingStore> {
         return Response(status: .noContent)
     }
 
-    /// The IdP's rules over the tenant's attributes. An IdP the service has not been told about maps with
-    /// the Generic defaults.
     private func mapper(tenantID: String, idpID: String) async throws -> UserMapper {
-        let custom = try await store.customAttributes(tenantID: tenantID)
-        let mappings = try await store.mappings(tenantID: tenantID, idpID: idpID) ?? BuiltInAttributes.defaultMappings(for: "Generic")
-        return UserMapper(attributes: BuiltInAttributes.all + custom, mappings: mappings)
+        try await MapperResolver(store: store).mapper(tenantID: tenantID, idpID: idpID)
     }
 
     private func scope(_ context: ServiceRequestContext) throws -> (String, String) {

@@ -31,6 +31,14 @@ struct UserMapper: Sendable {
                 continue
             }
             let values = SourceValues(registry: registry).values(at: path, in: resource)
+            // A simple attribute sent as an array for a single-valued identity attribute (no element to pick by
+            // `primary`, unlike `emails.value`) is a multi-valued violation.
+            if !attribute.multiValued, path.targetSubAttribute == nil, path.valueFilter == nil,
+                values.filter({ !$0.value.isNull && $0.value != .string("") }).count > 1
+            {
+                problems.append("'\(attribute.name)' is single-valued but '\(mapping.scimPath)' holds several values")
+                continue
+            }
             do throws(ScimError) {
                 if let value = try Self.typed(values, for: attribute, path: mapping.scimPath) {
                     identity[attribute.name] = value

@@ -3,6 +3,8 @@ import Logging
 import Persistence
 import SQLKit
 
+/// `MappingStore` on SQL (SQLite or PostgreSQL through SQLKit). Attributes, mappings and jobs live in
+/// extensions; this file holds identity providers, deletion and the audit trail.
 struct SQLMappingStore: MappingStore {
     let storage: any SQLStorage
 
@@ -10,50 +12,41 @@ struct SQLMappingStore: MappingStore {
         (try? await storage.read { database in try await database.raw("SELECT 1 AS one").first() }) != nil
     }
 
-    func customAttributes(tenantID: String) async throws -> [IdentityAttribute] {
-        try await storage.read { database in
-            try await database.raw(
-                "SELECT name, description, type, multi_valued, mandatory FROM identity_attributes WHERE tenant_id = \(bind: tenantID) ORDER BY name_lower"
-            ).all().map { row in
-                IdentityAttribute(
-                    name: try row.decode(column: "name", as: String.self),
-                    description: try row.decode(column: "description", as: String.self),
-                    type: IdentityAttributeType(rawValue: try row.decode(column: "type", as: String.self)) ?? .string,
-                    multiValued: try row.decode(column: "multi_valued", as: Bool.self),
-                    mandatory: try row.decode(column: "mandatory", as: Bool.self),
-                    builtIn: false)
-            }
-        }
-    }
-
     func registerIdentityProvider(tenantID: String, idpID: String, providerType: String, mappings: [AttributeMapping]) async throws {
         try await storage.write { database in
-            guard try await database.raw(
-                "SELECT idp_id FROM identity_providers WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID)"
-            ).first() == nil else { return }
-            try await database.raw(
-                "INSERT INTO identity_providers (tenant_id, idp_id, provider_type, created_at) VALUES (\(bind: tenantID), \(bind: idpID), \(bind: providerType), \(bind: Timestamp.now()))"
-            ).run()
-            for mapping in mappings {
+            if let row = try await database.raw(
+                "SELECT provider_type, customized FROM identity_providers WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID)"
+            ).first() {
+                let currentType = try row.decode(column: "provider_type", as: String.self)
+                guard currentType.lowercased() != providerType.lowercased() else { return }
                 try await database.raw(
-                    """
-                    INSERT INTO attribute_mappings (tenant_id, idp_id, attribute_lower, attribute, scim_path)
-                    VALUES (\(bind: tenantID), \(bind: idpID), \(bind: mapping.attribute.lowercased()), \(bind: mapping.attribute), \(bind: mapping.scimPath))
-                    """
+                    "UPDATE identity_providers SET provider_type = \(bind: providerType) WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID)"
                 ).run()
+                let event = MappingEvent(
+                    tenantID: tenantID, idpID: idpID, actor: "admin", action: "idp.provider-type-changed", subject: idpID,
+                    detail: "\(currentType) → \(providerType)")
+                try await Self.record(event, in: database)
+                guard try !row.decode(column: "customized", as: Bool.self) else { return }
+                try await database.raw("DELETE FROM attribute_mappings WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID)").run()
+            } else {
+                try await database.raw(
+                    "INSERT INTO identity_providers (tenant_id, idp_id, provider_type, created_at, customized) VALUES (\(bind: tenantID), \(bind: idpID), \(bind: providerType), \(bind: Timestamp.now()), \(bind: false))"
+                ).run()
+            }
+            for mapping in mappings {
+                try await Self.upsert(mapping, tenantID: tenantID, idpID: idpID, in: database)
             }
         }
     }
 
-    func mappings(tenantID: String, idpID: String) async throws -> [AttributeMapping]? {
+    func identityProvider(tenantID: String, idpID: String) async throws -> RegisteredIdentityProvider? {
         try await storage.read { database in
-            guard try await database.raw(
-                "SELECT idp_id FROM identity_providers WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID)"
-            ).first() != nil else { return nil }
-            return try await database.raw(
-                "SELECT attribute, scim_path FROM attribute_mappings WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) ORDER BY attribute_lower"
-            ).all().map { row in
-                AttributeMapping(attribute: try row.decode(column: "attribute", as: String.self), scimPath: try row.decode(column: "scim_path", as: String.self))
+            try await database.raw(
+                "SELECT provider_type, customized FROM identity_providers WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID)"
+            ).first().map { row in
+                RegisteredIdentityProvider(
+                    tenantID: tenantID, idpID: idpID, providerType: try row.decode(column: "provider_type", as: String.self),
+                    customized: try row.decode(column: "customized", as: Bool.self))
             }
         }
     }
@@ -62,6 +55,9 @@ struct SQLMappingStore: MappingStore {
         try await storage.write { database in
             try await database.raw("DELETE FROM attribute_mappings WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID)").run()
             try await database.raw("DELETE FROM identity_providers WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID)").run()
+            try await database.raw(
+                "UPDATE reapply_jobs SET state = 'failed', detail = 'The identity provider was deleted.', updated_at = \(bind: Timestamp.now()) WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND state IN ('pending', 'running')"
+            ).run()
         }
     }
 
@@ -70,6 +66,45 @@ struct SQLMappingStore: MappingStore {
             try await database.raw("DELETE FROM attribute_mappings WHERE tenant_id = \(bind: tenantID)").run()
             try await database.raw("DELETE FROM identity_providers WHERE tenant_id = \(bind: tenantID)").run()
             try await database.raw("DELETE FROM identity_attributes WHERE tenant_id = \(bind: tenantID)").run()
+            try await database.raw("DELETE FROM reapply_jobs WHERE tenant_id = \(bind: tenantID)").run()
+            try await database.raw("DELETE FROM mapping_events WHERE tenant_id = \(bind: tenantID)").run()
         }
+    }
+
+    // MARK: Audit trail
+
+    func events(tenantID: String, limit: Int) async throws -> [MappingEvent] {
+        try await storage.read { database in
+            try await database.raw(
+                "SELECT idp_id, actor, action, subject, detail FROM mapping_events WHERE tenant_id = \(bind: tenantID) ORDER BY id DESC LIMIT \(bind: limit)"
+            ).all().map { row in
+                MappingEvent(
+                    tenantID: tenantID, idpID: try row.decode(column: "idp_id", as: String?.self), actor: try row.decode(column: "actor", as: String.self),
+                    action: try row.decode(column: "action", as: String.self), subject: try row.decode(column: "subject", as: String.self),
+                    detail: try row.decode(column: "detail", as: String?.self))
+            }
+        }
+    }
+
+    static func record(_ event: MappingEvent, in database: any SQLDatabase) async throws {
+        try await database.raw(
+            """
+            INSERT INTO mapping_events (tenant_id, idp_id, occurred_at, actor, action, subject, detail)
+            VALUES (\(bind: event.tenantID), \(bind: event.idpID), \(bind: Timestamp.now()), \(bind: event.actor), \(bind: event.action),
+                    \(bind: event.subject), \(bind: event.detail))
+            """
+        ).run()
+    }
+
+    static func upsert(_ mapping: AttributeMapping, tenantID: String, idpID: String, in database: any SQLDatabase) async throws {
+        try await database.raw(
+            "DELETE FROM attribute_mappings WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND attribute_lower = \(bind: mapping.attribute.lowercased())"
+        ).run()
+        try await database.raw(
+            """
+            INSERT INTO attribute_mappings (tenant_id, idp_id, attribute_lower, attribute, scim_path)
+            VALUES (\(bind: tenantID), \(bind: idpID), \(bind: mapping.attribute.lowercased()), \(bind: mapping.attribute), \(bind: mapping.scimPath))
+            """
+        ).run()
     }
 }

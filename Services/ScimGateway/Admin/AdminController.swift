@@ -90,6 +90,8 @@ struct AdminController {
         let body = try await JSONCoding.decode(IdentityProviderUpdateRequest.self, from: request, context: context)
         let idp = try await peers.directory.updateIdentityProvider(
             tenantID: try context.parameters.require("tenant"), idpID: try context.parameters.require("idp"), body, logger: context.logger)
+        // A new provider type reaches the mapping service, which re-seeds the defaults unless an admin customised them.
+        if body.providerType != nil { try await peers.mapping.registerIdentityProvider(idp, logger: context.logger) }
         return JSONCoding.response(view(idp))
     }
 
