@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.0"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
@@ -35,7 +36,9 @@ let package = Package(
             name: "ServiceClients",
             dependencies: ["ScimCore", "InternalAPI", .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation],
             path: "Shared/ServiceClients"),
-        .target(name: "Persistence", dependencies: [.sqlKit, .sqliteKit, .sqliteNIO, .logging, .lifecycle, .nioCore, .nioPosix], path: "Shared/Persistence"),
+        .target(
+            name: "Persistence", dependencies: [.sqlKit, .sqliteKit, .sqliteNIO, .postgresKit, .logging, .lifecycle, .nioCore, .nioPosix],
+            path: "Shared/Persistence"),
         .target(
             name: "ServiceKit",
             dependencies: ["ScimCore", "InternalAPI", "ServiceClients", .hummingbird, .configuration, .lifecycle, .logging, .ahc, .nioCore, .crypto],
@@ -96,6 +99,7 @@ extension Target.Dependency {  // short names for product dependencies
     static var sqlKit: Self { .product(name: "SQLKit", package: "sql-kit") }
     static var sqliteKit: Self { .product(name: "SQLiteKit", package: "sqlite-kit") }
     static var sqliteNIO: Self { .product(name: "SQLiteNIO", package: "sqlite-nio") }
+    static var postgresKit: Self { .product(name: "PostgresKit", package: "postgres-kit") }
     static var jwtKit: Self { .product(name: "JWTKit", package: "jwt-kit") }
 }
 

@@ -2,6 +2,7 @@
 # The test command of the README: everything CI checks, in one go.
 #   1. system packages the build needs (Debian; installed only when missing and we are root)
 #   2. debug build of every target, then every test suite (unit, in-process router, end-to-end through the real executables)
+#      on SQLite, then the end-to-end suites again on a throwaway PostgreSQL cluster
 #   3. the independent SCIM checker (scim2-tester) against a live stack
 #   4. deploy files validated offline (docker-compose config, yamllint, kubernetes-validate, hadolint)
 set -euo pipefail
@@ -29,6 +30,13 @@ swift build --build-tests
 
 step "Tests"
 swift test --skip-build
+
+step "End-to-end suites again, on PostgreSQL"
+PG_DIR="$(mktemp -d /tmp/provisio-pg.XXXXXX)"
+PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+trap 'bash Tests/Postgres/cluster.sh stop "$PG_DIR"; rm -rf "$PG_DIR"' EXIT
+PG_URL="$(bash Tests/Postgres/cluster.sh start "$PG_DIR" "$PG_PORT")"
+PROVISIO_TEST_POSTGRES_URL="$PG_URL" swift test --skip-build --filter EndToEndTests
 
 step "SCIM conformance (scim2-tester against a live stack)"
 bash Tests/Conformance/run.sh

@@ -25,7 +25,9 @@ final class Stack {
     let gatewayURL: String
     private var members: [Member] = []
 
-    init(binaries: ServiceBinaries, dataDirectory: URL, gatewayPort: Int, secrets: StackSecrets, logLevel: String) throws {
+    init(
+        binaries: ServiceBinaries, dataDirectory: URL, gatewayPort: Int, secrets: StackSecrets, logLevel: String, databases: PostgresDatabases?
+    ) throws {
         logDirectory = dataDirectory.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         gatewayURL = "http://127.0.0.1:\(gatewayPort)"
@@ -42,13 +44,16 @@ final class Stack {
         environment["DIRECTORY_URL"] = "http://127.0.0.1:\(directoryPort)"
         environment["MAPPING_URL"] = "http://127.0.0.1:\(mappingPort)"
         environment["LOG_LEVEL"] = logLevel
-        environment.removeValue(forKey: "DATABASE_URL")  // each service derives its own SQLite file from DATA_DIR
+        environment.removeValue(forKey: "DATABASE_URL")  // each service derives its own database from DATA_DIR or --postgres
         let ports = ["TokenService": tokenPort, "DirectoryService": directoryPort, "MappingService": mappingPort, "ScimGateway": gatewayPort]
         for name in ServiceBinaries.names {
             let process = Process()
             process.executableURL = binaries.url(of: name)
             var ownEnvironment = environment
             ownEnvironment["HTTP_PORT"] = String(ports[name]!)
+            if let databases, name != "ScimGateway" {
+                ownEnvironment["DATABASE_URL"] = databases.url(for: name)
+            }
             process.environment = ownEnvironment
             process.currentDirectoryURL = dataDirectory
             let logFile = logDirectory.appendingPathComponent("\(name).log")

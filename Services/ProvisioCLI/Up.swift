@@ -17,8 +17,16 @@ struct Up: AsyncParsableCommand {
     @Option(name: .long, help: "Log level of the services (trace, debug, info, notice, warning, error).")
     var logLevel: String = "info"
 
+    @Option(
+        name: .long,
+        help: "Run on PostgreSQL instead of SQLite: a server URL (postgres://user:password@host:port). Each service gets its own database, named after the data folder, created when missing.")
+    var postgres: String?
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
+        if let postgres, PostgresDatabases.validate(postgres) == nil {
+            throw ValidationError("--postgres must be a URL like postgres://user:password@127.0.0.1:5432")
+        }
     }
 
     func run() async throws {
@@ -26,7 +34,8 @@ struct Up: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let secrets = try StackSecrets.loadOrCreate(in: dataDirectory)
         let stack = try Stack(
-            binaries: try ServiceBinaries.locate(), dataDirectory: dataDirectory, gatewayPort: port, secrets: secrets, logLevel: logLevel)
+            binaries: try ServiceBinaries.locate(), dataDirectory: dataDirectory, gatewayPort: port, secrets: secrets, logLevel: logLevel,
+            databases: postgres.map { PostgresDatabases(serverURL: $0, dataDirectory: dataDirectory) })
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM])
         try stack.start()
         do {

@@ -38,12 +38,8 @@ package enum DatabaseLocation: Sendable, Hashable {
         switch self {
         case .sqlite(let path):
             return try await SQLiteStorage.open(path: path, logger: logger)
-        case .postgres:
-            throw UnsupportedEngine()
+        case .postgres(let url):
+            return try await PostgresStorage.open(url: url, logger: logger)
         }
-    }
-
-    package struct UnsupportedEngine: Error, CustomStringConvertible {
-        package var description: String { "PostgreSQL storage is not available in this build yet; use a sqlite:// URL." }
     }
 }

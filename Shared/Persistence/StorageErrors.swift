@@ -1,3 +1,4 @@
+import PostgresNIO
 import SQLiteNIO
 
 /// Recognizes constraint violations of either engine, so stores can turn them into SCIM errors (409) and
@@ -11,7 +12,7 @@ package enum StorageErrors {
             default: return false
             }
         }
-        return false
+        return sqlState(of: error) == "23505"
     }
 
     package static func isForeignKeyViolation(_ error: any Error) -> Bool {
@@ -22,6 +23,11 @@ package enum StorageErrors {
             default: return false
             }
         }
-        return false
+        return sqlState(of: error) == "23503"
+    }
+
+    /// PostgreSQL's SQLSTATE of a server error (`23505` unique violation, `23503` foreign key violation).
+    private static func sqlState(of error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
     }
 }

@@ -30,6 +30,10 @@ final class StackProcess {
         process = Process()
         process.executableURL = Self.binaryDirectory.appendingPathComponent("provisio")
         process.arguments = ["up", "--data-dir", dataDirectory.path, "--port", String(port)]
+        // The same suites run on PostgreSQL when the test script points them at a server (Tests/Postgres/cluster.sh).
+        if let postgres = ProcessInfo.processInfo.environment["PROVISIO_TEST_POSTGRES_URL"], !postgres.isEmpty {
+            process.arguments! += ["--postgres", postgres]
+        }
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let handle = try FileHandle(forWritingTo: outputFile)
         process.standardOutput = handle

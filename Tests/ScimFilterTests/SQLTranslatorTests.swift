@@ -49,10 +49,10 @@ struct SQLTranslatorTests {
         Case(#"active eq "False""#, sqlite: "users.active = ?", binds: [false]),
         Case(
             #"meta.lastModified gt "2011-05-13T04:42:34Z""#, sqlite: "julianday(users.last_modified) > julianday(?)",
-            postgres: "users.last_modified > CAST(? AS timestamptz)", binds: ["2011-05-13T04:42:34Z"]),
+            postgres: "CAST(users.last_modified AS timestamptz) > CAST(? AS timestamptz)", binds: ["2011-05-13T04:42:34Z"]),
         Case(
             #"meta.created le "2011-05-13T06:42:34.5+02:00""#, sqlite: "julianday(users.created) <= julianday(?)",
-            postgres: "users.created <= CAST(? AS timestamptz)", binds: ["2011-05-13T04:42:34.500Z"]),
+            postgres: "CAST(users.created AS timestamptz) <= CAST(? AS timestamptz)", binds: ["2011-05-13T04:42:34.500Z"]),
         Case(#"userName sw "J%_\\""#, sqlite: #"users.user_name_lower LIKE ? ESCAPE '\'"#, binds: [#"j\%\_\\%"#]),
         Case(#"userName co "Babs""#, sqlite: #"users.user_name_lower LIKE ? ESCAPE '\'"#, binds: ["%babs%"]),
         Case(#"userName ew "@Example.com""#, sqlite: #"users.user_name_lower LIKE ? ESCAPE '\'"#, binds: ["%@example.com"]),
@@ -64,54 +64,54 @@ struct SQLTranslatorTests {
         Case(#"externalId sw "70""#, sqlite: "instr(users.external_id, ?) = 1", postgres: #"users.external_id LIKE ? ESCAPE '\'"#, binds: ["70"], postgresBinds: ["70%"]),
         // JSON paths.
         Case(
-            "title pr", sqlite: "json_extract(users.resource, '$.title') <> ''", postgres: "(users.resource->>'title') <> ''",
+            "title pr", sqlite: "json_extract(users.resource, '$.title') <> ''", postgres: "(CAST(users.resource AS jsonb)->>'title') <> ''",
             binds: []),
         Case(
             #"name.familyName co "O'Malley""#,
             sqlite: #"lower(json_extract(users.resource, '$.name.familyName')) LIKE lower(?) ESCAPE '\'"#,
-            postgres: #"lower((users.resource->'name'->>'familyName')) LIKE lower(?) ESCAPE '\'"#, binds: ["%O'Malley%"]),
+            postgres: #"lower((CAST(users.resource AS jsonb)->'name'->>'familyName')) LIKE lower(?) ESCAPE '\'"#, binds: ["%O'Malley%"]),
         Case(
             #"userType ne "Employee""#,
             sqlite: "NOT COALESCE(lower(json_extract(users.resource, '$.userType')) = lower(?), FALSE)",
-            postgres: "NOT COALESCE(lower((users.resource->>'userType')) = lower(?), FALSE)", binds: ["Employee"]),
+            postgres: "NOT COALESCE(lower((CAST(users.resource AS jsonb)->>'userType')) = lower(?), FALSE)", binds: ["Employee"]),
         Case(
             "title eq null", sqlite: "NOT COALESCE(json_extract(users.resource, '$.title') <> '', FALSE)",
-            postgres: "NOT COALESCE((users.resource->>'title') <> '', FALSE)", binds: []),
+            postgres: "NOT COALESCE((CAST(users.resource AS jsonb)->>'title') <> '', FALSE)", binds: []),
         Case(
-            "title ne null", sqlite: "json_extract(users.resource, '$.title') <> ''", postgres: "(users.resource->>'title') <> ''",
+            "title ne null", sqlite: "json_extract(users.resource, '$.title') <> ''", postgres: "(CAST(users.resource AS jsonb)->>'title') <> ''",
             binds: []),
         Case(
             #"title pr and not (userType eq "Intern")"#,
             sqlite: "(json_extract(users.resource, '$.title') <> '' AND NOT COALESCE(lower(json_extract(users.resource, '$.userType')) = lower(?), FALSE))",
-            postgres: "((users.resource->>'title') <> '' AND NOT COALESCE(lower((users.resource->>'userType')) = lower(?), FALSE))",
+            postgres: "((CAST(users.resource AS jsonb)->>'title') <> '' AND NOT COALESCE(lower((CAST(users.resource AS jsonb)->>'userType')) = lower(?), FALSE))",
             binds: ["Intern"]),
         Case(
             "name pr",
             sqlite: "(json_type(users.resource, '$.name') = 'object' AND json_extract(users.resource, '$.name') <> '{}')",
-            postgres: "(jsonb_typeof(users.resource->'name') = 'object' AND users.resource->'name' <> '{}'::jsonb)", binds: []),
+            postgres: "(jsonb_typeof(CAST(users.resource AS jsonb)->'name') = 'object' AND CAST(users.resource AS jsonb)->'name' <> '{}'::jsonb)", binds: []),
         Case(
             #"meta.resourceType eq "User""#, sqlite: "json_extract(users.resource, '$.meta.resourceType') = ?",
-            postgres: "(users.resource->'meta'->>'resourceType') = ?", binds: ["User"]),
+            postgres: "(CAST(users.resource AS jsonb)->'meta'->>'resourceType') = ?", binds: ["User"]),
         // Extensions.
         Case(
             #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "Tour Operations""#,
             sqlite: #"lower(json_extract(users.resource, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User".department')) = lower(?)"#,
-            postgres: "lower((users.resource->'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'->>'department')) = lower(?)",
+            postgres: "lower((CAST(users.resource AS jsonb)->'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'->>'department')) = lower(?)",
             binds: ["Tour Operations"]),
         Case(
             #"manager.value eq "26118915""#,
             sqlite: #"lower(json_extract(users.resource, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User".manager.value')) = lower(?)"#,
-            postgres: "lower((users.resource->'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'->'manager'->>'value')) = lower(?)",
+            postgres: "lower((CAST(users.resource AS jsonb)->'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'->'manager'->>'value')) = lower(?)",
             binds: ["26118915"]),
         Case(
             #"manager[value eq "26118915" and displayName pr]"#,
             sqlite: #"(lower(json_extract(users.resource, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User".manager.value')) = lower(?) AND json_extract(users.resource, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User".manager.displayName') <> '')"#,
-            postgres: "(lower((users.resource->'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'->'manager'->>'value')) = lower(?) AND (users.resource->'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'->'manager'->>'displayName') <> '')",
+            postgres: "(lower((CAST(users.resource AS jsonb)->'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'->'manager'->>'value')) = lower(?) AND (CAST(users.resource AS jsonb)->'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'->'manager'->>'displayName') <> '')",
             binds: ["26118915"]),
         Case(
             "urn:ietf:params:scim:schemas:extension:MyApp:2.0:User:level ge 3",
             sqlite: #"json_extract(users.resource, '$."urn:ietf:params:scim:schemas:extension:MyApp:2.0:User".level') >= ?"#,
-            postgres: "CAST((users.resource->'urn:ietf:params:scim:schemas:extension:MyApp:2.0:User'->>'level') AS numeric) >= ?",
+            postgres: "CAST((CAST(users.resource AS jsonb)->'urn:ietf:params:scim:schemas:extension:MyApp:2.0:User'->>'level') AS numeric) >= ?",
             binds: [3]),
         // Multi-valued: side table for emails.value/type, JSON for the rest.
         Case(
@@ -134,40 +134,40 @@ struct SQLTranslatorTests {
         Case(
             #"emails[type eq "work" and primary eq true]"#,
             sqlite: "EXISTS (SELECT 1 FROM json_each(users.resource, '$.emails') AS e1 WHERE (lower(json_extract(e1.value, '$.type')) = lower(?) AND json_extract(e1.value, '$.primary') = ?))",
-            postgres: "EXISTS (SELECT 1 FROM jsonb_array_elements(users.resource->'emails') AS e1(elem) WHERE (lower((e1.elem->>'type')) = lower(?) AND CAST((e1.elem->>'primary') AS boolean) = ?))",
+            postgres: "EXISTS (SELECT 1 FROM jsonb_array_elements(CAST(users.resource AS jsonb)->'emails') AS e1(elem) WHERE (lower((e1.elem->>'type')) = lower(?) AND CAST((e1.elem->>'primary') AS boolean) = ?))",
             binds: ["work", true]),
         Case(
             "emails.primary eq true",
             sqlite: "EXISTS (SELECT 1 FROM json_each(users.resource, '$.emails') AS e1 WHERE json_extract(e1.value, '$.primary') = ?)",
-            postgres: "EXISTS (SELECT 1 FROM jsonb_array_elements(users.resource->'emails') AS e1(elem) WHERE CAST((e1.elem->>'primary') AS boolean) = ?)",
+            postgres: "EXISTS (SELECT 1 FROM jsonb_array_elements(CAST(users.resource AS jsonb)->'emails') AS e1(elem) WHERE CAST((e1.elem->>'primary') AS boolean) = ?)",
             binds: [true]),
         Case(
             #"phoneNumbers co "555""#,
             sqlite: #"EXISTS (SELECT 1 FROM json_each(users.resource, '$.phoneNumbers') AS e1 WHERE lower(json_extract(e1.value, '$.value')) LIKE lower(?) ESCAPE '\')"#,
-            postgres: #"EXISTS (SELECT 1 FROM jsonb_array_elements(users.resource->'phoneNumbers') AS e1(elem) WHERE lower((e1.elem->>'value')) LIKE lower(?) ESCAPE '\')"#,
+            postgres: #"EXISTS (SELECT 1 FROM jsonb_array_elements(CAST(users.resource AS jsonb)->'phoneNumbers') AS e1(elem) WHERE lower((e1.elem->>'value')) LIKE lower(?) ESCAPE '\')"#,
             binds: ["%555%"]),
         Case(
             "ims pr", sqlite: "EXISTS (SELECT 1 FROM json_each(users.resource, '$.ims') AS e1)",
-            postgres: "EXISTS (SELECT 1 FROM jsonb_array_elements(users.resource->'ims') AS e1(elem))", binds: []),
+            postgres: "EXISTS (SELECT 1 FROM jsonb_array_elements(CAST(users.resource AS jsonb)->'ims') AS e1(elem))", binds: []),
         Case(
             #"schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User""#,
             sqlite: "EXISTS (SELECT 1 FROM json_each(users.resource, '$.schemas') AS e1 WHERE lower(e1.value) = lower(?))",
-            postgres: "EXISTS (SELECT 1 FROM jsonb_array_elements(users.resource->'schemas') AS e1(elem) WHERE lower((e1.elem #>> '{}')) = lower(?))",
+            postgres: "EXISTS (SELECT 1 FROM jsonb_array_elements(CAST(users.resource AS jsonb)->'schemas') AS e1(elem) WHERE lower((e1.elem #>> '{}')) = lower(?))",
             binds: ["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]),
         Case(
             #"userType eq "Employee" and emails[type eq "work" and value co "@example.com"]"#,
             sqlite: #"(lower(json_extract(users.resource, '$.userType')) = lower(?) AND users.id IN (SELECT s1.user_id FROM user_emails AS s1 WHERE (lower(s1.type) = lower(?) AND s1.value_lower LIKE ? ESCAPE '\')))"#,
-            postgres: #"(lower((users.resource->>'userType')) = lower(?) AND users.id IN (SELECT s1.user_id FROM user_emails AS s1 WHERE (lower(s1.type) = lower(?) AND s1.value_lower LIKE ? ESCAPE '\')))"#,
+            postgres: #"(lower((CAST(users.resource AS jsonb)->>'userType')) = lower(?) AND users.id IN (SELECT s1.user_id FROM user_emails AS s1 WHERE (lower(s1.type) = lower(?) AND s1.value_lower LIKE ? ESCAPE '\')))"#,
             binds: ["Employee", "work", "%@example.com%"]),
         Case(
             #"x509Certificates.value eq "AAAA""#,
             sqlite: "EXISTS (SELECT 1 FROM json_each(users.resource, '$.x509Certificates') AS e1 WHERE json_extract(e1.value, '$.value') = ?)",
-            postgres: "EXISTS (SELECT 1 FROM jsonb_array_elements(users.resource->'x509Certificates') AS e1(elem) WHERE (e1.elem->>'value') = ?)",
+            postgres: "EXISTS (SELECT 1 FROM jsonb_array_elements(CAST(users.resource AS jsonb)->'x509Certificates') AS e1(elem) WHERE (e1.elem->>'value') = ?)",
             binds: ["AAAA"]),
         Case(
             #"groups[$ref ew "/Groups/e9e30dba"]"#,
             sqlite: #"EXISTS (SELECT 1 FROM json_each(users.resource, '$.groups') AS e1 WHERE lower(json_extract(e1.value, '$."$ref"')) LIKE lower(?) ESCAPE '\')"#,
-            postgres: #"EXISTS (SELECT 1 FROM jsonb_array_elements(users.resource->'groups') AS e1(elem) WHERE lower((e1.elem->>'$ref')) LIKE lower(?) ESCAPE '\')"#,
+            postgres: #"EXISTS (SELECT 1 FROM jsonb_array_elements(CAST(users.resource AS jsonb)->'groups') AS e1(elem) WHERE lower((e1.elem->>'$ref')) LIKE lower(?) ESCAPE '\')"#,
             binds: ["%/Groups/e9e30dba"]),
     ]
 
@@ -306,21 +306,21 @@ struct SQLTranslatorTests {
         ("meta.created", true, "julianday(users.created) ASC NULLS LAST", "users.created ASC NULLS LAST"),
         (
             "name.familyName", true, "lower(json_extract(users.resource, '$.name.familyName')) ASC NULLS LAST",
-            "lower((users.resource->'name'->>'familyName')) ASC NULLS LAST"
+            "lower((CAST(users.resource AS jsonb)->'name'->>'familyName')) ASC NULLS LAST"
         ),
         (
             "title", false, "lower(json_extract(users.resource, '$.title')) DESC NULLS FIRST",
-            "lower((users.resource->>'title')) DESC NULLS FIRST"
+            "lower((CAST(users.resource AS jsonb)->>'title')) DESC NULLS FIRST"
         ),
         (
             "emails", true,
             "lower((SELECT json_extract(o.value, '$.value') FROM json_each(users.resource, '$.emails') AS o ORDER BY COALESCE(json_extract(o.value, '$.primary'), 0) DESC, o.key LIMIT 1)) ASC NULLS LAST",
-            "lower((SELECT (o.elem->>'value') FROM jsonb_array_elements(users.resource->'emails') WITH ORDINALITY AS o(elem, n) ORDER BY (o.elem->>'primary') = 'true' DESC NULLS LAST, o.n LIMIT 1)) ASC NULLS LAST"
+            "lower((SELECT (o.elem->>'value') FROM jsonb_array_elements(CAST(users.resource AS jsonb)->'emails') WITH ORDINALITY AS o(elem, n) ORDER BY (o.elem->>'primary') = 'true' DESC NULLS LAST, o.n LIMIT 1)) ASC NULLS LAST"
         ),
         (
             "urn:ietf:params:scim:schemas:extension:MyApp:2.0:User:level", true,
             #"json_extract(users.resource, '$."urn:ietf:params:scim:schemas:extension:MyApp:2.0:User".level') ASC NULLS LAST"#,
-            "CAST((users.resource->'urn:ietf:params:scim:schemas:extension:MyApp:2.0:User'->>'level') AS numeric) ASC NULLS LAST"
+            "CAST((CAST(users.resource AS jsonb)->'urn:ietf:params:scim:schemas:extension:MyApp:2.0:User'->>'level') AS numeric) ASC NULLS LAST"
         ),
     ])
     func orderBy(path: String, ascending: Bool, sqlite: String, postgres: String) throws {

@@ -7,9 +7,10 @@ enum DirectoryMigrations {
     static let all: [Migration] = [v1]
 
     /// Tenants, identity providers, users (with indexed columns for the attributes IdPs filter on), their
-    /// emails, groups, membership rows and the activity log. JSON columns are JSONB on PostgreSQL, text on SQLite.
+    /// emails, groups, membership rows and the activity log. Documents are JSON text on both engines (filters read
+    /// them as `jsonb` on PostgreSQL); timestamps are ISO 8601 text, which sorts in time order.
     static let v1 = Migration(version: 1, name: "tenants-idps-users-groups-activity") { engine in
-        let json = engine == .postgres ? "JSONB" : "TEXT"
+        let json = "TEXT"
         let serial = engine == .postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"
         return [
             """

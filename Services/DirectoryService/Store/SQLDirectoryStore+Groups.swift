@@ -48,7 +48,7 @@ extension SQLDirectoryStore {
     func replaceGroup(_ group: GroupRecord, members: [MemberReference], ifMatch: Int?, actor: String) async throws -> GroupRecord {
         try await storage.write { database in
             let current = try await database.raw(
-                "SELECT version, created FROM groups WHERE tenant_id = \(bind: group.tenantID) AND idp_id = \(bind: group.idpID) AND id = \(bind: group.id)"
+                "SELECT version, created FROM groups WHERE tenant_id = \(bind: group.tenantID) AND idp_id = \(bind: group.idpID) AND id = \(bind: group.id)\(unsafeRaw: rowLock)"
             ).first()
             let version = try Self.check(version: try current?.decode(column: "version", as: Int.self), ifMatch: ifMatch, resource: "Group", id: group.id)
             var updated = group
@@ -72,7 +72,7 @@ extension SQLDirectoryStore {
     ) async throws -> GroupRecord {
         try await storage.write { database in
             guard var group = try await database.raw(
-                "SELECT \(unsafeRaw: Self.groupColumns) FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)"
+                "SELECT \(unsafeRaw: Self.groupColumns) FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)\(unsafeRaw: rowLock)"
             ).first().map(Self.group(from:)) else {
                 throw ScimError.notFound("Group '\(id)' not found.")
             }
@@ -129,7 +129,7 @@ extension SQLDirectoryStore {
     func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws {
         try await storage.write { database in
             let version = try await database.raw(
-                "SELECT version FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)"
+                "SELECT version FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)\(unsafeRaw: rowLock)"
             ).first()?.decode(column: "version", as: Int.self)
             _ = try Self.check(version: version, ifMatch: ifMatch, resource: "Group", id: id)
             try await database.raw("DELETE FROM group_members WHERE group_id = \(bind: id) OR member_id = \(bind: id)").run()

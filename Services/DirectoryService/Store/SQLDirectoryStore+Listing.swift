@@ -40,7 +40,8 @@ extension SQLDirectoryStore {
             pageQuery.appendLiteral("))")
         }
         if let orderBy = query.orderBy {
-            pageQuery.appendLiteral(" ORDER BY \(orderBy) \(direction), \(table).created, \(table).id")
+            // `orderBy` carries its own direction and NULLS placement (SQLTranslator.orderBy).
+            pageQuery.appendLiteral(" ORDER BY \(orderBy), \(table).created, \(table).id")
         } else {
             pageQuery.appendLiteral(" ORDER BY \(table).created \(query.cursor == nil ? direction : "ASC"), \(table).id \(query.cursor == nil ? direction : "ASC")")
         }

@@ -47,7 +47,7 @@ extension SQLDirectoryStore {
         do {
             return try await storage.write { database in
                 let current = try await database.raw(
-                    "SELECT version, created FROM users WHERE tenant_id = \(bind: user.tenantID) AND idp_id = \(bind: user.idpID) AND id = \(bind: user.id)"
+                    "SELECT version, created FROM users WHERE tenant_id = \(bind: user.tenantID) AND idp_id = \(bind: user.idpID) AND id = \(bind: user.id)\(unsafeRaw: rowLock)"
                 ).first()
                 let version = try Self.check(
                     version: try current?.decode(column: "version", as: Int.self), ifMatch: ifMatch, resource: "User", id: user.id)
@@ -81,7 +81,7 @@ extension SQLDirectoryStore {
     func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws {
         try await storage.write { database in
             let version = try await database.raw(
-                "SELECT version FROM users WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)"
+                "SELECT version FROM users WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)\(unsafeRaw: rowLock)"
             ).first()?.decode(column: "version", as: Int.self)
             _ = try Self.check(version: version, ifMatch: ifMatch, resource: "User", id: id)
             // The groups the user leaves change too: their versions move on.

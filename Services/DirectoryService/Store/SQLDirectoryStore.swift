@@ -10,6 +10,11 @@ import ScimFilter
 struct SQLDirectoryStore: DirectoryStore {
     let storage: any SQLStorage
 
+    /// Appended to a read of a row that the same transaction then updates: on PostgreSQL the row is locked until
+    /// commit, so two replicas writing one group or user serialize instead of losing an update. SQLite needs
+    /// nothing: its write transactions already run one at a time.
+    var rowLock: String { storage.engine == .postgres ? " FOR UPDATE" : "" }
+
     func isReachable() async -> Bool {
         (try? await storage.read { database in try await database.raw("SELECT 1 AS one").first() }) != nil
     }

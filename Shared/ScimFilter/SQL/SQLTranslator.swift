@@ -76,7 +76,7 @@ package struct SQLTranslator: Sendable {
                 expression = try sortElement(base: base, leaf: leaf, sub: target.subAttribute)
             } else {
                 let segments = base + (target.subAttribute.map { [$0.name] } ?? [])
-                expression = try jsonScalar(root: columns.resourceColumn, segments, leaf, isRoot: true)
+                expression = try jsonScalar(root: resourceRoot, segments, leaf, isRoot: true)
             }
         } catch {
             throw .invalidValue(error.detail)
@@ -191,7 +191,7 @@ package struct SQLTranslator: Sendable {
             return try condition(jsonOperand(root: root, [leaf.name], leaf, isRoot: false), leaf, op, value)
         case .jsonObject(_, let segments):
             guard let leaf = target.leaf else { throw .invalidFilter("'\(path)' can only be tested with 'pr'.") }
-            return try condition(jsonOperand(root: columns.resourceColumn, segments + [leaf.name], leaf, isRoot: true), leaf, op, value)
+            return try condition(jsonOperand(root: resourceRoot, segments + [leaf.name], leaf, isRoot: true), leaf, op, value)
         case .sideRow(_, let alias, let table):
             guard let leaf = target.leaf, let column = table.column(for: leaf.name) else {
                 throw .invalidFilter("'\(path)' cannot be translated.")
@@ -242,7 +242,7 @@ package struct SQLTranslator: Sendable {
             return try objectPresent(base)
         }
         let segments = base + (resolved.subAttribute.map { [$0.name] } ?? [])
-        return try condition(jsonOperand(root: columns.resourceColumn, segments, leaf, isRoot: true), leaf, op, value)
+        return try condition(jsonOperand(root: resourceRoot, segments, leaf, isRoot: true), leaf, op, value)
     }
 
     // MARK: - Operands and conditions
@@ -259,13 +259,19 @@ package struct SQLTranslator: Sendable {
         var kind: OperandKind
     }
 
+    /// The JSON document column as the dialect's JSON functions need it: PostgreSQL stores it as text, so it is
+    /// read as `jsonb`.
+    private var resourceRoot: String {
+        dialect == .postgres ? "CAST(\(columns.resourceColumn) AS jsonb)" : columns.resourceColumn
+    }
+
     private func columnOperand(_ name: String, _ storage: ColumnStorage) -> Operand {
         switch storage {
         case .text: Operand(expression: name, kind: .text(lowered: false))
         case .lowercasedText: Operand(expression: name, kind: .text(lowered: true))
         case .boolean: Operand(expression: name, kind: .boolean)
         case .number: Operand(expression: name, kind: .number)
-        case .dateTime: Operand(expression: name, kind: .dateTime)
+        case .dateTime: Operand(expression: dialect == .postgres ? "CAST(\(name) AS timestamptz)" : name, kind: .dateTime)
         }
     }
 
@@ -394,8 +400,8 @@ package struct SQLTranslator: Sendable {
     private func jsonExists(_ segments: [String], alias: String, condition: SQLFragment?) throws(ScimError) -> SQLFragment {
         let source: String
         switch dialect {
-        case .sqlite: source = "json_each(\(columns.resourceColumn), '\(try sqlitePath(segments))') AS \(alias)"
-        case .postgres: source = "jsonb_array_elements(\(try pgNode(columns.resourceColumn, segments))) AS \(alias)(elem)"
+        case .sqlite: source = "json_each(\(resourceRoot), '\(try sqlitePath(segments))') AS \(alias)"
+        case .postgres: source = "jsonb_array_elements(\(try pgNode(resourceRoot, segments))) AS \(alias)(elem)"
         }
         guard let condition else { return SQLFragment(sql: "EXISTS (SELECT 1 FROM \(source))") }
         return SQLFragment(sql: "EXISTS (SELECT 1 FROM \(source) WHERE \(condition.sql))", binds: condition.binds)
@@ -411,7 +417,7 @@ package struct SQLTranslator: Sendable {
     }
 
     private func objectPresent(_ segments: [String]) throws(ScimError) -> SQLFragment {
-        let root = columns.resourceColumn
+        let root = resourceRoot
         switch dialect {
         case .sqlite:
             let path = try sqlitePath(segments)
@@ -424,7 +430,7 @@ package struct SQLTranslator: Sendable {
 
     /// `ORDER BY` expression for a multi-valued attribute: the primary element's value, else the first element's.
     private func sortElement(base: [String], leaf: AttributeDefinition, sub: AttributeDefinition?) throws(ScimError) -> String {
-        let root = columns.resourceColumn
+        let root = resourceRoot
         let subSegments = sub.map { [$0.name] } ?? []
         switch dialect {
         case .sqlite:

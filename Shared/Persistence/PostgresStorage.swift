@@ -1,0 +1,126 @@
+import Foundation
+import Logging
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// PostgreSQL through PostgresNIO's connection pool: every read borrows a connection, every write runs in its own
+/// transaction on one. Several replicas of a service can share the database; uniqueness and row locks are the
+/// database's.
+package final class PostgresStorage: SQLStorage {
+    package var engine: SQLEngine { .postgres }
+
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger) {
+        self.client = client
+        self.runner = runner
+        self.logger = logger
+    }
+
+    /// Connects to the database of `url` (`postgres://user:password@host:port/database?sslmode=disable|require`),
+    /// creating the database first when it does not exist and the user may create it.
+    package static func open(url: String, logger: Logger) async throws -> PostgresStorage {
+        let target = try PostgresURL(url)
+        try await createDatabaseIfMissing(target, logger: logger)
+        let client = PostgresClient(configuration: try target.configuration(database: target.database), backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        let storage = PostgresStorage(client: client, runner: runner, logger: logger)
+        do {
+            _ = try await storage.read { database in try await database.raw("SELECT 1 AS one").first() }
+        } catch {
+            runner.cancel()
+            throw error
+        }
+        return storage
+    }
+
+    package func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await body(connection.sql(queryLogLevel: nil))
+        }
+    }
+
+    /// BEGIN … COMMIT on one pooled connection; ROLLBACK when `body` throws. The body's own error is rethrown
+    /// unchanged (a `ScimError` stays a `ScimError`).
+    package func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let database = connection.sql(queryLogLevel: nil)
+            try await database.raw("BEGIN").run()
+            do {
+                let result = try await body(database)
+                try await database.raw("COMMIT").run()
+                return result
+            } catch {
+                do {
+                    try await database.raw("ROLLBACK").run()
+                } catch let rollbackError {
+                    logger.error("PostgreSQL rollback failed", metadata: ["error": "\(String(reflecting: rollbackError))"])
+                }
+                throw error
+            }
+        }
+    }
+
+    package func close() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    private static func createDatabaseIfMissing(_ target: PostgresURL, logger: Logger) async throws {
+        let maintenance = PostgresClient(configuration: try target.configuration(database: "postgres"), backgroundLogger: logger)
+        let runner = Task { await maintenance.run() }
+        defer { runner.cancel() }
+        let exists = try await maintenance.withConnection { connection in
+            try await connection.sql(queryLogLevel: nil).raw("SELECT 1 AS one FROM pg_database WHERE datname = \(bind: target.database)").first() != nil
+        }
+        guard !exists else { return }
+        do {
+            try await maintenance.withConnection { connection in
+                try await connection.sql(queryLogLevel: nil).raw("CREATE DATABASE \(ident: target.database)").run()
+            }
+            logger.info("Created database", metadata: ["db.name": "\(target.database)"])
+        } catch where (error as? PSQLError)?.serverInfo?[.sqlState] == "42P04" {
+            // Created by a concurrent replica in the meantime.
+        }
+    }
+}
+
+/// The parts of a `postgres://` URL.
+struct PostgresURL: Sendable {
+    var host: String
+    var port: Int
+    var username: String
+    var password: String?
+    var database: String
+    var requireTLS: Bool
+
+    struct Invalid: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(_ text: String) throws {
+        guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+            let host = components.host, !host.isEmpty
+        else { throw Invalid(description: "Not a postgres:// URL (postgres://user:password@host:5432/database).") }
+        self.host = host
+        self.port = components.port ?? 5432
+        self.username = components.user.flatMap { $0.removingPercentEncoding } ?? "postgres"
+        self.password = components.password.flatMap { $0.removingPercentEncoding }
+        let path = components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        guard !path.isEmpty else { throw Invalid(description: "The PostgreSQL URL names no database.") }
+        self.database = path
+        let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+        self.requireTLS = ["require", "verify-ca", "verify-full"].contains(sslMode)
+    }
+
+    func configuration(database: String) throws -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS = requireTLS ? .require(.makeClientConfiguration()) : .disable
+        var configuration = PostgresClient.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls)
+        configuration.options.maximumConnections = 20
+        return configuration
+    }
+}
