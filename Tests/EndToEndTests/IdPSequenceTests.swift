@@ -203,6 +203,29 @@ struct IdPSequenceTests {
             #expect(big.status == 413)
             #expect(big.headers.first(name: "Content-Type") == "application/scim+json")
 
+            // Paging: count=0 gives only the total; sortBy orders; a page is held to the advertised maximum; RFC 9865
+            // cursors walk every user once.
+            for index in 0..<5 { _ = try await HTTP.scim(demo, .POST, "/Users", json: user("page\(index)@example.com")) }
+            let countOnly = try await HTTP.scim(demo, .GET, "/Users?count=0")
+            #expect(countOnly.json["totalResults"] as? Int == 6)
+            #expect((countOnly.json["Resources"] as? [Any])?.isEmpty == true)
+            let sorted = try await HTTP.scim(demo, .GET, "/Users?sortBy=userName&sortOrder=descending&count=2")
+            #expect((sorted.json["Resources"] as? [[String: Any]])?.compactMap { $0["userName"] as? String } == ["versions@example.com", "page4@example.com"])
+            #expect(try await HTTP.scim(demo, .GET, "/Users?count=5000").json["itemsPerPage"] as? Int == 6)
+            var cursor = ""
+            var walked: [String] = []
+            for _ in 0..<10 {
+                let page = try await HTTP.scim(demo, .GET, "/Users?count=4&cursor=\(cursor)")
+                walked += (page.json["Resources"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                guard let next = page.json["nextCursor"] as? String else { break }
+                cursor = next
+            }
+            #expect(walked.count == 6)
+            #expect(Set(walked).count == 6)
+            let badCursor = try await HTTP.scim(demo, .GET, "/Users?cursor=not-a-cursor")
+            #expect(badCursor.status == 400)
+            #expect(badCursor.json["scimType"] as? String == "invalidCursor")
+
             // Discovery reflects what is served.
             let config = try await HTTP.scim(demo, .GET, "/ServiceProviderConfig")
             #expect((config.json["bulk"] as? [String: Any])?["supported"] as? Bool == true)
@@ -222,6 +245,11 @@ struct IdPSequenceTests {
             #expect(bulk.status == 200, "\(bulk.text)")
             let results = bulk.json["Operations"] as? [[String: Any]] ?? []
             #expect(results.map { $0["status"] as? String } == ["201", "201", "400"])
+            let tooMany = try await HTTP.scim(demo, .POST, "/Bulk", json: [
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+                "Operations": (0..<1001).map { ["method": "DELETE", "path": "/Users/x\($0)"] },
+            ])
+            #expect(tooMany.status == 413)
             let groupLocation = try #require(results.first?["location"] as? String)
             let bulkGroup = try await HTTP.send(.GET, groupLocation, bearer: demo.token)
             #expect((bulkGroup.json["members"] as? [[String: Any]])?.count == 1)
