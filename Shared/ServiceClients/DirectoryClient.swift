@@ -33,6 +33,9 @@ package protocol DirectoryClient: Sendable {
     func patchGroup(tenantID: String, idpID: String, id: String, _ request: GroupPatchRequest, logger: Logger) async throws -> StoredResource
     func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws
     func searchGroups(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage
+
+    /// The tenant's activity log, newest first, optionally of one identity provider.
+    func activity(tenantID: String, idpID: String?, limit: Int, logger: Logger) async throws -> [ActivityEntry]
 }
 
 package struct HTTPDirectoryClient: DirectoryClient {
@@ -112,6 +115,11 @@ package struct HTTPDirectoryClient: DirectoryClient {
     }
     package func searchGroups(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
         try await client.send(.POST, idpPath(tenantID, idpID) + "/groups/search", body: search, logger: logger)
+    }
+
+    package func activity(tenantID: String, idpID: String?, limit: Int, logger: Logger) async throws -> [ActivityEntry] {
+        let idpQuery = idpID.map { "&idp=\(pathSegment($0))" } ?? ""
+        return try await client.send(.GET, "/internal/v1/tenants/\(pathSegment(tenantID))/activity?limit=\(limit)\(idpQuery)", logger: logger)
     }
 
     private func ifMatchQuery(_ ifMatch: Int?) -> String { ifMatch.map { "?ifMatch=\($0)" } ?? "" }

@@ -92,6 +92,18 @@ struct StackEndToEndTests {
         // The user belongs to the IdP that provisioned it: invisible through the second IdP.
         #expect(try await HTTP.send(.GET, secondURL + "/Users/" + id, bearer: secondToken).status == 404)
 
+        // The activity log tells who did what and when: directory writes and credential events in one log.
+        let activity = try await admin(demo, .GET, "/tenants/demo/activity?limit=200")
+        #expect(activity.status == 200)
+        let entries = try #require(try JSONSerialization.jsonObject(with: activity.body) as? [[String: Any]])
+        let actions = Set(entries.compactMap { $0["action"] as? String })
+        #expect(actions.isSuperset(of: ["tenant.created", "idp.created", "user.created", "token.created"]), "\(actions)")
+        #expect(entries.allSatisfy { ($0["occurredAt"] as? String)?.hasPrefix("20") == true && $0["actor"] as? String != nil })
+        #expect(!activity.text.contains(demo.token) && !activity.text.contains(secondToken))
+        let secondOnly = try JSONSerialization.jsonObject(with: try await admin(demo, .GET, "/tenants/demo/activity?idp=second").body) as? [[String: Any]]
+        #expect(secondOnly?.isEmpty == false)
+        #expect(secondOnly?.allSatisfy { $0["idpID"] as? String == "second" } == true)
+
         // Stop with SIGTERM: all four services shut down cleanly.
         #expect(try await stack.stop() == 0)
         #expect(try await isListening(port: port) == false)

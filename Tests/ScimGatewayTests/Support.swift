@@ -272,6 +272,15 @@ extension FakeDirectoryClient {
     func searchGroups(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
         throw Self.noGroups
     }
+
+    /// One entry per tenant the fake knows, so the admin route has something to relay.
+    func activity(tenantID: String, idpID: String?, limit: Int, logger: Logger) async throws -> [ActivityEntry] {
+        try state.withLock { state in
+            guard state.tenants[tenantID] != nil else { throw ScimError.notFound("Tenant '\(tenantID)' not found.") }
+            return [ActivityEntry(occurredAt: "2026-11-22T12:00:00.000Z", idpID: idpID, actor: "admin", action: "tenant.created",
+                                  resourceType: "Tenant", resourceID: tenantID, detail: nil)]
+        }
+    }
 }
 
 /// The mapping service: records registrations; maps `userName` to "Username", or answers with a set error.

@@ -117,21 +117,16 @@ struct TenantController<Store: DirectoryStore> {
 
     // MARK: Activity log
 
-    struct ActivityEntry: Codable {
-        var idpID: String?
-        var actor: String
-        var action: String
-        var resourceType: String?
-        var resourceID: String?
-        var detail: String?
-    }
-
+    /// The tenant's activity log, newest first: `?limit=` (1–1000, default 100), `?idp=` for one identity provider.
     @Sendable func activity(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let tenant = try await existingTenant(context)
         let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1000)
-        let events = try await store.activity(tenantID: tenant.id, limit: limit)
+        let idpID = request.uri.queryParameters.get("idp").map { String($0) }
+        let events = try await store.activity(tenantID: tenant.id, idpID: idpID, limit: limit)
         return JSONCoding.response(events.map {
-            ActivityEntry(idpID: $0.idpID, actor: $0.actor, action: $0.action, resourceType: $0.resourceType, resourceID: $0.resourceID, detail: $0.detail)
+            ActivityEntry(
+                occurredAt: $0.occurredAt ?? "", idpID: $0.idpID, actor: $0.actor, action: $0.action, resourceType: $0.resourceType,
+                resourceID: $0.resourceID, detail: $0.detail)
         })
     }
 

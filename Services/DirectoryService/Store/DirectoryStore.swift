@@ -67,6 +67,8 @@ struct ActivityEvent: Sendable, Hashable {
     var resourceType: String?
     var resourceID: String?
     var detail: String?
+    /// Set when read back; a new event is stamped when stored.
+    var occurredAt: String? = nil
 }
 
 /// A list query in storage terms: a translated, allow-listed filter and order, plus paging.
@@ -136,7 +138,8 @@ protocol DirectoryStore: Sendable {
     func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws
     func listGroups(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<GroupRecord>
 
-    func activity(tenantID: String, limit: Int) async throws -> [ActivityEvent]
+    /// The newest events first, optionally of one identity provider only.
+    func activity(tenantID: String, idpID: String?, limit: Int) async throws -> [ActivityEvent]
     /// Replaces a user's identity attributes without a new version (a re-mapping); false when there is no such user.
     func setUserIdentity(tenantID: String, idpID: String, id: String, identity: [String: JSONValue]) async throws -> Bool
     /// Appends an event another service reports (token events); false when the tenant does not exist.

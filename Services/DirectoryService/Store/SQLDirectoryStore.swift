@@ -21,14 +21,18 @@ struct SQLDirectoryStore: DirectoryStore {
 
     // MARK: Activity
 
-    func activity(tenantID: String, limit: Int) async throws -> [ActivityEvent] {
+    func activity(tenantID: String, idpID: String?, limit: Int) async throws -> [ActivityEvent] {
         try await storage.read { database in
-            try await database.raw(
-                """
-                SELECT tenant_id, idp_id, actor, action, resource_type, resource_id, detail FROM activity_log
-                WHERE tenant_id = \(bind: tenantID) ORDER BY id DESC LIMIT \(bind: limit)
-                """
-            ).all().map { row in
+            var query = SQLQueryString(
+                "SELECT tenant_id, idp_id, occurred_at, actor, action, resource_type, resource_id, detail FROM activity_log WHERE tenant_id = ")
+            query.appendInterpolation(bind: tenantID)
+            if let idpID {
+                query.appendLiteral(" AND idp_id = ")
+                query.appendInterpolation(bind: idpID)
+            }
+            query.appendLiteral(" ORDER BY id DESC LIMIT ")
+            query.appendInterpolation(bind: limit)
+            return try await database.raw(query).all().map { row in
                 ActivityEvent(
                     tenantID: try row.decode(column: "tenant_id", as: String.self),
                     idpID: try row.decode(column: "idp_id", as: String?.self),
@@ -36,7 +40,8 @@ struct SQLDirectoryStore: DirectoryStore {
                     action: try row.decode(column: "action", as: String.self),
                     resourceType: try row.decode(column: "resource_type", as: String?.self),
                     resourceID: try row.decode(column: "resource_id", as: String?.self),
-                    detail: try row.decode(column: "detail", as: String?.self))
+                    detail: try row.decode(column: "detail", as: String?.self),
+                    occurredAt: try row.decode(column: "occurred_at", as: String.self))
             }
         }
     }

@@ -35,6 +35,7 @@ struct AdminController {
         group.get("tenants/:tenant/idps/:idp", use: getIdentityProvider)
         group.patch("tenants/:tenant/idps/:idp", use: updateIdentityProvider)
         group.delete("tenants/:tenant/idps/:idp", use: deleteIdentityProvider)
+        group.get("tenants/:tenant/activity", use: activity)
     }
 
     // MARK: Tenants
@@ -103,6 +104,18 @@ struct AdminController {
         try await peers.tokens.revokeAll(tenantID: tenantID, idpID: idpID, logger: context.logger)
         try await peers.mapping.deleteConfiguration(tenantID: tenantID, idpID: idpID, logger: context.logger)
         return Response(status: .noContent)
+    }
+
+    // MARK: Activity log
+
+    /// The tenant's activity log (directory, credential and mapping events), newest first:
+    /// `?limit=` (1–1000, default 100), `?idp=` for one identity provider.
+    @Sendable func activity(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1000)
+        let entries = try await peers.directory.activity(
+            tenantID: try context.parameters.require("tenant"), idpID: request.uri.queryParameters.get("idp").map { String($0) }, limit: limit,
+            logger: context.logger)
+        return JSONCoding.response(entries)
     }
 
     // MARK: Helpers
