@@ -43,24 +43,10 @@ package final class PostgresStorage: SQLStorage {
         }
     }
 
-    /// BEGIN … COMMIT on one pooled connection; ROLLBACK when `body` throws. The body's own error is rethrown
-    /// unchanged (a `ScimError` stays a `ScimError`).
+    /// One transaction on one pooled connection (``SQLTransaction``).
     package func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            let database = connection.sql(queryLogLevel: nil)
-            try await database.raw("BEGIN").run()
-            do {
-                let result = try await body(database)
-                try await database.raw("COMMIT").run()
-                return result
-            } catch {
-                do {
-                    try await database.raw("ROLLBACK").run()
-                } catch let rollbackError {
-                    logger.error("PostgreSQL rollback failed", metadata: ["error": "\(String(reflecting: rollbackError))"])
-                }
-                throw error
-            }
+            try await SQLTransaction.run(on: connection.sql(queryLogLevel: nil), logger: logger, body)
         }
     }
 

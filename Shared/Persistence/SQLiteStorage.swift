@@ -65,20 +65,7 @@ package final class SQLiteStorage: SQLStorage {
 
     package func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await writeLock.withLock {
-            let database = writer.sql()
-            try await database.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(database)
-                try await database.raw("COMMIT").run()
-                return result
-            } catch {
-                do {
-                    try await database.raw("ROLLBACK").run()
-                } catch let rollbackError {
-                    logger.error("SQLite rollback failed", metadata: ["error": "\(String(reflecting: rollbackError))"])
-                }
-                throw error
-            }
+            try await SQLTransaction.run(on: writer.sql(), begin: "BEGIN IMMEDIATE", logger: logger, body)
         }
     }
 
