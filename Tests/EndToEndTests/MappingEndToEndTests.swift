@@ -147,6 +147,13 @@ struct MappingEndToEndTests {
             #expect(job["total"] as? Int == 1)
             #expect(try await identity(demo, idp: "entra", user: aliceID)["Department"] as? String == "Finance")
 
+            // Every change is in the tenant's activity log with its actor.
+            let activity = try await admin(demo, .GET, "/tenants/demo/activity")
+            #expect(activity.status == 200)
+            for action in ["attribute.created", "mapping.set", "reapply.started", "reapply.completed"] {
+                #expect(activity.text.contains(action), "activity log lacks \(action)")
+            }
+
         }
     }
 }
