@@ -9,7 +9,7 @@ package enum ServiceApplication {
     package static func makeRouter() -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: LogRequestsMiddleware(.debug, redactHeaders: [.authorization]))
+        router.add(middleware: LogRequestsMiddleware(.info, redactHeaders: [.authorization]))
         router.add(middleware: ScimErrorMiddleware())
         return router
     }

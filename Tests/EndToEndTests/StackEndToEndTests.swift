@@ -47,6 +47,15 @@ struct StackEndToEndTests {
         #expect(fetched.json["externalId"] as? String == "00u1ada")
         #expect((fetched.json["meta"] as? [String: Any])?["location"] as? String == demo.scimBaseURL + "/Users/" + id)
 
+        // One request id follows a request through every hop: the gateway echoes the caller's id, and the mapping
+        // and directory services log it with their access-log line.
+        let requestID = "e2e-\(UUID().uuidString)"
+        let traced = try await HTTP.send(
+            .POST, demo.scimBaseURL + "/Users", bearer: demo.token,
+            json: Self.user.merging(["userName": "traced@example.com", "externalId": "00u1traced"]) { $1 }, headers: [("X-Request-Id", requestID)])
+        #expect(traced.status == 201)
+        #expect(traced.headers.first(name: "X-Request-Id") == requestID)
+
         // Refusals carry SCIM error bodies.
         let duplicate = try await HTTP.send(.POST, demo.scimBaseURL + "/Users", bearer: demo.token, json: Self.user.merging(["userName": "ADA@example.com"]) { $1 })
         #expect(duplicate.status == 409)
@@ -123,6 +132,10 @@ struct StackEndToEndTests {
         let logs = try FileManager.default.contentsOfDirectory(at: dataDirectory.appendingPathComponent("logs"), includingPropertiesForKeys: nil)
             .map { try String(contentsOf: $0, encoding: .utf8) }.joined()
         #expect(!logs.isEmpty)
+        for service in ["ScimGateway", "MappingService", "DirectoryService"] {  // the token check was answered from the gateway cache
+            let log = try String(contentsOf: dataDirectory.appendingPathComponent("logs/\(service).log"), encoding: .utf8)
+            #expect(log.contains("request.id=\(requestID)"), "\(service) did not log the propagated request id")
+        }
         for secret in [demo.token, secondToken, otherToken, clientSecret, accessToken, demo.adminKey, secrets?["internalKey"] ?? "missing", "Correct-Horse-Battery-Staple-1"] {
             #expect(!logs.contains(secret))
         }

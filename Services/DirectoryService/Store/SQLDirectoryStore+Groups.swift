@@ -163,15 +163,20 @@ extension SQLDirectoryStore {
         for reference in references where unique[reference.value] == nil { unique[reference.value] = reference }
         let ids = Array(unique.keys)
         var types: [String: String] = [:]
+        // Look the ids up by primary key and check the namespace here: with `tenant_id = ? AND idp_id = ?` in the
+        // WHERE clause SQLite's planner walks the IdP's listing index instead (50 ms per 500 ids at 50,000 users).
         for chunk in ids.chunked(into: 500) {
-            let users = try await database.raw(
-                "SELECT id FROM users WHERE tenant_id = \(bind: group.tenantID) AND idp_id = \(bind: group.idpID) AND id IN (\(binds: Array(chunk)))"
-            ).all()
-            for row in users { types[try row.decode(column: "id", as: String.self)] = "User" }
-            let groups = try await database.raw(
-                "SELECT id FROM groups WHERE tenant_id = \(bind: group.tenantID) AND idp_id = \(bind: group.idpID) AND id IN (\(binds: Array(chunk)))"
-            ).all()
-            for row in groups { types[try row.decode(column: "id", as: String.self)] = "Group" }
+            for (table, type) in [("users", "User"), ("groups", "Group")] {
+                let rows = try await database.raw(
+                    "SELECT id, tenant_id, idp_id FROM \(unsafeRaw: table) WHERE id IN (\(binds: Array(chunk)))"
+                ).all()
+                for row in rows
+                where try row.decode(column: "tenant_id", as: String.self) == group.tenantID
+                    && row.decode(column: "idp_id", as: String.self) == group.idpID
+                {
+                    types[try row.decode(column: "id", as: String.self)] = type
+                }
+            }
         }
         let unknown = ids.filter { types[$0] == nil }.sorted()
         guard unknown.isEmpty else {
