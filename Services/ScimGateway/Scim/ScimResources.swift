@@ -20,8 +20,9 @@ enum ResourceKind: String, Sendable, CaseIterable {
 struct ScimResources: Sendable {
     let peers: GatewayPeers
     let capabilities: ServiceProviderCapabilities
-    /// How often a user PATCH is re-applied when another writer changed the user in between (no client `If-Match`).
-    var patchAttempts = 3
+    /// How often a user PATCH is re-applied when another writer changed the user in between (no client `If-Match`);
+    /// between attempts it waits a few random milliseconds so that racing writers spread out.
+    var patchAttempts = 8
 
     func create(_ kind: ResourceKind, _ principal: ScimPrincipal, resource: JSONValue, includeMembers: Bool, logger: Logger) async throws
         -> StoredResource
@@ -94,6 +95,7 @@ struct ScimResources: Sendable {
                 } catch let error as ScimError where error.scimType == .invalidVers && ifMatch == nil && attempt < patchAttempts {
                     logger.debug("User changed during PATCH; applying again", metadata: ["user.id": "\(id)", "attempt": "\(attempt)"])
                     attempt += 1
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
                 }
             }
         }
