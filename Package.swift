@@ -58,6 +58,10 @@ let package = Package(
         // The load tool (BENCHMARKS.md): talks to a running stack, or starts the `provisio` built next to it.
         .executableTarget(
             name: "ProvisioLoad", dependencies: [.argumentParser, .ahc, .nioCore, .nioHTTP1, .nioFoundation], path: "Tests/Load"),
+        // What the services' in-process router tests share (a regular target: test targets cannot depend on test targets).
+        .target(
+            name: "ServiceTestSupport", dependencies: ["ServiceKit", "InternalAPI", "ScimCore", .hbTesting, .logging, .nioCore],
+            path: "Tests/ServiceTestSupport"),
         .testTarget(name: "ScimCoreTests", dependencies: ["ScimCore"], path: "Tests/ScimCoreTests"),
         .testTarget(name: "ScimFilterTests", dependencies: ["ScimFilter", "ScimCore"], path: "Tests/ScimFilterTests"),
         .testTarget(name: "ScimPatchTests", dependencies: ["ScimPatch", "ScimCore", "ScimFilter"], path: "Tests/ScimPatchTests", resources: [.copy("Fixtures")]),
@@ -77,7 +81,8 @@ extension Target {
         .testTarget(
             name: "\(name)Tests",
             dependencies: [
-                .target(name: name), "ServiceKit", "InternalAPI", "ScimCore", "ServiceClients", .hummingbird, .hbTesting, .logging, .nioCore,
+                .target(name: name), "ServiceTestSupport", "ServiceKit", "InternalAPI", "ScimCore", "ServiceClients", .hummingbird, .hbTesting, .logging,
+                .nioCore,
             ],
             path: "Tests/\(name)Tests")
     }

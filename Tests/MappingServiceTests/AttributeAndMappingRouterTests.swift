@@ -7,6 +7,7 @@ import NIOCore
 import Persistence
 import ScimCore
 import ServiceKit
+import ServiceTestSupport
 import Testing
 
 @testable import MappingService

@@ -5,6 +5,7 @@ import InternalAPI
 import NIOCore
 import ScimCore
 import ServiceKit
+import ServiceTestSupport
 import Testing
 
 @testable import MappingService

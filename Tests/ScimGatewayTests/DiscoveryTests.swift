@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ScimCore
+import ServiceTestSupport
 import Testing
 
 @testable import ScimGateway
@@ -21,7 +22,7 @@ struct DiscoveryTests {
         let gateway = Gateway()
         try await gateway.run { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")
-            let response = try await client.call(.get, "\(Self.prefix)/ServiceProviderConfig", bearer: token)
+            let response = try await client.request(.get, "\(Self.prefix)/ServiceProviderConfig", bearer: token)
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/scim+json")
             let body = try response.json
@@ -36,7 +37,7 @@ struct DiscoveryTests {
         let gateway = Gateway()
         try await gateway.run { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")
-            let response = try await client.call(.get, "\(Self.prefix)/Schemas", bearer: token)
+            let response = try await client.request(.get, "\(Self.prefix)/Schemas", bearer: token)
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/scim+json")
             let body = try response.json
@@ -65,7 +66,7 @@ struct DiscoveryTests {
         let gateway = Gateway()
         try await gateway.run { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")
-            let response = try await client.call(.get, "\(Self.prefix)/Schemas/\(requested)", bearer: token)
+            let response = try await client.request(.get, "\(Self.prefix)/Schemas/\(requested)", bearer: token)
             #expect(response.status == .ok, "\(response.text)")
             #expect(response.headers[.contentType] == "application/scim+json")
             let body = try response.json
@@ -78,7 +79,7 @@ struct DiscoveryTests {
         let gateway = Gateway()
         try await gateway.run { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")
-            let body = try await client.call(.get, "\(Self.prefix)/ResourceTypes", bearer: token).json
+            let body = try await client.request(.get, "\(Self.prefix)/ResourceTypes", bearer: token).json
             #expect(body["schemas"] == [.string(ScimSchemaURN.listResponse)])
             #expect(body["totalResults"] == 2)
             let resources = body["Resources"]?.arrayValue ?? []
@@ -94,7 +95,7 @@ struct DiscoveryTests {
         let gateway = Gateway()
         try await gateway.run { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")
-            let response = try await client.call(.get, "\(Self.prefix)/ResourceTypes/\(requested)", bearer: token)
+            let response = try await client.request(.get, "\(Self.prefix)/ResourceTypes/\(requested)", bearer: token)
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/scim+json")
             #expect(try response.json == Self.tenantRegistry.resourceTypeResource(id: expectedID, baseURL: Self.scimBase))
@@ -108,7 +109,7 @@ struct DiscoveryTests {
         let gateway = Gateway()
         try await gateway.run { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")
-            try await client.call(.get, "\(Self.prefix)/\(path)", bearer: token).expectScimError(404)
+            try await client.request(.get, "\(Self.prefix)/\(path)", bearer: token).expectScimError(404)
         }
     }
 
@@ -118,11 +119,11 @@ struct DiscoveryTests {
             let token = gateway.seed(tenant: "acme", idp: "okta")
             for path in Self.paths {
                 for method in [HTTPRequest.Method.post, .put, .patch, .delete] {
-                    let response = try await client.call(method, "\(Self.prefix)/\(path)", bearer: token, json: ["x": 1])
+                    let response = try await client.request(method, "\(Self.prefix)/\(path)", bearer: token, json: ["x": 1])
                     try response.expectScimError(405)
                     #expect(response.headers[.allow] == "GET", "\(method) \(path)")
                 }
-                let head = try await client.call(.head, "\(Self.prefix)/\(path)", bearer: token)
+                let head = try await client.request(.head, "\(Self.prefix)/\(path)", bearer: token)
                 #expect(head.status == .methodNotAllowed)
                 #expect(head.headers[.allow] == "GET")
             }
@@ -135,9 +136,9 @@ struct DiscoveryTests {
             _ = gateway.seed(tenant: "acme", idp: "okta")
             let otherToken = gateway.seed(tenant: "acme", idp: "entra")
             for path in Self.paths {
-                try await client.call(.get, "\(Self.prefix)/\(path)").expectScimError(401)
-                try await client.call(.get, "\(Self.prefix)/\(path)", bearer: otherToken).expectScimError(401)
-                try await client.call(.post, "\(Self.prefix)/\(path)").expectScimError(401)
+                try await client.request(.get, "\(Self.prefix)/\(path)").expectScimError(401)
+                try await client.request(.get, "\(Self.prefix)/\(path)", bearer: otherToken).expectScimError(401)
+                try await client.request(.post, "\(Self.prefix)/\(path)").expectScimError(401)
             }
         }
     }
@@ -146,9 +147,9 @@ struct DiscoveryTests {
         let gateway = Gateway()
         try await gateway.run { client in
             let token = gateway.seed(tenant: "globex", idp: "entra")
-            let config = try await client.call(.get, "/scim/v2/globex/entra/ServiceProviderConfig", bearer: token).json
+            let config = try await client.request(.get, "/scim/v2/globex/entra/ServiceProviderConfig", bearer: token).json
             #expect(config["meta"]?["location"] == "https://scim.example.test/scim/v2/globex/entra/ServiceProviderConfig")
-            let type = try await client.call(.get, "/scim/v2/globex/entra/ResourceTypes/User", bearer: token).json
+            let type = try await client.request(.get, "/scim/v2/globex/entra/ResourceTypes/User", bearer: token).json
             #expect(type["meta"]?["location"] == "https://scim.example.test/scim/v2/globex/entra/ResourceTypes/User")
         }
     }
@@ -158,12 +159,12 @@ struct DiscoveryTests {
         try await gateway.run { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")
             for path in ["ServiceProviderConfig", "Schemas", "ResourceTypes", "ResourceTypes/User"] {
-                try await client.call(.get, "\(Self.prefix)/\(path)?filter=name+eq+%22User%22", bearer: token).expectScimError(403)
+                try await client.request(.get, "\(Self.prefix)/\(path)?filter=name+eq+%22User%22", bearer: token).expectScimError(403)
             }
             // Entra's flag on the base URL and paging parameters do not change anything (RFC 7644 §4 "SHALL be ignored").
-            let flagged = try await client.call(.get, "\(Self.prefix)/Schemas?aadOptscim062020", bearer: token)
+            let flagged = try await client.request(.get, "\(Self.prefix)/Schemas?aadOptscim062020", bearer: token)
             #expect(flagged.status == .ok)
-            let paged = try await client.call(.get, "\(Self.prefix)/Schemas?startIndex=2&count=1&filter=", bearer: token).json
+            let paged = try await client.request(.get, "\(Self.prefix)/Schemas?startIndex=2&count=1&filter=", bearer: token).json
             #expect(paged["totalResults"] == 3)
             #expect(paged["Resources"]?.arrayValue?.count == 3)
         }

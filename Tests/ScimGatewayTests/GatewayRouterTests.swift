@@ -5,6 +5,7 @@ import InternalAPI
 import NIOCore
 import ScimCore
 import ServiceKit
+import ServiceTestSupport
 import Testing
 
 @testable import ScimGateway
@@ -25,11 +26,11 @@ struct GatewayRouterTests {
     func adminAPIRefusesAMissingOrWrongAdminKey(key: String?) async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let list = try await client.call(.get, "/admin/v1/tenants", bearer: key)
+            let list = try await client.request(.get, "/admin/v1/tenants", bearer: key)
             try list.expectScimError(401)
             #expect(list.headers[.wwwAuthenticate] != nil)
 
-            let create = try await client.call(.post, "/admin/v1/tenants", bearer: key, json: ["id": "acme", "name": "Acme"])
+            let create = try await client.request(.post, "/admin/v1/tenants", bearer: key, json: ["id": "acme", "name": "Acme"])
             try create.expectScimError(401)
             #expect(gateway.directory.tenantIDs.isEmpty)
         }
@@ -89,7 +90,7 @@ struct GatewayRouterTests {
             #expect(try issued.json["metadata"]?["idpID"] == "okta")
 
             // The new token works on its SCIM URL at once.
-            let created = try await client.call(.post, "/scim/v2/acme/okta/Users", bearer: token, json: Self.bob)
+            let created = try await client.request(.post, "/scim/v2/acme/okta/Users", bearer: token, json: Self.bob)
             #expect(created.status == .created)
 
             try await client.admin(.post, "/tenants/acme/idps/ghost/tokens", json: ["validDays": 30]).expectScimError(404)
@@ -102,7 +103,7 @@ struct GatewayRouterTests {
         let gateway = Gateway()
         try await gateway.run { client in
             _ = gateway.seed(tenant: "acme", idp: "okta")
-            let response = try await client.call(.post, "/scim/v2/acme/okta/Users", json: Self.bob)
+            let response = try await client.request(.post, "/scim/v2/acme/okta/Users", json: Self.bob)
             try response.expectScimError(401)
             #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
             #expect(gateway.tokens.verifyCalls.isEmpty)
@@ -110,7 +111,7 @@ struct GatewayRouterTests {
             #expect(gateway.directory.userWrites.isEmpty)
 
             // The admin key is not a SCIM token.
-            try await client.call(.get, "/scim/v2/acme/okta/Users/x", bearer: Fixture.adminKey).expectScimError(401)
+            try await client.request(.get, "/scim/v2/acme/okta/Users/x", bearer: Fixture.adminKey).expectScimError(401)
         }
     }
 
@@ -121,10 +122,10 @@ struct GatewayRouterTests {
             _ = gateway.seed(tenant: "acme", idp: "entra")
             _ = gateway.seed(tenant: "beta", idp: "okta")
 
-            let garbage = try await client.call(.post, "/scim/v2/acme/okta/Users", bearer: "garbage", json: Self.bob)
-            let otherIdP = try await client.call(.post, "/scim/v2/acme/entra/Users", bearer: token, json: Self.bob)
-            let otherTenant = try await client.call(.post, "/scim/v2/beta/okta/Users", bearer: token, json: Self.bob)
-            let unknownNamespace = try await client.call(.post, "/scim/v2/nobody/nothing/Users", bearer: token, json: Self.bob)
+            let garbage = try await client.request(.post, "/scim/v2/acme/okta/Users", bearer: "garbage", json: Self.bob)
+            let otherIdP = try await client.request(.post, "/scim/v2/acme/entra/Users", bearer: token, json: Self.bob)
+            let otherTenant = try await client.request(.post, "/scim/v2/beta/okta/Users", bearer: token, json: Self.bob)
+            let unknownNamespace = try await client.request(.post, "/scim/v2/nobody/nothing/Users", bearer: token, json: Self.bob)
             for response in [garbage, otherIdP, otherTenant, unknownNamespace] {
                 try response.expectScimError(401)
                 #expect(response.text == garbage.text)
@@ -134,7 +135,7 @@ struct GatewayRouterTests {
             #expect(gateway.directory.userWrites.isEmpty)
 
             // The same token works at its own namespace.
-            #expect(try await client.call(.post, "/scim/v2/acme/okta/Users", bearer: token, json: Self.bob).status == .created)
+            #expect(try await client.request(.post, "/scim/v2/acme/okta/Users", bearer: token, json: Self.bob).status == .created)
         }
     }
 
@@ -144,7 +145,7 @@ struct GatewayRouterTests {
         let gateway = Gateway()
         try await gateway.run { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")
-            let response = try await client.call(.post, "/scim/v2/acme/okta/Users", bearer: token, json: Self.bob)
+            let response = try await client.request(.post, "/scim/v2/acme/okta/Users", bearer: token, json: Self.bob)
             #expect(response.status == .created)
             #expect(response.headers[.contentType] == "application/scim+json")
             let body = try response.json
@@ -163,7 +164,7 @@ struct GatewayRouterTests {
                 UserWriteRequest(resource: Self.bob, identity: ["Username": "bob@example.com", "Status": true])
             ])
 
-            let fetched = try await client.call(.get, "/scim/v2/acme/okta/Users/\(id)", bearer: token)
+            let fetched = try await client.request(.get, "/scim/v2/acme/okta/Users/\(id)", bearer: token)
             #expect(fetched.status == .ok)
             #expect(fetched.headers[.contentType] == "application/scim+json")
             #expect(fetched.headers[.eTag] == #"W/"1""#)
@@ -175,7 +176,7 @@ struct GatewayRouterTests {
         let gateway = Gateway()
         try await gateway.run { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")
-            try await client.call(.get, "/scim/v2/acme/okta/Users/nope", bearer: token).expectScimError(404)
+            try await client.request(.get, "/scim/v2/acme/okta/Users/nope", bearer: token).expectScimError(404)
         }
     }
 
@@ -184,7 +185,7 @@ struct GatewayRouterTests {
         let gateway = Gateway()
         try await gateway.run { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")
-            let response = try await client.call(.post, "/scim/v2/acme/okta/Users", bearer: token, rawBody: body)
+            let response = try await client.request(.post, "/scim/v2/acme/okta/Users", bearer: token, rawBody: body)
             try response.expectScimError(400, scimType: "invalidSyntax")
             #expect(gateway.mapping.mapped.isEmpty)
             #expect(gateway.directory.userWrites.isEmpty)
@@ -195,7 +196,7 @@ struct GatewayRouterTests {
         let gateway = Gateway()
         try await gateway.run { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")
-            try await client.call(.post, "/scim/v2/acme/okta/Users", bearer: token, json: ["userName", "bob"])
+            try await client.request(.post, "/scim/v2/acme/okta/Users", bearer: token, json: ["userName", "bob"])
                 .expectScimError(400, scimType: "invalidSyntax")
             #expect(gateway.mapping.mapped.isEmpty)
         }
@@ -206,7 +207,7 @@ struct GatewayRouterTests {
         try await gateway.run { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")
             gateway.mapping.reject(with: .invalidValue("Missing mandatory attribute: Email (emails.value)."))
-            let response = try await client.call(.post, "/scim/v2/acme/okta/Users", bearer: token, json: ["userName": "bob"])
+            let response = try await client.request(.post, "/scim/v2/acme/okta/Users", bearer: token, json: ["userName": "bob"])
             try response.expectScimError(400, scimType: "invalidValue")
             #expect(response.detail == "Missing mandatory attribute: Email (emails.value).")
             #expect(gateway.directory.userWrites.isEmpty)
@@ -219,13 +220,13 @@ struct GatewayRouterTests {
         let gateway = Gateway()
         try await gateway.run(tokenCacheTTL: .seconds(30)) { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")
-            #expect(try await client.call(.get, "/scim/v2/acme/okta/Users/a", bearer: token).status == .notFound)
-            #expect(try await client.call(.get, "/scim/v2/acme/okta/Users/b", bearer: token).status == .notFound)
+            #expect(try await client.request(.get, "/scim/v2/acme/okta/Users/a", bearer: token).status == .notFound)
+            #expect(try await client.request(.get, "/scim/v2/acme/okta/Users/b", bearer: token).status == .notFound)
             #expect(gateway.tokens.verifyCalls == [token])
 
             // A cached verification still only opens its own namespace.
             _ = gateway.seed(tenant: "acme", idp: "entra")
-            try await client.call(.get, "/scim/v2/acme/entra/Users/a", bearer: token).expectScimError(401)
+            try await client.request(.get, "/scim/v2/acme/entra/Users/a", bearer: token).expectScimError(401)
         }
     }
 
@@ -233,8 +234,8 @@ struct GatewayRouterTests {
         let gateway = Gateway()
         try await gateway.run(tokenCacheTTL: .zero) { client async throws in
             let token = gateway.seed(tenant: "acme", idp: "okta")
-            #expect(try await client.call(.get, "/scim/v2/acme/okta/Users/a", bearer: token).status == .notFound)
-            #expect(try await client.call(.get, "/scim/v2/acme/okta/Users/b", bearer: token).status == .notFound)
+            #expect(try await client.request(.get, "/scim/v2/acme/okta/Users/a", bearer: token).status == .notFound)
+            #expect(try await client.request(.get, "/scim/v2/acme/okta/Users/b", bearer: token).status == .notFound)
             #expect(gateway.tokens.verifyCalls == [token, token])
         }
     }
@@ -244,7 +245,7 @@ struct GatewayRouterTests {
         try await gateway.run(tokenCacheTTL: .seconds(30)) { client in
             _ = gateway.seed(tenant: "acme", idp: "okta")
             for _ in 0..<2 {
-                try await client.call(.get, "/scim/v2/acme/okta/Users/a", bearer: "pvs_not_issued").expectScimError(401)
+                try await client.request(.get, "/scim/v2/acme/okta/Users/a", bearer: "pvs_not_issued").expectScimError(401)
             }
             #expect(gateway.tokens.verifyCalls == ["pvs_not_issued", "pvs_not_issued"])
         }
@@ -254,10 +255,10 @@ struct GatewayRouterTests {
 
     @Test func healthAndReadinessReportThePeers() async throws {
         try await Gateway().run { client in
-            let health = try await client.call(.get, "/healthz")
+            let health = try await client.request(.get, "/healthz")
             #expect(health.status == .ok)
             #expect(try health.json["service"] == "gateway")
-            let ready = try await client.call(.get, "/readyz")
+            let ready = try await client.request(.get, "/readyz")
             #expect(ready.status == .ok)
             #expect(try ready.json["checks"] == ["token": "ok", "directory": "ok"])
         }

@@ -4,10 +4,10 @@ import Hummingbird
 import HummingbirdTesting
 import InternalAPI
 import Logging
-import NIOCore
 import ScimCore
 import ServiceClients
 import ServiceKit
+import ServiceTestSupport
 import Synchronization
 import Testing
 
@@ -32,7 +32,7 @@ struct Gateway {
             readiness: [ReadinessCheck(name: "token") { _ in true }, ReadinessCheck(name: "directory") { _ in true }])
         let router = buildRouter(
             peers: peers, gateway: GatewayConfiguration(adminKey: Fixture.adminKey, publicURL: Fixture.publicURL, tokenCacheTTL: tokenCacheTTL))
-        let app = Application(router: router, logger: Logger(label: "gateway-tests", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let app = Application(router: router, logger: .discarding)
         try await app.test(.router) { client in try await test(client) }
     }
 
@@ -334,55 +334,21 @@ final class FakeMappingClient: MappingClient {
     func setIdentitySchema(_ schema: IdentitySchema) { state.withLock { $0.identitySchema = schema } }
 }
 
-// MARK: Requests and responses
+// MARK: Requests
 
 extension TestClientProtocol {
-    /// A request with `Authorization: Bearer <bearer>` when given, and a body (JSON or raw).
-    func call(
+    /// A request to the gateway's public face: with `Authorization: Bearer <bearer>` when given, and a body (JSON
+    /// or raw). (Not `call`, ServiceTestSupport's request to an internal API, which carries the internal key.)
+    func request(
         _ method: HTTPRequest.Method, _ uri: String, bearer: String? = nil, json: JSONValue? = nil, rawBody: String? = nil,
         contentType: String = "application/scim+json"
     ) async throws -> TestResponse {
         var headers: HTTPFields = [:]
         if let bearer { headers[.authorization] = "Bearer \(bearer)" }
-        var body: ByteBuffer?
-        if let json {
-            headers[.contentType] = contentType
-            body = ByteBuffer(bytes: json.encoded())
-        } else if let rawBody {
-            headers[.contentType] = contentType
-            body = ByteBuffer(string: rawBody)
-        }
-        return try await executeRequest(uri: uri, method: method, headers: headers, body: body)
+        return try await send(method, uri, headers: headers, json: json, rawBody: rawBody, contentType: contentType)
     }
 
     func admin(_ method: HTTPRequest.Method, _ uri: String, json: JSONValue? = nil) async throws -> TestResponse {
-        try await call(method, "/admin/v1" + uri, bearer: Fixture.adminKey, json: json, contentType: "application/json")
+        try await request(method, "/admin/v1" + uri, bearer: Fixture.adminKey, json: json, contentType: "application/json")
     }
-}
-
-extension TestResponse {
-    var text: String { String(buffer: body) }
-
-    /// The body as JSON; a body that is not JSON fails the test.
-    var json: JSONValue {
-        get throws { try JSONValue.decode(Data(body.readableBytesView)) }
-    }
-
-    var detail: String? { (try? json)?["detail"]?.stringValue }
-
-    /// Checks the SCIM error answer (RFC 7644 §3.12): `application/scim+json`, the error schema, `status` as a string.
-    func expectScimError(_ status: Int, scimType: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        #expect(self.status.code == status, "status; body: \(text)", sourceLocation: sourceLocation)
-        #expect(headers[.contentType] == "application/scim+json", sourceLocation: sourceLocation)
-        let body = try json
-        #expect(body["schemas"] == [.string(ScimSchemaURN.error)], sourceLocation: sourceLocation)
-        #expect(body["status"] == .string(String(status)), sourceLocation: sourceLocation)
-        #expect(body["scimType"]?.stringValue == scimType, sourceLocation: sourceLocation)
-        #expect(body["detail"]?.stringValue?.isEmpty == false, sourceLocation: sourceLocation)
-    }
-}
-
-extension JSONValue {
-    /// `value["key"]`: the member of an object (exact key), nil otherwise.
-    subscript(_ key: String) -> JSONValue? { objectValue?[key] }
 }

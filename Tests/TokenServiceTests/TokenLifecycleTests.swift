@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import InternalAPI
 import ScimCore
+import ServiceTestSupport
 import Testing
 
 @testable import TokenService
