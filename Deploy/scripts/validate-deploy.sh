@@ -6,9 +6,17 @@
 # Checks (each one reported separately; the script goes on after a failure and exits 1 if any failed):
 #   compose          docker-compose 1.29.2 `config -q` with throwaway INTERNAL_KEY/ADMIN_KEY
 #   compose-secrets  the same without them must FAIL (keys use required-variable syntax, no literal defaults)
+#   compose-sqlite   the default (no profile, no DATABASE_URL_*): every data service on its sqlite:///data file,
+#                    and the postgres service only in the `postgres` profile, with nothing depending on it
+#   compose-postgres `--profile postgres` with DATABASE_URL_* and POSTGRES_PASSWORD set: config is valid, each data
+#                    service takes its DATABASE_URL_*, postgres has a healthcheck and a named volume
 #   yamllint         relaxed rules; errors (duplicate keys, syntax, ...) fail, warnings are printed only
-#   k8s:<file>       kubernetes-validate --strict on every manifest in the k8s dir (kustomization.yaml excepted)
-#   kustomization    every file listed exists, and every manifest in the dir is listed
+#   k8s:<file>       kubernetes-validate --strict on every manifest of the base (DIR/base, or DIR itself without one)
+#   kustomization    every file the base's kustomization.yaml lists exists, and every manifest there is listed
+#   render:<root>    each kustomization root (DIR, DIR/overlays/*) rendered with `kubectl kustomize` (kustomize is built
+#                    into kubectl), then kubernetes-validate --strict on the result and the checks of render_checks below.
+#                    Without kubectl: the root's own full-object files (its `resources`) are validated and every file it
+#                    lists must exist; its patches get yamllint only (reported as a note, not a failure).
 #   dockerfile       hadolint on Deploy/Dockerfile, and .dockerignore excludes the build/venv/git folders
 #
 # Tools live in ignored virtualenvs at the repo root: .venv-compose (docker-compose needs PyYAML 5.4.1 and
@@ -129,10 +137,57 @@ compose_requires_secrets() {
     done
 }
 
+# compose_profiles_check MODE: renders `config` for MODE (sqlite or postgres) and checks it (see the header).
+compose_profiles_check() {
+    local mode="$1" args=() envs=(INTERNAL_KEY=validate-only-not-a-secret ADMIN_KEY=validate-only-not-a-secret)
+    if [ "$mode" = postgres ]; then
+        args=(--profile postgres)
+        envs+=(POSTGRES_PASSWORD=validate-only
+            DATABASE_URL_TOKEN=postgres://provisio:validate-only@postgres:5432/provisio_token
+            DATABASE_URL_DIRECTORY=postgres://provisio:validate-only@postgres:5432/provisio_directory
+            DATABASE_URL_MAPPING=postgres://provisio:validate-only@postgres:5432/provisio_mapping)
+    fi
+    env -u INTERNAL_KEY -u ADMIN_KEY -u POSTGRES_PASSWORD -u DATABASE_URL_TOKEN -u DATABASE_URL_DIRECTORY -u DATABASE_URL_MAPPING \
+        "${envs[@]}" "$VENV_COMPOSE/bin/docker-compose" --env-file "$WORK/empty.env" -f "$COMPOSE_FILE" "${args[@]}" config \
+        >"$WORK/compose-$mode.yaml" || return 1
+    "$VENV_COMPOSE/bin/python" - "$mode" "$WORK/compose-$mode.yaml" <<'PY'
+import sys, yaml
+mode, config = sys.argv[1], yaml.safe_load(open(sys.argv[2]))
+services, errors = config["services"], []
+for name in ("token", "directory", "mapping"):
+    url = services[f"{name}-service"]["environment"].get("DATABASE_URL", "")
+    want = f"sqlite:///data/{name}.sqlite" if mode == "sqlite" else f"postgres://provisio:validate-only@postgres:5432/provisio_{name}"
+    if url != want:
+        errors.append(f"{name}-service: DATABASE_URL is {url!r}, expected {want!r}")
+pg = services.get("postgres")
+if pg is None:
+    errors.append("no postgres service")
+else:
+    if pg.get("profiles") != ["postgres"]:
+        errors.append(f"postgres service: profiles {pg.get('profiles')}, expected ['postgres'] (a plain `up` must not start it)")
+    if "healthcheck" not in pg:
+        errors.append("postgres service: no healthcheck")
+    if not any(str(v).split(":")[0] in (config.get("volumes") or {}) for v in pg.get("volumes", [])):
+        errors.append("postgres service: its data is not on a named volume")
+    if mode == "postgres" and pg.get("environment", {}).get("POSTGRES_PASSWORD") != "validate-only":
+        errors.append("postgres service: POSTGRES_PASSWORD is not taken from the environment")
+for name, svc in services.items():
+    if name != "postgres" and "postgres" in (svc.get("depends_on") or {}):
+        errors.append(f"{name} depends on postgres, so a plain `up` (no profile) would fail")
+for e in errors:
+    print(e)
+sys.exit(1 if errors else 0)
+PY
+}
+
 YAMLLINT_CONFIG='{extends: relaxed, rules: {key-duplicates: enable, line-length: {max: 160, level: warning}}}'
 yamllint_all() {
     "$VENV_K8S/bin/yamllint" -f parsable -d "$YAMLLINT_CONFIG" "$COMPOSE_FILE" "$K8S_DIR"
 }
+
+# The base holds the manifests; DIR/kustomization.yaml and DIR/overlays/* build on it (kustomize refuses an overlay
+# inside the folder it builds on, hence base/).
+k8s_base_dir() { if [ -d "$K8S_DIR/base" ]; then echo "$K8S_DIR/base"; else echo "$K8S_DIR"; fi; }
 
 k8s_validate() {
     local version_args=()
@@ -141,7 +196,7 @@ k8s_validate() {
 }
 
 kustomization_complete() {
-    "$VENV_K8S/bin/python" - "$K8S_DIR" <<'PY'
+    "$VENV_K8S/bin/python" - "$(k8s_base_dir)" <<'PY'
 import os, sys, yaml
 d = sys.argv[1]
 k = yaml.safe_load(open(os.path.join(d, "kustomization.yaml")))
@@ -153,6 +208,96 @@ for r in bad: print(f"kustomization.yaml lists {r}, which does not exist")
 for f in unlisted: print(f"{f} is not listed in kustomization.yaml resources")
 sys.exit(1 if bad or unlisted else 0)
 PY
+}
+
+# render_root DIR: renders one kustomization root and validates the result (see the header).
+render_root() {
+    local root="$1" out="$WORK/rendered.yaml"
+    if command -v kubectl >/dev/null 2>&1 && kubectl kustomize --help >/dev/null 2>&1; then
+        kubectl kustomize "$root" >"$out" || return 1
+        k8s_validate "$out" >"$WORK/kv.log" 2>&1 || { cat "$WORK/kv.log"; return 1; }
+        render_checks "$out"
+    else
+        echo "warning: kubectl not found; $(basename "$root"): full-object files validated, patches by yamllint only"
+        render_fallback "$root"
+    fi
+}
+
+# What a schema cannot see, on the rendered objects: a container env var with both value and valueFrom (a strategic
+# merge patch that forgot `value: null`); a PersistentVolumeClaim volume whose claim is not rendered; a Deployment on a
+# ReadWriteOnce claim or a sqlite:// DATABASE_URL that is not single-replica with strategy Recreate (SQLite has one
+# writer); a Deployment of more than one replica whose DATABASE_URL is not taken from a Secret; a PodDisruptionBudget
+# or HorizontalPodAutoscaler that matches no Deployment; a Deployment with both replicas and an autoscaler.
+render_checks() {
+    "$VENV_K8S/bin/python" - "$1" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+by_kind = {}
+for d in docs:
+    by_kind.setdefault(d["kind"], {})[d["metadata"]["name"]] = d
+claims = by_kind.get("PersistentVolumeClaim", {})
+deployments = by_kind.get("Deployment", {})
+hpa_targets = {h["spec"]["scaleTargetRef"]["name"] for h in by_kind.get("HorizontalPodAutoscaler", {}).values()}
+errors = []
+for name, dep in deployments.items():
+    spec = dep["spec"]
+    pod = spec["template"]["spec"]
+    replicas = spec.get("replicas", 1)
+    single = replicas == 1 and spec.get("strategy", {}).get("type") == "Recreate" and name not in hpa_targets
+    if name in hpa_targets and "replicas" in spec:
+        errors.append(f"Deployment {name}: has replicas and an autoscaler; every apply would reset the autoscaler's count")
+    for volume in pod.get("volumes", []):
+        claim = volume.get("persistentVolumeClaim", {}).get("claimName")
+        if claim is None:
+            continue
+        if claim not in claims:
+            errors.append(f"Deployment {name}: volume {volume['name']} uses claim {claim}, which is not rendered")
+        elif "ReadWriteOnce" in claims[claim]["spec"].get("accessModes", []) and not single:
+            errors.append(f"Deployment {name}: mounts ReadWriteOnce claim {claim} but is not 1 replica with strategy Recreate")
+    for container in pod.get("containers", []):
+        for env in container.get("env", []):
+            if "value" in env and "valueFrom" in env:
+                errors.append(f"Deployment {name}: env {env['name']} has both value and valueFrom")
+            if env["name"] != "DATABASE_URL":
+                continue
+            if str(env.get("value", "")).startswith("sqlite") and not single:
+                errors.append(f"Deployment {name}: SQLite DATABASE_URL but not 1 replica with strategy Recreate")
+            if replicas > 1 and "secretKeyRef" not in env.get("valueFrom", {}):
+                errors.append(f"Deployment {name}: {replicas} replicas but DATABASE_URL does not come from a Secret")
+for pdb in by_kind.get("PodDisruptionBudget", {}).values():
+    want = pdb["spec"]["selector"].get("matchLabels", {})
+    if not any(want.items() <= d["spec"]["template"]["metadata"].get("labels", {}).items() for d in deployments.values()):
+        errors.append(f"PodDisruptionBudget {pdb['metadata']['name']} selects no Deployment")
+for target in hpa_targets - deployments.keys():
+    errors.append(f"HorizontalPodAutoscaler targets Deployment {target}, which is not rendered")
+for e in errors:
+    print(e)
+print(f"{len(docs)} objects rendered, {len(deployments)} Deployments checked")
+sys.exit(1 if errors else 0)
+PY
+}
+
+# Without kubectl: validate the root's full objects (its local `resources` files), check every listed file exists.
+render_fallback() {
+    local root="$1" rc=0 f
+    "$VENV_K8S/bin/python" - "$root" >"$WORK/fallback" <<'PY' || rc=1
+import os, sys, yaml
+root = sys.argv[1]
+k = yaml.safe_load(open(os.path.join(root, "kustomization.yaml")))
+missing = False
+for r in k.get("resources") or []:
+    path = os.path.join(root, r)
+    if os.path.isfile(path):
+        print("FILE " + path)
+    elif not os.path.isfile(os.path.join(path, "kustomization.yaml")):
+        print(f"ERROR {r} is neither a file nor a folder with a kustomization.yaml", file=sys.stderr); missing = True
+for p in k.get("patches") or []:
+    if "path" in p and not os.path.isfile(os.path.join(root, p["path"])):
+        print(f"ERROR patch {p['path']} does not exist", file=sys.stderr); missing = True
+sys.exit(1 if missing else 0)
+PY
+    while read -r _ f; do k8s_validate "$f" || rc=1; done < <(grep '^FILE ' "$WORK/fallback")
+    return $rc
 }
 
 dockerfile_lint() {
@@ -168,15 +313,25 @@ dockerfile_lint() {
 echo "validate-deploy: compose=${COMPOSE_FILE#"$ROOT"/} k8s=${K8S_DIR#"$ROOT"/} dockerfile=${DOCKERFILE#"$ROOT"/}"
 check compose compose_config
 check compose-secrets compose_requires_secrets
+check compose-sqlite compose_profiles_check sqlite
+check compose-postgres compose_profiles_check postgres
 check yamllint yamllint_all
 shopt -s nullglob
-k8s_files=("$K8S_DIR"/*.yaml "$K8S_DIR"/*.yml)
-[ ${#k8s_files[@]} -gt 0 ] || { FAILED+=("k8s:none"); echo "  FAIL  no manifests in $K8S_DIR"; }
+K8S_BASE="$(k8s_base_dir)"
+k8s_files=("$K8S_BASE"/*.yaml "$K8S_BASE"/*.yml)
+[ ${#k8s_files[@]} -gt 0 ] || { FAILED+=("k8s:none"); echo "  FAIL  no manifests in $K8S_BASE"; }
 for f in "${k8s_files[@]}"; do
     [ "$(basename "$f")" = kustomization.yaml ] && continue
     check "k8s:$(basename "$f")" k8s_validate "$f"
 done
-[ -f "$K8S_DIR/kustomization.yaml" ] && check kustomization kustomization_complete
+[ -f "$K8S_BASE/kustomization.yaml" ] && check kustomization kustomization_complete
+for root in "$K8S_DIR" "$K8S_DIR"/overlays/*/; do
+    root="${root%/}"
+    [ -f "$root/kustomization.yaml" ] || continue
+    [ "$root" = "$K8S_BASE" ] && [ "$K8S_BASE" != "$K8S_DIR" ] && continue
+    name="${root#"$K8S_DIR"}"; name="${name#/}"
+    check "render:${name:-.}" render_root "$root"
+done
 check dockerfile dockerfile_lint
 
 ELAPSED=$(awk -v a="$START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
