@@ -42,7 +42,10 @@ func buildApplication(configuration: ServiceConfiguration, gateway: GatewayConfi
         logger: logger)
 }
 
-func buildRouter(peers: GatewayPeers, gateway: GatewayConfiguration) -> Router<ServiceRequestContext> {
+/// `authFailureClock` is the failed-authentication limiter's time (tests pass a clock they move by hand).
+func buildRouter(
+    peers: GatewayPeers, gateway: GatewayConfiguration, authFailureClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+) -> Router<ServiceRequestContext> {
     let router = ServiceApplication.makeRouter()
     router.addHealthRoutes(service: "gateway", checks: peers.readiness)
 
@@ -50,7 +53,7 @@ func buildRouter(peers: GatewayPeers, gateway: GatewayConfiguration) -> Router<S
     AdminController(peers: peers, gateway: gateway).register(on: admin)
     MappingAdminController(peers: peers).register(on: admin)
     let verifier = CachingTokenVerifier(tokens: peers.tokens, ttl: gateway.tokenCacheTTL)
-    let limiter = AuthFailureLimiter(limit: gateway.authFailureLimit, window: gateway.authFailureWindow)
+    let limiter = AuthFailureLimiter(limit: gateway.authFailureLimit, window: gateway.authFailureWindow, clock: authFailureClock)
     TokenAdminController(peers: peers, gateway: gateway, verifier: verifier).register(on: admin)
     OAuthController(tokens: peers.tokens, limiter: limiter).register(on: router.group("oauth/v2/:tenant"))
 

@@ -25,13 +25,19 @@ struct Gateway {
     let tokens = FakeTokenClient()
     let directory = FakeDirectoryClient()
     let mapping = FakeMappingClient()
+    /// The failed-authentication limiter's time: it stands still unless a test advances it.
+    let limiterClock = ManualInstantClock()
+    var authFailureLimit = 20
+    var authFailureWindow: Duration = .seconds(60)
 
     func run(tokenCacheTTL: Duration = .seconds(30), _ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let peers = GatewayPeers(
             tokens: tokens, directory: directory, mapping: mapping,
             readiness: [ReadinessCheck(name: "token") { _ in true }, ReadinessCheck(name: "directory") { _ in true }])
-        let router = buildRouter(
-            peers: peers, gateway: GatewayConfiguration(adminKey: Fixture.adminKey, publicURL: Fixture.publicURL, tokenCacheTTL: tokenCacheTTL))
+        var configuration = GatewayConfiguration(adminKey: Fixture.adminKey, publicURL: Fixture.publicURL, tokenCacheTTL: tokenCacheTTL)
+        configuration.authFailureLimit = authFailureLimit
+        configuration.authFailureWindow = authFailureWindow
+        let router = buildRouter(peers: peers, gateway: configuration, authFailureClock: { [limiterClock] in limiterClock.now() })
         let app = Application(router: router, logger: .discarding)
         try await app.test(.router) { client in try await test(client) }
     }
@@ -41,6 +47,16 @@ struct Gateway {
         directory.seed(tenant: tenant, idp: idp, providerType: providerType)
         return tokens.issue(tenantID: tenant, idpID: idp)
     }
+}
+
+/// A `ContinuousClock` instant that moves only when the test says so.
+final class ManualInstantClock: Sendable {
+    private let start = ContinuousClock.now
+    private let offset = Mutex(Duration.zero)
+
+    func now() -> ContinuousClock.Instant { start.advanced(by: offset.withLock { $0 }) }
+
+    func advance(by duration: Duration) { offset.withLock { $0 += duration } }
 }
 
 // MARK: Fakes of the peer services
@@ -105,6 +121,7 @@ final class FakeDirectoryClient: DirectoryClient {
         var idps: [String: IdentityProvider] = [:]  // "tenant/idp"
         var users: [String: StoredResource] = [:]  // "tenant/idp/id"
         var userWrites: [UserWriteRequest] = []
+        var identities: [String: [String: JSONValue]] = [:]  // "tenant/idp/id": what the gateway stored with the user
     }
 
     let state = Mutex(State())
@@ -213,6 +230,7 @@ final class FakeDirectoryClient: DirectoryClient {
             guard state.idps["\(tenantID)/\(idpID)"] != nil else { throw ScimError.notFound("Identity provider '\(idpID)' not found.") }
             state.userWrites.append(request)
             state.users["\(tenantID)/\(idpID)/\(id)"] = stored
+            state.identities["\(tenantID)/\(idpID)/\(id)"] = request.identity
         }
         return stored
     }
@@ -301,6 +319,7 @@ final class FakeMappingClient: MappingClient {
             .init(name: "Email", description: "", type: "string", multiValued: false, mandatory: true, scimPath: "emails.value"),
             .init(name: "First Name", description: "", type: "string", multiValued: false, mandatory: true, scimPath: "name.givenName"),
         ])
+        var admin = AdminState()  // FakeMappingClient+Admin.swift
     }
 
     let state = Mutex(State())

@@ -21,17 +21,20 @@ final class AuthFailureLimiter: Sendable {
     private let capacity = 10_000
     private let sources = Mutex<[String: Source]>([:])
     private let trusted = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// The current instant: the continuous clock's, or that of a clock a test moves by hand.
+    private let clock: @Sendable () -> ContinuousClock.Instant
 
     /// `limit` 0 turns the limiter off.
-    init(limit: Int, window: Duration) {
+    init(limit: Int, window: Duration, clock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
         self.limit = limit
         self.window = window
+        self.clock = clock
     }
 
     /// Seconds until the source may try again, or nil when it is not blocked.
     func retryAfter(source: String) -> Int? {
         guard limit > 0 else { return nil }
-        let now = ContinuousClock.now
+        let now = clock()
         guard let until = sources.withLock({ $0[source]?.blockedUntil }), until > now else { return nil }
         let remaining = now.duration(to: until).components
         return max(1, Int(remaining.seconds) + (remaining.attoseconds > 0 ? 1 : 0))
@@ -39,7 +42,7 @@ final class AuthFailureLimiter: Sendable {
 
     func recordFailure(source: String) {
         guard limit > 0 else { return }
-        let now = ContinuousClock.now
+        let now = clock()
         sources.withLock { sources in
             if sources.count >= capacity, sources[source] == nil {
                 sources = sources.filter { $0.value.windowStart.advanced(by: window) > now || ($0.value.blockedUntil ?? now) > now }
@@ -58,7 +61,7 @@ final class AuthFailureLimiter: Sendable {
     /// Remembers a token that authenticated, so it keeps working from a blocked source.
     func recordSuccess(token: String) {
         guard limit > 0 else { return }
-        let now = ContinuousClock.now
+        let now = clock()
         let key = Self.key(token)
         trusted.withLock { trusted in
             if trusted.count >= capacity { trusted = trusted.filter { $0.value > now } }
@@ -69,7 +72,7 @@ final class AuthFailureLimiter: Sendable {
 
     func isTrusted(token: String) -> Bool {
         let key = Self.key(token)
-        return trusted.withLock { $0[key] }.map { $0 > ContinuousClock.now } ?? false
+        return trusted.withLock { $0[key] }.map { $0 > clock() } ?? false
     }
 
     private static func key(_ token: String) -> String {
