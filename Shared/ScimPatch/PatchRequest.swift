@@ -25,8 +25,9 @@ package struct PatchOperation: Sendable, Hashable {
 ///
 /// Decoding is lenient in the ways identity providers need (IDP-WIRE §2.1 item 4, §2.4): `Operations` and
 /// `op` are matched case-insensitively (`"Add"`, `"Replace"`, `"Remove"`), a missing `schemas` is tolerated,
-/// an empty `path` counts as no path, and an empty `Operations` array is a valid no-op (Entra's validator sends
-/// one). Structural problems are `invalidSyntax`; a malformed `path` is `invalidPath`.
+/// and an empty `path` counts as no path. An empty `Operations` array is refused as RFC 7644 §3.5.2 says ("an array
+/// of one or more patch operations"), even though Entra's validator sends one. Structural problems are
+/// `invalidSyntax`; a malformed `path` is `invalidPath`.
 package struct PatchRequest: Sendable, Hashable {
     package var operations: [PatchOperation]
 
@@ -46,6 +47,9 @@ package struct PatchRequest: Sendable, Hashable {
         }
         guard case .array(let entries) = operations else {
             throw ScimError.invalidSyntax("'Operations' must be an array.")
+        }
+        guard !entries.isEmpty else {
+            throw ScimError.invalidSyntax("'Operations' must hold one or more operations (RFC 7644 §3.5.2).")
         }
         var decoded: [PatchOperation] = []
         decoded.reserveCapacity(entries.count)

@@ -92,8 +92,11 @@ struct IdPSequenceTests {
             members = try await HTTP.scim(demo, .GET, "/Groups/\(groupID)").json["members"] as? [[String: Any]]
             #expect(members?.isEmpty ?? true)
 
-            // The validator's empty PATCH, then a hard delete: 204, then 404.
-            #expect(try await HTTP.scim(demo, .PATCH, "/Users/\(id)", json: ["schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": []]).status == 200)
+            // The validator's empty PATCH is refused as the RFC says (one or more operations), then a hard delete:
+            // 204, then 404.
+            let empty = try await HTTP.scim(demo, .PATCH, "/Users/\(id)", json: ["schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": []])
+            #expect(empty.status == 400)
+            #expect(empty.json["scimType"] as? String == "invalidSyntax")
             #expect(try await HTTP.scim(demo, .DELETE, "/Users/\(id)").status == 204)
             #expect(try await HTTP.scim(demo, .GET, "/Users/\(id)").status == 404)
         }

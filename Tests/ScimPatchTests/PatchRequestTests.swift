@@ -22,14 +22,11 @@ struct PatchRequestTests {
         #expect(request.operations.count == 1)
     }
 
-    @Test("an empty Operations array is a valid no-op (Entra validator)")
+    @Test("an empty Operations array is refused as RFC 7644 §3.5.2 says (one or more operations)")
     func emptyOperations() throws {
-        let request = try PatchRequest(json: json(#"{"schemas":["\#(URN.patchOp)"],"Operations":[]}"#))
-        #expect(request.operations.isEmpty)
-        let result = try userEngine.apply(request, to: baseUser)
-        #expect(result.resource == baseUser)
-        #expect(!result.changed)
-        #expect(result.membershipChanges.isEmpty)
+        #expect(throws: ScimError.invalidSyntax("'Operations' must hold one or more operations (RFC 7644 §3.5.2).")) {
+            try PatchRequest(json: json(#"{"schemas":["\#(URN.patchOp)"],"Operations":[]}"#))
+        }
     }
 
     @Test("path, value and their absence are decoded")
