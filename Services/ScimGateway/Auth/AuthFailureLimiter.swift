@@ -3,7 +3,8 @@ import Foundation
 import Synchronization
 
 /// Counts failed authentications per source address on this gateway replica (in memory, not shared between
-/// replicas) and refuses a source that failed `limit` times within `window` for the rest of that window.
+/// replicas) and refuses a source that failed `limit` times within `window` for one `window` from the failure that
+/// reached the limit.
 ///
 /// A blocked source can still use a token that authenticated successfully on this replica within the last
 /// hour (its SHA-256 is remembered, never the token), so an attacker sharing the IdP's egress address cannot
