@@ -51,7 +51,8 @@ func buildRouter(
 
     let admin = router.group("admin/v1").add(middleware: AdminAuthMiddleware(adminKey: gateway.adminKey))
     AdminController(peers: peers, gateway: gateway).register(on: admin)
-    MappingAdminController(peers: peers).register(on: admin)
+    let schemas = TenantSchemas(mapping: peers.mapping)
+    MappingAdminController(peers: peers, schemas: schemas).register(on: admin)
     let verifier = CachingTokenVerifier(tokens: peers.tokens, ttl: gateway.tokenCacheTTL)
     let limiter = AuthFailureLimiter(limit: gateway.authFailureLimit, window: gateway.authFailureWindow, clock: authFailureClock)
     TokenAdminController(peers: peers, gateway: gateway, verifier: verifier).register(on: admin)
@@ -65,6 +66,6 @@ func buildRouter(
     }
     RootSearchController(resources: resources, http: http).register(on: scim)
     BulkController(resources: resources, http: http).register(on: scim)
-    DiscoveryController(gateway: gateway, schemas: TenantSchemas(mapping: peers.mapping), capabilities: GatewayConfiguration.capabilities).register(on: scim)
+    DiscoveryController(gateway: gateway, schemas: schemas, capabilities: GatewayConfiguration.capabilities).register(on: scim)
     return router
 }

@@ -1,4 +1,7 @@
 import InternalAPI
+import Logging
+import ServiceKit
+import ServiceTestSupport
 import ScimCore
 import Testing
 
@@ -39,5 +42,24 @@ import Testing
         let userType = try #require(registry.resourceType(id: "User"))
         #expect(userType.schemaExtensions.map(\.schema).contains(ScimSchemaURN.customUser))
         #expect(registry.schemaResource(id: ScimSchemaURN.customUser, baseURL: "https://x/scim/v2/t/i") != nil)
+    }
+}
+
+@Suite struct TenantSchemasCacheTests {
+    @Test func cachedUntilTheTenantIsInvalidated() async throws {
+        let mapping = FakeMappingClient()
+        let schemas = TenantSchemas(mapping: mapping, ttl: .seconds(3600))
+        let principal = ScimPrincipal(tenantID: "acme", idpID: "okta", tokenID: "t")
+        let before = try await schemas.registry(for: principal, logger: .discarding)
+        #expect(before.schema(id: ScimSchemaURN.customUser) == nil)
+
+        mapping.setIdentitySchema(TenantSchemasTests.schema)
+        let cached = try await schemas.registry(for: principal, logger: .discarding)
+        #expect(cached.schema(id: ScimSchemaURN.customUser) == nil, "served from the cache")
+
+        schemas.invalidate(tenantID: "other")
+        #expect(try await schemas.registry(for: principal, logger: .discarding).schema(id: ScimSchemaURN.customUser) == nil)
+        schemas.invalidate(tenantID: "acme")
+        #expect(try await schemas.registry(for: principal, logger: .discarding).schema(id: ScimSchemaURN.customUser) != nil)
     }
 }

@@ -12,10 +12,15 @@ import ServiceKit
 /// each change with its actor and time, in its own trail and the tenant's activity log.
 struct MappingAdminController {
     let peers: GatewayPeers
+    /// This replica's `/Schemas` cache, refreshed when an admin changes attributes or mappings through it.
+    let schemas: TenantSchemas
     /// The admin key is the only admin principal today.
     private let actor = "admin"
 
-    init(peers: GatewayPeers) { self.peers = peers }
+    init(peers: GatewayPeers, schemas: TenantSchemas) {
+        self.peers = peers
+        self.schemas = schemas
+    }
 
     func register(on group: RouterGroup<ServiceRequestContext>) {
         group.get("tenants/:tenant/attributes", use: listAttributes)
@@ -43,6 +48,7 @@ struct MappingAdminController {
         var body = try await JSONCoding.decode(IdentityAttributeCreateRequest.self, from: request, context: context)
         body.actor = actor
         let created = try await peers.mapping.createIdentityAttribute(tenantID: tenant.id, body, logger: context.logger)
+        schemas.invalidate(tenantID: tenant.id)
         return JSONCoding.response(created, status: .created)
     }
 
@@ -51,13 +57,15 @@ struct MappingAdminController {
         let tenant = try await existingTenant(context)
         var body = try await JSONCoding.decode(IdentityAttributeUpdateRequest.self, from: request, context: context)
         body.actor = actor
-        return JSONCoding.response(
-            try await peers.mapping.updateIdentityAttribute(tenantID: tenant.id, name: try Self.decoded(context, "name"), body, logger: context.logger))
+        let updated = try await peers.mapping.updateIdentityAttribute(tenantID: tenant.id, name: try Self.decoded(context, "name"), body, logger: context.logger)
+        schemas.invalidate(tenantID: tenant.id)
+        return JSONCoding.response(updated)
     }
 
     @Sendable func deleteAttribute(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let tenant = try await existingTenant(context)
         try await peers.mapping.deleteIdentityAttribute(tenantID: tenant.id, name: try Self.decoded(context, "name"), actor: actor, logger: context.logger)
+        schemas.invalidate(tenantID: tenant.id)
         return Response(status: .noContent)
     }
 
@@ -74,12 +82,12 @@ struct MappingAdminController {
     }
 
     @Sendable func mappings(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let idp = try await registeredIdentityProvider(context)
-        let view = try await peers.mapping.mappingsView(tenantID: idp.tenantID, idpID: idp.id, logger: context.logger)
         let which = request.uri.queryParameters.get("view")?.lowercased()
         guard which == nil || which == "mapped" || which == "unmapped" || which == "all" else {
             throw ScimError.invalidValue("view must be 'mapped', 'unmapped' or 'all'.")
         }
+        let idp = try await registeredIdentityProvider(context)
+        let view = try await peers.mapping.mappingsView(tenantID: idp.tenantID, idpID: idp.id, logger: context.logger)
         return JSONCoding.response(
             MappingsAnswer(
                 tenantID: view.tenantID, idpID: view.idpID, providerType: view.providerType, customized: view.customized,
@@ -91,15 +99,17 @@ struct MappingAdminController {
         let idp = try await registeredIdentityProvider(context)
         var body = try await JSONCoding.decode(AttributeMappingSetRequest.self, from: request, context: context)
         body.actor = actor
-        return JSONCoding.response(
-            try await peers.mapping.setMapping(
-                tenantID: idp.tenantID, idpID: idp.id, attribute: try Self.decoded(context, "attribute"), body, logger: context.logger))
+        let view = try await peers.mapping.setMapping(
+            tenantID: idp.tenantID, idpID: idp.id, attribute: try Self.decoded(context, "attribute"), body, logger: context.logger)
+        schemas.invalidate(tenantID: idp.tenantID)
+        return JSONCoding.response(view)
     }
 
     @Sendable func removeMapping(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let idp = try await registeredIdentityProvider(context)
         try await peers.mapping.removeMapping(
             tenantID: idp.tenantID, idpID: idp.id, attribute: try Self.decoded(context, "attribute"), actor: actor, logger: context.logger)
+        schemas.invalidate(tenantID: idp.tenantID)
         return Response(status: .noContent)
     }
 

@@ -31,6 +31,12 @@ final class TenantSchemas: Sendable {
         return registry
     }
 
+    /// Forgets what this replica built for a tenant, after its attributes or mappings changed here; other replicas
+    /// pick the change up within `ttl`.
+    func invalidate(tenantID: String) {
+        cache.withLock { cache in cache = cache.filter { !$0.key.hasPrefix(tenantID + "/") } }
+    }
+
     static func registry(from schema: IdentitySchema, base: SchemaRegistry = .standard) -> SchemaRegistry {
         var registry = base
         var extensions: [String: [AttributeDefinition]] = [:]
