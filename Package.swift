@@ -108,6 +108,18 @@ extension Target.Dependency {  // short names for product dependencies
     static var jwtKit: Self { .product(name: "JWTKit", package: "jwt-kit") }
 }
 
+// Domain hot-path benchmarks (BENCHMARKS.md), only when ENABLE_BENCHMARKS is set, as in hummingbird's manifest: CI's
+// plain `swift build --build-tests` never resolves or compiles them. benchmark 1.38 needs tools 6.1+; the
+// "MallocInterposer" trait alone (no "RuntimeInterposer") keeps its Linux-only runtime-interposer package out.
+// The target sits in a folder named Benchmarks, which is how the plugin finds it.
+if Context.environment["ENABLE_BENCHMARKS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]))
+    package.targets.append(
+        .executableTarget(
+            name: "ScimBenchmarks", dependencies: ["ScimCore", "ScimFilter", "ScimPatch", .product(name: "Benchmark", package: "benchmark")],
+            path: "Tests/Benchmarks/ScimBenchmarks", plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))
+}
+
 for target in package.targets {  // the same strictness everywhere
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
