@@ -147,8 +147,13 @@ struct MappingEndToEndTests {
             #expect(job["total"] as? Int == 1)
             #expect(try await identity(demo, idp: "entra", user: aliceID)["Department"] as? String == "Finance")
 
-            // Every change is in the tenant's activity log with its actor.
-            let activity = try await admin(demo, .GET, "/tenants/demo/activity")
+            // Every change is in the tenant's activity log with its actor. The job's completion event is forwarded
+            // just after its final state is saved, so give it a moment.
+            var activity = try await admin(demo, .GET, "/tenants/demo/activity")
+            for _ in 0..<50 where !activity.text.contains("reapply.completed") {
+                try await Task.sleep(for: .milliseconds(100))
+                activity = try await admin(demo, .GET, "/tenants/demo/activity")
+            }
             #expect(activity.status == 200)
             for action in ["attribute.created", "mapping.set", "reapply.started", "reapply.completed"] {
                 #expect(activity.text.contains(action), "activity log lacks \(action)")

@@ -217,6 +217,10 @@ struct AttributeAndMappingRouterTests {
             #expect(directory.pagesServed == 3)  // batches of 100
             #expect(directory.identities["u7"]?["Cost Center"] == 7)
             #expect(directory.identities["bad"] == nil)
+            // The completion event is forwarded (best effort) just after the job's final state is saved: wait for it.
+            for _ in 0..<100 where !directory.events.map(\.action).contains("reapply.completed") {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             #expect(directory.events.map(\.action).contains("reapply.completed"))
             try await client.call(.get, "\(Self.base)/idps/okta/reapply/nope").expectScimError(404)
             try await client.call(.post, "\(Self.base)/idps/ghost/reapply", json: [:]).expectScimError(404)
