@@ -335,3 +335,10 @@ struct SQLTranslatorTests {
         #expect(throws: ScimError.self) { try Self.users(.sqlite).orderBy(attribute, ascending: true) }
     }
 }
+
+@Suite struct SQLFragmentPartsTests {
+    @Test func splitsAtPlaceholdersOutsideQuotes() {
+        let fragment = SQLFragment(sql: #"a = ? AND c = '?' AND "d?" = ?"#, binds: ["x", 2])
+        #expect(fragment.parts == [.sql("a = "), .bind("x"), .sql(#" AND c = '?' AND "d?" = "#), .bind(2), .sql("")])
+    }
+}

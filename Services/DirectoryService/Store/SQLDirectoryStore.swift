@@ -77,18 +77,12 @@ struct SQLDirectoryStore: DirectoryStore {
 extension SQLDirectoryStore {
     /// Turns a filter fragment (`?` placeholders, in order) into SQLKit's bound query text.
     static func append(_ fragment: SQLFragment, to query: inout SQLQueryString) {
-        var binds = fragment.binds.makeIterator()
-        var pending = ""
-        for character in fragment.sql {
-            if character == "?" {
-                query.appendLiteral(pending)
-                pending = ""
-                query.appendInterpolation(bind: sqlValue(binds.next() ?? .null))
-            } else {
-                pending.append(character)
+        for part in fragment.parts {
+            switch part {
+            case .sql(let text): query.appendLiteral(text)
+            case .bind(let value): query.appendInterpolation(bind: sqlValue(value))
             }
         }
-        query.appendLiteral(pending)
     }
 
     /// A JSON value as a database value: text, integer or double, boolean, or NULL.

@@ -14,20 +14,44 @@ package struct SQLFragment: Sendable, Equatable {
         self.binds = binds
     }
 
-    /// `sql` with `?` replaced by `$start`, `$start+1`, … (PostgresNIO), skipping `?` inside quoted literals.
-    package func numberedPlaceholders(startingAt start: Int = 1) -> String {
-        var out = ""
-        var n = start
+    /// A piece of the fragment: SQL text, or the place of one bound value.
+    package enum Part: Sendable, Equatable {
+        case sql(String)
+        case bind(JSONValue)
+    }
+
+    /// The fragment as SQL text and bound values in order, splitting at each `?` outside quoted literals.
+    package var parts: [Part] {
+        var parts: [Part] = []
+        var text = ""
+        var binds = self.binds.makeIterator()
         var inSingle = false
         var inDouble = false
         for c in sql {
             switch c {
-            case "'" where !inDouble: inSingle.toggle(); out.append(c)
-            case "\"" where !inSingle: inDouble.toggle(); out.append(c)
+            case "'" where !inDouble: inSingle.toggle(); text.append(c)
+            case "\"" where !inSingle: inDouble.toggle(); text.append(c)
             case "?" where !inSingle && !inDouble:
+                parts.append(.sql(text))
+                text = ""
+                parts.append(.bind(binds.next() ?? .null))
+            default: text.append(c)
+            }
+        }
+        parts.append(.sql(text))
+        return parts
+    }
+
+    /// `sql` with `?` replaced by `$start`, `$start+1`, … (PostgresNIO), skipping `?` inside quoted literals.
+    package func numberedPlaceholders(startingAt start: Int = 1) -> String {
+        var out = ""
+        var n = start
+        for part in parts {
+            switch part {
+            case .sql(let text): out += text
+            case .bind:
                 out += "$\(n)"
                 n += 1
-            default: out.append(c)
             }
         }
         return out
