@@ -8,8 +8,10 @@ package enum DatabaseLocation: Sendable, Hashable {
 
     package struct InvalidURL: Error, CustomStringConvertible {
         package var url: String
+        /// Names only the URL's scheme: the rest may hold a password.
         package var description: String {
-            "Unsupported database URL (expected sqlite:///path/file.sqlite, sqlite::memory: or postgres://…): \(url)"
+            let scheme = url.components(separatedBy: "://").first.map { $0 + "://…" } ?? "?"
+            return "Unsupported database URL \(scheme) (expected sqlite:///path/file.sqlite, sqlite::memory: or postgres://…)"
         }
     }
 

@@ -1,8 +1,12 @@
 import Configuration
+import Foundation
 import Hummingbird
 import Logging
 
 /// The whole of each service's `main`: read configuration, set up logging, build, run until SIGTERM/SIGINT.
+///
+/// A service that cannot start (bad configuration, unreachable or newer database) logs why at `critical` and exits
+/// with status 1, instead of crashing with a backtrace.
 package enum ServiceMain {
     package static func run<App: ApplicationProtocol>(
         service: String, defaultPort: Int,
@@ -20,10 +24,16 @@ package enum ServiceMain {
         } catch {
             let logger = ServiceApplication.makeLogger(service: service, level: .info)
             logger.critical("Invalid configuration", metadata: ["error": "\(error)"])
-            throw error
+            exit(1)
         }
         let logger = ServiceApplication.makeLogger(service: service, level: configuration.logLevel)
-        let app = try await build(configuration, reader, logger)
+        let app: App
+        do {
+            app = try await build(configuration, reader, logger)
+        } catch {
+            logger.critical("Could not start", metadata: ["error": "\(error)"])
+            exit(1)
+        }
         try await app.runService()
     }
 }
