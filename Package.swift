@@ -62,8 +62,9 @@ let package = Package(
         .target(
             name: "ServiceTestSupport", dependencies: ["ServiceKit", "InternalAPI", "ScimCore", .hbTesting, .logging, .nioCore],
             path: "Tests/ServiceTestSupport"),
-        .testTarget(name: "ScimCoreTests", dependencies: ["ScimCore"], path: "Tests/ScimCoreTests"),
-        .testTarget(name: "ScimFilterTests", dependencies: ["ScimFilter", "ScimCore"], path: "Tests/ScimFilterTests"),
+        .target(name: "ScimExamples", dependencies: ["ScimCore"], path: "Tests/ScimExamples"),  // RFC example resources for tests
+        .testTarget(name: "ScimCoreTests", dependencies: ["ScimCore", "ScimExamples"], path: "Tests/ScimCoreTests"),
+        .testTarget(name: "ScimFilterTests", dependencies: ["ScimFilter", "ScimCore", "ScimExamples"], path: "Tests/ScimFilterTests"),
         .testTarget(name: "ScimPatchTests", dependencies: ["ScimPatch", "ScimCore", "ScimFilter"], path: "Tests/ScimPatchTests", resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EndToEndTests",
