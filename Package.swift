@@ -57,7 +57,7 @@ let package = Package(
         // Tests/
         // The load tool (BENCHMARKS.md): talks to a running stack, or starts the `provisio` built next to it.
         .executableTarget(
-            name: "ProvisioLoad", dependencies: [.argumentParser, .ahc, .nioCore, .nioHTTP1, .nioFoundation], path: "Tests/Load"),
+            name: "ProvisioLoad", dependencies: [.argumentParser, .ahc, .hummingbird, .logging, .nioCore, .nioHTTP1, .nioFoundation], path: "Tests/Load"),
         // What the services' in-process router tests share (a regular target: test targets cannot depend on test targets).
         .target(
             name: "ServiceTestSupport", dependencies: ["ServiceKit", "InternalAPI", "ScimCore", .hbTesting, .logging, .nioCore],

@@ -13,23 +13,33 @@ package enum JSONValue: Sendable, Hashable {
     case object([String: JSONValue])
 }
 
+/// `Codable` offers no way to ask which kind of value comes next, so decoding tries each kind in turn; the order
+/// (null, string, object, array, then the rare ones) keeps the common cases cheap, as every failed try throws.
+/// Whole documents are read and written by ``JSONReader`` and ``JSONWriter`` instead; this conformance serves
+/// resources embedded in internal messages.
 extension JSONValue: Codable {
     package init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
+        let single = try decoder.singleValueContainer()
+        if single.decodeNil() {
             self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
+        } else if let value = try? single.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else if let value = try? container.decode([String: JSONValue].self) {
-            self = .object(value)
+        } else if let keyed = try? decoder.container(keyedBy: AnyCodingKey.self) {
+            var members: [String: JSONValue] = [:]
+            members.reserveCapacity(keyed.allKeys.count)
+            for key in keyed.allKeys { members[key.stringValue] = try keyed.decode(JSONValue.self, forKey: key) }
+            self = .object(members)
+        } else if var unkeyed = try? decoder.unkeyedContainer() {
+            var elements: [JSONValue] = []
+            if let count = unkeyed.count { elements.reserveCapacity(count) }
+            while !unkeyed.isAtEnd { elements.append(try unkeyed.decode(JSONValue.self)) }
+            self = .array(elements)
+        } else if let value = try? single.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? single.decode(Double.self) {
+            self = .number(value)
         } else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a JSON value")
+            throw DecodingError.dataCorruptedError(in: single, debugDescription: "not a JSON value")
         }
     }
 
@@ -95,19 +105,34 @@ extension JSONValue {
     /// Decodes JSON bytes. Invalid JSON is a SCIM `invalidSyntax` error.
     package static func decode(_ data: Data) throws(ScimError) -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
+            return try JSONReader.parse(data)
         } catch {
-            throw ScimError.invalidSyntax("The request body is not valid JSON.")
+            throw ScimError.invalidSyntax("The request body is not valid JSON (\(error.description)).")
+        }
+    }
+
+    /// Decodes JSON text (a stored document).
+    package static func decode(_ text: String) throws(ScimError) -> JSONValue {
+        do {
+            return try JSONReader.parse(text)
+        } catch {
+            throw ScimError.invalidSyntax("The document is not valid JSON (\(error.description)).")
         }
     }
 
     /// Encodes as compact JSON with sorted keys, so equal values give equal bytes.
-    package func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps onto a JSON token.
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
-    }
+    package func encoded() -> Data { JSONWriter.data(self) }
 
-    package func encodedString() -> String { String(decoding: encoded(), as: UTF8.self) }
+    package func encodedString() -> String { JSONWriter.string(self) }
+}
+
+/// Any string (or integer) as a coding key: the members of a JSON object whose keys are not known in advance.
+package struct AnyCodingKey: CodingKey {
+    package var stringValue: String
+    package var intValue: Int?
+    package init(stringValue: String) { self.stringValue = stringValue }
+    package init(intValue: Int) {
+        stringValue = String(intValue)
+        self.intValue = intValue
+    }
 }

@@ -40,8 +40,11 @@ package struct InternalHTTPClient: Sendable {
         _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none, as: Response.Type = Response.self,
         logger: Logger
     ) async throws -> Response {
-        let data = try await sendRaw(method, path, body: body.map { try encoder.encode($0) }, logger: logger)
+        let data = try await sendRaw(method, path, body: try body.map(encode), logger: logger)
         do {
+            if let convertible = Response.self as? any JSONValueConvertible.Type, let message = try convertible.decode(data) as? Response {
+                return message
+            }
             return try decoder.decode(Response.self, from: data)
         } catch {
             logger.error("Undecodable answer from a peer service", metadata: ["peer": "\(serviceName)", "path": "\(path)"])
@@ -51,7 +54,7 @@ package struct InternalHTTPClient: Sendable {
 
     /// Sends a request whose answer carries no body (204).
     package func sendExpectingNoContent(_ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none, logger: Logger) async throws {
-        _ = try await sendRaw(method, path, body: body.map { try encoder.encode($0) }, logger: logger)
+        _ = try await sendRaw(method, path, body: try body.map(encode), logger: logger)
     }
 
     /// Sends raw JSON bytes and returns the raw answer bytes of a 2xx answer.
@@ -93,6 +96,12 @@ package struct InternalHTTPClient: Sendable {
         guard let response = try? await httpClient.execute(request, timeout: .seconds(2), logger: logger) else { return false }
         _ = try? await response.body.collect(upTo: 1 << 16)
         return response.status == .ok
+    }
+
+    /// Messages that carry resources go through ``JSONWriter``; the rest through `JSONEncoder`.
+    private func encode(_ body: some Encodable) throws -> Data {
+        if let convertible = body as? any JSONValueConvertible { return convertible.encoded() }
+        return try encoder.encode(body)
     }
 
     private var encoder: JSONEncoder {

@@ -28,7 +28,8 @@ package enum JSONCoding {
 
     /// Encodes a value that cannot fail to encode (our own DTOs); a failure is a programming error, reported as `null`.
     package static func encode(_ value: some Encodable) -> Data {
-        (try? encoder().encode(value)) ?? Data("null".utf8)
+        if let convertible = value as? any JSONValueConvertible { return convertible.encoded() }
+        return (try? encoder().encode(value)) ?? Data("null".utf8)
     }
 
     /// A JSON response with the given status and content type.
@@ -67,6 +68,10 @@ package enum JSONCoding {
     /// The request body decoded as `T`; a body that does not fit is `400 invalidSyntax` naming the problem.
     package static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
         let data = try await body(of: request, context: context)
+        if let convertible = T.self as? any JSONValueConvertible.Type {
+            guard let message = try convertible.decode(data) as? T else { throw ScimError.internalError("Message type mismatch.") }
+            return message
+        }
         do {
             return try decoder().decode(T.self, from: data)
         } catch let error as DecodingError {

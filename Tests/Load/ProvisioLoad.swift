@@ -9,7 +9,7 @@ struct ProvisioLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provisio-load",
         abstract: "Load scenarios against a Provisio stack; prints req/s and p50/p99 latencies.",
-        subcommands: [MembershipScenario.self])
+        subcommands: [ScaleScenario.self, MembershipScenario.self, FloorServer.self])
 }
 
 struct TargetOptions: ParsableArguments {
@@ -22,12 +22,16 @@ struct TargetOptions: ParsableArguments {
     @Option(help: "Data folder of the stack started with --start (created when missing).")
     var dataDir: String?
 
+    @Option(help: "With --start: PostgreSQL URL for all four services (`provisio up --postgres`); SQLite files in --data-dir otherwise.")
+    var postgres: String?
+
     @Option(help: "Connections the client may open to the gateway.")
     var connections = 32
 
     func validate() throws {
         if start == (demo != nil) { throw ValidationError("Give either --demo PATH or --start --data-dir DIR.") }
         if start && dataDir == nil { throw ValidationError("--start needs --data-dir DIR.") }
+        if postgres != nil && !start { throw ValidationError("--postgres only applies to a stack started with --start.") }
     }
 }
 

@@ -11,6 +11,19 @@ struct ScimClient: Sendable {
         var body: Data
         var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
         var text: String { String(decoding: body, as: UTF8.self) }
+        /// The resource's `id`, without parsing the whole body: the first `"id":"…"` of a SCIM resource is its own
+        /// (sub-objects carry `value`, never `id`); falls back to a full parse.
+        var resourceID: String? {
+            let marker = Data(#""id":""#.utf8)
+            if let start = body.range(of: marker)?.upperBound, let end = body[start...].firstIndex(of: UInt8(ascii: "\"")) {
+                return String(decoding: body[start..<end], as: UTF8.self)
+            }
+            return json["id"] as? String
+        }
+        /// True when the body holds `"totalResults":N`.
+        func hasTotalResults(_ count: Int) -> Bool {
+            body.range(of: Data(#""totalResults":\#(count),"#.utf8)) != nil || body.range(of: Data(#""totalResults":\#(count)}"#.utf8)) != nil
+        }
     }
 
     let http: HTTPClient
@@ -35,7 +48,12 @@ struct ScimClient: Sendable {
 
     /// `path` is relative to the SCIM base URL; `body` is already-encoded JSON.
     func send(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws -> Answer {
-        var request = HTTPClientRequest(url: baseURL + path)
+        try await send(method, absoluteURL: baseURL + path, body: body)
+    }
+
+    /// Any URL (the floor servers), with the same headers.
+    func send(_ method: HTTPMethod, absoluteURL: String, body: Data? = nil) async throws -> Answer {
+        var request = HTTPClientRequest(url: absoluteURL)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept", value: "application/scim+json")
@@ -50,6 +68,17 @@ struct ScimClient: Sendable {
 
     func send(_ method: HTTPMethod, _ path: String, json: Any) async throws -> Answer {
         try await send(method, path, body: try JSONSerialization.data(withJSONObject: json))
+    }
+
+    /// Fails unless the answer has one of `expected` statuses; `body` is already-encoded JSON (no encoding cost on
+    /// the client, which shares the machine with the services it measures).
+    @discardableResult
+    func expect(_ expected: Set<Int>, _ method: HTTPMethod, _ path: String, body: Data) async throws -> Answer {
+        let answer = try await send(method, path, body: body)
+        guard expected.contains(answer.status) else {
+            throw LoadError("\(method) \(path) answered \(answer.status), expected \(expected.sorted()): \(answer.text.prefix(500))")
+        }
+        return answer
     }
 
     /// Fails unless the answer has one of `expected` statuses.

@@ -26,7 +26,14 @@ final class StartedStack {
     private let process: Process
     private let outputFile: URL
 
-    init(dataDirectory: String) throws {
+    var pid: Int32 { process.processIdentifier }
+
+    /// The four services `provisio up` runs, with their peak and current resident memory so far.
+    func serviceMemory() -> [ProcessMemory] {
+        ProcessMemory.children(of: pid).compactMap { ProcessMemory.read(pid: $0.pid, name: $0.name) }
+    }
+
+    init(dataDirectory: String, extraArguments: [String] = []) throws {
         self.dataDirectory = URL(fileURLWithPath: dataDirectory).standardizedFileURL
         port = try Self.freePort()
         try FileManager.default.createDirectory(at: self.dataDirectory, withIntermediateDirectories: true)
@@ -35,7 +42,7 @@ final class StartedStack {
         let binaries = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         process = Process()
         process.executableURL = binaries.appendingPathComponent("provisio")
-        process.arguments = ["up", "--data-dir", self.dataDirectory.path, "--port", String(port)]
+        process.arguments = ["up", "--data-dir", self.dataDirectory.path, "--port", String(port)] + extraArguments
         let handle = try FileHandle(forWritingTo: outputFile)
         process.standardOutput = handle
         process.standardError = handle
@@ -93,13 +100,18 @@ final class StartedStack {
 extension TargetOptions {
     /// Runs `body` against the chosen stack; a stack started here is stopped afterwards, whatever happens.
     func withTarget<T>(_ body: (DemoFile) async throws -> T) async throws -> T {
-        if let demo { return try await body(try DemoFile.read(demo)) }
-        let stack = try StartedStack(dataDirectory: dataDir!)
+        try await withTarget { demo, _ in try await body(demo) }
+    }
+
+    /// Like ``withTarget(_:)``, also handing over the started stack (nil with `--demo`), for its processes' memory.
+    func withTarget<T>(_ body: (DemoFile, StartedStack?) async throws -> T) async throws -> T {
+        if let demo { return try await body(try DemoFile.read(demo), nil) }
+        let stack = try StartedStack(dataDirectory: dataDir!, extraArguments: postgres.map { ["--postgres", $0] } ?? [])
         say("starting provisio up --data-dir \(stack.dataDirectory.path) --port \(stack.port) …")
         do {
             let demo = try await stack.waitUntilUp()
             say("stack up: \(demo.scimBaseURL)")
-            let result = try await body(demo)
+            let result = try await body(demo, stack)
             await stack.stop()
             return result
         } catch {

@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func invalidJSONIsInvalidSyntax() {
-        #expect(throws: ScimError.invalidSyntax("The request body is not valid JSON.")) {
+        #expect(throws: ScimError.invalidSyntax("The request body is not valid JSON (invalid JSON at byte 12: unexpected end of input).")) {
             try JSONValue.decode(Data("{\"userName\":".utf8))
         }
     }

@@ -67,7 +67,7 @@ struct SQLDirectoryStore: DirectoryStore {
     static func json(_ row: any SQLRow, _ column: String) throws -> JSONValue {
         let text = try row.decode(column: column, as: String.self)
         do {
-            return try JSONValue.decode(Data(text.utf8))
+            return try JSONValue.decode(text)
         } catch {
             throw ScimError.internalError("Stored JSON is unreadable.")
         }

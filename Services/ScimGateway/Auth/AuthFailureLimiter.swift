@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ServiceKit
 import Synchronization
 
 /// Counts failed authentications per source address on this gateway replica (in memory, not shared between
@@ -77,6 +78,6 @@ final class AuthFailureLimiter: Sendable {
     }
 
     private static func key(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        hexString(SHA256.hash(data: Data(token.utf8)))
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import InternalAPI
 import Logging
 import ServiceClients
+import ServiceKit
 import Synchronization
 
 /// Verifies bearer tokens with the token service and remembers successes for a short time, so a stream of
@@ -27,7 +28,7 @@ final class CachingTokenVerifier: Sendable {
     }
 
     func verify(_ token: String, logger: Logger) async throws -> TokenVerification {
-        let key = SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        let key = hexString(SHA256.hash(data: Data(token.utf8)))
         let now = ContinuousClock.now
         if let hit = entries.withLock({ $0[key] }), hit.validUntil > now, hit.verification.expiresAt.map({ $0 > Date() }) ?? true {
             return hit.verification

@@ -3,6 +3,7 @@ import Foundation
 import InternalAPI
 import JWTKit
 import Logging
+import ServiceKit
 import Synchronization
 
 /// The ES256 keys that sign access tokens, loaded from the store and kept in memory for a short time (so a
@@ -51,7 +52,7 @@ final class SigningKeyRing<Store: TokenStore>: Sendable {
     func rotate(actor: String?) async throws -> SigningKeyRecord {
         let now = clock.now()
         let key = ES256PrivateKey()
-        let kid = "k-" + String(SHA256.hash(data: Data(key.publicKey.pemRepresentation.utf8)).map { String(format: "%02x", $0) }.joined().prefix(16))
+        let kid = "k-" + String(hexString(SHA256.hash(data: Data(key.publicKey.pemRepresentation.utf8))).prefix(16))
         let record = SigningKeyRecord(kid: kid, algorithm: Self.algorithm, privateKeyPEM: key.pemRepresentation, createdAt: now, retiredAt: nil)
         let event = actor.map {
             TokenEvent(tenantID: "*", idpID: "*", subjectID: kid, action: "signing-key.rotated", actor: $0, occurredAt: now, detail: "kid=\(kid)")

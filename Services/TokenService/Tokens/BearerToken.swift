@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import ServiceKit
 
 /// The shape of a Provisio bearer token: `pvs_<prefix>_<secret>`.
 ///
@@ -42,7 +43,7 @@ struct BearerToken: Sendable {
     var secretHash: String { Self.hash(secret) }
 
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        hexString(SHA256.hash(data: Data(secret.utf8)))
     }
 
     static func base64URL(_ bytes: [UInt8]) -> String {

@@ -1,0 +1,12 @@
+/// Lower-case hexadecimal text of bytes (a digest as a map key or an identifier). `String(format:)` per byte cost
+/// about 4 % of the gateway's CPU on every SCIM request when profiled; this is a table lookup per nibble.
+package func hexString(_ bytes: some Sequence<UInt8>) -> String {
+    let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(bytes.underestimatedCount * 2)
+    for byte in bytes {
+        text.append(digits[Int(byte >> 4)])
+        text.append(digits[Int(byte & 0x0F)])
+    }
+    return String(decoding: text, as: UTF8.self)
+}

@@ -1,0 +1,321 @@
+import ArgumentParser
+import Foundation
+import NIOHTTP1
+
+/// Issue 6, item 3: the scale suite. In one run:
+///
+/// 1. the cost floor: a bare Hummingbird endpoint (~300-byte JSON) and a bare two-hop relay, `--requests` each at
+///    `--concurrency` (measured before the stack starts and again after it stopped; the mean is the floor);
+/// 2. a full initial sync the way Entra pushes one: `--users` users created, `--groups` groups created empty, then
+///    `--memberships` memberships added with PATCH `{"op":"add","path":"members","value":[…]}` of
+///    `--members-per-patch` members; the wall time of the whole sync and of each phase;
+/// 3. at that size: `GET /Users?filter=userName eq "…"`, `GET /Users/{id}`, `POST /Users`, PATCH adding 100 members
+///    to a group, and `GET /Groups/{id}?excludedAttributes=members` on a `--big-group`-member group;
+/// 4. each service's peak RSS (the kernel's `VmHWM`), with `--start`;
+/// 5. every figure as a ratio to the floor, and the issue's targets with where the run stands.
+struct ScaleScenario: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scale", abstract: "Initial sync, reads and writes at scale, peak RSS, all against the measured cost floor (issue 6).")
+
+    @OptionGroup var target: TargetOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "Users of the initial sync.")
+    var users = 100_000
+    @Option(help: "Groups of the initial sync (created empty, then patched).")
+    var groups = 1_000
+    @Option(help: "Memberships of the initial sync, spread evenly over the groups.")
+    var memberships = 100_000
+    @Option(help: "Members per PATCH during the initial sync (Entra and Okta batch up to 100 by default).")
+    var membersPerPatch = 100
+    @Option(help: "Requests of each measured read run (and of each floor run).")
+    var requests = 20_000
+    @Option(help: "Users created in the measured POST /Users run after the sync.")
+    var creates = 5_000
+    @Option(help: "PATCHes of the measured 'add 100 members' run (each to its own group).")
+    var patches = 300
+    @Option(help: "Members of the big group read with excludedAttributes=members (at most --users).")
+    var bigGroup = 50_000
+    @Option(help: "Requests in flight for every run.")
+    var concurrency = 64
+    @Option(help: "Seed of the random picks.")
+    var seed: UInt64 = 42
+    @Option(help: "Label of what is measured, printed with the tables (for example 'release, SQLite').")
+    var build: String?
+
+    func validate() throws {
+        guard users >= 100, groups >= 1, memberships >= 0, membersPerPatch >= 1, requests >= 100, creates >= 1, patches >= 1, concurrency >= 1 else {
+            throw ValidationError("--users must be at least 100, --requests at least 100; the other counts at least 1.")
+        }
+        guard users <= 2_000_000, memberships <= users * groups, bigGroup <= users, bigGroup >= 1 else {
+            throw ValidationError("At most 2,000,000 users; --memberships at most users × groups; --big-group at most --users.")
+        }
+    }
+
+    static let userSchema = "urn:ietf:params:scim:schemas:core:2.0:User"
+    static let patchSchema = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+
+    func run() async throws {
+        let reporter = Reporter(markdown: output.markdown)
+        let label = build.map { " (\($0))" } ?? ""
+        reporter.note(
+            "scale scenario\(label): users=\(users) groups=\(groups) memberships=\(memberships) members-per-patch=\(membersPerPatch) "
+                + "requests=\(requests) creates=\(creates) patches=\(patches) big-group=\(bigGroup) concurrency=\(concurrency)")
+        let floorBefore = try await measureFloor(reporter)
+        let measured = try await target.withTarget { demo, stack in
+            try await ScimClient.withClient(demo, connections: max(target.connections, concurrency)) { client in
+                let figures = try await measure(client, reporter, label: label)
+                return (figures, stack?.serviceMemory() ?? [])
+            }
+        }
+        let floorAfter = try await measureFloor(reporter)
+        report(floor: [floorBefore, floorAfter], figures: measured.0, memory: measured.1, reporter: reporter, label: label)
+        reporter.finish()
+    }
+
+    // MARK: The floor
+
+    struct Floor {
+        var bare: RunResult
+        var relay: RunResult
+    }
+
+    private func measureFloor(_ reporter: Reporter) async throws -> Floor {
+        reporter.progress("cost floor: bare Hummingbird JSON endpoint and two-hop relay, \(requests) requests \(concurrency) in flight each …")
+        let floor = try FloorProcesses(connections: concurrency)
+        let demo = DemoFile(scimBaseURL: "http://127.0.0.1", token: "floor")
+        do {
+            let result = try await ScimClient.withClient(demo, connections: concurrency) { client in
+                try await floor.waitUntilUp(client)
+                var runs: [RunResult] = []
+                for url in [floor.bareURL, floor.relayURL] {
+                    _ = try await Runner.concurrent(count: min(2_000, requests), concurrency: concurrency) { _ in  // warm-up
+                        _ = try await client.send(.GET, absoluteURL: url)
+                    }
+                    runs.append(
+                        try await Runner.concurrent(count: requests, concurrency: concurrency) { _ in
+                            let answer = try await client.send(.GET, absoluteURL: url)
+                            guard answer.status == 200, answer.body.count > 250 else { throw LoadError("floor answered \(answer.status)") }
+                        })
+                }
+                return Floor(bare: runs[0], relay: runs[1])
+            }
+            await floor.stop()
+            return result
+        } catch {
+            await floor.stop()
+            throw error
+        }
+    }
+
+    // MARK: The stack
+
+    struct Figure {
+        var name: String
+        var run: RunResult
+        var isRead: Bool
+    }
+
+    struct Figures {
+        var syncPhases: [(String, Int, RunResult)] = []
+        var syncWall: Duration = .zero
+        var runs: [Figure] = []
+    }
+
+    private func measure(_ client: ScimClient, _ reporter: Reporter, label: String) async throws -> Figures {
+        var random = SeededGenerator(seed: seed)
+        let runID = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)  // unique names across runs on one stack
+        var figures = Figures()
+
+        // 1. The initial sync.
+        let syncStart = ContinuousClock.now
+        reporter.progress("initial sync: creating \(users) users, \(concurrency) in flight …")
+        let (userRun, userIDs) = try await Runner.collecting(count: users, concurrency: concurrency) { index in
+            try await createUser(client, name: Self.userName(runID, index), index: index)
+        }
+        figures.syncPhases.append(("POST /Users", users, userRun))
+        reporter.progress("  \(users) users in \(Format.seconds(userRun.wall)) (\(Format.rate(userRun.perSecond))/s); creating \(groups) groups …")
+        let (groupRun, groupIDs) = try await Runner.collecting(count: groups, concurrency: concurrency) { index in
+            try await createGroup(client, name: "sync-\(runID)-\(index)")
+        }
+        figures.syncPhases.append(("POST /Groups (empty)", groups, groupRun))
+        // Membership k (0 ..< memberships) puts user k % users into group k / perGroup: groups fill evenly, in PATCHes
+        // of membersPerPatch members, each group's PATCHes in order (an IdP pushes one group's changes in sequence).
+        let perGroup = (memberships + groups - 1) / max(groups, 1)
+        var batches: [(group: String, members: [String])] = []
+        for group in 0..<groups {
+            let range = (group * perGroup)..<min((group + 1) * perGroup, memberships)
+            guard !range.isEmpty else { continue }
+            for start in stride(from: range.lowerBound, to: range.upperBound, by: membersPerPatch) {
+                batches.append((groupIDs[group], (start..<min(start + membersPerPatch, range.upperBound)).map { userIDs[$0 % users] }))
+            }
+        }
+        let patchBatches = batches
+        reporter.progress("  \(groups) groups in \(Format.seconds(groupRun.wall)); \(memberships) memberships in \(batches.count) PATCHes …")
+        let patchRun = try await Runner.concurrent(count: batches.count, concurrency: concurrency) { index in
+            try await addMembers(client, group: patchBatches[index].group, members: patchBatches[index].members)
+        }
+        figures.syncPhases.append(("PATCH add \(membersPerPatch) members", batches.count, patchRun))
+        figures.syncWall = ContinuousClock.now - syncStart
+        reporter.progress("  initial sync done in \(Format.seconds(figures.syncWall))")
+        if let first = batches.first {
+            let count = try await memberCount(client, group: first.group)
+            guard count == perGroup || count == memberships else { throw LoadError("group \(first.group) has \(count) members after the sync, expected \(perGroup)") }
+        }
+
+        // 2. Reads at this size.
+        reporter.progress("GET /Users?filter=userName eq \"…\" at \(users) users: \(requests) requests …")
+        let filterPicks = (0..<requests).map { _ in Int.random(in: 0..<users, using: &random) }
+        _ = try await Runner.concurrent(count: min(2_000, requests), concurrency: concurrency) { index in  // warm-up
+            try await filterUser(client, Self.userName(runID, filterPicks[index]))
+        }
+        figures.runs.append(
+            Figure(
+                name: "GET /Users?filter=userName eq (\(users) users)",
+                run: try await Runner.concurrent(count: requests, concurrency: concurrency) { index in
+                    try await filterUser(client, Self.userName(runID, filterPicks[index]))
+                }, isRead: true))
+        reporter.progress("GET /Users/{id}: \(requests) requests …")
+        let idPicks = (0..<requests).map { _ in userIDs[Int.random(in: 0..<users, using: &random)] }
+        figures.runs.append(
+            Figure(
+                name: "GET /Users/{id}",
+                run: try await Runner.concurrent(count: requests, concurrency: concurrency) { index in
+                    try await client.expect([200], .GET, "/Users/\(idPicks[index])")
+                }, isRead: true))
+
+        // 3. Writes at this size.
+        reporter.progress("POST /Users: \(creates) more users …")
+        figures.runs.append(
+            Figure(
+                name: "POST /Users (at \(users) users)",
+                run: try await Runner.concurrent(count: creates, concurrency: concurrency) { index in
+                    _ = try await createUser(client, name: "extra-\(runID)-\(index)@example.com", index: users + index)
+                }, isRead: false))
+        reporter.progress("PATCH adding 100 members: \(patches) groups …")
+        let (_, patchGroups) = try await Runner.collecting(count: patches, concurrency: concurrency) { index in
+            try await createGroup(client, name: "patch-\(runID)-\(index)")
+        }
+        let patchMembers = (0..<patches).map { _ in
+            var picked = Set<Int>()
+            while picked.count < min(100, users) { picked.insert(Int.random(in: 0..<users, using: &random)) }
+            return picked.map { userIDs[$0] }
+        }
+        figures.runs.append(
+            Figure(
+                name: "PATCH /Groups/{id} adding 100 members",
+                run: try await Runner.concurrent(count: patches, concurrency: concurrency) { index in
+                    try await addMembers(client, group: patchGroups[index], members: patchMembers[index])
+                }, isRead: false))
+        guard try await memberCount(client, group: patchGroups[0]) == 100 else { throw LoadError("a patched group does not have 100 members") }
+
+        // 4. The big group, read without its members.
+        reporter.progress("building a group of \(bigGroup) members (PATCHes of 1,000) …")
+        let big = try await createGroup(client, name: "big-\(runID)")
+        _ = try await Runner.sequential(count: (bigGroup + 999) / 1000) { batch in
+            try await addMembers(client, group: big, members: Array(userIDs[(batch * 1000)..<min((batch + 1) * 1000, bigGroup)]))
+        }
+        guard try await memberCount(client, group: big) == bigGroup else { throw LoadError("the big group does not have \(bigGroup) members") }
+        reporter.progress("GET /Groups/{id}?excludedAttributes=members (\(bigGroup) members): \(requests) requests …")
+        figures.runs.append(
+            Figure(
+                name: "GET /Groups/{id}?excludedAttributes=members (\(bigGroup) members)",
+                run: try await Runner.concurrent(count: requests, concurrency: concurrency) { _ in
+                    let answer = try await client.expect([200], .GET, "/Groups/\(big)?excludedAttributes=members")
+                    guard answer.body.range(of: Data(#""members""#.utf8)) == nil else { throw LoadError("excludedAttributes=members answered with members") }
+                }, isRead: true))
+        return figures
+    }
+
+    private static func userName(_ runID: String, _ index: Int) -> String { "sync-\(runID)-\(index)@example.com" }
+
+    private func createUser(_ client: ScimClient, name: String, index: Int) async throws -> String {
+        let body = Data(
+            """
+            {"schemas":["\(Self.userSchema)"],"userName":"\(name)","externalId":"ext-\(name)","active":true,\
+            "name":{"givenName":"Given\(index)","familyName":"Family\(index)"},"displayName":"Given\(index) Family\(index)",\
+            "emails":[{"value":"\(name)","type":"work","primary":true}]}
+            """.utf8)
+        let answer = try await client.expect([201], .POST, "/Users", body: body)
+        guard let id = answer.resourceID else { throw LoadError("POST /Users answered without an id: \(answer.text.prefix(300))") }
+        return id
+    }
+
+    private func createGroup(_ client: ScimClient, name: String) async throws -> String {
+        let body = Data(#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"\#(name)","members":[]}"#.utf8)
+        let answer = try await client.expect([201], .POST, "/Groups", body: body)
+        guard let id = answer.resourceID else { throw LoadError("POST /Groups answered without an id: \(answer.text.prefix(300))") }
+        return id
+    }
+
+    /// Entra's shape: `{"op":"Add","path":"members","value":[{"$ref":null,"value":"…"}]}`.
+    private func addMembers(_ client: ScimClient, group: String, members: [String]) async throws {
+        let values = members.map { #"{"$ref":null,"value":"\#($0)"}"# }.joined(separator: ",")
+        let body = Data(#"{"schemas":["\#(Self.patchSchema)"],"Operations":[{"op":"Add","path":"members","value":[\#(values)]}]}"#.utf8)
+        try await client.expect([200, 204], .PATCH, "/Groups/\(group)", body: body)
+    }
+
+    private func filterUser(_ client: ScimClient, _ name: String) async throws {
+        let answer = try await client.expect([200], .GET, "/Users?filter=\("userName eq \"\(name)\"".queryEncoded)")
+        guard answer.hasTotalResults(1) else { throw LoadError("filter on \(name) did not find exactly one user: \(answer.text.prefix(300))") }
+    }
+
+    private func memberCount(_ client: ScimClient, group: String) async throws -> Int {
+        let answer = try await client.expect([200], .GET, "/Groups/\(group)")
+        return (answer.json["members"] as? [Any])?.count ?? 0
+    }
+
+    // MARK: The report
+
+    private func report(floor: [Floor], figures: Figures, memory: [ProcessMemory], reporter: Reporter, label: String) {
+        func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
+        let bareRate = mean(floor.map(\.bare.perSecond)), relayRate = mean(floor.map(\.relay.perSecond))
+        let relayP99 = mean(floor.map(\.relay.latencies.p99))
+
+        var floorTable = ReportTable(
+            title: "Cost floor, \(concurrency) in flight\(label)", columns: ["endpoint", "run", "n", "req/s", "p50 ms", "p99 ms"])
+        for (index, run) in floor.enumerated() {
+            let when = index == 0 ? "before" : "after"
+            floorTable.add("bare Hummingbird, ~300-byte JSON", when, "\(run.bare.latencies.count)", Format.rate(run.bare.perSecond), Format.ms(run.bare.latencies.p50), Format.ms(run.bare.latencies.p99))
+            floorTable.add("two-hop relay (async-http-client pool)", when, "\(run.relay.latencies.count)", Format.rate(run.relay.perSecond), Format.ms(run.relay.latencies.p50), Format.ms(run.relay.latencies.p99))
+        }
+        reporter.table(floorTable)
+
+        var sync = ReportTable(title: "Initial sync, Entra-style, \(concurrency) in flight\(label)", columns: ["phase", "requests", "wall", "req/s", "p50 ms", "p99 ms"])
+        for (name, count, run) in figures.syncPhases {
+            sync.add(name, "\(count)", Format.seconds(run.wall), Format.rate(run.perSecond), Format.ms(run.latencies.p50), Format.ms(run.latencies.p99))
+        }
+        sync.add("whole sync (\(users) users, \(groups) groups, \(memberships) memberships)", "", Format.seconds(figures.syncWall), "", "", "")
+        reporter.table(sync)
+
+        var runs = ReportTable(
+            title: "At \(users) users, \(concurrency) in flight\(label)",
+            columns: ["operation", "n", "req/s", "p50 ms", "p99 ms", "req/s ÷ relay", "req/s ÷ bare", "p99 ÷ relay p99"])
+        for figure in figures.runs {
+            let run = figure.run
+            runs.add(
+                figure.name, "\(run.latencies.count)", Format.rate(run.perSecond), Format.ms(run.latencies.p50), Format.ms(run.latencies.p99),
+                Format.ratio(run.perSecond / relayRate), Format.ratio(run.perSecond / bareRate), Format.ratio(run.latencies.p99 / relayP99))
+        }
+        reporter.table(runs)
+
+        if !memory.isEmpty {
+            var rss = ReportTable(title: "Resident memory per service at \(users)+ users\(label)", columns: ["process", "peak RSS MB", "RSS at end MB"])
+            for process in memory { rss.add(process.name, String(format: "%.0f", process.peakMB), String(format: "%.0f", process.currentMB)) }
+            reporter.table(rss)
+        }
+
+        var targets = ReportTable(title: "Issue 6 targets\(label)", columns: ["target", "measured", "met"])
+        if let filter = figures.runs.first(where: { $0.name.hasPrefix("GET /Users?filter") }) {
+            let ratio = filter.run.perSecond / relayRate
+            targets.add("filter by userName ≥ 1/3 of the two-hop relay's req/s", Format.ratio(ratio), ratio >= 1.0 / 3 ? "yes" : "no")
+        }
+        targets.add("initial sync of \(users) users < 60 s", Format.seconds(figures.syncWall), figures.syncWall < .seconds(60) ? "yes" : "no")
+        let worstRead = figures.runs.filter(\.isRead).map(\.run.latencies.p99).max() ?? .nan
+        targets.add("reads p99 < 20 ms at \(concurrency) connections (worst read)", Format.ms(worstRead) + " ms", worstRead < 20 ? "yes" : "no")
+        if let peak = memory.map(\.peakMB).max() {
+            targets.add("each service < 150 MB RSS (peak, at \(users) users)", String(format: "%.0f MB", peak), peak < 150 ? "yes" : "no")
+        }
+        reporter.table(targets)
+    }
+}
