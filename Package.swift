@@ -32,9 +32,11 @@ let package = Package(
         .target(name: "ScimFilter", dependencies: ["ScimCore"], path: "Shared/ScimFilter"),
         .target(name: "ScimPatch", dependencies: ["ScimCore", "ScimFilter"], path: "Shared/ScimPatch"),
         .target(name: "InternalAPI", dependencies: ["ScimCore"], path: "Shared/InternalAPI"),
+        // Mapping users onto identity attributes: the mapping service owns the rules, the gateway applies them.
+        .target(name: "IdentityMapping", dependencies: ["ScimCore", "ScimFilter", "ScimPatch"], path: "Shared/IdentityMapping"),
         .target(
             name: "ServiceClients",
-            dependencies: ["ScimCore", "InternalAPI", .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation],
+            dependencies: ["ScimCore", "InternalAPI", "IdentityMapping", .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation],
             path: "Shared/ServiceClients"),
         .target(
             name: "Persistence", dependencies: [.sqlKit, .sqliteKit, .sqliteNIO, .postgresKit, .logging, .lifecycle, .nioCore, .nioPosix],
@@ -47,7 +49,9 @@ let package = Package(
         .service("TokenService", ["ServiceKit", "Persistence", "InternalAPI", "ServiceClients", .crypto, .jwtKit, .ahc, .nioHTTP1, .lifecycle]),
         .service("ScimGateway", ["ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "ServiceClients", .crypto, .ahc]),
         .service("DirectoryService", ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"]),
-        .service("MappingService", ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "ServiceClients", .ahc, .nioHTTP1, .lifecycle]),
+        .service(
+            "MappingService",
+            ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", .ahc, .nioHTTP1, .lifecycle]),
         .executableTarget(
             name: "ProvisioCLI",
             dependencies: ["InternalAPI", "ServiceClients", .argumentParser, .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation]

@@ -1,4 +1,5 @@
 import Foundation
+import IdentityMapping
 import InternalAPI
 import Logging
 import NIOHTTP1
@@ -17,16 +18,19 @@ extension HTTPMappingClient {
     package func createIdentityAttribute(
         tenantID: String, _ request: IdentityAttributeCreateRequest, logger: Logger
     ) async throws -> IdentityAttributeDefinition {
-        try await client.send(.POST, tenantPath(tenantID) + "/attributes", body: request, logger: logger)
+        defer { rules.invalidate(tenantID: tenantID) }  // the gateway maps with these rules (mapUser)
+        return try await client.send(.POST, tenantPath(tenantID) + "/attributes", body: request, logger: logger)
     }
 
     package func updateIdentityAttribute(
         tenantID: String, name: String, _ request: IdentityAttributeUpdateRequest, logger: Logger
     ) async throws -> IdentityAttributeDefinition {
-        try await client.send(.PATCH, tenantPath(tenantID) + "/attributes/\(pathSegment(name))", body: request, logger: logger)
+        defer { rules.invalidate(tenantID: tenantID) }  // the gateway maps with these rules (mapUser)
+        return try await client.send(.PATCH, tenantPath(tenantID) + "/attributes/\(pathSegment(name))", body: request, logger: logger)
     }
 
     package func deleteIdentityAttribute(tenantID: String, name: String, actor: String, logger: Logger) async throws {
+        defer { rules.invalidate(tenantID: tenantID) }  // the gateway maps with these rules (mapUser)
         try await client.sendExpectingNoContent(.DELETE, tenantPath(tenantID) + "/attributes/\(pathSegment(name))" + actorQuery(actor), logger: logger)
     }
 
@@ -37,10 +41,12 @@ extension HTTPMappingClient {
     package func setMapping(
         tenantID: String, idpID: String, attribute: String, _ request: AttributeMappingSetRequest, logger: Logger
     ) async throws -> AttributeMappingsView {
-        try await client.send(.PUT, idpPath(tenantID, idpID) + "/mappings/\(pathSegment(attribute))", body: request, logger: logger)
+        defer { rules.invalidate(tenantID: tenantID) }  // the gateway maps with these rules (mapUser)
+        return try await client.send(.PUT, idpPath(tenantID, idpID) + "/mappings/\(pathSegment(attribute))", body: request, logger: logger)
     }
 
     package func removeMapping(tenantID: String, idpID: String, attribute: String, actor: String, logger: Logger) async throws {
+        defer { rules.invalidate(tenantID: tenantID) }  // the gateway maps with these rules (mapUser)
         try await client.sendExpectingNoContent(
             .DELETE, idpPath(tenantID, idpID) + "/mappings/\(pathSegment(attribute))" + actorQuery(actor), logger: logger)
     }

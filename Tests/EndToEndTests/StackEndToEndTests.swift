@@ -47,14 +47,20 @@ struct StackEndToEndTests {
         #expect(fetched.json["externalId"] as? String == "00u1ada")
         #expect((fetched.json["meta"] as? [String: Any])?["location"] as? String == demo.scimBaseURL + "/Users/" + id)
 
-        // One request id follows a request through every hop: the gateway echoes the caller's id, and the mapping
-        // and directory services log it with their access-log line.
+        // One request id follows a request through every hop: the gateway echoes the caller's id, and the services
+        // it calls log it with their access-log line. A user create reaches the directory (the gateway maps with
+        // cached rules); an admin read of the IdP's mappings reaches the mapping service.
         let requestID = "e2e-\(UUID().uuidString)"
         let traced = try await HTTP.send(
             .POST, demo.scimBaseURL + "/Users", bearer: demo.token,
             json: Self.user.merging(["userName": "traced@example.com", "externalId": "00u1traced"]) { $1 }, headers: [("X-Request-Id", requestID)])
         #expect(traced.status == 201)
         #expect(traced.headers.first(name: "X-Request-Id") == requestID)
+        let mappingRequestID = "e2e-\(UUID().uuidString)"
+        let mappings = try await HTTP.send(
+            .GET, demo.adminURL + "/tenants/demo/idps/default/mappings", bearer: demo.adminKey,
+            headers: [("X-Request-Id", mappingRequestID)])
+        #expect(mappings.status == 200)
 
         // Refusals carry SCIM error bodies.
         let duplicate = try await HTTP.send(.POST, demo.scimBaseURL + "/Users", bearer: demo.token, json: Self.user.merging(["userName": "ADA@example.com"]) { $1 })
@@ -132,9 +138,11 @@ struct StackEndToEndTests {
         let logs = try FileManager.default.contentsOfDirectory(at: dataDirectory.appendingPathComponent("logs"), includingPropertiesForKeys: nil)
             .map { try String(contentsOf: $0, encoding: .utf8) }.joined()
         #expect(!logs.isEmpty)
-        for service in ["ScimGateway", "MappingService", "DirectoryService"] {  // the token check was answered from the gateway cache
+        for (service, id) in [
+            ("ScimGateway", requestID), ("DirectoryService", requestID), ("ScimGateway", mappingRequestID), ("MappingService", mappingRequestID),
+        ] {  // the token check was answered from the gateway cache
             let log = try String(contentsOf: dataDirectory.appendingPathComponent("logs/\(service).log"), encoding: .utf8)
-            #expect(log.contains("request.id=\(requestID)"), "\(service) did not log the propagated request id")
+            #expect(log.contains("request.id=\(id)"), "\(service) did not log the propagated request id")
         }
         for secret in [demo.token, secondToken, otherToken, clientSecret, accessToken, demo.adminKey, secrets?["internalKey"] ?? "missing", "Correct-Horse-Battery-Staple-1"] {
             #expect(!logs.contains(secret))

@@ -19,8 +19,9 @@ for argument in "$@"; do
 done
 
 echo "== release build (.build-release) =="
-nice -n 5 swift build -c release --scratch-path .build-release --product provisio
-nice -n 5 swift build -c release --scratch-path .build-release --product provisio-load
+# All products at once: building them one `--product` at a time plans a different build and recompiles the
+# dependencies.
+nice -n 5 swift build -c release --scratch-path .build-release
 bin=.build-release/release
 
 mkdir -p .data

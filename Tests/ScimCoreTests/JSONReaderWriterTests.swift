@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", "unexpected end of input"),
+        ("", "unexpected end of input") as (String, String),
         (#"{"a":1"#, "expected ',' or '}' in an object"),
         (#"{"a" 1}"#, "expected ':' after a key"),
         (#"{a:1}"#, "expected a string key"),
@@ -50,7 +50,7 @@ import Testing
         (#""unterminated"#, "unterminated string"),
         ("\"tab\there\"", "control character in a string"),
         (#""bad \x escape""#, "invalid escape"),
-        (#""\u12G4""#, "invalid hex digit in a \u escape"),
+        (#""\u12G4""#, #"invalid hex digit in a \u escape"#),
         (#""\ud83d alone""#, "a high surrogate without its low surrogate"),
         (#""\ude00""#, "a lone low surrogate"),
         ("01", "a number may not have leading zeros"),

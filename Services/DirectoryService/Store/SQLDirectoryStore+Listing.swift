@@ -24,8 +24,10 @@ extension SQLDirectoryStore {
 
         var countQuery = SQLQueryString("SELECT COUNT(*) AS total")
         countQuery.appendInterpolation(scope)
-        let total = try await database.raw(countQuery).first()?.decode(column: "total", as: Int.self) ?? 0
-        guard query.count > 0 else { return ListResult(totalResults: total, records: [], nextCursor: nil) }
+        guard query.count > 0 else {
+            let total = try await database.raw(countQuery).first()?.decode(column: "total", as: Int.self) ?? 0
+            return ListResult(totalResults: total, records: [], nextCursor: nil)
+        }
 
         var pageQuery = SQLQueryString("SELECT \(columns)")
         pageQuery.appendInterpolation(scope)
@@ -64,6 +66,15 @@ extension SQLDirectoryStore {
                 nextCursor = ListCursor(
                     created: try row.decode(column: "created", as: String.self), id: try row.decode(column: "id", as: String.self))
             }
+        }
+        // A short page read from the start (or from a row that exists) already tells the total: a filter on a
+        // unique attribute — an IdP's `userName eq` before each create — needs one query, not two.
+        let offset = max(query.startIndex - 1, 0)
+        let total: Int
+        if query.cursor == nil, rows.count < query.count, !rows.isEmpty || offset == 0 {
+            total = offset + rows.count
+        } else {
+            total = try await database.raw(countQuery).first()?.decode(column: "total", as: Int.self) ?? 0
         }
         return ListResult(totalResults: total, records: records, nextCursor: nextCursor)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import IdentityMapping
 import InternalAPI
 import Logging
 import ScimCore
@@ -8,6 +9,7 @@ import ServiceKit
 /// Internal API for a tenant's identity attributes: the built-ins plus the custom ones admins add.
 struct AttributeController<Store: MappingStore> {
     let store: Store
+    let cache: MapperCache
     let directory: any MappingDirectory
 
     func register(on group: RouterGroup<ServiceRequestContext>) {
@@ -31,6 +33,7 @@ struct AttributeController<Store: MappingStore> {
             tenantID: tenantID, idpID: nil, actor: body.actor ?? "admin", action: "attribute.created", subject: attribute.name,
             detail: "type \(attribute.type.rawValue)\(attribute.multiValued ? ", multi-valued" : "")\(attribute.mandatory ? ", mandatory" : "")")
         try await store.createAttribute(tenantID: tenantID, attribute, event: event)
+        cache.invalidate(tenantID: tenantID)
         await directory.report(event, logger: context.logger)
         return JSONCoding.response(AttributeCatalog.definition(attribute), status: .created)
     }
@@ -55,6 +58,7 @@ struct AttributeController<Store: MappingStore> {
         guard try await store.updateAttribute(tenantID: tenantID, attribute, event: event) else {
             throw ScimError.notFound("Identity attribute '\(name)' not found.")
         }
+        cache.invalidate(tenantID: tenantID)
         await directory.report(event, logger: context.logger)
         return JSONCoding.response(AttributeCatalog.definition(attribute))
     }
@@ -70,6 +74,7 @@ struct AttributeController<Store: MappingStore> {
         guard try await store.deleteAttribute(tenantID: tenantID, name: name, event: event) else {
             throw ScimError.notFound("Identity attribute '\(name)' not found.")
         }
+        cache.invalidate(tenantID: tenantID)
         await directory.report(event, logger: context.logger)
         return Response(status: .noContent)
     }

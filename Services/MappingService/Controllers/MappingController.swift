@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import IdentityMapping
 import InternalAPI
 import Logging
 import ScimCore
@@ -10,14 +11,10 @@ import ServiceKit
 /// validating users, forgetting IdPs and tenants.
 struct MappingController<Store: MappingStore> {
     let store: Store
+    let cache: MapperCache
 
     struct RegisterRequest: Codable {
         var providerType: ProviderType
-    }
-
-    struct MappingView: Codable {
-        var attributes: [IdentityAttribute]
-        var mappings: [AttributeMapping]
     }
 
     func register(on group: RouterGroup<ServiceRequestContext>) {
@@ -35,13 +32,14 @@ struct MappingController<Store: MappingStore> {
         try await store.registerIdentityProvider(
             tenantID: tenantID, idpID: idpID, providerType: body.providerType.rawValue,
             mappings: BuiltInAttributes.defaultMappings(for: body.providerType.rawValue))
+        cache.invalidate(tenantID: tenantID)
         return Response(status: .noContent)
     }
 
     @Sendable func mappings(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
         let mapper = try await mapper(tenantID: tenantID, idpID: idpID)
-        return JSONCoding.response(MappingView(attributes: mapper.attributes, mappings: mapper.mappings))
+        return JSONCoding.response(MappingRules(attributes: mapper.attributes, mappings: mapper.mappings))
     }
 
     /// The identity attributes with the SCIM path each is mapped from: what the gateway's `/Schemas` is built from.
@@ -62,18 +60,22 @@ struct MappingController<Store: MappingStore> {
     @Sendable func mapUser(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
         let body = try await JSONCoding.decode(MapUserRequest.self, from: request, context: context)
-        let identity = try await mapper(tenantID: tenantID, idpID: idpID).mapProvisioned(body.resource)
+        let mapper = try await cache.mapper(tenantID: tenantID, idpID: idpID) { try await self.mapper(tenantID: tenantID, idpID: idpID) }
+        let identity = try mapper.mapProvisioned(body.resource)
         return JSONCoding.response(MappedIdentity(identity: identity))
     }
 
     @Sendable func deleteIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
         try await store.deleteIdentityProvider(tenantID: tenantID, idpID: idpID)
+        cache.invalidate(tenantID: tenantID)
         return Response(status: .noContent)
     }
 
     @Sendable func deleteTenant(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        try await store.deleteTenant(tenantID: try context.parameters.require("tenant"))
+        let tenantID = try context.parameters.require("tenant")
+        try await store.deleteTenant(tenantID: tenantID)
+        cache.invalidate(tenantID: tenantID)
         return Response(status: .noContent)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import IdentityMapping
 import InternalAPI
 import ScimCore
 import ScimPatch

@@ -1,4 +1,5 @@
 import Foundation
+import IdentityMapping
 import ScimCore
 
 /// Builds an identity provider's `UserMapper` from the store: the built-in and custom attributes of its tenant
@@ -10,14 +11,5 @@ struct MapperResolver<Store: MappingStore>: Sendable {
         let custom = try await store.customAttributes(tenantID: tenantID)
         let mappings = try await store.mappings(tenantID: tenantID, idpID: idpID) ?? BuiltInAttributes.defaultMappings(for: "Generic")
         return UserMapper(attributes: BuiltInAttributes.all + custom, mappings: mappings)
-    }
-}
-
-extension UserMapper {
-    /// Maps a user as provisioned: the directory treats a user without `active` as active, so it maps that way.
-    func mapProvisioned(_ resource: JSONValue) throws(ScimError) -> [String: JSONValue] {
-        guard case .object(var members) = resource else { throw ScimError.invalidSyntax("A user must be a JSON object.") }
-        if resource[caseInsensitive: "active"] == nil { members["active"] = .bool(true) }
-        return try map(.object(members))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import IdentityMapping
 import InternalAPI
 import Logging
 import Persistence
@@ -14,14 +15,18 @@ final class ReapplyRunner<Store: MappingStore>: Service {
     let store: Store
     let directory: any MappingDirectory
     let batchSize: Int
+    /// How long a job waits before its first batch: the time other replicas may still map with the old rules
+    /// (``MapperCache/ttl``), so that no write mapped with them lands after the job has passed its user.
+    let settleDelay: Duration
     let logger: Logger
     private let tickets: AsyncStream<Ticket>
     private let continuation: AsyncStream<Ticket>.Continuation
 
-    init(store: Store, directory: any MappingDirectory, batchSize: Int = 100, logger: Logger) {
+    init(store: Store, directory: any MappingDirectory, batchSize: Int = 100, settleDelay: Duration = .zero, logger: Logger) {
         self.store = store
         self.directory = directory
         self.batchSize = batchSize
+        self.settleDelay = settleDelay
         self.logger = logger
         (tickets, continuation) = AsyncStream.makeStream(of: Ticket.self)
     }
@@ -52,6 +57,7 @@ final class ReapplyRunner<Store: MappingStore>: Service {
     /// Runs one job to its end (or to shutdown). Errors reaching the directory are retried with a backoff; a job
     /// the directory keeps refusing is marked failed.
     private func process(_ tenantID: String, _ idpID: String, _ id: String) async {
+        if settleDelay > .zero { try? await Task.sleep(for: settleDelay) }
         var attempts = 0
         while !Task.isShuttingDownGracefully {
             do {

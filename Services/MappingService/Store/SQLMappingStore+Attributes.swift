@@ -1,4 +1,5 @@
 import Foundation
+import IdentityMapping
 import Persistence
 import SQLKit
 import ScimCore

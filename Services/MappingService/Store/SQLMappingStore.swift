@@ -1,4 +1,5 @@
 import Foundation
+import IdentityMapping
 import Logging
 import Persistence
 import SQLKit

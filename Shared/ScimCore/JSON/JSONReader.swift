@@ -12,6 +12,11 @@ package struct JSONReader {
         package var offset: Int
         package var reason: String
         package var description: String { "invalid JSON at byte \(offset): \(reason)" }
+
+        package init(offset: Int, reason: String) {
+            self.offset = offset
+            self.reason = reason
+        }
     }
 
     /// Deepest nesting of arrays and objects accepted.

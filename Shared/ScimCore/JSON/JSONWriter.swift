@@ -51,7 +51,8 @@ package struct JSONWriter {
         if number.rounded() == number, abs(number) < 9.0e15 {
             append(String(Int64(number)))
         } else if number.isFinite {
-            append(String(number))
+            let text = String(number)
+            append(text.hasSuffix(".0") ? String(text.dropLast(2)) : text)  // as JSONEncoder writes it
         } else {
             append("null")
         }

@@ -1,21 +1,22 @@
 import Foundation
-import Logging
 import ScimCore
 import ScimFilter
 import ScimPatch
 
 /// Reads the values a SCIM path points at in a resource, for mapping: `name.givenName` gives one value,
 /// `emails[type eq "work"].value` the values of the matching elements, `emails.value` every element's value.
-struct SourceValues: Sendable {
-    struct Found: Sendable, Hashable {
-        var value: JSONValue
+package struct SourceValues: Sendable {
+    package struct Found: Sendable, Hashable {
+        package var value: JSONValue
         /// The value came from an element marked `primary: true`.
-        var isPrimary: Bool
+        package var isPrimary: Bool
     }
 
-    let registry: SchemaRegistry
+    package let registry: SchemaRegistry
 
-    func values(at path: PatchPath, in resource: JSONValue) -> [Found] {
+    package init(registry: SchemaRegistry) { self.registry = registry }
+
+    package func values(at path: PatchPath, in resource: JSONValue) -> [Found] {
         guard let top = Self.attribute(path.attribute, in: resource) else { return [] }
         let elements: [JSONValue]
         switch top {

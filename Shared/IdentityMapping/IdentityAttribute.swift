@@ -1,36 +1,63 @@
 import Foundation
-import Logging
 
 /// The type of an identity attribute (the seeds' "Add Identity Attribute" choices).
-enum IdentityAttributeType: String, Codable, Sendable, Hashable, CaseIterable {
+package enum IdentityAttributeType: String, Codable, Sendable, Hashable, CaseIterable {
     case string, number, boolean, date
 }
 
 /// An attribute of a person in the application's directory, which IdP attributes are mapped onto.
-struct IdentityAttribute: Codable, Sendable, Hashable {
-    var name: String
-    var description: String
-    var type: IdentityAttributeType
-    var multiValued: Bool
+package struct IdentityAttribute: Codable, Sendable, Hashable {
+    package var name: String
+    package var description: String
+    package var type: IdentityAttributeType
+    package var multiValued: Bool
     /// An IdP must send it for a user to be created.
-    var mandatory: Bool
-    var builtIn: Bool
+    package var mandatory: Bool
+    package var builtIn: Bool
+
+    package init(name: String, description: String, type: IdentityAttributeType, multiValued: Bool, mandatory: Bool, builtIn: Bool) {
+        self.name = name
+        self.description = description
+        self.type = type
+        self.multiValued = multiValued
+        self.mandatory = mandatory
+        self.builtIn = builtIn
+    }
 }
 
 /// One mapping rule of an identity provider: identity attribute ← SCIM attribute path.
-struct AttributeMapping: Codable, Sendable, Hashable {
+package struct AttributeMapping: Codable, Sendable, Hashable {
     /// The identity attribute's name.
-    var attribute: String
+    package var attribute: String
     /// A SCIM path as in a PATCH: `name.givenName`, `emails[type eq "work"].value`,
     /// `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`.
-    var scimPath: String
+    package var scimPath: String
+
+    package init(attribute: String, scimPath: String) {
+        self.attribute = attribute
+        self.scimPath = scimPath
+    }
+}
+
+/// An identity provider's rules as the mapping service serves them (`GET …/idps/{idp}/mappings`): the tenant's
+/// identity attributes and the IdP's mappings onto them. The gateway maps users with them locally.
+package struct MappingRules: Codable, Sendable, Hashable {
+    package var attributes: [IdentityAttribute]
+    package var mappings: [AttributeMapping]
+
+    package init(attributes: [IdentityAttribute], mappings: [AttributeMapping]) {
+        self.attributes = attributes
+        self.mappings = mappings
+    }
+
+    package var mapper: UserMapper { UserMapper(attributes: attributes, mappings: mappings) }
 }
 
 /// The identity attributes every tenant has, and each provider type's default mappings onto them.
-enum BuiltInAttributes {
+package enum BuiltInAttributes {
     /// Status, Email, First Name, Last Name and Username are mandatory (the product's documented rule);
     /// Mobile and Phone are mapped by default but optional.
-    static let all: [IdentityAttribute] = [
+    package static let all: [IdentityAttribute] = [
         .init(name: "Status", description: "Whether the user is active.", type: .boolean, multiValued: false, mandatory: true, builtIn: true),
         .init(name: "Email", description: "Primary email address.", type: .string, multiValued: false, mandatory: true, builtIn: true),
         .init(name: "First Name", description: "Given name.", type: .string, multiValued: false, mandatory: true, builtIn: true),
@@ -42,7 +69,7 @@ enum BuiltInAttributes {
 
     /// The seven default mappings. Entra marks the work email by type; Okta and Duo mark the primary one, so
     /// for them `emails.value` picks the primary email (or the only one).
-    static func defaultMappings(for providerType: String) -> [AttributeMapping] {
+    package static func defaultMappings(for providerType: String) -> [AttributeMapping] {
         let email = providerType.lowercased() == "azure" ? "emails[type eq \"work\"].value" : "emails.value"
         return [
             .init(attribute: "Status", scimPath: "active"),
