@@ -26,8 +26,12 @@ bin=.build-release/release
 
 mkdir -p .data
 data_dir="$(mktemp -d "$PWD/.data/scale-$engine.XXXXXX")"
+pg_dir=""
 cleanup() {
-    [ "$engine" = postgres ] && bash Tests/Postgres/cluster.sh stop "$data_dir/pg" >/dev/null 2>&1 || true
+    if [ -n "$pg_dir" ]; then
+        bash Tests/Postgres/cluster.sh stop "$pg_dir" >/dev/null 2>&1 || true
+        rm -rf "$pg_dir"
+    fi
     [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$data_dir"
 }
 trap cleanup EXIT
@@ -35,7 +39,8 @@ trap cleanup EXIT
 target=(--start --data-dir "$data_dir/stack")
 if [ "$engine" = postgres ]; then
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-    url="$(bash Tests/Postgres/cluster.sh start "$data_dir/pg" "$port")"
+    pg_dir="$(mktemp -d /tmp/provisio-scale-pg.XXXXXX)"  # the postgres user must reach it: not under /work or /root
+    url="$(bash Tests/Postgres/cluster.sh start "$pg_dir" "$port")"
     target+=(--postgres "$url")
 fi
 

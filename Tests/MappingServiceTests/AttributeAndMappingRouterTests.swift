@@ -259,4 +259,31 @@ struct AttributeAndMappingRouterTests {
             #expect(directory.identities["u101"]?["Cost Center"] == 101)
         }
     }
+
+    /// Several mapping replicas on one database: one runner holds a job's lease, renews it, and another takes the job
+    /// over only once the lease has run out.
+    @Test func aJobLeasedByAnotherRunnerIsLeftAloneUntilItsLeaseRunsOut() async throws {
+        let storage = try await SQLiteStorage.open(path: ":memory:", logger: Fixture.logger)
+        _ = try await Migrator(MappingMigrations.all).migrate(storage, logger: Fixture.logger)
+        let store = SQLMappingStore(storage: storage)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        func at(_ seconds: TimeInterval) -> String { Timestamp.string(from: start.addingTimeInterval(seconds)) }
+        let job = ReapplyJob(
+            id: "job-1", tenantID: "acme", idpID: "okta", state: .pending, total: 0, done: 0, failed: 0, detail: nil, actor: "admin",
+            createdAt: at(0), updatedAt: at(0))
+        try await store.insertJob(job, event: MappingEvent(tenantID: "acme", idpID: "okta", actor: "admin", action: "reapply.started", subject: "job-1"))
+
+        #expect(try await store.claimJob(id: "job-1", owner: "a", until: at(60), now: at(0)))
+        #expect(try await !store.claimJob(id: "job-1", owner: "b", until: at(70), now: at(10)))
+        #expect(try await store.claimJob(id: "job-1", owner: "a", until: at(80), now: at(20)))  // renewal
+        #expect(try await !store.claimJob(id: "job-1", owner: "b", until: at(130), now: at(70)))
+        #expect(try await store.claimJob(id: "job-1", owner: "b", until: at(141), now: at(81)))  // a's lease ran out
+        #expect(try await !store.claimJob(id: "job-1", owner: "a", until: at(150), now: at(90)))
+
+        var finished = ReapplyJobRecord(job: job, cursor: nil)
+        finished.job.state = .completed
+        try await store.updateJob(finished)
+        #expect(try await !store.claimJob(id: "job-1", owner: "b", until: at(200), now: at(100)))  // nothing left to run
+        await storage.close()
+    }
 }

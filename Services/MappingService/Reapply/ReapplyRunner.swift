@@ -9,6 +9,10 @@ import ServiceLifecycle
 /// Runs re-apply jobs one at a time, in bounded batches, saving progress after each batch. At start it resumes
 /// every job a previous process left pending or running; a graceful shutdown stops between batches and leaves
 /// the job to the next start.
+///
+/// With several mapping replicas on one database, a runner holds a lease on the job it runs (renewed before every
+/// batch, ``leaseDuration`` seconds long): a replica starting beside it leaves the job alone, and takes it over when the
+/// lease has run out (its holder stopped mid-job).
 final class ReapplyRunner<Store: MappingStore>: Service {
     struct Ticket: Sendable { var tenantID: String; var idpID: String; var id: String }
 
@@ -18,6 +22,9 @@ final class ReapplyRunner<Store: MappingStore>: Service {
     /// How long a job waits before its first batch: the time other replicas may still map with the old rules
     /// (``MapperCache/ttl``), so that no write mapped with them lands after the job has passed its user.
     let settleDelay: Duration
+    let leaseDuration: TimeInterval = 60
+    /// This runner's name on the leases it holds.
+    let owner = UUID().uuidString
     let logger: Logger
     private let tickets: AsyncStream<Ticket>
     private let continuation: AsyncStream<Ticket>.Continuation
@@ -62,6 +69,13 @@ final class ReapplyRunner<Store: MappingStore>: Service {
         while !Task.isShuttingDownGracefully {
             do {
                 guard var record = try await store.job(tenantID: tenantID, idpID: idpID, id: id), !record.job.isFinished else { return }
+                let now = Date()
+                guard try await store.claimJob(
+                    id: id, owner: owner, until: Timestamp.string(from: now.addingTimeInterval(leaseDuration)), now: Timestamp.string(from: now))
+                else {
+                    logger.info("Re-apply job is run by another replica", metadata: ["job": "\(id)"])
+                    return
+                }
                 try await step(&record)
                 attempts = 0
                 if record.job.isFinished { return }

@@ -3,7 +3,7 @@ import Logging
 import Persistence
 
 enum MappingMigrations {
-    static let all: [Migration] = [v1, v2]
+    static let all: [Migration] = [v1, v2, v3]
 
     /// Custom identity attributes per tenant, the identity providers the service knows (with their type), and
     /// each IdP's mapping rules.
@@ -49,6 +49,14 @@ enum MappingMigrations {
             """,
             "CREATE INDEX reapply_jobs_idp ON reapply_jobs (tenant_id, idp_id, created_at)",
             "CREATE INDEX reapply_jobs_state ON reapply_jobs (state)",
+        ]
+    }
+
+    /// A lease on each re-apply job, so that with several mapping replicas on one database one of them runs it.
+    static let v3 = Migration(version: 3, name: "reapply-job-leases") { _ in
+        [
+            "ALTER TABLE reapply_jobs ADD COLUMN lease_owner TEXT",
+            "ALTER TABLE reapply_jobs ADD COLUMN lease_until TEXT",
         ]
     }
 }

@@ -67,6 +67,9 @@ protocol MappingStore: Sendable {
     func unfinishedJob(tenantID: String, idpID: String) async throws -> ReapplyJob?
     /// Every pending or running job, oldest first: what the runner resumes at start.
     func unfinishedJobs() async throws -> [ReapplyJobRecord]
+    /// Takes or renews the lease on an unfinished job until `until`; false while another runner holds an unexpired
+    /// lease (or the job is finished). Timestamps are `Timestamp` strings, which sort as text.
+    func claimJob(id: String, owner: String, until: String, now: String) async throws -> Bool
     /// Saves a job's progress and where it continues.
     func updateJob(_ record: ReapplyJobRecord) async throws
 

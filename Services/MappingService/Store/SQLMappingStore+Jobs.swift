@@ -40,6 +40,20 @@ extension SQLMappingStore {
         }
     }
 
+    func claimJob(id: String, owner: String, until: String, now: String) async throws -> Bool {
+        try await storage.write { database in
+            // One conditional UPDATE: a second replica's claim waits for the first's row lock, then matches no row.
+            try await database.raw(
+                """
+                UPDATE reapply_jobs SET lease_owner = \(bind: owner), lease_until = \(bind: until)
+                WHERE id = \(bind: id) AND state IN ('pending', 'running')
+                    AND (lease_owner IS NULL OR lease_owner = \(bind: owner) OR lease_until < \(bind: now))
+                RETURNING id
+                """
+            ).first() != nil
+        }
+    }
+
     func updateJob(_ record: ReapplyJobRecord) async throws {
         let job = record.job
         try await storage.write { database in

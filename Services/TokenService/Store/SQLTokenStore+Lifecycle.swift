@@ -69,11 +69,15 @@ extension SQLTokenStore {
 
     func markExpiryWarned(tokenID: String, event: TokenEvent) async throws -> Bool {
         try await storage.write { database in
-            let row = try await database.raw("SELECT id FROM tokens WHERE id = \(bind: tokenID) AND expiry_warned_at IS NULL").first()
-            guard row != nil else { return false }
-            try await database.raw(
-                "UPDATE tokens SET expiry_warned_at = \(bind: Timestamp.string(from: event.occurredAt)) WHERE id = \(bind: tokenID)"
-            ).run()
+            // One conditional UPDATE claims the warning: with several token-service replicas watching expiries on
+            // one PostgreSQL, the second replica's UPDATE waits for the first's row lock, then matches no row.
+            let claimed = try await database.raw(
+                """
+                UPDATE tokens SET expiry_warned_at = \(bind: Timestamp.string(from: event.occurredAt))
+                WHERE id = \(bind: tokenID) AND expiry_warned_at IS NULL RETURNING id
+                """
+            ).first()
+            guard claimed != nil else { return false }
             try await Self.insert(event, in: database)
             return true
         }
