@@ -310,7 +310,11 @@ struct ScaleScenario: AsyncParsableCommand {
             let ratio = filter.run.perSecond / relayRate
             targets.add("filter by userName ≥ 1/3 of the two-hop relay's req/s", Format.ratio(ratio), ratio >= 1.0 / 3 ? "yes" : "no")
         }
-        targets.add("initial sync of \(users) users < 60 s", Format.seconds(figures.syncWall), figures.syncWall < .seconds(60) ? "yes" : "no")
+        if users == 100_000 {
+            targets.add("initial sync of 100000 users < 60 s", Format.seconds(figures.syncWall), figures.syncWall < .seconds(60) ? "yes" : "no")
+        } else {
+            targets.add("initial sync < 60 s (the target is set at 100000 users)", Format.seconds(figures.syncWall) + " at \(users)", "–")
+        }
         let worstRead = figures.runs.filter(\.isRead).map(\.run.latencies.p99).max() ?? .nan
         targets.add("reads p99 < 20 ms at \(concurrency) connections (worst read)", Format.ms(worstRead) + " ms", worstRead < 20 ? "yes" : "no")
         if let peak = memory.map(\.peakMB).max() {
