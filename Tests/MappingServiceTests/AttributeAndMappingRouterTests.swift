@@ -286,4 +286,42 @@ struct AttributeAndMappingRouterTests {
         #expect(try await !store.claimJob(id: "job-1", owner: "b", until: at(200), now: at(100)))  // nothing left to run
         await storage.close()
     }
+
+    /// A replica that stopped mid-job leaves a lease that runs out; another runner's periodic sweep takes the job over,
+    /// and leaves alone a job whose lease is still live.
+    @Test func aRunnersSweepTakesOverAJobWhoseLeaseRanOutAndNoOther() async throws {
+        let storage = try await SQLiteStorage.open(path: ":memory:", logger: Fixture.logger)
+        _ = try await Migrator(MappingMigrations.all).migrate(storage, logger: Fixture.logger)
+        let store = SQLMappingStore(storage: storage)
+        let directory = FakeDirectory(users: (1...3).map { Self.storedUser("u\($0)", email: "u\($0)@example.com", costCenter: nil) })
+        let runner = ReapplyRunner(store: store, directory: directory, sweepInterval: .milliseconds(100), logger: Fixture.logger)
+        let running = Task { try await runner.run() }
+        try await Task.sleep(for: .milliseconds(300))  // past the sweep at start, which found nothing
+
+        let now = Date()
+        for (id, owner, leaseEnd) in [("abandoned", "stopped-replica", -1.0), ("held", "live-replica", 600.0)] {
+            let job = ReapplyJob(
+                id: id, tenantID: "acme", idpID: "okta", state: .running, total: 3, done: 0, failed: 0, detail: nil, actor: "admin",
+                createdAt: Timestamp.string(from: now), updatedAt: Timestamp.string(from: now))
+            try await store.insertJob(job, event: MappingEvent(tenantID: "acme", idpID: "okta", actor: "admin", action: "reapply.started", subject: id))
+            #expect(try await store.claimJob(
+                id: id, owner: owner, until: Timestamp.string(from: now.addingTimeInterval(leaseEnd)), now: Timestamp.string(from: now.addingTimeInterval(-120))))
+        }
+
+        var abandoned: ReapplyJob?
+        for _ in 0..<200 {
+            abandoned = try await store.job(tenantID: "acme", idpID: "okta", id: "abandoned")?.job
+            if abandoned?.isFinished == true { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        #expect(abandoned?.state == .completed)
+        #expect(abandoned?.done == 3)
+        #expect(directory.identities.count == 3)
+        let held = try await store.job(tenantID: "acme", idpID: "okta", id: "held")?.job
+        #expect(held?.state == .running)
+        #expect(held?.done == 0)
+        running.cancel()
+        _ = await running.result
+        await storage.close()
+    }
 }

@@ -11,10 +11,15 @@ import ServiceLifecycle
 /// the job to the next start.
 ///
 /// With several mapping replicas on one database, a runner holds a lease on the job it runs (renewed before every
-/// batch, ``leaseDuration`` seconds long): a replica starting beside it leaves the job alone, and takes it over when the
-/// lease has run out (its holder stopped mid-job).
+/// batch, ``leaseDuration`` seconds long): another replica leaves the job alone, and its periodic sweep (every
+/// ``sweepInterval``) takes the job over once the lease has run out (its holder stopped mid-job).
 final class ReapplyRunner<Store: MappingStore>: Service {
     struct Ticket: Sendable { var tenantID: String; var idpID: String; var id: String }
+    private enum Work: Sendable {
+        case job(Ticket)
+        /// Every unfinished job nobody holds a live lease on (at start, then every `sweepInterval`).
+        case sweep
+    }
 
     let store: Store
     let directory: any MappingDirectory
@@ -25,47 +30,68 @@ final class ReapplyRunner<Store: MappingStore>: Service {
     let leaseDuration: TimeInterval = 60
     /// This runner's name on the leases it holds.
     let owner = UUID().uuidString
+    let sweepInterval: Duration
     let logger: Logger
-    private let tickets: AsyncStream<Ticket>
-    private let continuation: AsyncStream<Ticket>.Continuation
+    private let work: AsyncStream<Work>
+    private let continuation: AsyncStream<Work>.Continuation
 
-    init(store: Store, directory: any MappingDirectory, batchSize: Int = 100, settleDelay: Duration = .zero, logger: Logger) {
+    init(
+        store: Store, directory: any MappingDirectory, batchSize: Int = 100, settleDelay: Duration = .zero, sweepInterval: Duration = .seconds(60),
+        logger: Logger
+    ) {
         self.store = store
         self.directory = directory
         self.batchSize = batchSize
         self.settleDelay = settleDelay
+        self.sweepInterval = sweepInterval
         self.logger = logger
-        (tickets, continuation) = AsyncStream.makeStream(of: Ticket.self)
+        (work, continuation) = AsyncStream.makeStream(of: Work.self)
     }
 
     /// Queues a job the store already holds.
     func enqueue(_ job: ReapplyJob) {
-        continuation.yield(Ticket(tenantID: job.tenantID, idpID: job.idpID, id: job.id))
+        continuation.yield(.job(Ticket(tenantID: job.tenantID, idpID: job.idpID, id: job.id)))
     }
 
     func run() async throws {
         let continuation = self.continuation
+        let sweepInterval = self.sweepInterval
         await withGracefulShutdownHandler {
-            if let unfinished = try? await store.unfinishedJobs() {
-                for record in unfinished where !Task.isShuttingDownGracefully {
-                    logger.info("Resuming re-apply job", metadata: ["job": "\(record.job.id)", "done": "\(record.job.done)"])
-                    await process(record.job.tenantID, record.job.idpID, record.job.id)
+            await withTaskGroup(of: Void.self) { group in
+                continuation.yield(.sweep)  // resume what a previous process left
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: sweepInterval)
+                        continuation.yield(.sweep)
+                    }
                 }
-            }
-            for await ticket in tickets {
-                guard !Task.isShuttingDownGracefully else { break }
-                await process(ticket.tenantID, ticket.idpID, ticket.id)
+                for await item in work {
+                    guard !Task.isShuttingDownGracefully else { break }
+                    switch item {
+                    case .job(let ticket): await process(ticket.tenantID, ticket.idpID, ticket.id)
+                    case .sweep: await sweep()
+                    }
+                }
+                group.cancelAll()
             }
         } onGracefulShutdown: {
             continuation.finish()
         }
     }
 
-    /// Runs one job to its end (or to shutdown). Errors reaching the directory are retried with a backoff; a job
-    /// the directory keeps refusing is marked failed.
+    /// Runs every unfinished job that no live lease holds: jobs of a previous process, or of a replica that stopped.
+    private func sweep() async {
+        guard let unfinished = try? await store.unfinishedJobs() else { return }
+        for record in unfinished where !Task.isShuttingDownGracefully {
+            await process(record.job.tenantID, record.job.idpID, record.job.id)
+        }
+    }
+
+    /// Runs one job to its end (or to shutdown), holding its lease. Errors reaching the directory are retried with a
+    /// backoff; a job the directory keeps refusing is marked failed.
     private func process(_ tenantID: String, _ idpID: String, _ id: String) async {
-        if settleDelay > .zero { try? await Task.sleep(for: settleDelay) }
         var attempts = 0
+        var settled = settleDelay == .zero
         while !Task.isShuttingDownGracefully {
             do {
                 guard var record = try await store.job(tenantID: tenantID, idpID: idpID, id: id), !record.job.isFinished else { return }
@@ -73,8 +99,16 @@ final class ReapplyRunner<Store: MappingStore>: Service {
                 guard try await store.claimJob(
                     id: id, owner: owner, until: Timestamp.string(from: now.addingTimeInterval(leaseDuration)), now: Timestamp.string(from: now))
                 else {
-                    logger.info("Re-apply job is run by another replica", metadata: ["job": "\(id)"])
+                    logger.debug("Re-apply job is held by another runner", metadata: ["job": "\(id)"])
                     return
+                }
+                if !settled {  // first batch of this run: let other replicas' rule caches expire, then read the job again
+                    settled = true
+                    try? await Task.sleep(for: settleDelay)
+                    continue
+                }
+                if record.job.done + record.job.failed > 0 || record.cursor != nil {
+                    logger.info("Running re-apply job", metadata: ["job": "\(id)", "done": "\(record.job.done)"])
                 }
                 try await step(&record)
                 attempts = 0
