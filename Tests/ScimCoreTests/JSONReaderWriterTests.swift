@@ -84,6 +84,10 @@ import Testing
         #expect(throws: JSONReader.Failure.self) { try JSONReader.parse(tooDeep) }
     }
 
+    @Test func skipsAUTF8ByteOrderMark() throws {
+        #expect(try JSONReader.parse(Data([0xEF, 0xBB, 0xBF] + Array(#"{"a":true}"#.utf8))) == ["a": true])
+    }
+
     @Test func laterDuplicateKeysWin() throws {
         #expect(try JSONReader.parse(#"{"a":1,"a":2}"#) == ["a": 2])
     }

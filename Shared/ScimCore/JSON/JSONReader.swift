@@ -45,6 +45,7 @@ package struct JSONReader {
 
     package static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
         var reader = JSONReader(buffer)
+        if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { reader.position = 3 }  // a UTF-8 byte order mark
         reader.skipWhitespace()
         let value = try reader.value(depth: 0)
         reader.skipWhitespace()
