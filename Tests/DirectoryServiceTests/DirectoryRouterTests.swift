@@ -256,6 +256,43 @@ struct DirectoryRouterTests {
         }
     }
 
+    /// A user's `groups` are derived from the membership rows, ordered by display name, on a read by id and in a list.
+    @Test func userGroupsComeFromMembershipsInDisplayNameOrder() async throws {
+        try await withDirectory { client in
+            try await client.createTenant("acme")
+            try await client.createIdentityProvider(tenant: "acme", "okta")
+            let member = try #require(try await client.createUser(tenant: "acme", idp: "okta", Self.alice).json["id"]?.stringValue)
+            let loner = try #require(
+                try await client.createUser(tenant: "acme", idp: "okta", ["schemas": [.string(ScimSchemaURN.user)], "userName": "loner"]).json["id"]?
+                    .stringValue)
+            var groupIDs: [String: String] = [:]
+            for name in ["beta \"quoted\"", "Alpha", "Gamma"] {
+                let created = try await client.call(
+                    .post, "/internal/v1/tenants/acme/idps/okta/groups",
+                    json: [
+                        "resource": ["schemas": [.string(ScimSchemaURN.group)], "displayName": .string(name), "members": name == "Gamma" ? [] : [["value": .string(member)]]],
+                        "includeMembers": false,
+                    ])
+                #expect(created.status == .created, "\(created.text)")
+                groupIDs[name] = try #require(try created.json["id"]?.stringValue)
+            }
+            let expected: JSONValue = .array(["Alpha", "beta \"quoted\""].map { name in
+                ["value": .string(groupIDs[name]!), "display": .string(name), "type": "direct"]
+            })
+
+            let fetched = try await client.call(.get, "/internal/v1/tenants/acme/idps/okta/users/\(member)").json
+            #expect(fetched["resource"]?["groups"] == expected)
+            let alone = try await client.call(.get, "/internal/v1/tenants/acme/idps/okta/users/\(loner)").json
+            #expect(alone["resource"]?["groups"] == nil)
+
+            let page = try await client.call(.post, "/internal/v1/tenants/acme/idps/okta/users/search", json: ["startIndex": 1, "count": 10, "descending": false, "includeMembers": true]).json
+            let listed = page["resources"]?.arrayValue ?? []
+            #expect(listed.count == 2)
+            #expect(listed.first { $0["id"] == .string(member) }?["resource"]?["groups"] == expected)
+            #expect(listed.first { $0["id"] == .string(loner) }?["resource"]?["groups"] == nil)
+        }
+    }
+
     @Test func userWithoutUserNameIsInvalidValue() async throws {
         try await withDirectory { client in
             try await client.createTenant("acme")
