@@ -92,6 +92,7 @@ final class ReapplyRunner<Store: MappingStore>: Service {
     private func process(_ tenantID: String, _ idpID: String, _ id: String) async {
         var attempts = 0
         var settled = settleDelay == .zero
+        var announced = false
         while !Task.isShuttingDownGracefully {
             do {
                 guard var record = try await store.job(tenantID: tenantID, idpID: idpID, id: id), !record.job.isFinished else { return }
@@ -107,8 +108,9 @@ final class ReapplyRunner<Store: MappingStore>: Service {
                     try? await Task.sleep(for: settleDelay)
                     continue
                 }
-                if record.job.done + record.job.failed > 0 || record.cursor != nil {
-                    logger.info("Running re-apply job", metadata: ["job": "\(id)", "done": "\(record.job.done)"])
+                if !announced, record.job.done + record.job.failed > 0 || record.cursor != nil {  // once: a job taken over midway
+                    announced = true
+                    logger.info("Resuming re-apply job", metadata: ["job": "\(id)", "done": "\(record.job.done)"])
                 }
                 try await step(&record)
                 attempts = 0
