@@ -1,6 +1,4 @@
-import Crypto
 import Foundation
-import ServiceKit
 import Synchronization
 
 /// Counts failed authentications per source address on this gateway replica (in memory, not shared between
@@ -22,7 +20,7 @@ final class AuthFailureLimiter: Sendable {
     private let trustDuration: Duration = .seconds(3600)
     private let capacity = 10_000
     private let sources = Mutex<[String: Source]>([:])
-    private let trusted = Mutex<[String: ContinuousClock.Instant]>([:])
+    private let trusted = Mutex<[TokenFingerprint: ContinuousClock.Instant]>([:])
     /// The current instant: the continuous clock's, or that of a clock a test moves by hand.
     private let clock: @Sendable () -> ContinuousClock.Instant
 
@@ -61,10 +59,9 @@ final class AuthFailureLimiter: Sendable {
     }
 
     /// Remembers a token that authenticated, so it keeps working from a blocked source.
-    func recordSuccess(token: String) {
+    func recordSuccess(_ key: TokenFingerprint) {
         guard limit > 0 else { return }
         let now = clock()
-        let key = Self.key(token)
         trusted.withLock { trusted in
             if trusted.count >= capacity { trusted = trusted.filter { $0.value > now } }
             if trusted.count >= capacity { trusted.removeAll(keepingCapacity: true) }
@@ -72,12 +69,7 @@ final class AuthFailureLimiter: Sendable {
         }
     }
 
-    func isTrusted(token: String) -> Bool {
-        let key = Self.key(token)
-        return trusted.withLock { $0[key] }.map { $0 > clock() } ?? false
-    }
-
-    private static func key(_ token: String) -> String {
-        hexString(SHA256.hash(data: Data(token.utf8)))
+    func isTrusted(_ key: TokenFingerprint) -> Bool {
+        trusted.withLock { $0[key] }.map { $0 > clock() } ?? false
     }
 }

@@ -1,16 +1,14 @@
-import Crypto
 import Foundation
 import InternalAPI
 import Logging
 import ServiceClients
-import ServiceKit
 import Synchronization
 
 /// Verifies bearer tokens with the token service and remembers successes for a short time, so a stream of
 /// SCIM calls does not pay an internal hop per request. Failures are not remembered: a newly issued token
 /// works at once. A revoked token stops working on every replica within `ttl`.
 ///
-/// Entries are keyed by the SHA-256 of the token, so the cache holds no secret.
+/// Entries are keyed by the token's ``TokenFingerprint`` (its SHA-256), so the cache holds no secret.
 final class CachingTokenVerifier: Sendable {
     private struct Entry {
         var verification: TokenVerification
@@ -19,7 +17,7 @@ final class CachingTokenVerifier: Sendable {
 
     private let tokens: any TokenClient
     private let ttl: Duration
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Mutex<[TokenFingerprint: Entry]>([:])
     private let capacity = 10_000
 
     init(tokens: any TokenClient, ttl: Duration) {
@@ -27,8 +25,7 @@ final class CachingTokenVerifier: Sendable {
         self.ttl = ttl
     }
 
-    func verify(_ token: String, logger: Logger) async throws -> TokenVerification {
-        let key = hexString(SHA256.hash(data: Data(token.utf8)))
+    func verify(_ token: String, fingerprint key: TokenFingerprint, logger: Logger) async throws -> TokenVerification {
         let now = ContinuousClock.now
         if let hit = entries.withLock({ $0[key] }), hit.validUntil > now, hit.verification.expiresAt.map({ $0 > Date() }) ?? true {
             return hit.verification

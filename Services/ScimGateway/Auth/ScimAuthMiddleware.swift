@@ -21,18 +21,19 @@ struct ScimAuthMiddleware: RouterMiddleware {
         let idpID = try context.parameters.require("idp")
         let source = context.remoteAddress ?? "unknown"
         let token = BearerCredential.from(request)
-        if let retryAfter = limiter.retryAfter(source: source), !(token.map(limiter.isTrusted) ?? false) {
+        let fingerprint = token.map(TokenFingerprint.init)
+        if let retryAfter = limiter.retryAfter(source: source), !(fingerprint.map(limiter.isTrusted) ?? false) {
             context.logger.notice("Source blocked after repeated failed authentications", metadata: ["source": "\(source)"])
             return ScimError.tooManyRequests("Too many failed authentications from this address; retry after \(retryAfter) seconds.")
                 .response(extraHeaders: [.retryAfter: String(retryAfter)])
         }
-        guard let token else {
+        guard let token, let fingerprint else {
             limiter.recordFailure(source: source)
             throw ScimError.unauthorized("This SCIM endpoint needs a bearer token (Authorization: Bearer <token>).")
         }
         let verification: TokenVerification
         do {
-            verification = try await verifier.verify(token, logger: context.logger)
+            verification = try await verifier.verify(token, fingerprint: fingerprint, logger: context.logger)
         } catch let error as ScimError where error.status == 401 {
             limiter.recordFailure(source: source)
             throw error
@@ -42,7 +43,7 @@ struct ScimAuthMiddleware: RouterMiddleware {
             context.logger.notice("Token presented at another namespace's SCIM URL", metadata: ["token.id": "\(verification.tokenID)"])
             throw ScimError.unauthorized("The bearer token is not valid.")
         }
-        limiter.recordSuccess(token: token)
+        limiter.recordSuccess(fingerprint)
         var context = context
         context.principal = ScimPrincipal(tenantID: tenantID, idpID: idpID, tokenID: verification.tokenID)
         context.logger[metadataKey: "tenant.id"] = .string(tenantID)
