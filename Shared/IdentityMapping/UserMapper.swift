@@ -103,7 +103,7 @@ package struct UserMapper: Sendable {
         case (.number, .number):
             return value
         case (.number, .string(let text)):
-            guard let number = Double(text.trimmingCharacters(in: .whitespaces)) else { throw mismatch }
+            guard let number = Double(text.trimmingSpaces()) else { throw mismatch }
             return .number(number)
         case (.boolean, .bool):
             return value

@@ -81,3 +81,23 @@ extension GroupPatchRequest: JSONValueConvertible {
         return .object(members)
     }
 }
+
+extension DirectorySearch: JSONValueConvertible {
+    package init(json: JSONValue) throws(ScimError) {
+        self.init(
+            filter: try json.optionalString("filter"), startIndex: try json.int("startIndex"), count: try json.int("count"),
+            sortBy: try json.optionalString("sortBy"), descending: try json.bool("descending"), cursor: try json.optionalString("cursor"),
+            includeMembers: try json.bool("includeMembers"))
+    }
+
+    package var json: JSONValue {
+        var members: [String: JSONValue] = [
+            "startIndex": .number(Double(startIndex)), "count": .number(Double(count)), "descending": .bool(descending),
+            "includeMembers": .bool(includeMembers),
+        ]
+        members.setIfPresent("filter", filter)
+        members.setIfPresent("sortBy", sortBy)
+        members.setIfPresent("cursor", cursor)
+        return .object(members)
+    }
+}

@@ -44,7 +44,7 @@ package final class PostgresStorage: SQLStorage {
     }
 
     /// One transaction on one pooled connection (``SQLTransaction``).
-    package func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    package func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             try await SQLTransaction.run(on: connection.sql(queryLogLevel: nil), logger: logger, body)
         }

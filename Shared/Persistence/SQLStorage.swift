@@ -16,7 +16,10 @@ package protocol SQLStorage: Sendable {
     /// Runs read-only queries. Concurrent reads may run in parallel.
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` in one transaction; it is rolled back when `body` throws.
-    func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    ///
+    /// `body` must act only through the database it is given: an engine may run it more than once (SQLite's group
+    /// commit runs a body again when another body of its batch fails), and only the last run counts.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Closes every connection. No query may run afterwards.
     func close() async
 }

@@ -1,28 +1,15 @@
 import PostgresNIO
-import SQLiteNIO
 
 /// Recognizes constraint violations of either engine, so stores can turn them into SCIM errors (409) and
 /// uniqueness stays the database's job rather than a read-then-write race.
 package enum StorageErrors {
     package static func isUniqueViolation(_ error: any Error) -> Bool {
-        if let error = error as? SQLiteError {
-            switch error.reason {
-            case .constraintUniqueFailed, .constraintPrimaryKeyFailed: return true
-            case .constraint: return error.message.contains("UNIQUE")
-            default: return false
-            }
-        }
+        if let error = error as? SQLiteFailure { return error.isUniqueViolation }
         return sqlState(of: error) == "23505"
     }
 
     package static func isForeignKeyViolation(_ error: any Error) -> Bool {
-        if let error = error as? SQLiteError {
-            switch error.reason {
-            case .constraintForeignKeyFailed: return true
-            case .constraint: return error.message.contains("FOREIGN KEY")
-            default: return false
-            }
-        }
+        if let error = error as? SQLiteFailure { return error.isForeignKeyViolation }
         return sqlState(of: error) == "23503"
     }
 

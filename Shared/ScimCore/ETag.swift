@@ -6,7 +6,7 @@ package enum ETag {
 
     /// The version an `If-Match`/`If-None-Match` value names, accepting weak and strong forms; nil for `*` or garbage.
     package static func version(from tag: String) -> Int? {
-        var text = tag.trimmingCharacters(in: .whitespaces)
+        var text = tag.trimmingSpaces()
         if text.hasPrefix("W/") { text.removeFirst(2) }
         guard text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 else { return nil }
         return Int(text.dropFirst().dropLast())

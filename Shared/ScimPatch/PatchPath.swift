@@ -26,7 +26,7 @@ package struct PatchPath: Sendable, Hashable {
 
     /// Parses a path; anything malformed (including a malformed value filter) is `invalidPath`.
     package init(parsing text: String) throws(ScimError) {
-        let text = text.trimmingCharacters(in: .whitespaces)
+        let text = text.trimmingSpaces()
         guard !text.isEmpty else { throw ScimError.invalidPath("The PATCH path is empty.") }
         guard let open = text.firstIndex(of: "[") else {
             guard !text.contains("]") else { throw ScimError.invalidPath("Unbalanced ']' in path '\(text)'.") }
@@ -34,8 +34,8 @@ package struct PatchPath: Sendable, Hashable {
             return
         }
         let close = try Self.matchingBracket(in: text, from: open)
-        let head = String(text[..<open]).trimmingCharacters(in: .whitespaces)
-        let filterText = String(text[text.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)
+        let head = String(text[..<open]).trimmingSpaces()
+        let filterText = String(text[text.index(after: open)..<close]).trimmingSpaces()
         let tail = text[text.index(after: close)...]
 
         let attribute = try Self.attributePath(head, in: text)

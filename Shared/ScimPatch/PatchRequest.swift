@@ -66,7 +66,7 @@ package struct PatchRequest: Sendable, Hashable {
         guard let opName = entry[caseInsensitive: "op"]?.stringValue else {
             throw ScimError.invalidSyntax("Operations[\(index)] needs an 'op' string.")
         }
-        let trimmed = opName.trimmingCharacters(in: .whitespaces).lowercased()
+        let trimmed = opName.trimmingSpaces().lowercased()
         guard let kind = PatchOperationKind(rawValue: trimmed) else {
             throw ScimError.invalidSyntax("Operations[\(index)]: unknown op '\(opName)'; expected add, replace or remove.")
         }
@@ -75,7 +75,7 @@ package struct PatchRequest: Sendable, Hashable {
         case nil, .null?:
             path = nil
         case .string(let text)?:
-            let text = text.trimmingCharacters(in: .whitespaces)
+            let text = text.trimmingSpaces()
             path = text.isEmpty ? nil : try PatchPath(parsing: text)
         case _?:
             throw ScimError.invalidPath("Operations[\(index)]: 'path' must be a string.")

@@ -80,7 +80,7 @@ enum ValueCoercion {
             switch value {
             case .bool: return value
             case .string(let text):
-                switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+                switch text.trimmingSpaces().lowercased() {
                 case "true": return .bool(true)
                 case "false": return .bool(false)
                 default: break
@@ -91,14 +91,14 @@ enum ValueCoercion {
             switch value {
             case .number(let number) where number.rounded() == number: return value
             case .string(let text):
-                if let number = Int64(text.trimmingCharacters(in: .whitespaces)) { return .number(Double(number)) }
+                if let number = Int64(text.trimmingSpaces()) { return .number(Double(number)) }
             default: break
             }
         case .decimal:
             switch value {
             case .number: return value
             case .string(let text):
-                if let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite { return .number(number) }
+                if let number = Double(text.trimmingSpaces()), number.isFinite { return .number(number) }
             default: break
             }
         case .dateTime:

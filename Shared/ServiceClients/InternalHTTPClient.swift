@@ -32,6 +32,7 @@ package struct InternalHTTPClient: Sendable {
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         configuration.timeout = .init(connect: .seconds(2), read: .seconds(60))
         configuration.decompression = .disabled
+        configuration.tracing.tracer = nil  // no tracer is bootstrapped; skip the per-request no-op span
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -117,9 +118,33 @@ package struct InternalHTTPClient: Sendable {
     }
 }
 
-/// Percent-encodes one URL path segment (ids from the IdP may carry anything).
+/// Percent-encodes one URL path segment (ids from the IdP may carry anything): everything but RFC 3986's unreserved
+/// characters is encoded. Ids and names made of unreserved ASCII only — nearly all of them — come back unchanged.
 package func pathSegment(_ text: String) -> String {
-    var allowed = CharacterSet.alphanumerics
-    allowed.insert(charactersIn: "-._~")
-    return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    if text.utf8.allSatisfy(isUnreserved) { return text }
+    var encoded = ""
+    encoded.reserveCapacity(text.utf8.count * 3)
+    let hex = Array("0123456789ABCDEF".utf8)
+    for byte in text.utf8 {
+        if isUnreserved(byte) {
+            encoded.unicodeScalars.append(Unicode.Scalar(byte))
+        } else {
+            encoded.unicodeScalars.append("%")
+            encoded.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
+            encoded.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 0x0F)]))
+        }
+    }
+    return encoded
+}
+
+/// RFC 3986 §2.3: ALPHA / DIGIT / "-" / "." / "_" / "~".
+private func isUnreserved(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        return true
+    case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+        return true
+    default:
+        return false
+    }
 }

@@ -13,7 +13,7 @@ package enum ServiceMain {
         build: @Sendable (ServiceConfiguration, ConfigReader, Logger) async throws -> App
     ) async throws {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = ServiceLogHandler(label: label)
             handler.logLevel = .trace  // the logger's own level filters
             return handler
         }

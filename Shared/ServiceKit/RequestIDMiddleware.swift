@@ -35,5 +35,5 @@ package struct RequestIDMiddleware: RouterMiddleware {
             }
     }
 
-    static func newID() -> String { UUID().uuidString.lowercased() }
+    static func newID() -> String { RandomUUID.lowercasedString() }
 }

@@ -11,6 +11,8 @@ final class FloorProcesses {
     let bareURL: String
     let relayURL: String
     private let processes: [Process]
+    /// The CPU time of both floor servers.
+    var cpu: ProcessCPU { ProcessCPU(pids: processes.map(\.processIdentifier)) }
 
     init(connections: Int) throws {
         let bare = try StartedStack.freePort()

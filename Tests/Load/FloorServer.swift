@@ -40,6 +40,7 @@ struct FloorServer: AsyncParsableCommand {
         if let relayTo {
             var configuration = HTTPClient.Configuration()
             configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+            configuration.tracing.tracer = nil  // as the services' internal client: no per-request no-op span
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             let target = relayTo.hasSuffix("/") ? relayTo + "floor" : relayTo + "/floor"
             router.get("floor") { _, _ -> Response in

@@ -31,13 +31,18 @@ extension Duration {
 struct RunResult: Sendable {
     var latencies: Latencies
     var wall: Duration
+    /// CPU seconds the servers under test used during the run, when their processes are known (``ProcessCPU``).
+    var serverCPU: Double? = nil
     var perSecond: Double { Double(latencies.count) / max(wall.seconds, 1e-9) }
+    /// Server CPU milliseconds per request.
+    var cpuPerRequest: Double? { serverCPU.map { $0 * 1000 / Double(max(latencies.count, 1)) } }
 
-    /// Two runs of the same operation taken one after the other: samples pooled, wall times added.
+    /// Two runs of the same operation taken one after the other: samples pooled, wall times and CPU added.
     func merged(with other: RunResult) -> RunResult {
         var latencies = self.latencies
         latencies.add(other.latencies)
-        return RunResult(latencies: latencies, wall: wall + other.wall)
+        let cpu = serverCPU.flatMap { mine in other.serverCPU.map { mine + $0 } }
+        return RunResult(latencies: latencies, wall: wall + other.wall, serverCPU: cpu)
     }
 }
 

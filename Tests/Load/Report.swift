@@ -37,6 +37,7 @@ enum Format {
     static func rate(_ value: Double) -> String { String(format: "%.0f", value) }
     static func ratio(_ value: Double) -> String { value.isNaN ? "–" : String(format: "%.2fx", value) }
     static func seconds(_ duration: Duration) -> String { String(format: "%.1f s", duration.seconds) }
+    static func cpu(_ milliseconds: Double?) -> String { milliseconds.map { String(format: "%.3f", $0) } ?? "–" }
 }
 
 /// Prints tables as they come, then all of them as Markdown at the end when asked.

@@ -64,7 +64,7 @@ struct ScaleScenario: AsyncParsableCommand {
         let floorBefore = try await measureFloor(reporter)
         let measured = try await target.withTarget { demo, stack in
             try await ScimClient.withClient(demo, connections: max(target.connections, concurrency)) { client in
-                let figures = try await measure(client, reporter, label: label)
+                let figures = try await measure(client, reporter, label: label, cpu: stack?.serviceCPU())
                 return (figures, stack?.serviceMemory() ?? [])
             }
         }
@@ -93,9 +93,11 @@ struct ScaleScenario: AsyncParsableCommand {
                         _ = try await client.send(.GET, absoluteURL: url)
                     }
                     runs.append(
-                        try await Runner.concurrent(count: requests, concurrency: concurrency) { _ in
-                            let answer = try await client.send(.GET, absoluteURL: url)
-                            guard answer.status == 200, answer.body.count > 250 else { throw LoadError("floor answered \(answer.status)") }
+                        try await Self.metered(floor.cpu) {
+                            try await Runner.concurrent(count: requests, concurrency: concurrency) { _ in
+                                let answer = try await client.send(.GET, absoluteURL: url)
+                                guard answer.status == 200, answer.body.count > 250 else { throw LoadError("floor answered \(answer.status)") }
+                            }
                         })
                 }
                 return Floor(bare: runs[0], relay: runs[1])
@@ -122,7 +124,27 @@ struct ScaleScenario: AsyncParsableCommand {
         var runs: [Figure] = []
     }
 
-    private func measure(_ client: ScimClient, _ reporter: Reporter, label: String) async throws -> Figures {
+    /// `body`'s run with the CPU time `cpu`'s processes used meanwhile (nil: not known, e.g. with `--demo`).
+    private static func metered(_ cpu: ProcessCPU?, _ body: () async throws -> RunResult) async throws -> RunResult {
+        guard let cpu else { return try await body() }
+        var (run, used) = try await cpu.measuring(body)
+        run.serverCPU = used
+        return run
+    }
+
+    private static func metered<T>(_ cpu: ProcessCPU?, _ body: () async throws -> (RunResult, T)) async throws -> (RunResult, T) {
+        guard let cpu else { return try await body() }
+        var ((run, result), used) = try await cpu.measuring(body)
+        run.serverCPU = used
+        return (run, result)
+    }
+
+    /// `count` operations at `--concurrency`, with the services' CPU time.
+    private func meteredRun(count: Int, cpu: ProcessCPU?, _ operation: @escaping @Sendable (Int) async throws -> Void) async throws -> RunResult {
+        try await Self.metered(cpu) { try await Runner.concurrent(count: count, concurrency: concurrency, operation) }
+    }
+
+    private func measure(_ client: ScimClient, _ reporter: Reporter, label: String, cpu: ProcessCPU?) async throws -> Figures {
         var random = SeededGenerator(seed: seed)
         let runID = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)  // unique names across runs on one stack
         var figures = Figures()
@@ -130,13 +152,17 @@ struct ScaleScenario: AsyncParsableCommand {
         // 1. The initial sync.
         let syncStart = ContinuousClock.now
         reporter.progress("initial sync: creating \(users) users, \(concurrency) in flight …")
-        let (userRun, userIDs) = try await Runner.collecting(count: users, concurrency: concurrency) { index in
-            try await createUser(client, name: Self.userName(runID, index), index: index)
+        let (userRun, userIDs) = try await Self.metered(cpu) {
+            try await Runner.collecting(count: users, concurrency: concurrency) { index in
+                try await createUser(client, name: Self.userName(runID, index), index: index)
+            }
         }
         figures.syncPhases.append(("POST /Users", users, userRun))
         reporter.progress("  \(users) users in \(Format.seconds(userRun.wall)) (\(Format.rate(userRun.perSecond))/s); creating \(groups) groups …")
-        let (groupRun, groupIDs) = try await Runner.collecting(count: groups, concurrency: concurrency) { index in
-            try await createGroup(client, name: "sync-\(runID)-\(index)")
+        let (groupRun, groupIDs) = try await Self.metered(cpu) {
+            try await Runner.collecting(count: groups, concurrency: concurrency) { index in
+                try await createGroup(client, name: "sync-\(runID)-\(index)")
+            }
         }
         figures.syncPhases.append(("POST /Groups (empty)", groups, groupRun))
         // Membership k (0 ..< memberships) puts user k % users into group k / perGroup: groups fill evenly, in PATCHes
@@ -152,8 +178,10 @@ struct ScaleScenario: AsyncParsableCommand {
         }
         let patchBatches = batches
         reporter.progress("  \(groups) groups in \(Format.seconds(groupRun.wall)); \(memberships) memberships in \(batches.count) PATCHes …")
-        let patchRun = try await Runner.concurrent(count: batches.count, concurrency: concurrency) { index in
-            try await addMembers(client, group: patchBatches[index].group, members: patchBatches[index].members)
+        let patchRun = try await Self.metered(cpu) {
+            try await Runner.concurrent(count: batches.count, concurrency: concurrency) { index in
+                try await addMembers(client, group: patchBatches[index].group, members: patchBatches[index].members)
+            }
         }
         figures.syncPhases.append(("PATCH add \(membersPerPatch) members", batches.count, patchRun))
         figures.syncWall = ContinuousClock.now - syncStart
@@ -172,7 +200,7 @@ struct ScaleScenario: AsyncParsableCommand {
         figures.runs.append(
             Figure(
                 name: "GET /Users?filter=userName eq (\(users) users)",
-                run: try await Runner.concurrent(count: requests, concurrency: concurrency) { index in
+                run: try await meteredRun(count: requests, cpu: cpu) { index in
                     try await filterUser(client, Self.userName(runID, filterPicks[index]))
                 }, isRead: true))
         reporter.progress("GET /Users/{id}: \(requests) requests …")
@@ -180,7 +208,7 @@ struct ScaleScenario: AsyncParsableCommand {
         figures.runs.append(
             Figure(
                 name: "GET /Users/{id}",
-                run: try await Runner.concurrent(count: requests, concurrency: concurrency) { index in
+                run: try await meteredRun(count: requests, cpu: cpu) { index in
                     try await client.expect([200], .GET, "/Users/\(idPicks[index])")
                 }, isRead: true))
 
@@ -189,7 +217,7 @@ struct ScaleScenario: AsyncParsableCommand {
         figures.runs.append(
             Figure(
                 name: "POST /Users (at \(users) users)",
-                run: try await Runner.concurrent(count: creates, concurrency: concurrency) { index in
+                run: try await meteredRun(count: creates, cpu: cpu) { index in
                     _ = try await createUser(client, name: "extra-\(runID)-\(index)@example.com", index: users + index)
                 }, isRead: false))
         reporter.progress("PATCH adding 100 members: \(patches) groups …")
@@ -204,7 +232,7 @@ struct ScaleScenario: AsyncParsableCommand {
         figures.runs.append(
             Figure(
                 name: "PATCH /Groups/{id} adding 100 members",
-                run: try await Runner.concurrent(count: patches, concurrency: concurrency) { index in
+                run: try await meteredRun(count: patches, cpu: cpu) { index in
                     try await addMembers(client, group: patchGroups[index], members: patchMembers[index])
                 }, isRead: false))
         guard try await memberCount(client, group: patchGroups[0]) == 100 else { throw LoadError("a patched group does not have 100 members") }
@@ -220,7 +248,7 @@ struct ScaleScenario: AsyncParsableCommand {
         figures.runs.append(
             Figure(
                 name: "GET /Groups/{id}?excludedAttributes=members (\(bigGroup) members)",
-                run: try await Runner.concurrent(count: requests, concurrency: concurrency) { _ in
+                run: try await meteredRun(count: requests, cpu: cpu) { _ in
                     let answer = try await client.expect([200], .GET, "/Groups/\(big)?excludedAttributes=members")
                     guard answer.body.range(of: Data(#""members""#.utf8)) == nil else { throw LoadError("excludedAttributes=members answered with members") }
                 }, isRead: true))
@@ -271,31 +299,42 @@ struct ScaleScenario: AsyncParsableCommand {
         func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
         let bareRate = mean(floor.map(\.bare.perSecond)), relayRate = mean(floor.map(\.relay.perSecond))
         let relayP99 = mean(floor.map(\.relay.latencies.p99))
+        let relayCPU = mean(floor.compactMap(\.relay.cpuPerRequest))
 
         var floorTable = ReportTable(
-            title: "Cost floor, \(concurrency) in flight\(label)", columns: ["endpoint", "run", "n", "req/s", "p50 ms", "p99 ms"])
+            title: "Cost floor, \(concurrency) in flight\(label)", columns: ["endpoint", "run", "n", "req/s", "p50 ms", "p99 ms", "server CPU ms/req"])
         for (index, run) in floor.enumerated() {
             let when = index == 0 ? "before" : "after"
-            floorTable.add("bare Hummingbird, ~300-byte JSON", when, "\(run.bare.latencies.count)", Format.rate(run.bare.perSecond), Format.ms(run.bare.latencies.p50), Format.ms(run.bare.latencies.p99))
-            floorTable.add("two-hop relay (async-http-client pool)", when, "\(run.relay.latencies.count)", Format.rate(run.relay.perSecond), Format.ms(run.relay.latencies.p50), Format.ms(run.relay.latencies.p99))
+            floorTable.add(
+                "bare Hummingbird, ~300-byte JSON", when, "\(run.bare.latencies.count)", Format.rate(run.bare.perSecond), Format.ms(run.bare.latencies.p50),
+                Format.ms(run.bare.latencies.p99), Format.cpu(run.bare.cpuPerRequest))
+            floorTable.add(
+                "two-hop relay (async-http-client pool)", when, "\(run.relay.latencies.count)", Format.rate(run.relay.perSecond),
+                Format.ms(run.relay.latencies.p50), Format.ms(run.relay.latencies.p99), Format.cpu(run.relay.cpuPerRequest))
         }
         reporter.table(floorTable)
 
-        var sync = ReportTable(title: "Initial sync, Entra-style, \(concurrency) in flight\(label)", columns: ["phase", "requests", "wall", "req/s", "p50 ms", "p99 ms"])
+        var sync = ReportTable(title: "Initial sync, Entra-style, \(concurrency) in flight\(label)", columns: ["phase", "requests", "wall", "req/s", "p50 ms", "p99 ms", "server CPU ms/req"])
         for (name, count, run) in figures.syncPhases {
-            sync.add(name, "\(count)", Format.seconds(run.wall), Format.rate(run.perSecond), Format.ms(run.latencies.p50), Format.ms(run.latencies.p99))
+            sync.add(
+                name, "\(count)", Format.seconds(run.wall), Format.rate(run.perSecond), Format.ms(run.latencies.p50), Format.ms(run.latencies.p99),
+                Format.cpu(run.cpuPerRequest))
         }
-        sync.add("whole sync (\(users) users, \(groups) groups, \(memberships) memberships)", "", Format.seconds(figures.syncWall), "", "", "")
+        sync.add("whole sync (\(users) users, \(groups) groups, \(memberships) memberships)", "", Format.seconds(figures.syncWall), "", "", "", "")
         reporter.table(sync)
 
         var runs = ReportTable(
             title: "At \(users) users, \(concurrency) in flight\(label)",
-            columns: ["operation", "n", "req/s", "p50 ms", "p99 ms", "req/s ÷ relay", "req/s ÷ bare", "p99 ÷ relay p99"])
+            columns: [
+                "operation", "n", "req/s", "p50 ms", "p99 ms", "req/s ÷ relay", "req/s ÷ bare", "p99 ÷ relay p99", "server CPU ms/req",
+                "relay CPU ÷ CPU",
+            ])
         for figure in figures.runs {
             let run = figure.run
             runs.add(
                 figure.name, "\(run.latencies.count)", Format.rate(run.perSecond), Format.ms(run.latencies.p50), Format.ms(run.latencies.p99),
-                Format.ratio(run.perSecond / relayRate), Format.ratio(run.perSecond / bareRate), Format.ratio(run.latencies.p99 / relayP99))
+                Format.ratio(run.perSecond / relayRate), Format.ratio(run.perSecond / bareRate), Format.ratio(run.latencies.p99 / relayP99),
+                Format.cpu(run.cpuPerRequest), Format.ratio(run.cpuPerRequest.map { relayCPU / $0 } ?? .nan))
         }
         reporter.table(runs)
 

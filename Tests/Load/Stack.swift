@@ -33,6 +33,9 @@ final class StartedStack {
         ProcessMemory.children(of: pid).compactMap { ProcessMemory.read(pid: $0.pid, name: $0.name) }
     }
 
+    /// The CPU time of the four services `provisio up` runs.
+    func serviceCPU() -> ProcessCPU { ProcessCPU(pids: ProcessMemory.children(of: pid).map(\.pid)) }
+
     init(dataDirectory: String, extraArguments: [String] = []) throws {
         self.dataDirectory = URL(fileURLWithPath: dataDirectory).standardizedFileURL
         port = try Self.freePort()

@@ -26,7 +26,7 @@ struct GroupController<Store: DirectoryStore> {
         let (tenantID, idpID) = try scope(context)
         let body = try await JSONCoding.decode(GroupWriteRequest.self, from: request, context: context)
         let record = try GroupDocument.record(
-            from: body.resource, tenantID: tenantID, idpID: idpID, id: UUID().uuidString.lowercased(), now: Timestamp.now())
+            from: body.resource, tenantID: tenantID, idpID: idpID, id: RandomUUID.lowercasedString(), now: Timestamp.now())
         var created = try await store.insertGroup(
             record, members: try GroupDocument.memberReferences(of: body.resource), actor: "idp:\(idpID)")
         if !body.includeMembers { created.members = nil }

@@ -22,7 +22,7 @@ enum GroupDocument {
         for key in members.keys where ignoredOnWrite.contains(key.lowercased()) {
             members.removeValue(forKey: key)
         }
-        guard let displayName = members["displayName"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !displayName.isEmpty else {
+        guard let displayName = members["displayName"]?.stringValue?.trimmingSpaces(), !displayName.isEmpty else {
             throw ScimError.invalidValue("The required attribute 'displayName' is missing or empty.")
         }
         return Fields(resource: .object(members), displayName: displayName, externalID: members["externalId"]?.stringValue)

@@ -22,13 +22,13 @@ struct ListQueryBuilder: Sendable {
     func query(for search: DirectorySearch) throws(ScimError) -> ListQuery {
         let translator = SQLTranslator(registry: registry, resourceType: resourceType, columns: columns, dialect: dialect)
         var filter: SQLFragment?
-        if let text = search.filter?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+        if let text = search.filter?.trimmingSpaces(), !text.isEmpty {
             let expression = try FilterParser.parse(text)
             try FilterValidator(registry: registry, resourceType: resourceType).validate(expression)
             filter = try translator.translate(expression)
         }
         var orderBy: String?
-        if let sortBy = search.sortBy?.trimmingCharacters(in: .whitespaces), !sortBy.isEmpty {
+        if let sortBy = search.sortBy?.trimmingSpaces(), !sortBy.isEmpty {
             let path: AttributePath
             do throws(ScimError) {
                 path = try AttributePath(parsing: sortBy)

@@ -29,7 +29,7 @@ struct TenantController<Store: DirectoryStore> {
 
     @Sendable func createTenant(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let body = try await JSONCoding.decode(TenantCreateRequest.self, from: request, context: context)
-        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = body.name.trimmingSpaces()
         guard !name.isEmpty else { throw ScimError.invalidValue("A tenant needs a non-empty name.") }
         let id = try validSlug(body.id ?? Slug.derive(from: name), what: "tenant id")
         let now = Date()
@@ -49,7 +49,7 @@ struct TenantController<Store: DirectoryStore> {
     @Sendable func updateTenant(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         var tenant = try await existingTenant(context)
         let body = try await JSONCoding.decode(TenantUpdateRequest.self, from: request, context: context)
-        if let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines) {
+        if let name = body.name?.trimmingSpaces() {
             guard !name.isEmpty else { throw ScimError.invalidValue("A tenant needs a non-empty name.") }
             tenant.name = name
         }
@@ -70,7 +70,7 @@ struct TenantController<Store: DirectoryStore> {
     @Sendable func createIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let tenant = try await existingTenant(context)
         let body = try await JSONCoding.decode(IdentityProviderCreateRequest.self, from: request, context: context)
-        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = body.name.trimmingSpaces()
         guard !name.isEmpty else { throw ScimError.invalidValue("An identity provider needs a non-empty name.") }
         let id = try validSlug(body.id ?? Slug.derive(from: name), what: "identity provider id")
         let now = Date()
@@ -94,7 +94,7 @@ struct TenantController<Store: DirectoryStore> {
     @Sendable func updateIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         var idp = try await existingIdentityProvider(context)
         let body = try await JSONCoding.decode(IdentityProviderUpdateRequest.self, from: request, context: context)
-        if let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines) {
+        if let name = body.name?.trimmingSpaces() {
             guard !name.isEmpty else { throw ScimError.invalidValue("An identity provider needs a non-empty name.") }
             idp.name = name
         }

@@ -24,7 +24,7 @@ struct UserController<Store: DirectoryStore> {
         let (tenantID, idpID) = try scope(context)
         let body = try await JSONCoding.decode(UserWriteRequest.self, from: request, context: context)
         let record = try UserDocument.record(
-            from: body.resource, identity: body.identity, tenantID: tenantID, idpID: idpID, id: UUID().uuidString.lowercased(),
+            from: body.resource, identity: body.identity, tenantID: tenantID, idpID: idpID, id: RandomUUID.lowercasedString(),
             now: Timestamp.now())
         try await store.insertUser(record, actor: "idp:\(idpID)")
         context.logger.debug("User created", metadata: ["tenant.id": "\(tenantID)", "idp.id": "\(idpID)", "user.id": "\(record.id)"])

@@ -19,7 +19,7 @@ enum UserDocument {
             members.removeValue(forKey: key)
         }
         let cleaned = JSONValue.object(members)
-        guard let userName = cleaned["userName"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !userName.isEmpty else {
+        guard let userName = cleaned["userName"]?.stringValue?.trimmingSpaces(), !userName.isEmpty else {
             throw ScimError.invalidValue("The required attribute 'userName' is missing or empty.")
         }
         let active = try active(of: cleaned)

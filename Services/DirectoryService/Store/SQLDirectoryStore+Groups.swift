@@ -68,7 +68,7 @@ extension SQLDirectoryStore {
     }
 
     func patchGroup(
-        tenantID: String, idpID: String, id: String, ifMatch: Int?, includeMembers: Bool, actor: String, mutation: GroupMutation
+        tenantID: String, idpID: String, id: String, ifMatch: Int?, includeMembers: Bool, actor: String, mutation: @escaping GroupMutation
     ) async throws -> GroupRecord {
         try await storage.write { database in
             guard var group = try await database.raw(

@@ -47,11 +47,13 @@ extension SQLDirectoryStore {
         } else {
             pageQuery.appendLiteral(" ORDER BY \(table).created \(query.cursor == nil ? direction : "ASC"), \(table).id \(query.cursor == nil ? direction : "ASC")")
         }
-        pageQuery.appendLiteral(" LIMIT ")
-        pageQuery.appendInterpolation(bind: query.count + (query.cursor == nil ? 0 : 1))
+        // LIMIT and OFFSET are written as numbers, not bound: SQLite re-plans a statement whose LIMIT is a parameter
+        // every time a value is bound, which undid the connection's prepared-statement cache on every list.
+        let limit: Int = query.count + (query.cursor == nil ? 0 : 1)
+        pageQuery.appendLiteral(" LIMIT \(limit)")
         if query.cursor == nil {
-            pageQuery.appendLiteral(" OFFSET ")
-            pageQuery.appendInterpolation(bind: max(query.startIndex - 1, 0))
+            let offset: Int = max(query.startIndex - 1, 0)
+            pageQuery.appendLiteral(" OFFSET \(offset)")
         }
         let rows = try await database.raw(pageQuery).all()
         var records: [Record] = []

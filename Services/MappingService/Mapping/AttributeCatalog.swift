@@ -9,7 +9,7 @@ enum AttributeCatalog {
     /// A custom attribute from an admin's request: 400 `invalidValue` for a bad name or type, 409 `uniqueness`
     /// for a built-in's name (custom duplicates are the store's 409).
     static func newAttribute(_ request: IdentityAttributeCreateRequest) throws(ScimError) -> IdentityAttribute {
-        let name = request.name.trimmingCharacters(in: .whitespaces)
+        let name = request.name.trimmingSpaces()
         guard !name.isEmpty, name.count <= 100, !name.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
             throw ScimError.invalidValue("An identity attribute needs a name of 1 to 100 printable characters.")
         }
@@ -29,7 +29,7 @@ enum AttributeCatalog {
 
     /// A mapping rule from an admin's request: the attribute must exist and the path must parse as a PATCH path.
     static func mapping(of attribute: IdentityAttribute, scimPath text: String) throws(ScimError) -> AttributeMapping {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces()
         let path: PatchPath
         do throws(ScimError) {
             path = try PatchPath(parsing: trimmed)

@@ -28,7 +28,7 @@ enum BearerCredential {
         guard let header = request.headers[.authorization] else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let credential = parts[1].trimmingCharacters(in: .whitespaces)
+        let credential = parts[1].trimmingSpaces()
         return credential.isEmpty ? nil : credential
     }
 }

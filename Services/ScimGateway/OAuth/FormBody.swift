@@ -1,4 +1,5 @@
 import Foundation
+import ScimCore
 import HTTPTypes
 
 /// `application/x-www-form-urlencoded` (the OAuth token request's body), with RFC 6749's rule that a
@@ -34,7 +35,7 @@ enum BasicCredentials {
         guard let header else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "basic" else { return nil }
-        guard let data = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+        guard let data = Data(base64Encoded: String(parts[1]).trimmingSpaces()),
             let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":"),
             let id = FormBody.decode(text[..<colon]), let secret = FormBody.decode(text[text.index(after: colon)...])
         else { return .failure(.malformed) }

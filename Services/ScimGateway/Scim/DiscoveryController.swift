@@ -87,7 +87,7 @@ struct DiscoveryController {
     private func baseURL(_ request: Request, _ context: ServiceRequestContext) throws -> String {
         guard let principal = context.principal else { throw ScimError.unauthorized("The bearer token is not valid.") }
         let parameters = try SearchRequest.queryParameters(request.uri.query)
-        if parameters.contains(where: { $0.name.lowercased() == "filter" && !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }) {
+        if parameters.contains(where: { $0.name.lowercased() == "filter" && !$0.value.trimmingSpaces().isEmpty }) {
             throw ScimError.forbidden("Discovery endpoints do not support filtering (RFC 7644 §4).")
         }
         return gateway.scimBaseURL(tenantID: principal.tenantID, idpID: principal.idpID)

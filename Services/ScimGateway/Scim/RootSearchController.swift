@@ -55,7 +55,7 @@ struct RootSearchController {
 
     /// The resource types whose schema the filter fits; the first refusal when it fits none.
     private static func kinds(accepting filter: String?) throws -> [ResourceKind] {
-        guard let filter, !filter.trimmingCharacters(in: .whitespaces).isEmpty else { return ResourceKind.allCases }
+        guard let filter, !filter.trimmingSpaces().isEmpty else { return ResourceKind.allCases }
         let expression = try FilterParser.parse(filter)
         var accepted: [ResourceKind] = []
         var firstRefusal: ScimError?

@@ -48,7 +48,7 @@ struct ScimHTTP: Sendable {
 
     /// The version an `If-Match` header requires; nil without one (or for `*`, which any existing resource matches).
     func ifMatch(_ request: Request) throws -> Int? {
-        guard let value = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), value != "*" else { return nil }
+        guard let value = request.headers[.ifMatch]?.trimmingSpaces(), value != "*" else { return nil }
         guard let version = ETag.version(from: value) else {
             throw ScimError.invalidVersion("If-Match '\(value)' is not an entity tag this server issued.")
         }
@@ -59,7 +59,7 @@ struct ScimHTTP: Sendable {
     func isNotModified(_ request: Request, version: Int) -> Bool {
         guard let value = request.headers[.ifNoneMatch] else { return false }
         return value.split(separator: ",").contains { tag in
-            let text = tag.trimmingCharacters(in: .whitespaces)
+            let text = tag.trimmingSpaces()
             return text == "*" || ETag.version(from: text) == version
         }
     }

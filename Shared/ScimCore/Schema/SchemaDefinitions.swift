@@ -141,10 +141,3 @@ package struct ResolvedAttribute: Sendable, Hashable {
         AttributePath(schemaURN: isExtension ? schema : nil, attribute: attribute.name, subAttribute: subAttribute?.name)
     }
 }
-
-extension StringProtocol {
-    /// ASCII-and-Unicode case-insensitive equality, as SCIM names and URNs require.
-    package func caseInsensitiveEquals<T: StringProtocol>(_ other: T) -> Bool {
-        self.lowercased() == other.lowercased()
-    }
-}

@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import SQLKit
+import Synchronization
+
+/// SQLite in WAL mode: one writer connection behind an ``AsyncLock`` and a few reader connections used in turn.
+///
+/// Reads never wait for writes (WAL); writes are serialized in-process so they do not fail with `SQLITE_BUSY`,
+/// and a busy timeout covers a second process (a second replica opening the same file, or the CLI). Writes that
+/// queue up are committed together (``SQLiteGroupCommit``). Each connection is an ``SQLiteHandle``, which keeps its
+/// prepared statements.
+package final class SQLiteStorage: SQLStorage {
+    package var engine: SQLEngine { .sqlite }
+
+    private let writer: SQLiteHandleDatabase
+    private let readers: [SQLiteHandleDatabase]
+    private let writeLock = AsyncLock()
+    private let groupCommit: SQLiteGroupCommit
+    private let nextReader = Atomic<Int>(0)
+    private let logger: Logger
+
+    private init(writer: SQLiteHandle, readers: [SQLiteHandle], logger: Logger) {
+        self.writer = SQLiteHandleDatabase(handle: writer, logger: logger)
+        self.groupCommit = SQLiteGroupCommit(database: self.writer, lock: writeLock, logger: logger)
+        self.readers = readers.map { SQLiteHandleDatabase(handle: $0, logger: logger) }
+        self.logger = logger
+    }
+
+    /// Opens (creating if needed) the database file at `path` with `readerCount` read connections.
+    /// `path` ":memory:" gives a private in-memory database (one connection, for tests).
+    package static func open(path: String, readerCount: Int = 4, logger: Logger) async throws -> SQLiteStorage {
+        if path == ":memory:" {
+            let connection = try SQLiteHandle.open(path: path)
+            try configure(connection, wal: false)
+            return SQLiteStorage(writer: connection, readers: [connection], logger: logger)
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let writer = try SQLiteHandle.open(path: path)
+        try configure(writer, wal: true)
+        var readers: [SQLiteHandle] = []
+        for _ in 0..<max(1, readerCount) {
+            let reader = try SQLiteHandle.open(path: path)
+            try configure(reader, wal: true)
+            readers.append(reader)
+        }
+        return SQLiteStorage(writer: writer, readers: readers, logger: logger)
+    }
+
+    private static func configure(_ connection: SQLiteHandle, wal: Bool) throws {
+        if wal {
+            _ = try connection.query("PRAGMA journal_mode=WAL", [])
+            _ = try connection.query("PRAGMA synchronous=NORMAL", [])
+        }
+        _ = try connection.query("PRAGMA busy_timeout=5000", [])
+        _ = try connection.query("PRAGMA foreign_keys=ON", [])
+    }
+
+    package func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+        return try await body(readers[index % readers.count])
+    }
+
+    /// Write transactions committed so far; fewer than writes when group commit batched them.
+    var committedTransactions: Int { groupCommit.transactions.load(ordering: .relaxed) }
+
+    package func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await groupCommit.write(body)
+    }
+
+    package func close() async {
+        await writeLock.lock()
+        defer { writeLock.unlock() }
+        var closed = Set<ObjectIdentifier>()
+        for connection in [writer.handle] + readers.map(\.handle) where closed.insert(ObjectIdentifier(connection)).inserted {
+            connection.close()
+        }
+    }
+}
