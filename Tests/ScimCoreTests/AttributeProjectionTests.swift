@@ -224,6 +224,33 @@ struct AttributeProjectionTests {
             }
         }
     }
+    // MARK: the default projection's fast path
+
+    /// Without `attributes`/`excludedAttributes`, a resource holding nothing the default projection removes is
+    /// returned as it is; one that does goes through the schema walk. Both must answer exactly what the schema walk
+    /// answers, which `excludedAttributes` naming an attribute no resource has also runs.
+    @Test(arguments: [
+        RFC7643Examples.fullUser,
+        .object(["id": "1", "userName": "bjensen", "password": "t1meMa$heen", "emails": [["value": "b@example.com", "type": "work"]]]),
+        .object(["id": "2", "userName": "x", "PassWord": "secret"]),
+        .object(["id": "3", "urn:ietf:params:scim:schemas:core:2.0:User": ["password": "nested", "userName": "y"]]),
+        .object(["id": "4", "\(ScimSchemaURN.enterpriseUser)": ["employeeNumber": "7", "manager": ["value": "m"]], "urn:example:unregistered": ["a": 1]]),
+        .object(["id": "5", "emails": [], "name": [:], "urn:": ["password": "odd"]]),
+    ] as [JSONValue])
+    func defaultProjectionMatchesTheSchemaWalk(resource: JSONValue) throws {
+        let fast = try Self.project(resource)
+        let walked = try Self.project(resource, excluded: ["noSuchAttributeAnywhere"])
+        #expect(fast == walked)
+        #expect(fast["password"] == nil)
+    }
+
+    @Test func defaultProjectionKeepsAResourceWithoutHiddenAttributesAsItIs() throws {
+        let user: JSONValue = ["id": "1", "userName": "bjensen", "emails": [["value": "b@example.com", "type": "work", "primary": true]]]
+        #expect(try Self.project(user) == user)
+        let projection = try AttributeProjection(attributes: [], excludedAttributes: [], registry: .standard, resourceType: "User")
+        #expect(projection.includes("emails"))
+        #expect(!projection.includes("password"))
+    }
 }
 
 /// RFC 7643 §8.2 full user with the §8.3 enterprise extension, and the §8.4 group with `members[].display`.
@@ -240,6 +267,7 @@ enum ProjectionFixtures {
         ],
         "meta": ["resourceType": "Group", "created": "2010-01-23T04:56:22Z", "lastModified": "2011-05-13T04:42:34Z"],
     ]
+
 }
 
 extension JSONValue {

@@ -55,6 +55,8 @@ package struct AttributeProjection: Sendable {
     private let registry: SchemaRegistry
     private let resourceType: String
     private let coreSchema: String?
+    /// Set for the default projection (neither list given): what it may change, checked before walking the schema.
+    private let defaultVisibility: DefaultVisibility?
 
     /// The identity: `apply` returns the resource unchanged and `includes` is always true. Use it where no client
     /// asked for a projection and the resource is not going back to a client (internal calls); for a response, build
@@ -68,6 +70,7 @@ package struct AttributeProjection: Sendable {
         registry = SchemaRegistry(schemas: [], resourceTypes: [])
         resourceType = ""
         coreSchema = nil
+        defaultVisibility = nil
     }
 
     /// A projection for one resource type. `attributes` wins over `excludedAttributes` when both are non-empty.
@@ -102,6 +105,7 @@ package struct AttributeProjection: Sendable {
         }
         self.selections = selections
         self.wholeContainers = whole
+        self.defaultVisibility = selections.isEmpty && whole.isEmpty ? registry.defaultVisibility(of: resourceType) : nil
     }
 
     /// The projection a search asks for.
@@ -116,6 +120,7 @@ package struct AttributeProjection: Sendable {
     package func includes(_ attribute: String) -> Bool {
         guard mode != .identity else { return true }
         let text = attribute.trimmingSpaces()
+        if let defaultVisibility, !text.contains("."), !text.contains(":"), !defaultVisibility.mayChange(topLevel: text) { return true }
         if let urn = registry.extensionURN(text, resourceType: resourceType) {
             let container = urn.lowercased()
             switch mode {
@@ -136,6 +141,7 @@ package struct AttributeProjection: Sendable {
     /// The resource with the projection applied. A value that is not a JSON object is returned unchanged.
     package func apply(to resource: JSONValue) -> JSONValue {
         guard mode != .identity, case .object(let members) = resource else { return resource }
+        if let defaultVisibility, !Self.mayChange(members, defaultVisibility) { return resource }
         var result: [String: JSONValue] = [:]
         for (name, value) in members {
             if name.lowercased().hasPrefix("urn:"), case .object(let inner) = value {
@@ -148,6 +154,16 @@ package struct AttributeProjection: Sendable {
             }
         }
         return .object(result)
+    }
+
+    /// Whether the default projection could change these members (the slow path decides how).
+    private static func mayChange(_ members: [String: JSONValue], _ visibility: DefaultVisibility) -> Bool {
+        members.contains { name, value in
+            if case .object(let inner) = value, name.utf8.count >= 4, name.prefix(4).caseInsensitiveEquals("urn:") {
+                return visibility.mayChange(extension: name, names: inner.keys)
+            }
+            return visibility.mayChange(topLevel: name)
+        }
     }
 
     // MARK: decisions

@@ -1,0 +1,45 @@
+/// What the default projection (a response without `attributes` or `excludedAttributes`) removes from a resource
+/// type: attributes whose `returned` is `never` or `request`, and complex attributes with such sub-attributes
+/// (RFC 7643 §2.2). For the standard schemas that is `password` alone, which the directory never stores, so most
+/// resources pass through the default projection unchanged; ``AttributeProjection`` checks these names first and
+/// only walks the schema when one of them is present.
+package struct DefaultVisibility: Sendable {
+    /// Top-level names (core and common attributes) the default projection may change.
+    package var topLevel: [String] = []
+    /// Per extension URN, the names inside the extension object it may change.
+    package var extensions: [String: [String]] = [:]
+
+    init(resourceType: ResourceTypeDefinition, registry: SchemaRegistry) {
+        func mayChange(_ attribute: AttributeDefinition) -> Bool {
+            attribute.returned == .never || attribute.returned == .request
+                || attribute.subAttributes.contains { $0.returned == .never || $0.returned == .request }
+        }
+        let core = registry.schema(id: resourceType.schema)?.attributes ?? []
+        topLevel = (registry.commonAttributes + core).filter(mayChange).map(\.name)
+        // Core attributes may also arrive nested under the core schema's URN.
+        extensions[resourceType.schema.lowercased()] = topLevel
+        for reference in resourceType.schemaExtensions {
+            guard let schema = registry.schema(id: reference.schema) else { continue }
+            extensions[schema.id.lowercased()] = schema.attributes.filter(mayChange).map(\.name)
+        }
+    }
+
+    /// Whether the default projection may change a member called `name` at the top level of the resource.
+    package func mayChange(topLevel name: String) -> Bool {
+        topLevel.contains { $0.caseInsensitiveEquals(name) }
+    }
+
+    /// Whether it may change the extension object under `urn`, whose members are `names`.
+    package func mayChange(extension urn: String, names: some Sequence<String>) -> Bool {
+        guard let hidden = extensions.first(where: { $0.key.caseInsensitiveEquals(urn) })?.value, !hidden.isEmpty else { return false }
+        return names.contains { name in hidden.contains { $0.caseInsensitiveEquals(name) } }
+    }
+}
+
+extension SchemaRegistry {
+    /// The default projection's view of `resourceType`; nil for a type the registry does not know.
+    package func defaultVisibility(of resourceType: String) -> DefaultVisibility? {
+        guard let type = self.resourceType(id: resourceType) else { return nil }
+        return DefaultVisibility(resourceType: type, registry: self)
+    }
+}
