@@ -93,6 +93,36 @@ enum Runner {
         return (RunResult(latencies: latencies, wall: ContinuousClock.now - start), values)
     }
 
+    /// An open-loop run: call `index` is due at `index / rate` seconds after the start, whether or not earlier calls
+    /// have finished, with at most `concurrency` in flight (worker `w` makes calls w, w + concurrency, …). A latency
+    /// runs from when the call was due, so a call that had to wait for a busy connection counts its wait
+    /// (no coordinated omission). This is how an IdP's traffic arrives: at its own pace, not as fast as answers come.
+    static func paced(
+        count: Int, rate: Double, concurrency: Int, _ operation: @escaping @Sendable (Int) async throws -> Void
+    ) async throws -> RunResult {
+        let workers = max(1, min(concurrency, count))
+        let start = ContinuousClock.now
+        let interval = Duration.nanoseconds(Int64(1e9 / rate))
+        let latencies = try await withThrowingTaskGroup(of: Latencies.self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    var mine = Latencies()
+                    for index in stride(from: worker, to: count, by: workers) {
+                        let due = start + interval * index
+                        if due > ContinuousClock.now { try await Task.sleep(until: due, clock: .continuous) }
+                        try await operation(index)
+                        mine.add(ContinuousClock.now - due)
+                    }
+                    return mine
+                }
+            }
+            var all = Latencies()
+            for try await part in group { all.add(part) }
+            return all
+        }
+        return RunResult(latencies: latencies, wall: ContinuousClock.now - start)
+    }
+
     /// One call at a time.
     static func sequential(count: Int, _ operation: @escaping @Sendable (Int) async throws -> Void) async throws -> RunResult {
         try await concurrent(count: count, concurrency: 1, operation)

@@ -36,8 +36,12 @@ struct ScaleScenario: AsyncParsableCommand {
     var patches = 300
     @Option(help: "Members of the big group read with excludedAttributes=members (at most --users).")
     var bigGroup = 50_000
-    @Option(help: "Requests in flight for every run.")
+    @Option(help: "Requests in flight for every run (the most in flight for paced runs).")
     var concurrency = 64
+    @Option(help: "Arrival rates (req/s, comma-separated) of the paced read runs: requests arrive at this rate, not as fast as answers come.")
+    var pacedRates = "500,1000,2000"
+    @Option(help: "Requests of each paced read run.")
+    var pacedRequests = 6_000
     @Option(help: "Seed of the random picks.")
     var seed: UInt64 = 42
     @Option(help: "Label of what is measured, printed with the tables (for example 'release, SQLite').")
@@ -47,9 +51,14 @@ struct ScaleScenario: AsyncParsableCommand {
         guard users >= 100, groups >= 1, memberships >= 0, membersPerPatch >= 1, requests >= 100, creates >= 1, patches >= 1, concurrency >= 1 else {
             throw ValidationError("--users must be at least 100, --requests at least 100; the other counts at least 1.")
         }
+        guard !rates.isEmpty, pacedRequests >= 100 else { throw ValidationError("--paced-rates must list positive rates; --paced-requests at least 100.") }
         guard users <= 2_000_000, memberships <= users * groups, bigGroup <= users, bigGroup >= 1 else {
             throw ValidationError("At most 2,000,000 users; --memberships at most users × groups; --big-group at most --users.")
         }
+    }
+
+    private var rates: [Double] {
+        pacedRates.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
     }
 
     static let userSchema = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -122,6 +131,7 @@ struct ScaleScenario: AsyncParsableCommand {
         var syncPhases: [(String, Int, RunResult)] = []
         var syncWall: Duration = .zero
         var runs: [Figure] = []
+        var paced: [(name: String, rate: Double, run: RunResult)] = []
     }
 
     /// `body`'s run with the CPU time `cpu`'s processes used meanwhile (nil: not known, e.g. with `--demo`).
@@ -211,6 +221,24 @@ struct ScaleScenario: AsyncParsableCommand {
                 run: try await meteredRun(count: requests, cpu: cpu) { index in
                     try await client.expect([200], .GET, "/Users/\(idPicks[index])")
                 }, isRead: true))
+
+        // Reads at the pace an IdP sends them, below saturation: the latency a client sees at a given load.
+        for rate in rates {
+            reporter.progress("paced reads at \(Int(rate)) req/s: \(pacedRequests) filters, \(pacedRequests) GET by id …")
+            let picks = (0..<pacedRequests).map { _ in Int.random(in: 0..<users, using: &random) }
+            let filterRun = try await Self.metered(cpu) {
+                try await Runner.paced(count: pacedRequests, rate: rate, concurrency: concurrency) { index in
+                    try await filterUser(client, Self.userName(runID, picks[index]))
+                }
+            }
+            figures.paced.append(("GET /Users?filter=userName eq", rate, filterRun))
+            let byIDRun = try await Self.metered(cpu) {
+                try await Runner.paced(count: pacedRequests, rate: rate, concurrency: concurrency) { index in
+                    try await client.expect([200], .GET, "/Users/\(userIDs[picks[index]])")
+                }
+            }
+            figures.paced.append(("GET /Users/{id}", rate, byIDRun))
+        }
 
         // 3. Writes at this size.
         reporter.progress("POST /Users: \(creates) more users …")
@@ -337,6 +365,18 @@ struct ScaleScenario: AsyncParsableCommand {
                 Format.cpu(run.cpuPerRequest), Format.ratio(run.cpuPerRequest.map { relayCPU / $0 } ?? .nan))
         }
         reporter.table(runs)
+
+        if !figures.paced.isEmpty {
+            var paced = ReportTable(
+                title: "Reads at a fixed arrival rate, at most \(concurrency) in flight, at \(users) users\(label)",
+                columns: ["operation", "offered req/s", "achieved req/s", "n", "p50 ms", "p99 ms", "server CPU ms/req"])
+            for (name, rate, run) in figures.paced {
+                paced.add(
+                    name, Format.rate(rate), Format.rate(run.perSecond), "\(run.latencies.count)", Format.ms(run.latencies.p50),
+                    Format.ms(run.latencies.p99), Format.cpu(run.cpuPerRequest))
+            }
+            reporter.table(paced)
+        }
 
         if !memory.isEmpty {
             var rss = ReportTable(title: "Resident memory per service at \(users)+ users\(label)", columns: ["process", "peak RSS MB", "RSS at end MB"])
