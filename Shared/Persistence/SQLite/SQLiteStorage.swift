@@ -38,9 +38,6 @@ package final class SQLiteStorage: SQLStorage {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let writer = try SQLiteHandle.open(path: path)
         try configure(writer, wal: true)
-        // The writer touches index pages all over the tables (ids are random): a bigger page cache than SQLite's
-        // 2 MiB default keeps them in memory instead of reading them back from the file on every insert.
-        _ = try writer.query("PRAGMA cache_size=-\(writerCacheKiB)", [])
         var readers: [SQLiteHandle] = []
         for _ in 0..<max(1, readerCount) {
             let reader = try SQLiteHandle.open(path: path)
@@ -49,9 +46,6 @@ package final class SQLiteStorage: SQLStorage {
         }
         return SQLiteStorage(writer: writer, readers: readers, logger: logger)
     }
-
-    /// The writer's page cache, in KiB.
-    static let writerCacheKiB = 32 * 1024
 
     private static func configure(_ connection: SQLiteHandle, wal: Bool) throws {
         if wal {
