@@ -244,6 +244,22 @@ struct AttributeProjectionTests {
         #expect(fast["password"] == nil)
     }
 
+    /// A tenant extension registered later: its `returned: request` attribute must leave default answers too, so
+    /// what the default projection looks for follows the registry as it grows.
+    @Test func defaultProjectionFollowsExtensionsAddedToTheRegistry() throws {
+        let urn = "urn:example:params:scim:schemas:extension:Acme:2.0:User"
+        let extended = SchemaRegistry.standard.adding(
+            extension: SchemaDefinition(
+                id: urn, name: "Acme", description: "",
+                attributes: [AttributeDefinition(name: "badge", type: .string), AttributeDefinition(name: "pin", type: .string, returned: .request)]),
+            to: "User", required: false)
+        let user: JSONValue = ["id": "1", "userName": "bjensen", .init(stringLiteral: urn): ["badge": "B-7", "pin": "1234"]]
+        let projected = try AttributeProjection(attributes: [], excludedAttributes: [], registry: extended, resourceType: "User").apply(to: user)
+        #expect(projected == ["id": "1", "userName": "bjensen", .init(stringLiteral: urn): ["badge": "B-7"]])
+        // The standard registry does not know the extension: nothing in it is hidden.
+        #expect(try Self.project(user) == user)
+    }
+
     @Test func defaultProjectionKeepsAResourceWithoutHiddenAttributesAsItIs() throws {
         let user: JSONValue = ["id": "1", "userName": "bjensen", "emails": [["value": "b@example.com", "type": "work", "primary": true]]]
         #expect(try Self.project(user) == user)

@@ -9,17 +9,18 @@ package struct DefaultVisibility: Sendable {
     /// Per extension URN, the names inside the extension object it may change.
     package var extensions: [String: [String]] = [:]
 
-    init(resourceType: ResourceTypeDefinition, registry: SchemaRegistry) {
+    init(resourceType: ResourceTypeDefinition, schemas: [SchemaDefinition]) {
         func mayChange(_ attribute: AttributeDefinition) -> Bool {
             attribute.returned == .never || attribute.returned == .request
                 || attribute.subAttributes.contains { $0.returned == .never || $0.returned == .request }
         }
-        let core = registry.schema(id: resourceType.schema)?.attributes ?? []
-        topLevel = (registry.commonAttributes + core).filter(mayChange).map(\.name)
+        func schema(_ id: String) -> SchemaDefinition? { schemas.first { $0.id.caseInsensitiveEquals(id) } }
+        let core = schema(resourceType.schema)?.attributes ?? []
+        topLevel = (StandardSchemas.commonAttributes + core).filter(mayChange).map(\.name)
         // Core attributes may also arrive nested under the core schema's URN.
         extensions[resourceType.schema.lowercased()] = topLevel
         for reference in resourceType.schemaExtensions {
-            guard let schema = registry.schema(id: reference.schema) else { continue }
+            guard let schema = schema(reference.schema) else { continue }
             extensions[schema.id.lowercased()] = schema.attributes.filter(mayChange).map(\.name)
         }
     }
@@ -36,10 +37,3 @@ package struct DefaultVisibility: Sendable {
     }
 }
 
-extension SchemaRegistry {
-    /// The default projection's view of `resourceType`; nil for a type the registry does not know.
-    package func defaultVisibility(of resourceType: String) -> DefaultVisibility? {
-        guard let type = self.resourceType(id: resourceType) else { return nil }
-        return DefaultVisibility(resourceType: type, registry: self)
-    }
-}

@@ -9,15 +9,34 @@ package struct SchemaRegistry: Sendable {
         resourceTypes: [StandardSchemas.userResourceType, StandardSchemas.groupResourceType])
 
     /// All schemas, in registration order.
-    package internal(set) var schemas: [SchemaDefinition]
+    package internal(set) var schemas: [SchemaDefinition] {
+        didSet { visibility = Self.visibility(schemas: schemas, resourceTypes: resourceTypes) }
+    }
     /// All resource types, in registration order.
-    package private(set) var resourceTypes: [ResourceTypeDefinition]
+    package private(set) var resourceTypes: [ResourceTypeDefinition] {
+        didSet { visibility = Self.visibility(schemas: schemas, resourceTypes: resourceTypes) }
+    }
     /// The common attributes (RFC 7643 §3.1) every resource type has: `id`, `externalId`, `meta`, `schemas`.
     package var commonAttributes: [AttributeDefinition] { StandardSchemas.commonAttributes }
+    /// Per resource type, what the default projection may change: derived from the schemas, kept up to date with
+    /// them, and computed once per registry rather than once per response.
+    private var visibility: [(resourceType: String, visibility: DefaultVisibility)]
 
     package init(schemas: [SchemaDefinition], resourceTypes: [ResourceTypeDefinition]) {
         self.schemas = schemas
         self.resourceTypes = resourceTypes
+        self.visibility = Self.visibility(schemas: schemas, resourceTypes: resourceTypes)
+    }
+
+    /// The default projection's view of `resourceType`; nil for a type the registry does not know.
+    package func defaultVisibility(of resourceType: String) -> DefaultVisibility? {
+        visibility.first { $0.resourceType.caseInsensitiveEquals(resourceType) }?.visibility
+    }
+
+    private static func visibility(
+        schemas: [SchemaDefinition], resourceTypes: [ResourceTypeDefinition]
+    ) -> [(resourceType: String, visibility: DefaultVisibility)] {
+        resourceTypes.map { ($0.id, DefaultVisibility(resourceType: $0, schemas: schemas)) }
     }
 
     /// A registry with `extension` registered (replacing a schema with the same id) and listed as an extension of
