@@ -1,0 +1,32 @@
+import ServiceClients
+import ServiceKit
+import Testing
+
+/// The helpers every internal call and every new resource goes through: URL path segments and random ids.
+@Suite("Internal path segments and random ids")
+struct InternalPathAndIDTests {
+    @Test func unreservedSegmentsComeBackUnchanged() {
+        #expect(pathSegment("2819c223-7f76-453a-919d-413861904646") == "2819c223-7f76-453a-919d-413861904646")
+        #expect(pathSegment("Tenant_A.b~c") == "Tenant_A.b~c")
+    }
+
+    @Test func everythingElseIsPercentEncodedAsUTF8() {
+        #expect(pathSegment("a b/c?d#e%f") == "a%20b%2Fc%3Fd%23e%25f")
+        #expect(pathSegment("Zoë") == "Zo%C3%AB")
+        #expect(pathSegment("..%2F") == "..%252F")
+        #expect(pathSegment("") == "")
+    }
+
+    @Test func randomUUIDsAreVersion4AndDistinct() {
+        let ids = (0..<1_000).map { _ in RandomUUID.lowercasedString() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(50) {
+            let bytes = Array(id.utf8)
+            #expect(bytes.count == 36)
+            #expect([8, 13, 18, 23].allSatisfy { bytes[$0] == UInt8(ascii: "-") })
+            #expect(bytes[14] == UInt8(ascii: "4"))  // version
+            #expect("89ab".utf8.contains(bytes[19]))  // RFC 9562 variant
+            #expect(id == id.lowercased())
+        }
+    }
+}
