@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "ScimPatch", dependencies: ["ScimCore", "ScimFilter"], path: "Shared/ScimPatch"),
         .target(name: "InternalAPI", dependencies: ["ScimCore"], path: "Shared/InternalAPI"),
         // Mapping users onto identity attributes: the mapping service owns the rules, the gateway applies them.
-        .target(name: "IdentityMapping", dependencies: ["ScimCore", "ScimFilter", "ScimPatch"], path: "Shared/IdentityMapping"),
+        .target(name: "IdentityMapping", dependencies: ["ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"], path: "Shared/IdentityMapping"),
         .target(
             name: "ServiceClients",
             dependencies: ["ScimCore", "InternalAPI", "IdentityMapping", .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation],

@@ -1,29 +1,5 @@
 import Foundation
-
-/// The type of an identity attribute (the seeds' "Add Identity Attribute" choices).
-package enum IdentityAttributeType: String, Codable, Sendable, Hashable, CaseIterable {
-    case string, number, boolean, date
-}
-
-/// An attribute of a person in the application's directory, which IdP attributes are mapped onto.
-package struct IdentityAttribute: Codable, Sendable, Hashable {
-    package var name: String
-    package var description: String
-    package var type: IdentityAttributeType
-    package var multiValued: Bool
-    /// An IdP must send it for a user to be created.
-    package var mandatory: Bool
-    package var builtIn: Bool
-
-    package init(name: String, description: String, type: IdentityAttributeType, multiValued: Bool, mandatory: Bool, builtIn: Bool) {
-        self.name = name
-        self.description = description
-        self.type = type
-        self.multiValued = multiValued
-        self.mandatory = mandatory
-        self.builtIn = builtIn
-    }
-}
+import InternalAPI
 
 /// One mapping rule of an identity provider: identity attribute ← SCIM attribute path.
 package struct AttributeMapping: Codable, Sendable, Hashable {

@@ -1,18 +1,22 @@
 import ScimCore
 
-/// An identity attribute of a tenant as the admin API shows it: a built-in one (Status, Email, …) or one an
-/// admin added.
-package struct IdentityAttributeDefinition: Codable, Sendable, Hashable {
+/// The type of an identity attribute (the seeds' "Add Identity Attribute" choices).
+package enum IdentityAttributeType: String, Codable, Sendable, Hashable, CaseIterable {
+    case string, number, boolean, date
+}
+
+/// An attribute of a person in the application's directory, which IdP attributes are mapped onto: a built-in one
+/// (Status, Email, …) or one an admin added. The mapping engine and the admin API use this one type.
+package struct IdentityAttribute: Codable, Sendable, Hashable {
     package var name: String
     package var description: String
-    /// string, number, boolean or date.
-    package var type: String
+    package var type: IdentityAttributeType
     package var multiValued: Bool
-    /// An IdP must send it for a user to be created (and every IdP must map it).
+    /// An IdP must send it for a user to be created.
     package var mandatory: Bool
     package var builtIn: Bool
 
-    package init(name: String, description: String, type: String, multiValued: Bool, mandatory: Bool, builtIn: Bool) {
+    package init(name: String, description: String, type: IdentityAttributeType, multiValued: Bool, mandatory: Bool, builtIn: Bool) {
         self.name = name
         self.description = description
         self.type = type
@@ -73,10 +77,10 @@ package struct AttributeMappingSetRequest: Codable, Sendable, Hashable {
 /// sources, and the tenant's attributes the IdP does not map.
 package struct AttributeMappingsView: Codable, Sendable, Hashable {
     package struct Mapped: Codable, Sendable, Hashable {
-        package var attribute: IdentityAttributeDefinition
+        package var attribute: IdentityAttribute
         package var scimPath: String
 
-        package init(attribute: IdentityAttributeDefinition, scimPath: String) {
+        package init(attribute: IdentityAttribute, scimPath: String) {
             self.attribute = attribute
             self.scimPath = scimPath
         }
@@ -88,9 +92,9 @@ package struct AttributeMappingsView: Codable, Sendable, Hashable {
     /// False while the IdP has its provider type's default mappings.
     package var customized: Bool
     package var mapped: [Mapped]
-    package var unmapped: [IdentityAttributeDefinition]
+    package var unmapped: [IdentityAttribute]
 
-    package init(tenantID: String, idpID: String, providerType: String, customized: Bool, mapped: [Mapped], unmapped: [IdentityAttributeDefinition]) {
+    package init(tenantID: String, idpID: String, providerType: String, customized: Bool, mapped: [Mapped], unmapped: [IdentityAttribute]) {
         self.tenantID = tenantID
         self.idpID = idpID
         self.providerType = providerType

@@ -11,20 +11,20 @@ extension HTTPMappingClient {
     private func idpPath(_ tenantID: String, _ idpID: String) -> String { tenantPath(tenantID) + "/idps/\(pathSegment(idpID))" }
     private func actorQuery(_ actor: String) -> String { "?actor=\(pathSegment(actor))" }
 
-    package func identityAttributes(tenantID: String, logger: Logger) async throws -> [IdentityAttributeDefinition] {
+    package func identityAttributes(tenantID: String, logger: Logger) async throws -> [IdentityAttribute] {
         try await client.send(.GET, tenantPath(tenantID) + "/attributes", logger: logger)
     }
 
     package func createIdentityAttribute(
         tenantID: String, _ request: IdentityAttributeCreateRequest, logger: Logger
-    ) async throws -> IdentityAttributeDefinition {
+    ) async throws -> IdentityAttribute {
         defer { rules.invalidate(tenantID: tenantID) }  // the gateway maps with these rules (mapUser)
         return try await client.send(.POST, tenantPath(tenantID) + "/attributes", body: request, logger: logger)
     }
 
     package func updateIdentityAttribute(
         tenantID: String, name: String, _ request: IdentityAttributeUpdateRequest, logger: Logger
-    ) async throws -> IdentityAttributeDefinition {
+    ) async throws -> IdentityAttribute {
         defer { rules.invalidate(tenantID: tenantID) }  // the gateway maps with these rules (mapUser)
         return try await client.send(.PATCH, tenantPath(tenantID) + "/attributes/\(pathSegment(name))", body: request, logger: logger)
     }

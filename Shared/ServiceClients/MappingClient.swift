@@ -17,10 +17,10 @@ package protocol MappingClient: Sendable {
     func deleteConfiguration(tenantID: String, idpID: String?, logger: Logger) async throws
 
     // Identity attributes, mappings and re-apply jobs, for the admin API (MappingClient+Admin.swift).
-    func identityAttributes(tenantID: String, logger: Logger) async throws -> [IdentityAttributeDefinition]
-    func createIdentityAttribute(tenantID: String, _ request: IdentityAttributeCreateRequest, logger: Logger) async throws -> IdentityAttributeDefinition
+    func identityAttributes(tenantID: String, logger: Logger) async throws -> [IdentityAttribute]
+    func createIdentityAttribute(tenantID: String, _ request: IdentityAttributeCreateRequest, logger: Logger) async throws -> IdentityAttribute
     func updateIdentityAttribute(
-        tenantID: String, name: String, _ request: IdentityAttributeUpdateRequest, logger: Logger) async throws -> IdentityAttributeDefinition
+        tenantID: String, name: String, _ request: IdentityAttributeUpdateRequest, logger: Logger) async throws -> IdentityAttribute
     func deleteIdentityAttribute(tenantID: String, name: String, actor: String, logger: Logger) async throws
     func mappingsView(tenantID: String, idpID: String, logger: Logger) async throws -> AttributeMappingsView
     func setMapping(

@@ -14,13 +14,13 @@ extension FakeMappingClient {
     /// an IdP starts with the built-ins mapped as in `identitySchema`.
     struct AdminState {
         static let builtIns = [
-            IdentityAttributeDefinition(name: "Username", description: "", type: "string", multiValued: false, mandatory: true, builtIn: true),
-            IdentityAttributeDefinition(name: "Email", description: "", type: "string", multiValued: false, mandatory: true, builtIn: true),
-            IdentityAttributeDefinition(name: "Department", description: "", type: "string", multiValued: false, mandatory: false, builtIn: true),
+            IdentityAttribute(name: "Username", description: "", type: .string, multiValued: false, mandatory: true, builtIn: true),
+            IdentityAttribute(name: "Email", description: "", type: .string, multiValued: false, mandatory: true, builtIn: true),
+            IdentityAttribute(name: "Department", description: "", type: .string, multiValued: false, mandatory: false, builtIn: true),
         ]
         static let defaultMappings = ["Username": "userName", "Email": "emails.value", "Department": "title"]
 
-        var custom: [String: [IdentityAttributeDefinition]] = [:]  // tenant
+        var custom: [String: [IdentityAttribute]] = [:]  // tenant
         var mappings: [String: [String: String]] = [:]  // "tenant/idp"
         var customized: Set<String> = []  // "tenant/idp"
         var jobs: [String: ReapplyJob] = [:]  // "tenant/idp/id"
@@ -34,21 +34,21 @@ extension FakeMappingClient {
     /// Moves a job on, as the mapping service's runner does.
     func updateJob(_ job: ReapplyJob) { state.withLock { $0.admin.jobs["\(job.tenantID)/\(job.idpID)/\(job.id)"] = job } }
 
-    func identityAttributes(tenantID: String, logger: Logger) async throws -> [IdentityAttributeDefinition] {
+    func identityAttributes(tenantID: String, logger: Logger) async throws -> [IdentityAttribute] {
         state.withLock { AdminState.builtIns + ($0.admin.custom[tenantID] ?? []) }
     }
 
-    func createIdentityAttribute(tenantID: String, _ request: IdentityAttributeCreateRequest, logger: Logger) async throws -> IdentityAttributeDefinition {
+    func createIdentityAttribute(tenantID: String, _ request: IdentityAttributeCreateRequest, logger: Logger) async throws -> IdentityAttribute {
         try state.withLock { state in
-            guard ["string", "number", "boolean", "date"].contains(request.type.lowercased()) else {
+            guard let type = IdentityAttributeType(rawValue: request.type.lowercased()) else {
                 throw ScimError.invalidValue("'\(request.type)' is not an identity attribute type: use one of string, number, boolean, date.")
             }
             let all = AdminState.builtIns + (state.admin.custom[tenantID] ?? [])
             if let existing = all.first(where: { $0.name.lowercased() == request.name.lowercased() }) {
                 throw ScimError.uniqueness("An identity attribute named '\(existing.name)' already exists.")
             }
-            let attribute = IdentityAttributeDefinition(
-                name: request.name, description: request.description ?? "", type: request.type.lowercased(), multiValued: request.multiValued ?? false,
+            let attribute = IdentityAttribute(
+                name: request.name, description: request.description ?? "", type: type, multiValued: request.multiValued ?? false,
                 mandatory: request.mandatory ?? false, builtIn: false)
             state.admin.custom[tenantID, default: []].append(attribute)
             state.admin.calls.append("attribute.created \(attribute.name) by \(request.actor ?? "-")")
@@ -58,7 +58,7 @@ extension FakeMappingClient {
 
     func updateIdentityAttribute(
         tenantID: String, name: String, _ request: IdentityAttributeUpdateRequest, logger: Logger
-    ) async throws -> IdentityAttributeDefinition {
+    ) async throws -> IdentityAttribute {
         try state.withLock { state in
             try Self.refuseBuiltIn(name, doing: "changed")
             guard let index = state.admin.custom[tenantID]?.firstIndex(where: { $0.name.lowercased() == name.lowercased() }) else {
@@ -162,7 +162,7 @@ extension FakeMappingClient {
             unmapped: attributes.filter { sources[$0.name] == nil })
     }
 
-    private static func attribute(_ state: State, tenantID: String, name: String) throws -> IdentityAttributeDefinition {
+    private static func attribute(_ state: State, tenantID: String, name: String) throws -> IdentityAttribute {
         guard let found = (AdminState.builtIns + (state.admin.custom[tenantID] ?? [])).first(where: { $0.name.lowercased() == name.lowercased() }) else {
             throw ScimError.notFound("Identity attribute '\(name)' not found in tenant '\(tenantID)'.")
         }

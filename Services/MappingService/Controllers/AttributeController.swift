@@ -21,7 +21,7 @@ struct AttributeController<Store: MappingStore> {
 
     @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let custom = try await store.customAttributes(tenantID: try context.parameters.require("tenant"))
-        return JSONCoding.response((BuiltInAttributes.all + custom).map(AttributeCatalog.definition))
+        return JSONCoding.response(BuiltInAttributes.all + custom)
     }
 
     /// 201 with the attribute; 400 `invalidValue` (name, type), 409 `uniqueness` (any letter case, built-ins included).
@@ -35,7 +35,7 @@ struct AttributeController<Store: MappingStore> {
         try await store.createAttribute(tenantID: tenantID, attribute, event: event)
         cache.invalidate(tenantID: tenantID)
         await directory.report(event, logger: context.logger)
-        return JSONCoding.response(AttributeCatalog.definition(attribute), status: .created)
+        return JSONCoding.response(attribute, status: .created)
     }
 
     /// Changes the description or the mandatory flag of a custom attribute.
@@ -60,7 +60,7 @@ struct AttributeController<Store: MappingStore> {
         }
         cache.invalidate(tenantID: tenantID)
         await directory.report(event, logger: context.logger)
-        return JSONCoding.response(AttributeCatalog.definition(attribute))
+        return JSONCoding.response(attribute)
     }
 
     /// 204; 400 `mutability` for a built-in, 404, 409 naming the IdPs whose mappings use it.

@@ -45,24 +45,18 @@ enum AttributeCatalog {
         return AttributeMapping(attribute: attribute.name, scimPath: trimmed)
     }
 
-    static func definition(_ attribute: IdentityAttribute) -> IdentityAttributeDefinition {
-        IdentityAttributeDefinition(
-            name: attribute.name, description: attribute.description, type: attribute.type.rawValue, multiValued: attribute.multiValued,
-            mandatory: attribute.mandatory, builtIn: attribute.builtIn)
-    }
-
     /// The mapped and unmapped views of an IdP's rules over the tenant's attributes.
     static func view(
         tenantID: String, idp: RegisteredIdentityProvider?, attributes: [IdentityAttribute], mappings: [AttributeMapping]
     ) -> AttributeMappingsView {
         let sources = Dictionary(mappings.map { ($0.attribute.lowercased(), $0.scimPath) }, uniquingKeysWith: { first, _ in first })
         var mapped: [AttributeMappingsView.Mapped] = []
-        var unmapped: [IdentityAttributeDefinition] = []
+        var unmapped: [IdentityAttribute] = []
         for attribute in attributes {
             if let path = sources[attribute.name.lowercased()] {
-                mapped.append(.init(attribute: definition(attribute), scimPath: path))
+                mapped.append(.init(attribute: attribute, scimPath: path))
             } else {
-                unmapped.append(definition(attribute))
+                unmapped.append(attribute)
             }
         }
         return AttributeMappingsView(

@@ -1,3 +1,4 @@
+import InternalAPI
 import Foundation
 import IdentityMapping
 import Persistence

@@ -78,7 +78,7 @@ struct MappingAdminController {
         var providerType: String
         var customized: Bool
         var mapped: [AttributeMappingsView.Mapped]?
-        var unmapped: [IdentityAttributeDefinition]?
+        var unmapped: [IdentityAttribute]?
     }
 
     @Sendable func mappings(_ request: Request, context: ServiceRequestContext) async throws -> Response {
