@@ -43,7 +43,7 @@ let package = Package(
             path: "Shared/Persistence"),
         .target(
             name: "ServiceKit",
-            dependencies: ["ScimCore", "InternalAPI", "ServiceClients", .hummingbird, .configuration, .lifecycle, .logging, .ahc, .nioCore, .crypto],
+            dependencies: ["ScimCore", "InternalAPI", "ServiceClients", .hummingbird, .configuration, .lifecycle, .logging, .ahc, .nioCore, .nioPosix, .crypto],
             path: "Shared/ServiceKit"),
         // Services/
         .service("TokenService", ["ServiceKit", "Persistence", "InternalAPI", "ServiceClients", .crypto, .jwtKit, .ahc, .nioHTTP1, .lifecycle]),
@@ -61,7 +61,7 @@ let package = Package(
         // Tests/
         // The load tool (BENCHMARKS.md): talks to a running stack, or starts the `provisio` built next to it.
         .executableTarget(
-            name: "ProvisioLoad", dependencies: [.argumentParser, .ahc, .hummingbird, .logging, .nioCore, .nioHTTP1, .nioFoundation], path: "Tests/Load"),
+            name: "ProvisioLoad", dependencies: [.argumentParser, .ahc, .hummingbird, .logging, .nioCore, .nioPosix, .nioHTTP1, .nioFoundation], path: "Tests/Load"),
         // What the services' in-process router tests share (a regular target: test targets cannot depend on test targets).
         .target(
             name: "ServiceTestSupport", dependencies: ["ServiceKit", "InternalAPI", "ScimCore", .hbTesting, .logging, .nioCore],

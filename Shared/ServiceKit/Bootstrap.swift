@@ -2,6 +2,8 @@ import Configuration
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 
 /// The whole of each service's `main`: read configuration, set up logging, build, run until SIGTERM/SIGINT.
 ///
@@ -12,6 +14,7 @@ package enum ServiceMain {
         service: String, defaultPort: Int,
         build: @Sendable (ServiceConfiguration, ConfigReader, Logger) async throws -> App
     ) async throws {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         LoggingSystem.bootstrap { label in
             var handler = ServiceLogHandler(label: label)
             handler.logLevel = .trace  // the logger's own level filters

@@ -1,10 +1,21 @@
 import ArgumentParser
+import NIOCore
+import NIOPosix
 
 /// `provisio-load`: load scenarios against a running Provisio stack (or one it starts itself).
 ///
 /// Each scenario is a subcommand; they share ``TargetOptions`` (which stack) and ``OutputOptions`` (how to print).
 /// Everything stays on loopback, every loop is bounded, and a stack started with `--start` is stopped at the end.
 @main
+enum ProvisioLoadMain {
+    static func main() async {
+        // As the services do (ServiceMain): Swift Concurrency runs on NIO's event loops, so the floor servers and
+        // the client pay the same scheduling costs as the stack they are compared with.
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await ProvisioLoad.main()
+    }
+}
+
 struct ProvisioLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provisio-load",

@@ -29,7 +29,7 @@ extension SQLDirectoryStore {
             return ListResult(totalResults: total, records: [], nextCursor: nil)
         }
 
-        var pageQuery = SQLQueryString("SELECT \(columns)")
+        var pageQuery = SQLQueryString("SELECT \(unsafeRaw: columns)")
         pageQuery.appendInterpolation(scope)
         let direction = query.descending ? "DESC" : "ASC"
         if let cursor = query.cursor {
