@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "ScimCoreTests", dependencies: ["ScimCore", "ScimExamples"], path: "Tests/ScimCoreTests"),
         .testTarget(name: "ScimFilterTests", dependencies: ["ScimFilter", "ScimCore", "ScimExamples"], path: "Tests/ScimFilterTests"),
         .testTarget(name: "ScimPatchTests", dependencies: ["ScimPatch", "ScimCore", "ScimFilter"], path: "Tests/ScimPatchTests", resources: [.copy("Fixtures")]),
-        .testTarget(name: "PersistenceTests", dependencies: ["Persistence", .sqlKit, .sqliteNIO, .logging], path: "Tests/PersistenceTests"),
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence", .sqlKit, .sqliteNIO, .logging, .nioCore], path: "Tests/PersistenceTests"),
         .testTarget(
             name: "EndToEndTests",
             // Depending on the CLI makes `swift build --build-tests` build `provisio` and the four services it starts.

@@ -31,12 +31,13 @@ final class SQLiteGroupCommit: Sendable {
     private let state = Mutex(State())
     /// Transactions committed so far (one per batch, or per body run alone); for tests.
     let transactions = Atomic<Int>(0)
-    private let database: any SQLDatabase
+    private let database: SQLiteHandleDatabase
     private let lock: AsyncLock
     private let logger: Logger
 
-    /// Runs batches on `database` while holding `lock` (the storage's writer lock, which `close` also takes).
-    init(database: any SQLDatabase, lock: AsyncLock, logger: Logger) {
+    /// Runs batches on `database`, on its thread, while holding `lock` (the storage's writer lock, which `close`
+    /// also takes).
+    init(database: SQLiteHandleDatabase, lock: AsyncLock, logger: Logger) {
         self.database = database
         self.lock = lock
         self.logger = logger
@@ -56,7 +57,8 @@ final class SQLiteGroupCommit: Sendable {
                 state.draining = true
                 return true
             }
-            if startsDraining { Task { await self.drain() } }
+            // A whole batch — BEGIN, every body, COMMIT — runs on the writer's thread without a switch per statement.
+            if startsDraining { Task(executorPreference: database.thread) { await self.drain() } }
         }
     }
 

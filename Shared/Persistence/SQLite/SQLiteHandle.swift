@@ -13,7 +13,7 @@ import Synchronization
 /// ``cacheCapacity`` are: the least recently used one is finalized to make room.
 ///
 /// The connection is used by one caller at a time: a mutex guards the handle and its statements, and calls are
-/// synchronous (``SQLiteHandleDatabase`` runs them on a thread pool).
+/// synchronous (``SQLiteHandleDatabase`` runs them on the connection's own thread, ``SQLiteConnectionThread``).
 package final class SQLiteHandle: Sendable {
     package static let cacheCapacity = 128
     /// Statements with more parameters than this are prepared, run and finalized.

@@ -1,23 +1,24 @@
 import Logging
 import NIOCore
-import NIOPosix
 import SQLKit
 import SQLiteKit
 import SQLiteNIO
 
 /// SQLKit's view of an ``SQLiteHandle``: the stores' queries are serialized by SQLKit with SQLite's dialect, their
-/// parameters converted to SQLite values, and each statement runs on NIO's thread pool so a query never blocks the
-/// task executor.
+/// parameters converted to SQLite values, and each statement runs on the connection's own thread
+/// (``SQLiteConnectionThread``), never on an event loop.
 struct SQLiteHandleDatabase: SQLDatabase {
     let handle: SQLiteHandle
     let logger: Logger
-    let eventLoop: any EventLoop
+    let thread: SQLiteConnectionThread
 
-    init(handle: SQLiteHandle, logger: Logger) {
+    init(handle: SQLiteHandle, thread: SQLiteConnectionThread, logger: Logger) {
         self.handle = handle
+        self.thread = thread
         self.logger = logger
-        self.eventLoop = MultiThreadedEventLoopGroup.singleton.any()
     }
+
+    var eventLoop: any EventLoop { thread.eventLoop }
 
     var dialect: any SQLDialect { SQLiteDialect() }
     var queryLogLevel: Logger.Level? { nil }
@@ -30,7 +31,7 @@ struct SQLiteHandleDatabase: SQLDatabase {
         let (sql, binds) = serialize(query)
         let values = try binds.map(Self.value(of:))
         let handle = self.handle
-        let rows = try await NIOThreadPool.singleton.runIfActive { try handle.query(sql, values) }
+        let rows = try await thread.run { try handle.query(sql, values) }
         for row in rows { onRow(row) }
     }
 

@@ -20,9 +20,13 @@ package final class SQLiteStorage: SQLStorage {
     private let logger: Logger
 
     private init(writer: SQLiteHandle, readers: [SQLiteHandle], logger: Logger) {
-        self.writer = SQLiteHandleDatabase(handle: writer, logger: logger)
+        let writerThread = SQLiteConnectionThread()
+        self.writer = SQLiteHandleDatabase(handle: writer, thread: writerThread, logger: logger)
         self.groupCommit = SQLiteGroupCommit(database: self.writer, lock: writeLock, logger: logger)
-        self.readers = readers.map { SQLiteHandleDatabase(handle: $0, logger: logger) }
+        // The in-memory database has one connection: its readers share the writer's thread.
+        self.readers = readers.map { reader in
+            SQLiteHandleDatabase(handle: reader, thread: reader === writer ? writerThread : SQLiteConnectionThread(), logger: logger)
+        }
         self.logger = logger
     }
 
@@ -56,9 +60,11 @@ package final class SQLiteStorage: SQLStorage {
         _ = try connection.query("PRAGMA foreign_keys=ON", [])
     }
 
+    /// On the next reader in turn, on that reader's thread: the body's statements run there one after another.
     package func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
-        return try await body(readers[index % readers.count])
+        let reader = readers[index % readers.count]
+        return try await withTaskExecutorPreference(reader.thread) { try await body(reader) }
     }
 
     /// Write transactions committed so far; fewer than writes when group commit batched them.
