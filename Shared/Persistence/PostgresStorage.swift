@@ -6,13 +6,14 @@ import SQLKit
 
 /// PostgreSQL through PostgresNIO's connection pool: every read borrows a connection, every write runs in its own
 /// transaction on one. Several replicas of a service can share the database; uniqueness and row locks are the
-/// database's.
+/// database's. While the database fills up, the storage has it gather planner statistics (``GrowthStatistics``).
 package final class PostgresStorage: SQLStorage {
     package var engine: SQLEngine { .postgres }
 
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
+    private let growth = GrowthStatistics()
 
     private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger) {
         self.client = client
@@ -45,8 +46,20 @@ package final class PostgresStorage: SQLStorage {
 
     /// One transaction on one pooled connection (``SQLTransaction``).
     package func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        let result = try await client.withConnection { connection in
             try await SQLTransaction.run(on: connection.sql(queryLogLevel: nil), logger: logger, body)
+        }
+        if growth.countWrite() { Task { await analyze() } }
+        return result
+    }
+
+    /// `ANALYZE` of the whole database (it samples at most 30,000 rows per table), beside the requests.
+    private func analyze() async {
+        do {
+            try await read { database in try await database.raw("ANALYZE").run() }
+            logger.info("Gathered planner statistics while the database grows")
+        } catch {
+            logger.warning("Could not gather planner statistics", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 
