@@ -79,6 +79,16 @@ struct IdPSequenceTests {
             let byName = try await HTTP.scim(demo, .GET, "/Groups?excludedAttributes=members&filter=" + formEncode("displayName eq \"Sales\""))
             #expect(byName.json["totalResults"] as? Int == 1)
             #expect(((byName.json["Resources"] as? [[String: Any]])?.first?["members"]) == nil)
+            // A user's groups, derived from the memberships in display-name order, on a read by id and in a filtered list.
+            let alpha = try await HTTP.scim(demo, .POST, "/Groups", json: ["displayName": "Alpha \"A\"", "members": [["value": id]]])
+            let alphaID = try #require(alpha.json["id"] as? String, "\(alpha.text)")
+            let memberOf = try await HTTP.scim(demo, .GET, "/Users/\(id)").json["groups"] as? [[String: Any]]
+            #expect(memberOf?.compactMap { $0["value"] as? String } == [alphaID, groupID])
+            #expect(memberOf?.compactMap { $0["display"] as? String } == ["Alpha \"A\"", "Sales"])
+            let listed = try await HTTP.scim(demo, .GET, "/Users?filter=" + formEncode("userName eq \"second@contoso.com\""))
+            let secondGroups = (listed.json["Resources"] as? [[String: Any]])?.first?["groups"] as? [[String: Any]]
+            #expect(secondGroups?.compactMap { $0["value"] as? String } == [groupID])
+            #expect(try await HTTP.scim(demo, .DELETE, "/Groups/\(alphaID)").status == 204)
             let removeDefault = try await HTTP.scim(demo, .PATCH, "/Groups/\(groupID)", json: [
                 "Operations": [["op": "Remove", "path": "members", "value": [["value": second]]]],
             ])
