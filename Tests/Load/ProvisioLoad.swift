@@ -2,20 +2,20 @@ import ArgumentParser
 import NIOCore
 import NIOPosix
 
-/// `provisio-load`: load scenarios against a running Provisio stack (or one it starts itself).
-///
-/// Each scenario is a subcommand; they share ``TargetOptions`` (which stack) and ``OutputOptions`` (how to print).
-/// Everything stays on loopback, every loop is bounded, and a stack started with `--start` is stopped at the end.
+/// The entry point: Swift Concurrency runs on NIO's event loops, as in the services (`ServiceMain`), so the floor
+/// servers and the client pay the same scheduling costs as the stack they are compared with.
 @main
 enum ProvisioLoadMain {
     static func main() async {
-        // As the services do (ServiceMain): Swift Concurrency runs on NIO's event loops, so the floor servers and
-        // the client pay the same scheduling costs as the stack they are compared with.
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         await ProvisioLoad.main()
     }
 }
 
+/// `provisio-load`: load scenarios against a running Provisio stack (or one it starts itself).
+///
+/// Each scenario is a subcommand; they share ``TargetOptions`` (which stack) and ``OutputOptions`` (how to print).
+/// Everything stays on loopback, every loop is bounded, and a stack started with `--start` is stopped at the end.
 struct ProvisioLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provisio-load",
