@@ -61,7 +61,8 @@ let package = Package(
         // Tests/
         // The load tool (BENCHMARKS.md): talks to a running stack, or starts the `provisio` built next to it.
         .executableTarget(
-            name: "ProvisioLoad", dependencies: [.argumentParser, .ahc, .hummingbird, .logging, .nioCore, .nioPosix, .nioHTTP1, .nioFoundation], path: "Tests/Load"),
+            name: "ProvisioLoad", dependencies: [.argumentParser, .ahc, .hummingbird, .logging, .nioCore, .nioPosix, .nioHTTP1, .nioFoundation], path: "Tests/Load",
+            exclude: ["run.sh", "wrk"]),
         // What the services' in-process router tests share (a regular target: test targets cannot depend on test targets).
         .target(
             name: "ServiceTestSupport", dependencies: ["ServiceKit", "InternalAPI", "ScimCore", .hbTesting, .logging, .nioCore],
