@@ -8,6 +8,7 @@
 # The scripts: filter.lua (GET /Users?filter=userName eq "<random user>"), by-id.lua (GET /Users/{random id}),
 # create.lua (POST /Users, a new user each time). Seed users first, e.g. with `provisio-load scale --demo … --users 20000`.
 set -euo pipefail
+command -v wrk >/dev/null || echo "note: wrk is not installed (Debian: apt-get install wrk)" >&2
 demo="${1:?demo.json of a running stack}"
 out="${2:-/tmp/provisio-wrk.lua}"
 python3 - "$demo" "$out" <<'PY'
