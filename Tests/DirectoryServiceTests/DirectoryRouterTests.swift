@@ -284,6 +284,11 @@ struct DirectoryRouterTests {
             #expect(fetched["resource"]?["groups"] == expected)
             let alone = try await client.call(.get, "/internal/v1/tenants/acme/idps/okta/users/\(loner)").json
             #expect(alone["resource"]?["groups"] == nil)
+            // A replace answers with the user's groups too.
+            let replaced = try await client.call(
+                .put, "/internal/v1/tenants/acme/idps/okta/users/\(member)", json: ["resource": Self.alice, "identity": [:]])
+            #expect(replaced.status == .ok, "\(replaced.text)")
+            #expect(try replaced.json["resource"]?["groups"] == expected)
 
             let page = try await client.call(.post, "/internal/v1/tenants/acme/idps/okta/users/search", json: ["startIndex": 1, "count": 10, "descending": false, "includeMembers": true]).json
             let listed = page["resources"]?.arrayValue ?? []

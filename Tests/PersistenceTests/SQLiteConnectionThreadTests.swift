@@ -11,12 +11,7 @@ import Testing
 @Suite("SQLite connection threads")
 struct SQLiteConnectionThreadTests {
     private static func storage() async throws -> SQLiteStorage {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("provisio-thread-\(UUID().uuidString)/test.sqlite").path
-        let storage = try await SQLiteStorage.open(path: path, readerCount: 2, logger: Logger(label: "test"))
-        try await storage.write { database in
-            try await database.raw("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT UNIQUE)").run()
-        }
-        return storage
+        try await temporaryItemsStorage("thread")
     }
 
     /// True when the caller runs on `database`'s own thread, where its statements run without a hand-over.

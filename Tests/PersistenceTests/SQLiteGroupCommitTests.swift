@@ -13,12 +13,7 @@ struct SQLiteGroupCommitTests {
     }
 
     private static func storage() async throws -> SQLiteStorage {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("provisio-commit-\(UUID().uuidString)/test.sqlite").path
-        let storage = try await SQLiteStorage.open(path: path, readerCount: 2, logger: Logger(label: "test"))
-        try await storage.write { database in
-            try await database.raw("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT UNIQUE)").run()
-        }
-        return storage
+        try await temporaryItemsStorage("commit")
     }
 
     private static func count(_ storage: SQLiteStorage) async throws -> Int {

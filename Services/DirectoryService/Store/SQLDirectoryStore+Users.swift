@@ -69,7 +69,8 @@ extension SQLDirectoryStore {
                         tenantID: updated.tenantID, idpID: updated.idpID, actor: actor, action: updated.active ? "user.updated" : "user.updated.inactive",
                         resourceType: "User", resourceID: updated.id),
                     in: database)
-                updated.groups = try await Self.groups(ofMembers: [updated.id], in: database)[updated.id] ?? []
+                let memberOf = try await database.raw("SELECT \(unsafeRaw: memberOfColumn) FROM users WHERE users.id = \(bind: updated.id)").first()
+                updated.groups = try memberOf.map(Self.groups(from:)) ?? []
                 return updated
             }
         } catch where StorageErrors.isUniqueViolation(error) {
@@ -107,30 +108,43 @@ extension SQLDirectoryStore {
         }
     }
 
-    /// ``userColumns`` and the user's groups as one JSON array of `[id, displayName]` pairs in display-name order
-    /// (`member_of`), so that a user read or a page of users is one statement: on PostgreSQL, one round trip instead
-    /// of two.
-    var userColumnsWithGroups: String {
+    /// A user's groups as one JSON array of `[id, displayName]` pairs in display-name order, read in the user's own
+    /// row (`member_of`): a user read or a page of users is one statement — on PostgreSQL, one round trip, not two.
+    private static func memberOf(_ engine: SQLEngine) -> String {
         let pairs =
-            storage.engine == .postgres
+            engine == .postgres
             ? "json_agg(json_build_array(g.id, g.display_name) ORDER BY g.display_name_lower, g.id)::text"
             : "json_group_array(json_array(g.id, g.display_name) ORDER BY g.display_name_lower, g.id)"
-        return Self.userColumns + ", (SELECT \(pairs) FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.member_id = users.id) AS member_of"
+        return "(SELECT \(pairs) FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.member_id = users.id) AS member_of"
     }
+    private static let memberOfSQLite = memberOf(.sqlite)
+    private static let memberOfPostgres = memberOf(.postgres)
+    private static let userColumnsWithGroupsSQLite = userColumns + ", " + memberOfSQLite
+    private static let userColumnsWithGroupsPostgres = userColumns + ", " + memberOfPostgres
+
+    /// ``userColumns`` and `member_of`.
+    var userColumnsWithGroups: String { storage.engine == .postgres ? Self.userColumnsWithGroupsPostgres : Self.userColumnsWithGroupsSQLite }
+    /// The `member_of` column alone.
+    var memberOfColumn: String { storage.engine == .postgres ? Self.memberOfPostgres : Self.memberOfSQLite }
 
     /// A row of ``userColumnsWithGroups``.
     static func userWithGroups(from row: any SQLRow) throws -> UserRecord {
         var user = try user(from: row)
+        user.groups = try groups(from: row)
+        return user
+    }
+
+    /// The `member_of` column of a row.
+    static func groups(from row: any SQLRow) throws -> [GroupReference] {
         // PostgreSQL's json_agg of no rows is NULL; SQLite's json_group_array is `[]`.
-        guard let text = try row.decode(column: "member_of", as: String?.self) else { return user }
+        guard let text = try row.decode(column: "member_of", as: String?.self) else { return [] }
         guard case .array(let pairs)? = try? JSONValue.decode(text) else { throw ScimError.internalError("Stored group references are unreadable.") }
-        user.groups = try pairs.map { pair in
+        return try pairs.map { pair in
             guard case .array(let fields) = pair, fields.count == 2, let id = fields[0].stringValue, let displayName = fields[1].stringValue else {
                 throw ScimError.internalError("Stored group references are unreadable.")
             }
             return GroupReference(id: id, displayName: displayName)
         }
-        return user
     }
 
     // MARK: Helpers
@@ -144,25 +158,6 @@ extension SQLDirectoryStore {
                 """
             ).run()
         }
-    }
-
-    /// The groups each of `memberIDs` belongs to, in one query.
-    static func groups(ofMembers memberIDs: [String], in database: any SQLDatabase) async throws -> [String: [GroupReference]] {
-        guard !memberIDs.isEmpty else { return [:] }
-        var result: [String: [GroupReference]] = [:]
-        for chunk in memberIDs.chunked(into: 500) {
-            let rows = try await database.raw(
-                """
-                SELECT m.member_id, g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id
-                WHERE m.member_id IN (\(binds: Array(chunk))) ORDER BY g.display_name_lower, g.id
-                """
-            ).all()
-            for row in rows {
-                result[try row.decode(column: "member_id", as: String.self), default: []].append(
-                    GroupReference(id: try row.decode(column: "id", as: String.self), displayName: try row.decode(column: "display_name", as: String.self)))
-            }
-        }
-        return result
     }
 
     static func user(from row: any SQLRow) throws -> UserRecord {
