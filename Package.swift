@@ -54,14 +54,14 @@ let package = Package(
             ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", .ahc, .nioHTTP1, .lifecycle]),
         .executableTarget(
             name: "ProvisioCLI",
-            dependencies: ["InternalAPI", "ServiceClients", .argumentParser, .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation]
+            dependencies: ["InternalAPI", "ServiceClients", "ServiceKit", .argumentParser, .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation]
                 // `swift run provisio up` builds the four services it starts.
                 + services.map { .target(name: $0) },
             path: "Services/ProvisioCLI"),
         // Tests/
         // The load tool (BENCHMARKS.md): talks to a running stack, or starts the `provisio` built next to it.
         .executableTarget(
-            name: "ProvisioLoad", dependencies: [.argumentParser, .ahc, .hummingbird, .logging, .nioCore, .nioPosix, .nioHTTP1, .nioFoundation], path: "Tests/Load",
+            name: "ProvisioLoad", dependencies: ["ServiceKit", .argumentParser, .ahc, .hummingbird, .logging, .nioCore, .nioPosix, .nioHTTP1, .nioFoundation], path: "Tests/Load",
             exclude: ["run.sh", "wrk"]),
         // What the services' in-process router tests share (a regular target: test targets cannot depend on test targets).
         .target(
@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             // Depending on the CLI makes `swift build --build-tests` build `provisio` and the four services it starts.
-            dependencies: ["ProvisioCLI", .ahc, .nioCore, .nioHTTP1, .nioFoundation],
+            dependencies: ["ProvisioCLI", "ServiceKit", .ahc, .nioCore, .nioHTTP1, .nioFoundation],
             path: "Tests/EndToEndTests"),
     ] + services.map { .serviceTests($0) }
 )

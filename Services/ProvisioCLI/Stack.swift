@@ -3,6 +3,7 @@ import NIOHTTP1
 import AsyncHTTPClient
 import Foundation
 import Logging
+import ServiceKit
 
 #if canImport(Glibc)
 import Glibc
@@ -34,7 +35,7 @@ final class Stack {
         let tokenPort = try FreePort.find()
         let directoryPort = try FreePort.find()
         let mappingPort = try FreePort.find()
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ColocatedEventLoops.environment(ProcessInfo.processInfo.environment)
         environment["HTTP_HOST"] = "127.0.0.1"
         environment["DATA_DIR"] = dataDirectory.path
         environment["INTERNAL_KEY"] = secrets.internalKey

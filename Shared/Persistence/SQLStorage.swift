@@ -15,6 +15,10 @@ package protocol SQLStorage: Sendable {
     var engine: SQLEngine { get }
     /// Runs read-only queries. Concurrent reads may run in parallel.
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs a read of a few rows found through a unique index (a resource by id, a user by userName): the same as
+    /// ``read(_:)``, but an engine may run it where the caller is instead of handing it to another thread, since it
+    /// takes microseconds. Anything that may touch many rows goes through ``read(_:)``.
+    func lookup<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` in one transaction; it is rolled back when `body` throws.
     ///
     /// `body` must act only through the database it is given: an engine may run it more than once (SQLite's group
@@ -22,4 +26,11 @@ package protocol SQLStorage: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Closes every connection. No query may run afterwards.
     func close() async
+}
+
+extension SQLStorage {
+    /// A lookup is a read, unless the engine has a faster way.
+    package func lookup<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await read(body)
+    }
 }

@@ -36,6 +36,17 @@ package protocol DirectoryClient: Sendable {
 
     /// The tenant's activity log, newest first, optionally of one identity provider.
     func activity(tenantID: String, idpID: String?, limit: Int, logger: Logger) async throws -> [ActivityEntry]
+
+    /// Reads answered as the gateway's client sees them (``ScimRendering``). Each has a default implementation in
+    /// terms of the plain reads (DirectoryClient+Rendered.swift); the HTTP client has the directory render them.
+    func renderedUser(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedRead
+    func renderedGroup(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedRead
+    func renderedUserSearch(
+        tenantID: String, idpID: String, _ search: DirectorySearch, _ rendering: ScimRendering, logger: Logger
+    ) async throws -> RenderedRead
+    func renderedGroupSearch(
+        tenantID: String, idpID: String, _ search: DirectorySearch, _ rendering: ScimRendering, logger: Logger
+    ) async throws -> RenderedRead
 }
 
 package struct HTTPDirectoryClient: DirectoryClient {
@@ -120,6 +131,23 @@ package struct HTTPDirectoryClient: DirectoryClient {
     package func activity(tenantID: String, idpID: String?, limit: Int, logger: Logger) async throws -> [ActivityEntry] {
         let idpQuery = idpID.map { "&idp=\(pathSegment($0))" } ?? ""
         return try await client.send(.GET, "/internal/v1/tenants/\(pathSegment(tenantID))/activity?limit=\(limit)\(idpQuery)", logger: logger)
+    }
+
+    package func renderedUser(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedRead {
+        try await client.sendRendered(.GET, idpPath(tenantID, idpID) + "/users/\(pathSegment(id))", rendering: rendering, logger: logger)
+    }
+    package func renderedGroup(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedRead {
+        try await client.sendRendered(.GET, idpPath(tenantID, idpID) + "/groups/\(pathSegment(id))", rendering: rendering, logger: logger)
+    }
+    package func renderedUserSearch(
+        tenantID: String, idpID: String, _ search: DirectorySearch, _ rendering: ScimRendering, logger: Logger
+    ) async throws -> RenderedRead {
+        try await client.sendRendered(.POST, idpPath(tenantID, idpID) + "/users/search", body: search.encoded(), rendering: rendering, logger: logger)
+    }
+    package func renderedGroupSearch(
+        tenantID: String, idpID: String, _ search: DirectorySearch, _ rendering: ScimRendering, logger: Logger
+    ) async throws -> RenderedRead {
+        try await client.sendRendered(.POST, idpPath(tenantID, idpID) + "/groups/search", body: search.encoded(), rendering: rendering, logger: logger)
     }
 
     private func ifMatchQuery(_ ifMatch: Int?) -> String { ifMatch.map { "?ifMatch=\($0)" } ?? "" }

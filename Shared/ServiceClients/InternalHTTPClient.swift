@@ -60,6 +60,22 @@ package struct InternalHTTPClient: Sendable {
 
     /// Sends raw JSON bytes and returns the raw answer bytes of a 2xx answer.
     package func sendRaw(_ method: HTTPMethod, _ path: String, body: Data?, logger: Logger) async throws -> Data {
+        Data(buffer: try await exchange(method, path, body: body, logger: logger).body)
+    }
+
+    /// A read the peer answers with final SCIM bytes (``ScimRendering``); the version comes from its `ETag`.
+    package func sendRendered(
+        _ method: HTTPMethod, _ path: String, body: Data? = nil, rendering: ScimRendering, logger: Logger
+    ) async throws -> RenderedRead {
+        let answer = try await exchange(method, path, body: body, extraHeaders: rendering.headers, logger: logger)
+        return RenderedRead(
+            body: Array(buffer: answer.body), version: answer.headers.first(name: "ETag").flatMap { ETag.version(from: $0) })
+    }
+
+    /// One request and its 2xx answer; anything else becomes the `ScimError` the answer describes.
+    private func exchange(
+        _ method: HTTPMethod, _ path: String, body: Data?, extraHeaders: [(name: String, value: String)] = [], logger: Logger
+    ) async throws -> (headers: HTTPHeaders, body: ByteBuffer) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: InternalHeaders.internalKey, value: internalKey)
@@ -67,6 +83,7 @@ package struct InternalHTTPClient: Sendable {
         if case .string(let requestID) = logger[metadataKey: "request.id"] {
             request.headers.add(name: InternalHeaders.requestID, value: requestID)
         }
+        for header in extraHeaders { request.headers.add(name: header.name, value: header.value) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: body))
@@ -80,14 +97,13 @@ package struct InternalHTTPClient: Sendable {
             logger.warning("Peer service unreachable", metadata: ["peer": "\(serviceName)", "error": "\(error)"])
             throw ScimError.unavailable("The \(serviceName) service is unavailable; try again later.")
         }
-        let data = Data(buffer: bytes)
         guard (200..<300).contains(response.status.code) else {
-            if let body = try? decoder.decode(ScimErrorBody.self, from: data) {
+            if let body = try? decoder.decode(ScimErrorBody.self, from: Data(buffer: bytes)) {
                 throw body.error
             }
             throw ScimError(status: Int(response.status.code), detail: "The \(serviceName) service answered \(response.status.code).")
         }
-        return data
+        return (response.headers, bytes)
     }
 
     /// True when the peer answers its liveness probe.

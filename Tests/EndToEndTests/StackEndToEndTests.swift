@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import ServiceKit
 import Testing
 
 /// The whole system as a user runs it: `provisio up` starts the four real executables on loopback with SQLite
@@ -33,6 +34,18 @@ struct StackEndToEndTests {
         let demo = try JSONDecoder().decode(DemoFile.self, from: Data(contentsOf: demoFile))
         #expect(demo.scimBaseURL == "http://127.0.0.1:\(port)/scim/v2/demo/default")
         #expect(stack.output.contains(demo.token))
+
+        // The four services share this machine: each runs half the cores' worth of event loops (ColocatedEventLoops).
+        let services = stack.childPIDs
+        #expect(services.count == 4)
+        let expectedLoops = ColocatedEventLoops.environment(ProcessInfo.processInfo.environment)[ColocatedEventLoops.environmentVariable].flatMap(Int.init)
+        for pid in services {
+            let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+            let loops = threads.filter { thread in
+                ((try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/comm", encoding: .utf8)) ?? "").hasPrefix("NIO-SGLTN-")
+            }
+            #expect(loops.count == expectedLoops, "process \(pid) runs \(loops.count) event loops")
+        }
 
         // Create through gateway → token service → mapping service → directory, then read it back.
         let created = try await HTTP.send(.POST, demo.scimBaseURL + "/Users", bearer: demo.token, json: Self.user)

@@ -44,6 +44,19 @@ final class StackProcess {
 
     var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
 
+    /// The processes `provisio up` started (its children), by their `/proc` stat.
+    var childPIDs: [Int32] {
+        let parent = process.processIdentifier
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let afterName = stat.range(of: ") ", options: .backwards)
+            else { return false }
+            // Fields after the name: state, then the parent's pid.
+            return stat[afterName.upperBound...].split(separator: " ").dropFirst().first.flatMap { Int32($0) } == parent
+        }
+    }
+
     /// Waits until `provisio up` has printed the SCIM URL (everything is ready and demo.json written).
     func waitUntilUp(timeout: Duration = .seconds(120)) async throws {
         let deadline = ContinuousClock.now.advanced(by: timeout)

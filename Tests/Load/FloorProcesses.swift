@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import ServiceKit
 
 #if canImport(Glibc)
 import Glibc
@@ -28,6 +29,7 @@ final class FloorProcesses {
             let process = Process()
             process.executableURL = me
             process.arguments = arguments
+            process.environment = ColocatedEventLoops.environment(ProcessInfo.processInfo.environment)  // as `provisio up` runs the services
             process.standardInput = FileHandle.nullDevice
             process.standardOutput = FileHandle.nullDevice
             try process.run()

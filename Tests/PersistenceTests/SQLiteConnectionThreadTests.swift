@@ -16,7 +16,7 @@ struct SQLiteConnectionThreadTests {
 
     /// True when the caller runs on `database`'s own thread, where its statements run without a hand-over.
     private static func onConnectionThread(_ database: any SQLDatabase) -> Bool {
-        (database as? SQLiteHandleDatabase)?.thread.eventLoop.inEventLoop ?? false
+        (database as? SQLiteHandleDatabase)?.thread?.eventLoop.inEventLoop ?? false
     }
 
     @Test func aReadBodyRunsOnItsConnectionsThreadBeforeAndAfterEachStatement() async throws {
@@ -60,9 +60,27 @@ struct SQLiteConnectionThreadTests {
         // A read body escaping its executor preference: the statement still runs, on the connection's thread.
         let database = try await storage.read { database in database as? SQLiteHandleDatabase }
         let handle = try #require(database)
-        #expect(!handle.thread.eventLoop.inEventLoop)
+        #expect(try !#require(handle.thread).eventLoop.inEventLoop)
         let rows = try await handle.raw("SELECT 41 + 1 AS answer").first()
         #expect(try rows?.decode(column: "answer", as: Int.self) == 42)
+        await storage.close()
+    }
+
+    @Test func aLookupRunsWhereItIsCalledAndSeesCommittedWrites() async throws {
+        let storage = try await Self.storage()
+        try await storage.write { database in try await database.raw("INSERT INTO items (name) VALUES (\(bind: "looked-up"))").run() }
+        let (names, threads) = try await storage.lookup { database in
+            #expect((database as? SQLiteHandleDatabase)?.thread == nil)
+            var threads = [pthread_self()]
+            let first = try await database.raw("SELECT name FROM items WHERE name = \(bind: "looked-up")").first()?.decode(column: "name", as: String.self)
+            threads.append(pthread_self())
+            let second = try await database.raw("SELECT COUNT(*) AS c FROM items").first()?.decode(column: "c", as: Int.self)
+            threads.append(pthread_self())
+            return ([first, second.map(String.init)], threads)
+        }
+        #expect(names == ["looked-up", "1"])
+        // No statement was handed to another thread, so the body never moved.
+        #expect(Set(threads.map { UInt(bitPattern: Int(bitPattern: $0)) }).count == 1)
         await storage.close()
     }
 }

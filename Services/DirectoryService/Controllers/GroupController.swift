@@ -36,11 +36,12 @@ struct GroupController<Store: DirectoryStore> {
     @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
         let id = try context.parameters.require("id")
-        let includeMembers = request.uri.queryParameters.get("members", as: Bool.self) ?? true
+        let answer = try RenderedAnswer(request, resourceType: "Group")
+        let includeMembers = answer.includesMembers(otherwise: request.uri.queryParameters.get("members", as: Bool.self) ?? true)
         guard let record = try await store.group(tenantID: tenantID, idpID: idpID, id: id, includeMembers: includeMembers) else {
             throw ScimError.notFound("Group '\(id)' not found.")
         }
-        return JSONCoding.response(GroupDocument.representation(of: record))
+        return answer.response(GroupDocument.representation(of: record), resourceType: "Group")
     }
 
     @Sendable func replace(_ request: Request, context: ServiceRequestContext) async throws -> Response {
@@ -78,13 +79,15 @@ struct GroupController<Store: DirectoryStore> {
 
     @Sendable func search(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
+        let answer = try RenderedAnswer(request, resourceType: "Group")
         let search = try await JSONCoding.decode(DirectorySearch.self, from: request, context: context)
         let query = try lists.query(for: search)
         let result = try await store.listGroups(tenantID: tenantID, idpID: idpID, query: query)
-        return JSONCoding.response(
+        return answer.response(
             DirectoryPage(
                 totalResults: result.totalResults, startIndex: query.cursor == nil ? query.startIndex : nil,
-                resources: result.records.map(GroupDocument.representation(of:)), nextCursor: result.nextCursor.map(CursorCoding.encode)))
+                resources: result.records.map(GroupDocument.representation(of:)), nextCursor: result.nextCursor.map(CursorCoding.encode)),
+            resourceType: "Group")
     }
 
     private func scope(_ context: ServiceRequestContext) throws -> (String, String) {

@@ -22,10 +22,12 @@ struct ListQueryBuilder: Sendable {
     func query(for search: DirectorySearch) throws(ScimError) -> ListQuery {
         let translator = SQLTranslator(registry: registry, resourceType: resourceType, columns: columns, dialect: dialect)
         var filter: SQLFragment?
+        var isUniqueMatch = false
         if let text = search.filter?.trimmingSpaces(), !text.isEmpty {
             let expression = try FilterParser.parse(text)
             try FilterValidator(registry: registry, resourceType: resourceType).validate(expression)
             filter = try translator.translate(expression)
+            isUniqueMatch = isUnique(expression)
         }
         var orderBy: String?
         if let sortBy = search.sortBy?.trimmingSpaces(), !sortBy.isEmpty {
@@ -46,7 +48,15 @@ struct ListQueryBuilder: Sendable {
         }
         return ListQuery(
             filter: filter, orderBy: orderBy, descending: search.descending, startIndex: max(search.startIndex, 1), count: max(search.count, 0),
-            cursor: cursor, includeMembers: search.includeMembers)
+            cursor: cursor, includeMembers: search.includeMembers, isUniqueMatch: isUniqueMatch)
+    }
+
+    /// `id eq "…"`, or `userName eq "…"` for users (unique per identity provider, case-insensitively): at most one
+    /// resource, found through a unique index.
+    func isUnique(_ expression: FilterExpression) -> Bool {
+        guard case .compare(let path, .eq, .string?) = expression, path.subAttribute == nil else { return false }
+        if let urn = path.schemaURN, !urn.caseInsensitiveEquals(registry.resourceType(id: resourceType)?.schema ?? "") { return false }
+        return path.attribute.caseInsensitiveEquals("id") || (resourceType == "User" && path.attribute.caseInsensitiveEquals("userName"))
     }
 }
 

@@ -34,10 +34,11 @@ struct UserController<Store: DirectoryStore> {
     @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
         let id = try context.parameters.require("id")
+        let answer = try RenderedAnswer(request, resourceType: "User")
         guard let record = try await store.user(tenantID: tenantID, idpID: idpID, id: id) else {
             throw ScimError.notFound("User '\(id)' not found.")
         }
-        return JSONCoding.response(UserDocument.representation(of: record))
+        return answer.response(UserDocument.representation(of: record), resourceType: "User")
     }
 
     @Sendable func replace(_ request: Request, context: ServiceRequestContext) async throws -> Response {
@@ -60,13 +61,15 @@ struct UserController<Store: DirectoryStore> {
 
     @Sendable func search(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
+        let answer = try RenderedAnswer(request, resourceType: "User")
         let search = try await JSONCoding.decode(DirectorySearch.self, from: request, context: context)
         let query = try lists.query(for: search)
         let result = try await store.listUsers(tenantID: tenantID, idpID: idpID, query: query)
-        return JSONCoding.response(
+        return answer.response(
             DirectoryPage(
                 totalResults: result.totalResults, startIndex: query.cursor == nil ? query.startIndex : nil,
-                resources: result.records.map(UserDocument.representation(of:)), nextCursor: result.nextCursor.map(CursorCoding.encode)))
+                resources: result.records.map(UserDocument.representation(of:)), nextCursor: result.nextCursor.map(CursorCoding.encode)),
+            resourceType: "User")
     }
 
     private func scope(_ context: ServiceRequestContext) throws -> (String, String) {

@@ -81,6 +81,9 @@ struct ListQuery: Sendable {
     var count: Int
     var cursor: ListCursor?
     var includeMembers: Bool
+    /// The filter names at most one resource through a unique index (`id eq`, a user's `userName eq`): the list is
+    /// a point lookup (`SQLStorage.lookup`).
+    var isUniqueMatch = false
 }
 
 /// Where a cursor-paged list (RFC 9865) continues: after this (created, id).

@@ -36,13 +36,15 @@ extension SQLDirectoryStore {
     }
 
     func group(tenantID: String, idpID: String, id: String, includeMembers: Bool) async throws -> GroupRecord? {
-        try await storage.read { database in
+        // Without members it is one row by its key; a member list can be tens of thousands of rows.
+        let body: @Sendable (any SQLDatabase) async throws -> GroupRecord? = { database in
             guard var group = try await database.raw(
                 "SELECT \(unsafeRaw: Self.groupColumns) FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)"
             ).first().map(Self.group(from:)) else { return nil }
             if includeMembers { group.members = try await Self.members(ofGroup: id, in: database) }
             return group
         }
+        return try await includeMembers ? storage.read(body) : storage.lookup(body)
     }
 
     func replaceGroup(_ group: GroupRecord, members: [MemberReference], ifMatch: Int?, actor: String) async throws -> GroupRecord {
@@ -141,7 +143,7 @@ extension SQLDirectoryStore {
     }
 
     func listGroups(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<GroupRecord> {
-        try await storage.read { database in
+        let body: @Sendable (any SQLDatabase) async throws -> ListResult<GroupRecord> = { database in
             var result = try await Self.list(
                 table: "groups", columns: Self.groupColumns, tenantID: tenantID, idpID: idpID, query: query, in: database, decode: Self.group(from:))
             if query.includeMembers {
@@ -151,6 +153,7 @@ extension SQLDirectoryStore {
             }
             return result
         }
+        return try await query.isUniqueMatch && !query.includeMembers ? storage.lookup(body) : storage.read(body)
     }
 
     // MARK: Membership rows

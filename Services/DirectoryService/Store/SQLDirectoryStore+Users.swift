@@ -35,7 +35,7 @@ extension SQLDirectoryStore {
 
     func user(tenantID: String, idpID: String, id: String) async throws -> UserRecord? {
         let columns = userColumnsWithGroups
-        return try await storage.read { database in
+        return try await storage.lookup { database in
             try await database.raw(
                 "SELECT \(unsafeRaw: columns) FROM users WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)"
             ).first().map(Self.userWithGroups(from:))
@@ -102,10 +102,11 @@ extension SQLDirectoryStore {
 
     func listUsers(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<UserRecord> {
         let columns = userColumnsWithGroups
-        return try await storage.read { database in
+        let body: @Sendable (any SQLDatabase) async throws -> ListResult<UserRecord> = { database in
             try await Self.list(
                 table: "users", columns: columns, tenantID: tenantID, idpID: idpID, query: query, in: database, decode: Self.userWithGroups(from:))
         }
+        return try await query.isUniqueMatch ? storage.lookup(body) : storage.read(body)
     }
 
     /// A user's groups as one JSON array of `[id, displayName]` pairs in display-name order, read in the user's own

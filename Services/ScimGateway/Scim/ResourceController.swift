@@ -31,15 +31,15 @@ struct ResourceController {
         return http.resourceResponse(stored, kind, principal, projection: projection, status: .created)
     }
 
+    /// Rendered by the directory (``ScimRendering``): the answer's bytes are relayed as they come.
     @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let principal = try http.principal(context)
-        let projection = try http.projection(try http.search(of: request), kind)
-        let stored = try await resources.get(
-            kind, principal, id: try context.parameters.require("id"), includeMembers: projection.includes("members"), logger: context.logger)
-        if http.isNotModified(request, version: stored.version) {
-            return Response(status: .notModified, headers: [.eTag: ETag.weak(stored.version)])
+        let read = try await resources.renderedGet(
+            kind, principal, id: try context.parameters.require("id"), http.rendering(principal, try http.search(of: request)), logger: context.logger)
+        if let version = read.version, http.isNotModified(request, version: version) {
+            return Response(status: .notModified, headers: [.eTag: ETag.weak(version)])
         }
-        return http.resourceResponse(stored, kind, principal, projection: projection)
+        return http.renderedResponse(read)
     }
 
     @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> Response {
@@ -50,15 +50,14 @@ struct ResourceController {
         try await answer(try SearchRequest(searchBody: try await JSONCoding.jsonValue(of: request, context: context)), context: context)
     }
 
+    /// A list page, rendered by the directory as a `ListResponse`.
     private func answer(_ search: SearchRequest, context: ServiceRequestContext) async throws -> Response {
         let principal = try http.principal(context)
         let projection = try http.projection(search, kind)
-        let page = try await resources.search(
-            kind, principal, resources.directorySearch(search, includeMembers: projection.includes("members")), logger: context.logger)
-        return JSONCoding.scimResponse(
-            .listResponse(
-                resources: page.resources.map { http.render($0, kind, principal, projection: projection) }, totalResults: page.totalResults,
-                startIndex: page.startIndex, itemsPerPage: page.resources.count, nextCursor: page.nextCursor, previousCursor: nil))
+        let read = try await resources.renderedSearch(
+            kind, principal, resources.directorySearch(search, includeMembers: projection.includes("members")), http.rendering(principal, search),
+            logger: context.logger)
+        return http.renderedResponse(read)
     }
 
     @Sendable func replace(_ request: Request, context: ServiceRequestContext) async throws -> Response {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import InternalAPI
+import NIOCore
 import ScimCore
 import ServiceKit
 
@@ -21,20 +22,22 @@ struct ScimHTTP: Sendable {
 
     /// The resource with `meta.location`, each member's `$ref`, and the client's projection applied.
     func render(_ stored: StoredResource, _ kind: ResourceKind, _ principal: ScimPrincipal, projection: AttributeProjection) -> JSONValue {
-        guard case .object(var members) = stored.resource else { return projection.apply(to: stored.resource) }
-        if case .object(var meta)? = members["meta"] {
-            meta["location"] = .string(location(principal, kind, stored.id))
-            members["meta"] = .object(meta)
-        }
-        if kind == .group, case .array(let list)? = members["members"] {
-            members["members"] = .array(list.map { member in
-                guard case .object(var fields) = member, let value = fields["value"]?.stringValue else { return member }
-                let memberKind: ResourceKind = fields["type"]?.stringValue == "Group" ? .group : .user
-                fields["$ref"] = .string(location(principal, memberKind, value))
-                return .object(fields)
-            })
-        }
-        return projection.apply(to: .object(members))
+        ResourceRenderer(baseURL: gateway.scimBaseURL(tenantID: principal.tenantID, idpID: principal.idpID), projection: projection)
+            .render(stored.resource, resourceType: kind.rawValue, id: stored.id)
+    }
+
+    /// How the directory renders a read for this client: its locations and the projection it asked for.
+    func rendering(_ principal: ScimPrincipal, _ search: SearchRequest) -> ScimRendering {
+        ScimRendering(
+            baseURL: gateway.scimBaseURL(tenantID: principal.tenantID, idpID: principal.idpID), attributes: search.attributes,
+            excludedAttributes: search.excludedAttributes)
+    }
+
+    /// A read the directory rendered, relayed as it came, with `ETag` when it is one resource.
+    func renderedResponse(_ read: RenderedRead) -> Response {
+        var headers: HTTPFields = [.contentType: MediaType.scim]
+        if let version = read.version { headers[.eTag] = ETag.weak(version) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: read.body)))
     }
 
     /// A single-resource answer with `ETag` (and `Location` on create).

@@ -40,13 +40,13 @@ struct ScimResources: Sendable {
         }
     }
 
-    func get(_ kind: ResourceKind, _ principal: ScimPrincipal, id: String, includeMembers: Bool, logger: Logger) async throws -> StoredResource {
+    /// A read as the client sees it, rendered by the directory.
+    func renderedGet(_ kind: ResourceKind, _ principal: ScimPrincipal, id: String, _ rendering: ScimRendering, logger: Logger) async throws
+        -> RenderedRead
+    {
         switch kind {
-        case .user:
-            return try await peers.directory.user(tenantID: principal.tenantID, idpID: principal.idpID, id: id, logger: logger)
-        case .group:
-            return try await peers.directory.group(
-                tenantID: principal.tenantID, idpID: principal.idpID, id: id, includeMembers: includeMembers, logger: logger)
+        case .user: try await peers.directory.renderedUser(tenantID: principal.tenantID, idpID: principal.idpID, id: id, rendering, logger: logger)
+        case .group: try await peers.directory.renderedGroup(tenantID: principal.tenantID, idpID: principal.idpID, id: id, rendering, logger: logger)
         }
     }
 
@@ -114,6 +114,18 @@ struct ScimResources: Sendable {
         switch kind {
         case .user: try await peers.directory.searchUsers(tenantID: principal.tenantID, idpID: principal.idpID, search, logger: logger)
         case .group: try await peers.directory.searchGroups(tenantID: principal.tenantID, idpID: principal.idpID, search, logger: logger)
+        }
+    }
+
+    /// A list page as the client sees it, rendered by the directory.
+    func renderedSearch(_ kind: ResourceKind, _ principal: ScimPrincipal, _ search: DirectorySearch, _ rendering: ScimRendering, logger: Logger)
+        async throws -> RenderedRead
+    {
+        switch kind {
+        case .user:
+            try await peers.directory.renderedUserSearch(tenantID: principal.tenantID, idpID: principal.idpID, search, rendering, logger: logger)
+        case .group:
+            try await peers.directory.renderedGroupSearch(tenantID: principal.tenantID, idpID: principal.idpID, search, rendering, logger: logger)
         }
     }
 

@@ -6,19 +6,21 @@ import SQLiteNIO
 
 /// SQLKit's view of an ``SQLiteHandle``: the stores' queries are serialized by SQLKit with SQLite's dialect, their
 /// parameters converted to SQLite values, and each statement runs on the connection's own thread
-/// (``SQLiteConnectionThread``), never on an event loop.
+/// (``SQLiteConnectionThread``), never on an event loop — except on the lookup connection, which has no thread and
+/// runs its statements where they are called (``SQLiteStorage/lookup(_:)``).
 struct SQLiteHandleDatabase: SQLDatabase {
     let handle: SQLiteHandle
     let logger: Logger
-    let thread: SQLiteConnectionThread
+    /// The connection's thread; nil for the lookup connection.
+    let thread: SQLiteConnectionThread?
 
-    init(handle: SQLiteHandle, thread: SQLiteConnectionThread, logger: Logger) {
+    init(handle: SQLiteHandle, thread: SQLiteConnectionThread?, logger: Logger) {
         self.handle = handle
         self.thread = thread
         self.logger = logger
     }
 
-    var eventLoop: any EventLoop { thread.eventLoop }
+    var eventLoop: any EventLoop { thread?.eventLoop ?? MultiThreadedEventLoopGroup.singleton.any() }
 
     var dialect: any SQLDialect { SQLiteDialect() }
     var queryLogLevel: Logger.Level? { nil }
@@ -31,7 +33,7 @@ struct SQLiteHandleDatabase: SQLDatabase {
         let (sql, binds) = serialize(query)
         let values = try binds.map(Self.value(of:))
         let handle = self.handle
-        let rows = try await thread.run { try handle.query(sql, values) }
+        let rows = try await thread?.run { try handle.query(sql, values) } ?? handle.query(sql, values)
         for row in rows { onRow(row) }
     }
 

@@ -14,12 +14,14 @@ package final class SQLiteStorage: SQLStorage {
 
     private let writer: SQLiteHandleDatabase
     private let readers: [SQLiteHandleDatabase]
+    /// The connection of ``lookup(_:)``: no thread of its own (nil for the in-memory database, which has one connection).
+    private let lookupConnection: SQLiteHandleDatabase?
     private let writeLock = AsyncLock()
     private let groupCommit: SQLiteGroupCommit
     private let nextReader = Atomic<Int>(0)
     private let logger: Logger
 
-    private init(writer: SQLiteHandle, readers: [SQLiteHandle], logger: Logger) {
+    private init(writer: SQLiteHandle, readers: [SQLiteHandle], lookup: SQLiteHandle?, logger: Logger) {
         let writerThread = SQLiteConnectionThread()
         self.writer = SQLiteHandleDatabase(handle: writer, thread: writerThread, logger: logger)
         self.groupCommit = SQLiteGroupCommit(database: self.writer, lock: writeLock, logger: logger)
@@ -27,6 +29,7 @@ package final class SQLiteStorage: SQLStorage {
         self.readers = readers.map { reader in
             SQLiteHandleDatabase(handle: reader, thread: reader === writer ? writerThread : SQLiteConnectionThread(), logger: logger)
         }
+        self.lookupConnection = lookup.map { SQLiteHandleDatabase(handle: $0, thread: nil, logger: logger) }
         self.logger = logger
     }
 
@@ -36,7 +39,7 @@ package final class SQLiteStorage: SQLStorage {
         if path == ":memory:" {
             let connection = try SQLiteHandle.open(path: path)
             try configure(connection, wal: false)
-            return SQLiteStorage(writer: connection, readers: [connection], logger: logger)
+            return SQLiteStorage(writer: connection, readers: [connection], lookup: nil, logger: logger)
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -48,7 +51,9 @@ package final class SQLiteStorage: SQLStorage {
             try configure(reader, wal: true)
             readers.append(reader)
         }
-        return SQLiteStorage(writer: writer, readers: readers, logger: logger)
+        let lookup = try SQLiteHandle.open(path: path)
+        try configure(lookup, wal: true)
+        return SQLiteStorage(writer: writer, readers: readers, lookup: lookup, logger: logger)
     }
 
     private static func configure(_ connection: SQLiteHandle, wal: Bool) throws {
@@ -67,6 +72,15 @@ package final class SQLiteStorage: SQLStorage {
         return try await withTaskExecutorPreference(reader.thread) { try await body(reader) }
     }
 
+    /// On the lookup connection, on the caller's thread (an event loop): a statement that finds a row through a
+    /// unique index takes microseconds, less than handing it to a reader's thread and back, which cost a read by id
+    /// two thread switches. Its statements are short and each runs whole under the connection's lock, so callers on
+    /// several event loops share it safely.
+    package func lookup<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard let lookupConnection else { return try await read(body) }
+        return try await body(lookupConnection)
+    }
+
     /// Write transactions committed so far; fewer than writes when group commit batched them.
     var committedTransactions: Int { groupCommit.transactions.load(ordering: .relaxed) }
 
@@ -78,7 +92,7 @@ package final class SQLiteStorage: SQLStorage {
         await writeLock.lock()
         defer { writeLock.unlock() }
         var closed = Set<ObjectIdentifier>()
-        for connection in [writer.handle] + readers.map(\.handle) where closed.insert(ObjectIdentifier(connection)).inserted {
+        for connection in [writer.handle] + readers.map(\.handle) + [lookupConnection?.handle].compactMap({ $0 }) where closed.insert(ObjectIdentifier(connection)).inserted {
             connection.close()
         }
     }

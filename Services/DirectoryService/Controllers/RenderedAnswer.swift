@@ -1,0 +1,50 @@
+import HTTPTypes
+import Hummingbird
+import InternalAPI
+import NIOCore
+import ScimCore
+import ServiceKit
+
+/// Answers a read the gateway asked for as final SCIM bytes (``ScimRendering``), or as the stored resource.
+struct RenderedAnswer {
+    private static let baseField = HTTPField.Name(ScimRendering.baseHeader)!
+    private static let attributesField = HTTPField.Name(ScimRendering.attributesHeader)!
+    private static let excludedAttributesField = HTTPField.Name(ScimRendering.excludedAttributesHeader)!
+
+    /// The renderer the request asks for; nil for a plain read.
+    let renderer: ResourceRenderer?
+
+    init(_ request: Request, resourceType: String) throws(ScimError) {
+        let headers = request.headers
+        let rendering = ScimRendering { name in
+            switch name {
+            case ScimRendering.baseHeader: headers[Self.baseField]
+            case ScimRendering.attributesHeader: headers[Self.attributesField]
+            case ScimRendering.excludedAttributesHeader: headers[Self.excludedAttributesField]
+            default: nil
+            }
+        }
+        renderer = try rendering?.renderer(resourceType: resourceType)
+    }
+
+    /// Whether the answer should carry a group's members: for a rendered read, what the client's projection keeps.
+    func includesMembers(otherwise requested: Bool) -> Bool {
+        renderer.map { $0.projection.includes("members") } ?? requested
+    }
+
+    func response(_ resource: StoredResource, resourceType: String) -> Response {
+        guard let renderer else { return JSONCoding.response(resource) }
+        return Self.scimResponse(resource.rendered(resourceType: resourceType, by: renderer))
+    }
+
+    func response(_ page: DirectoryPage, resourceType: String) -> Response {
+        guard let renderer else { return JSONCoding.response(page) }
+        return Self.scimResponse(page.rendered(resourceType: resourceType, by: renderer))
+    }
+
+    private static func scimResponse(_ read: RenderedRead) -> Response {
+        var headers: HTTPFields = [.contentType: MediaType.scim]
+        if let version = read.version { headers[.eTag] = ETag.weak(version) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: read.body)))
+    }
+}
