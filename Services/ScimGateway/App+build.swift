@@ -46,7 +46,7 @@ func buildApplication(configuration: ServiceConfiguration, gateway: GatewayConfi
 func buildRouter(
     peers: GatewayPeers, gateway: GatewayConfiguration, authFailureClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
 ) -> Router<ServiceRequestContext> {
-    let router = ServiceApplication.makeRouter()
+    let router = ServiceApplication.makeRouter(requestLogLevel: .info)
     router.addHealthRoutes(service: "gateway", checks: peers.readiness)
 
     let admin = router.group("admin/v1").add(middleware: AdminAuthMiddleware(adminKey: gateway.adminKey))

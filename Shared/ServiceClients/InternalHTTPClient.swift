@@ -164,3 +164,11 @@ private func isUnreserved(_ byte: UInt8) -> Bool {
         return false
     }
 }
+
+/// Never the internal key, however the client ends up printed: ServiceLifecycle logs its services at `debug`, and
+/// a service holding a client printed its fields.
+extension InternalHTTPClient: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    package var description: String { "InternalHTTPClient(peer: \(serviceName), baseURL: \(baseURL))" }
+    package var debugDescription: String { description }
+    package var customMirror: Mirror { Mirror(self, children: ["peer": serviceName, "baseURL": baseURL]) }
+}

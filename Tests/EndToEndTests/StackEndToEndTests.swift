@@ -18,13 +18,17 @@ struct StackEndToEndTests {
         "groups": [],
     ] }
 
+    /// The internal services log requests at debug: at that level their logs show the propagated request ids, and
+    /// the check that no secret reaches a log covers every line the services can write.
+    static let debugLogs = ["--log-level", "debug"]
+
     @Test func provisioUpServesScimPersistsAndIsolatesNamespaces() async throws {
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("provisio-e2e-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dataDirectory) }
         let port = try freePort()
 
         // First start: the demo tenant, its IdP and a token are created and written to demo.json (0600).
-        var stack = try StackProcess(dataDirectory: dataDirectory, port: port)
+        var stack = try StackProcess(dataDirectory: dataDirectory, port: port, arguments: Self.debugLogs)
         try await stack.waitUntilUp()
         let demoFile = dataDirectory.appendingPathComponent("demo.json")
         let attributes = try FileManager.default.attributesOfItem(atPath: demoFile.path)
@@ -137,7 +141,7 @@ struct StackEndToEndTests {
         #expect(try await isListening(port: port) == false)
 
         // Second start on the same data: same demo credentials, the user is still there.
-        stack = try StackProcess(dataDirectory: dataDirectory, port: port)
+        stack = try StackProcess(dataDirectory: dataDirectory, port: port, arguments: Self.debugLogs)
         try await stack.waitUntilUp()
         let demoAgain = try JSONDecoder().decode(DemoFile.self, from: Data(contentsOf: demoFile))
         #expect(demoAgain == demo)

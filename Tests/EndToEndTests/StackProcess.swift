@@ -21,7 +21,7 @@ final class StackProcess {
         return URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
-    init(dataDirectory: URL, port: Int, environment: [String: String] = [:]) throws {
+    init(dataDirectory: URL, port: Int, environment: [String: String] = [:], arguments: [String] = []) throws {
         self.dataDirectory = dataDirectory
         self.port = port
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
@@ -29,7 +29,7 @@ final class StackProcess {
         FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         process = Process()
         process.executableURL = Self.binaryDirectory.appendingPathComponent("provisio")
-        process.arguments = ["up", "--data-dir", dataDirectory.path, "--port", String(port)]
+        process.arguments = ["up", "--data-dir", dataDirectory.path, "--port", String(port)] + arguments
         // The same suites run on PostgreSQL when the test script points them at a server (Tests/Postgres/cluster.sh).
         if let postgres = ProcessInfo.processInfo.environment["PROVISIO_TEST_POSTGRES_URL"], !postgres.isEmpty {
             process.arguments! += ["--postgres", postgres]
