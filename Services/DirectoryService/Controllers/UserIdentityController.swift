@@ -18,10 +18,10 @@ struct UserIdentityController<Store: DirectoryStore> {
 
     @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID, id) = try scope(context)
-        guard let user = try await store.user(tenantID: tenantID, idpID: idpID, id: id) else {
+        guard let identity = try await store.userIdentity(tenantID: tenantID, idpID: idpID, id: id) else {
             throw ScimError.notFound("User '\(id)' not found.")
         }
-        return JSONCoding.response(UserIdentity(id: user.id, identity: user.identity))
+        return JSONCoding.response(UserIdentity(id: id, identity: identity))
     }
 
     @Sendable func set(_ request: Request, context: ServiceRequestContext) async throws -> Response {

@@ -16,7 +16,8 @@ struct UserRecord: Sendable, Hashable {
     var emails: [EmailRow]
     /// The resource as the IdP sent it (canonicalized), without `id`, `meta` and `groups`.
     var resource: JSONValue
-    /// Typed identity attributes from the mapping service.
+    /// Typed identity attributes from the mapping service: written with the user; reads of the SCIM representation
+    /// leave them out (empty) and ``DirectoryStore/userIdentity(tenantID:idpID:id:)`` reads them alone.
     var identity: [String: JSONValue]
     var version: Int
     var created: String
@@ -143,6 +144,8 @@ protocol DirectoryStore: Sendable {
 
     /// The newest events first, optionally of one identity provider only.
     func activity(tenantID: String, idpID: String?, limit: Int) async throws -> [ActivityEvent]
+    /// A user's identity attributes; nil when there is no such user.
+    func userIdentity(tenantID: String, idpID: String, id: String) async throws -> [String: JSONValue]?
     /// Replaces a user's identity attributes without a new version (a re-mapping); false when there is no such user.
     func setUserIdentity(tenantID: String, idpID: String, id: String, identity: [String: JSONValue]) async throws -> Bool
     /// Appends an event another service reports (token events); false when the tenant does not exist.

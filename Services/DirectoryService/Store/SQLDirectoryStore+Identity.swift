@@ -4,6 +4,14 @@ import SQLKit
 import ScimCore
 
 extension SQLDirectoryStore {
+    func userIdentity(tenantID: String, idpID: String, id: String) async throws -> [String: JSONValue]? {
+        try await storage.lookup { database in
+            try await database.raw(
+                "SELECT identity FROM users WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)"
+            ).first().map { row in try Self.json(row, "identity").objectValue ?? [:] }
+        }
+    }
+
     func setUserIdentity(tenantID: String, idpID: String, id: String, identity: [String: JSONValue]) async throws -> Bool {
         try await storage.write { database in
             guard try await database.raw(

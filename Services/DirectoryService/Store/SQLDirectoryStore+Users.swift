@@ -6,7 +6,7 @@ import ScimCore
 
 extension SQLDirectoryStore {
     static let userColumns =
-        "users.id, users.tenant_id, users.idp_id, users.user_name, users.external_id, users.display_name, users.active, users.resource, users.identity, users.version, users.created, users.last_modified"
+        "users.id, users.tenant_id, users.idp_id, users.user_name, users.external_id, users.display_name, users.active, users.resource, users.version, users.created, users.last_modified"
 
     func insertUser(_ user: UserRecord, actor: String) async throws {
         do {
@@ -172,7 +172,7 @@ extension SQLDirectoryStore {
             active: try row.decode(column: "active", as: Bool.self),
             emails: [],
             resource: try json(row, "resource"),
-            identity: try json(row, "identity").objectValue ?? [:],
+            identity: [:],  // not read with the representation: userIdentity(tenantID:idpID:id:)
             version: try row.decode(column: "version", as: Int.self),
             created: try row.decode(column: "created", as: String.self),
             lastModified: try row.decode(column: "last_modified", as: String.self))
