@@ -8,7 +8,7 @@ import NIOCore
 /// Kubernetes pod. On one machine the gateway and the directory each carry about half of every request, so each gets
 /// half the cores: on two cores, one loop per service. Fewer loops than cores means fewer threads taking turns on
 /// the same cores and no hops between loops inside a request; on a 2-core machine it cut the services' CPU per read
-/// by 10–30 % and the reads' p99 at 64 connections from 34–45 ms to 23–27 ms (BENCHMARKS.md, session 5).
+/// by 7–40 % and the reads' p99 at 64 connections (under `wrk`) from 34–46 ms to 23–27 ms (BENCHMARKS.md, session 5).
 package enum ColocatedEventLoops {
     /// NIO's own setting for the size of its singleton group, read once when the group is first used.
     package static let environmentVariable = "NIO_SINGLETON_GROUP_LOOP_COUNT"
