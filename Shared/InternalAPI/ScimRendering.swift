@@ -2,7 +2,7 @@ import ScimCore
 
 /// A read the directory answers with the final SCIM representation, as the gateway's client will see it, instead of
 /// the stored resource: the gateway relays the bytes without decoding and re-encoding them (reads are most of what
-/// IdPs send; this was the largest piece of a read's CPU left in the gateway).
+/// IdPs send; decoding, rendering and re-encoding were 7–9 % of the gateway's samples on a read).
 ///
 /// It travels in headers, so the same routes serve both kinds of read; a request without ``baseHeader`` gets the
 /// stored resource as before.

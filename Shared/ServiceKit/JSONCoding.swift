@@ -1,6 +1,7 @@
 import Logging
 import Foundation
 import Hummingbird
+import InternalAPI
 import NIOCore
 import NIOFoundationCompat
 import ScimCore
@@ -46,6 +47,14 @@ package enum JSONCoding {
         var headers = headers
         headers[.contentType] = MediaType.scim
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: value.encoded())))
+    }
+
+    /// A read the directory rendered (``RenderedRead``), as it came: `application/scim+json`, with `ETag` when it is
+    /// one resource.
+    package static func scimResponse(_ read: RenderedRead) -> Response {
+        var headers: HTTPFields = [.contentType: MediaType.scim]
+        if let version = read.version { headers[.eTag] = ETag.weak(version) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: read.body)))
     }
 
     /// The request body, bounded by the context's upload limit (413 beyond it).

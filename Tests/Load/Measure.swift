@@ -36,13 +36,18 @@ struct RunResult: Sendable {
     var perSecond: Double { Double(latencies.count) / max(wall.seconds, 1e-9) }
     /// Server CPU milliseconds per request.
     var cpuPerRequest: Double? { serverCPU.map { $0 * 1000 / Double(max(latencies.count, 1)) } }
+    /// CPU seconds this tool (the client) used during the run: it shares the cores with the servers.
+    var clientCPU: Double? = nil
+    /// Client CPU milliseconds per request.
+    var clientCPUPerRequest: Double? { clientCPU.map { $0 * 1000 / Double(max(latencies.count, 1)) } }
 
     /// Two runs of the same operation taken one after the other: samples pooled, wall times and CPU added.
     func merged(with other: RunResult) -> RunResult {
         var latencies = self.latencies
         latencies.add(other.latencies)
         let cpu = serverCPU.flatMap { mine in other.serverCPU.map { mine + $0 } }
-        return RunResult(latencies: latencies, wall: wall + other.wall, serverCPU: cpu)
+        let client = clientCPU.flatMap { mine in other.clientCPU.map { mine + $0 } }
+        return RunResult(latencies: latencies, wall: wall + other.wall, serverCPU: cpu, clientCPU: client)
     }
 }
 

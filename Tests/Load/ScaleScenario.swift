@@ -2,6 +2,10 @@ import ArgumentParser
 import Foundation
 import NIOHTTP1
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Issue 6, item 3: the scale suite. In one run:
 ///
 /// 1. the cost floor: a bare Hummingbird endpoint (~300-byte JSON) and a bare two-hop relay, `--requests` each at
@@ -135,17 +139,18 @@ struct ScaleScenario: AsyncParsableCommand {
     }
 
     /// `body`'s run with the CPU time `cpu`'s processes used meanwhile (nil: not known, e.g. with `--demo`).
+    /// The client's own CPU time is measured too.
     private static func metered(_ cpu: ProcessCPU?, _ body: () async throws -> RunResult) async throws -> RunResult {
-        guard let cpu else { return try await body() }
-        var (run, used) = try await cpu.measuring(body)
-        run.serverCPU = used
-        return run
+        try await metered(cpu) { (try await body(), ()) }.0
     }
 
     private static func metered<T>(_ cpu: ProcessCPU?, _ body: () async throws -> (RunResult, T)) async throws -> (RunResult, T) {
-        guard let cpu else { return try await body() }
-        var ((run, result), used) = try await cpu.measuring(body)
-        run.serverCPU = used
+        let client = ProcessCPU(pids: [getpid()])
+        let serverBefore = cpu?.seconds()
+        let clientBefore = client.seconds()
+        var (run, result) = try await body()
+        run.clientCPU = client.seconds() - clientBefore
+        if let cpu, let serverBefore { run.serverCPU = cpu.seconds() - serverBefore }
         return (run, result)
     }
 
@@ -330,15 +335,16 @@ struct ScaleScenario: AsyncParsableCommand {
         let relayCPU = mean(floor.compactMap(\.relay.cpuPerRequest))
 
         var floorTable = ReportTable(
-            title: "Cost floor, \(concurrency) in flight\(label)", columns: ["endpoint", "run", "n", "req/s", "p50 ms", "p99 ms", "server CPU ms/req"])
+            title: "Cost floor, \(concurrency) in flight\(label)", columns: ["endpoint", "run", "n", "req/s", "p50 ms", "p99 ms", "server CPU ms/req", "client CPU ms/req"])
         for (index, run) in floor.enumerated() {
             let when = index == 0 ? "before" : "after"
             floorTable.add(
                 "bare Hummingbird, ~300-byte JSON", when, "\(run.bare.latencies.count)", Format.rate(run.bare.perSecond), Format.ms(run.bare.latencies.p50),
-                Format.ms(run.bare.latencies.p99), Format.cpu(run.bare.cpuPerRequest))
+                Format.ms(run.bare.latencies.p99), Format.cpu(run.bare.cpuPerRequest), Format.cpu(run.bare.clientCPUPerRequest))
             floorTable.add(
                 "two-hop relay (async-http-client pool)", when, "\(run.relay.latencies.count)", Format.rate(run.relay.perSecond),
-                Format.ms(run.relay.latencies.p50), Format.ms(run.relay.latencies.p99), Format.cpu(run.relay.cpuPerRequest))
+                Format.ms(run.relay.latencies.p50), Format.ms(run.relay.latencies.p99), Format.cpu(run.relay.cpuPerRequest),
+                Format.cpu(run.relay.clientCPUPerRequest))
         }
         reporter.table(floorTable)
 
@@ -355,14 +361,14 @@ struct ScaleScenario: AsyncParsableCommand {
             title: "At \(users) users, \(concurrency) in flight\(label)",
             columns: [
                 "operation", "n", "req/s", "p50 ms", "p99 ms", "req/s ÷ relay", "req/s ÷ bare", "p99 ÷ relay p99", "server CPU ms/req",
-                "relay CPU ÷ CPU",
+                "relay CPU ÷ CPU", "client CPU ms/req",
             ])
         for figure in figures.runs {
             let run = figure.run
             runs.add(
                 figure.name, "\(run.latencies.count)", Format.rate(run.perSecond), Format.ms(run.latencies.p50), Format.ms(run.latencies.p99),
                 Format.ratio(run.perSecond / relayRate), Format.ratio(run.perSecond / bareRate), Format.ratio(run.latencies.p99 / relayP99),
-                Format.cpu(run.cpuPerRequest), Format.ratio(run.cpuPerRequest.map { relayCPU / $0 } ?? .nan))
+                Format.cpu(run.cpuPerRequest), Format.ratio(run.cpuPerRequest.map { relayCPU / $0 } ?? .nan), Format.cpu(run.clientCPUPerRequest))
         }
         reporter.table(runs)
 

@@ -1,7 +1,6 @@
 import HTTPTypes
 import Hummingbird
 import InternalAPI
-import NIOCore
 import ScimCore
 import ServiceKit
 
@@ -34,17 +33,11 @@ struct RenderedAnswer {
 
     func response(_ resource: StoredResource, resourceType: String) -> Response {
         guard let renderer else { return JSONCoding.response(resource) }
-        return Self.scimResponse(resource.rendered(resourceType: resourceType, by: renderer))
+        return JSONCoding.scimResponse(resource.rendered(resourceType: resourceType, by: renderer))
     }
 
     func response(_ page: DirectoryPage, resourceType: String) -> Response {
         guard let renderer else { return JSONCoding.response(page) }
-        return Self.scimResponse(page.rendered(resourceType: resourceType, by: renderer))
-    }
-
-    private static func scimResponse(_ read: RenderedRead) -> Response {
-        var headers: HTTPFields = [.contentType: MediaType.scim]
-        if let version = read.version { headers[.eTag] = ETag.weak(version) }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: read.body)))
+        return JSONCoding.scimResponse(page.rendered(resourceType: resourceType, by: renderer))
     }
 }

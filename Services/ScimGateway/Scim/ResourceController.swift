@@ -39,7 +39,7 @@ struct ResourceController {
         if let version = read.version, http.isNotModified(request, version: version) {
             return Response(status: .notModified, headers: [.eTag: ETag.weak(version)])
         }
-        return http.renderedResponse(read)
+        return JSONCoding.scimResponse(read)
     }
 
     @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> Response {
@@ -57,7 +57,7 @@ struct ResourceController {
         let read = try await resources.renderedSearch(
             kind, principal, resources.directorySearch(search, includeMembers: projection.includes("members")), http.rendering(principal, search),
             logger: context.logger)
-        return http.renderedResponse(read)
+        return JSONCoding.scimResponse(read)
     }
 
     @Sendable func replace(_ request: Request, context: ServiceRequestContext) async throws -> Response {

@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import InternalAPI
-import NIOCore
 import ScimCore
 import ServiceKit
 
@@ -31,13 +30,6 @@ struct ScimHTTP: Sendable {
         ScimRendering(
             baseURL: gateway.scimBaseURL(tenantID: principal.tenantID, idpID: principal.idpID), attributes: search.attributes,
             excludedAttributes: search.excludedAttributes)
-    }
-
-    /// A read the directory rendered, relayed as it came, with `ETag` when it is one resource.
-    func renderedResponse(_ read: RenderedRead) -> Response {
-        var headers: HTTPFields = [.contentType: MediaType.scim]
-        if let version = read.version { headers[.eTag] = ETag.weak(version) }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: read.body)))
     }
 
     /// A single-resource answer with `ETag` (and `Location` on create).
