@@ -31,12 +31,11 @@ package struct ScimRendering: Sendable, Hashable {
         return headers
     }
 
-    /// Read back from request headers; nil when the caller asked for the stored resource.
-    package init?(header: (String) -> String?) {
-        guard let baseURL = header(Self.baseHeader), !baseURL.isEmpty else { return nil }
-        self.init(
-            baseURL: baseURL, attributes: Self.names(header(Self.attributesHeader)),
-            excludedAttributes: Self.names(header(Self.excludedAttributesHeader)))
+    /// Read back from the values of the three headers; nil without a base URL (the caller asked for the stored
+    /// resource).
+    package init?(baseHeader: String?, attributesHeader: String?, excludedAttributesHeader: String?) {
+        guard let baseHeader, !baseHeader.isEmpty else { return nil }
+        self.init(baseURL: baseHeader, attributes: Self.names(attributesHeader), excludedAttributes: Self.names(excludedAttributesHeader))
     }
 
     /// The renderer for `resourceType`; a name that is not attribute notation is `invalidPath`.

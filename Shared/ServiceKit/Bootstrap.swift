@@ -18,7 +18,8 @@ package enum ServiceMain {
         // so an `await` on a peer call or a query resumes on the loop it came from instead of hopping to the
         // cooperative pool and back: filter reads went 17–35 % faster (BENCHMARKS.md). It must come first, before
         // any task is created. What it asks of the code: nothing may block a thread, since a blocked thread is now an
-        // event loop — SQLite runs on its connections' own threads, locks are `AsyncLock` or short `Mutex` sections, and no
+        // event loop — SQLite runs on its connections' own threads (only point lookups, which take microseconds, run
+        // on the loop: `SQLiteStorage.lookup`), locks are `AsyncLock` or short `Mutex` sections, and no
         // `EventLoopFuture.wait()` is called anywhere in the services.
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         LoggingSystem.bootstrap { label in

@@ -85,6 +85,17 @@ import Testing
             #expect(lean.headers[.eTag] == #"W/"1""#)
             #expect(try lean.json["members"] == nil)
             #expect(try lean.json["displayName"] == "Staff")
+
+            // A rendered search loads members as the client's projection says, whatever the body asked for.
+            let search: JSONValue = ["filter": #"displayName eq "Staff""#, "startIndex": 1, "count": 10, "descending": false, "includeMembers": false]
+            let listed = try await rendered(client, .post, "/internal/v1/tenants/acme/idps/okta/groups/search", json: search, ScimRendering(baseURL: Self.base))
+            let found = try #require(try listed.json["Resources"]?.arrayValue?.first)
+            #expect(found["members"]?.arrayValue?.first?["$ref"] == .string("\(Self.base)/Users/\(member)"))
+            let leanSearch: JSONValue = ["filter": #"displayName eq "Staff""#, "startIndex": 1, "count": 10, "descending": false, "includeMembers": true]
+            let leanList = try await rendered(
+                client, .post, "/internal/v1/tenants/acme/idps/okta/groups/search", json: leanSearch, ScimRendering(baseURL: Self.base, excludedAttributes: ["members"]))
+            #expect(try leanList.json["Resources"]?.arrayValue?.first?["members"] == nil)
+            #expect(try leanList.json["totalResults"] == 1)
         }
     }
 
@@ -103,8 +114,11 @@ import Testing
     @Test func renderingTravelsInHeadersAndComesBackTheSame() {
         let rendering = ScimRendering(baseURL: Self.base, attributes: ["userName", "name.givenName"], excludedAttributes: ["emails"])
         let headers = Dictionary(uniqueKeysWithValues: rendering.headers.map { ($0.name, $0.value) })
-        #expect(ScimRendering { headers[$0] } == rendering)
-        #expect(ScimRendering { _ in nil } == nil)
+        let readBack = ScimRendering(
+            baseHeader: headers[ScimRendering.baseHeader], attributesHeader: headers[ScimRendering.attributesHeader],
+            excludedAttributesHeader: headers[ScimRendering.excludedAttributesHeader])
+        #expect(readBack == rendering)
+        #expect(ScimRendering(baseHeader: nil, attributesHeader: "userName", excludedAttributesHeader: nil) == nil)
         #expect(ScimRendering(baseURL: Self.base).headers.count == 1)
     }
 }

@@ -25,11 +25,4 @@ struct ProcessCPU: Sendable {
             return total + (user + system) / ticksPerSecond
         }
     }
-
-    /// Runs `body` and returns its result with the CPU seconds these processes used meanwhile.
-    func measuring<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
-        let before = seconds()
-        let result = try await body()
-        return (result, seconds() - before)
-    }
 }

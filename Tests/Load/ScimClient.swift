@@ -21,7 +21,10 @@ struct ScimClient: Sendable {
             return json["id"] as? String
         }
         /// True when the body holds `"totalResults":N`.
-        func hasTotalResults(_ count: Int) -> Bool {
+        func hasTotalResults(_ count: Int) -> Bool { Self.hasTotalResults(count, in: body) }
+
+        /// `"totalResults":N` as the last member or before another (keys are written in order, without spaces).
+        static func hasTotalResults(_ count: Int, in body: Data) -> Bool {
             body.range(of: Data(#""totalResults":\#(count),"#.utf8)) != nil || body.range(of: Data(#""totalResults":\#(count)}"#.utf8)) != nil
         }
     }

@@ -80,7 +80,8 @@ struct GroupController<Store: DirectoryStore> {
     @Sendable func search(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
         let answer = try RenderedAnswer(request, resourceType: "Group")
-        let search = try await JSONCoding.decode(DirectorySearch.self, from: request, context: context)
+        var search = try await JSONCoding.decode(DirectorySearch.self, from: request, context: context)
+        search.includeMembers = answer.includesMembers(otherwise: search.includeMembers)
         let query = try lists.query(for: search)
         let result = try await store.listGroups(tenantID: tenantID, idpID: idpID, query: query)
         return answer.response(

@@ -14,15 +14,9 @@ struct RenderedAnswer {
     let renderer: ResourceRenderer?
 
     init(_ request: Request, resourceType: String) throws(ScimError) {
-        let headers = request.headers
-        let rendering = ScimRendering { name in
-            switch name {
-            case ScimRendering.baseHeader: headers[Self.baseField]
-            case ScimRendering.attributesHeader: headers[Self.attributesField]
-            case ScimRendering.excludedAttributesHeader: headers[Self.excludedAttributesField]
-            default: nil
-            }
-        }
+        let rendering = ScimRendering(
+            baseHeader: request.headers[Self.baseField], attributesHeader: request.headers[Self.attributesField],
+            excludedAttributesHeader: request.headers[Self.excludedAttributesField])
         renderer = try rendering?.renderer(resourceType: resourceType)
     }
 

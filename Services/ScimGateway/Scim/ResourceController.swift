@@ -50,13 +50,12 @@ struct ResourceController {
         try await answer(try SearchRequest(searchBody: try await JSONCoding.jsonValue(of: request, context: context)), context: context)
     }
 
-    /// A list page, rendered by the directory as a `ListResponse`.
+    /// A list page, rendered by the directory as a `ListResponse` (which also decides from the client's projection
+    /// whether members are loaded).
     private func answer(_ search: SearchRequest, context: ServiceRequestContext) async throws -> Response {
         let principal = try http.principal(context)
-        let projection = try http.projection(search, kind)
         let read = try await resources.renderedSearch(
-            kind, principal, resources.directorySearch(search, includeMembers: projection.includes("members")), http.rendering(principal, search),
-            logger: context.logger)
+            kind, principal, resources.directorySearch(search, includeMembers: true), http.rendering(principal, search), logger: context.logger)
         return JSONCoding.scimResponse(read)
     }
 
