@@ -106,7 +106,8 @@ package struct HTTPDirectoryClient: DirectoryClient {
         try await client.sendExpectingNoContent(.DELETE, idpPath(tenantID, idpID) + "/users/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)
     }
     package func searchUsers(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
-        try await client.send(.POST, idpPath(tenantID, idpID) + "/users/search", body: search, logger: logger)
+        if let path = Self.listPath(idpPath(tenantID, idpID) + "/users", search) { return try await client.send(.GET, path, logger: logger) }
+        return try await client.send(.POST, idpPath(tenantID, idpID) + "/users/search", body: search, logger: logger)
     }
 
     package func createGroup(tenantID: String, idpID: String, _ request: GroupWriteRequest, logger: Logger) async throws -> StoredResource {
@@ -125,7 +126,8 @@ package struct HTTPDirectoryClient: DirectoryClient {
         try await client.sendExpectingNoContent(.DELETE, idpPath(tenantID, idpID) + "/groups/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)
     }
     package func searchGroups(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
-        try await client.send(.POST, idpPath(tenantID, idpID) + "/groups/search", body: search, logger: logger)
+        if let path = Self.listPath(idpPath(tenantID, idpID) + "/groups", search) { return try await client.send(.GET, path, logger: logger) }
+        return try await client.send(.POST, idpPath(tenantID, idpID) + "/groups/search", body: search, logger: logger)
     }
 
     package func activity(tenantID: String, idpID: String?, limit: Int, logger: Logger) async throws -> [ActivityEntry] {
@@ -142,13 +144,35 @@ package struct HTTPDirectoryClient: DirectoryClient {
     package func renderedUserSearch(
         tenantID: String, idpID: String, _ search: DirectorySearch, _ rendering: ScimRendering, logger: Logger
     ) async throws -> RenderedRead {
-        try await client.sendRendered(.POST, idpPath(tenantID, idpID) + "/users/search", body: search.encoded(), rendering: rendering, logger: logger)
+        if let path = Self.listPath(idpPath(tenantID, idpID) + "/users", search) {
+            return try await client.sendRendered(.GET, path, rendering: rendering, logger: logger)
+        }
+        return try await client.sendRendered(.POST, idpPath(tenantID, idpID) + "/users/search", body: search.encoded(), rendering: rendering, logger: logger)
     }
     package func renderedGroupSearch(
         tenantID: String, idpID: String, _ search: DirectorySearch, _ rendering: ScimRendering, logger: Logger
     ) async throws -> RenderedRead {
-        try await client.sendRendered(.POST, idpPath(tenantID, idpID) + "/groups/search", body: search.encoded(), rendering: rendering, logger: logger)
+        if let path = Self.listPath(idpPath(tenantID, idpID) + "/groups", search) {
+            return try await client.sendRendered(.GET, path, rendering: rendering, logger: logger)
+        }
+        return try await client.sendRendered(.POST, idpPath(tenantID, idpID) + "/groups/search", body: search.encoded(), rendering: rendering, logger: logger)
     }
 
     private func ifMatchQuery(_ ifMatch: Int?) -> String { ifMatch.map { "?ifMatch=\($0)" } ?? "" }
+
+    /// The longest list query sent in the URL; a longer one (a client's `POST /.search` may carry a filter of many
+    /// kilobytes) goes as a JSON body to `…/search`, which has no such limit.
+    package static let maximumListQueryLength = 4096
+
+    /// `collection` with the search as its query, or nil when the query would be longer than
+    /// ``maximumListQueryLength``.
+    package static func listPath(_ collection: String, _ search: DirectorySearch) -> String? {
+        var query = ""
+        for (name, value) in search.queryItems {
+            query += query.isEmpty ? "?" : "&"
+            query += name + "=" + pathSegment(value)
+            if query.utf8.count > maximumListQueryLength { return nil }
+        }
+        return collection + query
+    }
 }

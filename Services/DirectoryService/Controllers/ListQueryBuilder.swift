@@ -63,7 +63,9 @@ struct ListQueryBuilder: Sendable {
 /// Opaque RFC 9865 cursors: base64url of the position's JSON. A cursor that does not decode is `400 invalidCursor`.
 enum CursorCoding {
     static func encode(_ cursor: ListCursor) -> String {
-        let data = (try? JSONEncoder().encode(cursor)) ?? Data()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys  // the same position always gives the same cursor text
+        let data = (try? encoder.encode(cursor)) ?? Data()
         return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }

@@ -14,6 +14,7 @@ struct UserController<Store: DirectoryStore> {
 
     func register(on group: RouterGroup<ServiceRequestContext>) {
         group.post(use: create)
+        group.get(use: search)
         group.post("search", use: search)
         group.get(":id", use: get)
         group.put(":id", use: replace)
@@ -62,7 +63,7 @@ struct UserController<Store: DirectoryStore> {
     @Sendable func search(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
         let answer = try RenderedAnswer(request, resourceType: "User")
-        var search = try await JSONCoding.decode(DirectorySearch.self, from: request, context: context)
+        var search = try await SearchRequestDecoding.search(from: request, context: context)
         search.includeMembers = answer.includesMembers(otherwise: search.includeMembers)
         let query = try lists.query(for: search)
         let result = try await store.listUsers(tenantID: tenantID, idpID: idpID, query: query)

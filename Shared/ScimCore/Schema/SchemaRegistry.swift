@@ -10,22 +10,30 @@ package struct SchemaRegistry: Sendable {
 
     /// All schemas, in registration order.
     package internal(set) var schemas: [SchemaDefinition] {
-        didSet { visibility = Self.visibility(schemas: schemas, resourceTypes: resourceTypes) }
+        didSet { deriveLookups() }
     }
     /// All resource types, in registration order.
     package private(set) var resourceTypes: [ResourceTypeDefinition] {
-        didSet { visibility = Self.visibility(schemas: schemas, resourceTypes: resourceTypes) }
+        didSet { deriveLookups() }
     }
     /// The common attributes (RFC 7643 §3.1) every resource type has: `id`, `externalId`, `meta`, `schemas`.
     package var commonAttributes: [AttributeDefinition] { StandardSchemas.commonAttributes }
     /// Per resource type, what the default projection may change: derived from the schemas, kept up to date with
     /// them, and computed once per registry rather than once per response.
     private var visibility: [(resourceType: String, visibility: DefaultVisibility)]
+    /// Every unqualified attribute path of every resource type, resolved once per registry (``ResolvedPaths``).
+    private var resolvedPaths = ResolvedPaths()
 
     package init(schemas: [SchemaDefinition], resourceTypes: [ResourceTypeDefinition]) {
         self.schemas = schemas
         self.resourceTypes = resourceTypes
-        self.visibility = Self.visibility(schemas: schemas, resourceTypes: resourceTypes)
+        self.visibility = []
+        deriveLookups()
+    }
+
+    private mutating func deriveLookups() {
+        visibility = Self.visibility(schemas: schemas, resourceTypes: resourceTypes)
+        resolvedPaths = ResolvedPaths(registry: self)
     }
 
     /// The default projection's view of `resourceType`; nil for a type the registry does not know.
@@ -90,6 +98,13 @@ package struct SchemaRegistry: Sendable {
     /// is looked up among the common attributes (`id`, `externalId`, `meta`, `schemas`), then the core schema, then
     /// each extension in order. A sub-attribute must exist on a complex attribute. Returns nil when nothing matches.
     package func resolve(_ path: AttributePath, resourceType: String) -> ResolvedAttribute? {
+        if let resolved = resolvedPaths.lookup(path, resourceType: resourceType) { return resolved }
+        return resolveWalkingSchemas(path, resourceType: resourceType)
+    }
+
+    /// ``resolve(_:resourceType:)`` by walking the schemas: what ``ResolvedPaths`` is built from, and the answer for
+    /// URN-qualified and unknown paths.
+    func resolveWalkingSchemas(_ path: AttributePath, resourceType: String) -> ResolvedAttribute? {
         guard let type = self.resourceType(id: resourceType) else { return nil }
         let core = schema(id: type.schema)
         var candidates: [(schema: String, attribute: AttributeDefinition, isExtension: Bool)] = []

@@ -1,0 +1,60 @@
+import HTTPTypes
+import HummingbirdTesting
+import InternalAPI
+import ScimCore
+import ServiceClients
+import ServiceTestSupport
+import Foundation
+import Testing
+
+/// List requests in the URL query (`GET …/users?filter=…`), as `HTTPDirectoryClient` sends them when the query is
+/// short enough: the same page as the JSON body sent to `…/search`, and a clear 400 for a value that does not parse.
+@Suite struct ListQueryRequestTests {
+    static let prefix = "/internal/v1/tenants/acme/idps/okta"
+
+    @Test func aQueryListsWhatTheSameSearchAsABodyLists() async throws {
+        try await withDirectory { client in
+            try await client.createTenant("acme")
+            try await client.createIdentityProvider(tenant: "acme", "okta")
+            for name in ["alice", "bob", "carol", "dave"] {
+                let user: JSONValue = ["schemas": [.string(ScimSchemaURN.user)], "userName": .string("\(name)@example.com"), "displayName": .string("\(name) & co / 100%")]
+                _ = try await client.createUser(tenant: "acme", idp: "okta", user)
+            }
+            let searches = [
+                DirectorySearch(filter: #"userName eq "BOB@example.com""#),
+                DirectorySearch(filter: #"displayName co "& co / 100%" and userName ne "alice@example.com""#, startIndex: 2, count: 1),
+                DirectorySearch(filter: "", count: 0),
+                DirectorySearch(sortBy: "userName", descending: true),
+                DirectorySearch(count: 2, cursor: ""),
+                DirectorySearch(filter: #"userName sw "ä""#, includeMembers: false),
+            ]
+            for search in searches {
+                let path = try #require(HTTPDirectoryClient.listPath(Self.prefix + "/users", search))
+                let byQuery = try await client.call(.get, path)
+                let byBody = try await client.call(.post, Self.prefix + "/users/search", json: try JSONReader.parse(search.encoded()))
+                #expect(byQuery.status == .ok, "\(path): \(byQuery.text)")
+                #expect(try byQuery.json == byBody.json, "\(path)")
+            }
+            let bob = try await client.call(.get, try #require(HTTPDirectoryClient.listPath(Self.prefix + "/users", searches[0]))).json
+            #expect(bob["totalResults"] == 1)
+        }
+    }
+
+    @Test func aQueryTooLongForAURLIsLeftToTheBody() throws {
+        let long = DirectorySearch(filter: (0..<300).map { #"userName eq "user-\#($0)@example.com""# }.joined(separator: " or "))
+        #expect(HTTPDirectoryClient.listPath(Self.prefix + "/users", long) == nil)
+        #expect(HTTPDirectoryClient.listPath(Self.prefix + "/users", DirectorySearch(filter: #"userName eq "a""#)) != nil)
+    }
+
+    @Test func aNumberOrFlagThatDoesNotParseIsInvalidValue() async throws {
+        try await withDirectory { client in
+            try await client.createTenant("acme")
+            try await client.createIdentityProvider(tenant: "acme", "okta")
+            for query in ["startIndex=one", "count=1.5", "descending=yes", "includeMembers=1"] {
+                let answer = try await client.call(.get, Self.prefix + "/users?" + query)
+                #expect(answer.status == .badRequest, "\(query)")
+                #expect(try answer.json["scimType"] == "invalidValue", "\(query)")
+            }
+        }
+    }
+}
