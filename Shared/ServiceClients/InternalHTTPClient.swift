@@ -136,21 +136,22 @@ package struct InternalHTTPClient: Sendable {
 
 /// Percent-encodes one URL path segment (ids from the IdP may carry anything): everything but RFC 3986's unreserved
 /// characters is encoded. Ids and names made of unreserved ASCII only — nearly all of them — come back unchanged.
+/// Also encodes the values of the directory's list queries (a filter on every IdP lookup), so it works on bytes.
 package func pathSegment(_ text: String) -> String {
     if text.utf8.allSatisfy(isUnreserved) { return text }
-    var encoded = ""
-    encoded.reserveCapacity(text.utf8.count * 3)
     let hex = Array("0123456789ABCDEF".utf8)
+    var encoded: [UInt8] = []
+    encoded.reserveCapacity(text.utf8.count * 3)
     for byte in text.utf8 {
         if isUnreserved(byte) {
-            encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            encoded.append(byte)
         } else {
-            encoded.unicodeScalars.append("%")
-            encoded.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
-            encoded.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 0x0F)]))
+            encoded.append(UInt8(ascii: "%"))
+            encoded.append(hex[Int(byte >> 4)])
+            encoded.append(hex[Int(byte & 0x0F)])
         }
     }
-    return encoded
+    return String(decoding: encoded, as: UTF8.self)
 }
 
 /// RFC 3986 §2.3: ALPHA / DIGIT / "-" / "." / "_" / "~".
