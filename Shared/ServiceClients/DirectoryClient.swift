@@ -106,8 +106,8 @@ package struct HTTPDirectoryClient: DirectoryClient {
         try await client.sendExpectingNoContent(.DELETE, idpPath(tenantID, idpID) + "/users/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)
     }
     package func searchUsers(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
-        if let path = Self.listPath(idpPath(tenantID, idpID) + "/users", search) { return try await client.send(.GET, path, logger: logger) }
-        return try await client.send(.POST, idpPath(tenantID, idpID) + "/users/search", body: search, logger: logger)
+        let call = Self.listCall(idpPath(tenantID, idpID) + "/users", search)
+        return try await client.send(call.method, call.path, body: call.body, logger: logger)
     }
 
     package func createGroup(tenantID: String, idpID: String, _ request: GroupWriteRequest, logger: Logger) async throws -> StoredResource {
@@ -126,8 +126,8 @@ package struct HTTPDirectoryClient: DirectoryClient {
         try await client.sendExpectingNoContent(.DELETE, idpPath(tenantID, idpID) + "/groups/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)
     }
     package func searchGroups(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
-        if let path = Self.listPath(idpPath(tenantID, idpID) + "/groups", search) { return try await client.send(.GET, path, logger: logger) }
-        return try await client.send(.POST, idpPath(tenantID, idpID) + "/groups/search", body: search, logger: logger)
+        let call = Self.listCall(idpPath(tenantID, idpID) + "/groups", search)
+        return try await client.send(call.method, call.path, body: call.body, logger: logger)
     }
 
     package func activity(tenantID: String, idpID: String?, limit: Int, logger: Logger) async throws -> [ActivityEntry] {
@@ -144,18 +144,14 @@ package struct HTTPDirectoryClient: DirectoryClient {
     package func renderedUserSearch(
         tenantID: String, idpID: String, _ search: DirectorySearch, _ rendering: ScimRendering, logger: Logger
     ) async throws -> RenderedRead {
-        if let path = Self.listPath(idpPath(tenantID, idpID) + "/users", search) {
-            return try await client.sendRendered(.GET, path, rendering: rendering, logger: logger)
-        }
-        return try await client.sendRendered(.POST, idpPath(tenantID, idpID) + "/users/search", body: search.encoded(), rendering: rendering, logger: logger)
+        let call = Self.listCall(idpPath(tenantID, idpID) + "/users", search)
+        return try await client.sendRendered(call.method, call.path, body: call.body?.encoded(), rendering: rendering, logger: logger)
     }
     package func renderedGroupSearch(
         tenantID: String, idpID: String, _ search: DirectorySearch, _ rendering: ScimRendering, logger: Logger
     ) async throws -> RenderedRead {
-        if let path = Self.listPath(idpPath(tenantID, idpID) + "/groups", search) {
-            return try await client.sendRendered(.GET, path, rendering: rendering, logger: logger)
-        }
-        return try await client.sendRendered(.POST, idpPath(tenantID, idpID) + "/groups/search", body: search.encoded(), rendering: rendering, logger: logger)
+        let call = Self.listCall(idpPath(tenantID, idpID) + "/groups", search)
+        return try await client.sendRendered(call.method, call.path, body: call.body?.encoded(), rendering: rendering, logger: logger)
     }
 
     private func ifMatchQuery(_ ifMatch: Int?) -> String { ifMatch.map { "?ifMatch=\($0)" } ?? "" }
@@ -163,6 +159,13 @@ package struct HTTPDirectoryClient: DirectoryClient {
     /// The longest list query sent in the URL; a longer one (a client's `POST /.search` may carry a filter of many
     /// kilobytes) goes as a JSON body to `…/search`, which has no such limit.
     package static let maximumListQueryLength = 4096
+
+    /// How a list goes to the directory: a `GET` of `collection` with the search as its query, or, when that would be
+    /// too long, a `POST` of the search as JSON to `collection/search`.
+    static func listCall(_ collection: String, _ search: DirectorySearch) -> (method: HTTPMethod, path: String, body: DirectorySearch?) {
+        if let path = listPath(collection, search) { return (.GET, path, nil) }
+        return (.POST, collection + "/search", search)
+    }
 
     /// `collection` with the search as its query, or nil when the query would be longer than
     /// ``maximumListQueryLength``.
