@@ -36,22 +36,22 @@ let package = Package(
         .target(name: "IdentityMapping", dependencies: ["ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"], path: "Shared/IdentityMapping"),
         .target(
             name: "ServiceClients",
-            dependencies: ["ScimCore", "InternalAPI", "IdentityMapping", .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation],
+            dependencies: ["ScimCore", "InternalAPI", "IdentityMapping", .logging, .nioCore, .nioPosix, .nioHTTP1, .nioFoundation],
             path: "Shared/ServiceClients"),
         .target(
             name: "Persistence", dependencies: [.sqlKit, .sqliteKit, .sqliteNIO, .postgresKit, .logging, .lifecycle, .nioCore, .nioPosix],
             path: "Shared/Persistence"),
         .target(
             name: "ServiceKit",
-            dependencies: ["ScimCore", "InternalAPI", "ServiceClients", .hummingbird, .configuration, .lifecycle, .logging, .ahc, .nioCore, .nioPosix, .crypto],
+            dependencies: ["ScimCore", "InternalAPI", "ServiceClients", .hummingbird, .configuration, .lifecycle, .logging, .nioCore, .nioPosix, .crypto],
             path: "Shared/ServiceKit"),
         // Services/
-        .service("TokenService", ["ServiceKit", "Persistence", "InternalAPI", "ServiceClients", .crypto, .jwtKit, .ahc, .nioHTTP1, .lifecycle]),
-        .service("ScimGateway", ["ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "ServiceClients", .crypto, .ahc]),
+        .service("TokenService", ["ServiceKit", "Persistence", "InternalAPI", "ServiceClients", .crypto, .jwtKit, .nioHTTP1, .lifecycle]),
+        .service("ScimGateway", ["ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "ServiceClients", .crypto]),
         .service("DirectoryService", ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"]),
         .service(
             "MappingService",
-            ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", .ahc, .nioHTTP1, .lifecycle]),
+            ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", .nioHTTP1, .lifecycle]),
         .executableTarget(
             name: "ProvisioCLI",
             dependencies: ["InternalAPI", "ServiceClients", "ServiceKit", .argumentParser, .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation]
@@ -71,6 +71,9 @@ let package = Package(
         .testTarget(name: "ScimCoreTests", dependencies: ["ScimCore", "ScimExamples"], path: "Tests/ScimCoreTests"),
         .testTarget(name: "ScimFilterTests", dependencies: ["ScimFilter", "ScimCore", "ScimExamples"], path: "Tests/ScimFilterTests"),
         .testTarget(name: "ScimPatchTests", dependencies: ["ScimPatch", "ScimCore", "ScimFilter"], path: "Tests/ScimPatchTests", resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ServiceClientsTests", dependencies: ["ServiceClients", "ScimCore", .logging, .nioCore, .nioPosix, .nioHTTP1],
+            path: "Tests/ServiceClientsTests"),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", .sqlKit, .sqliteNIO, .logging, .nioCore], path: "Tests/PersistenceTests"),
         .testTarget(
             name: "EndToEndTests",

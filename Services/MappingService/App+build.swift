@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import IdentityMapping
@@ -23,11 +22,10 @@ func buildApplication(
     if let directory {
         peer = directory
     } else {
-        let httpClient = InternalHTTPClient.makeHTTPClient()
-        let client = InternalHTTPClient(
-            httpClient: httpClient, baseURL: configuration.directoryServiceURL, internalKey: configuration.internalKey, serviceName: "directory")
+        let client = try InternalHTTPClient(
+            baseURL: configuration.directoryServiceURL, internalKey: configuration.internalKey, serviceName: "directory")
         peer = HTTPMappingDirectory(directory: HTTPDirectoryClient(client: client), client: client)
-        services.append(ShutdownAction(name: "http-client") { try? await httpClient.shutdown() })
+        services.append(ShutdownAction(name: "http-client") { await client.shutdown() })
     }
     let cache = MapperCache()
     // Twice the cache's life: a gateway replica may have mapped a user with the old rules just before its cache

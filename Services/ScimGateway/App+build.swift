@@ -1,5 +1,4 @@
 import ScimCore
-import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import InternalAPI
@@ -19,13 +18,12 @@ struct GatewayPeers: Sendable {
 func buildApplication(configuration: ServiceConfiguration, gateway: GatewayConfiguration, logger: Logger) async throws
     -> some ApplicationProtocol
 {
-    let httpClient = InternalHTTPClient.makeHTTPClient()
-    func client(_ url: String, _ name: String) -> InternalHTTPClient {
-        InternalHTTPClient(httpClient: httpClient, baseURL: url, internalKey: configuration.internalKey, serviceName: name)
+    func client(_ url: String, _ name: String) throws -> InternalHTTPClient {
+        try InternalHTTPClient(baseURL: url, internalKey: configuration.internalKey, serviceName: name)
     }
-    let token = client(configuration.tokenServiceURL, "token")
-    let directory = client(configuration.directoryServiceURL, "directory")
-    let mapping = client(configuration.mappingServiceURL, "mapping")
+    let token = try client(configuration.tokenServiceURL, "token")
+    let directory = try client(configuration.directoryServiceURL, "directory")
+    let mapping = try client(configuration.mappingServiceURL, "mapping")
     let peers = GatewayPeers(
         tokens: HTTPTokenClient(client: token),
         directory: HTTPDirectoryClient(client: directory),
@@ -38,7 +36,11 @@ func buildApplication(configuration: ServiceConfiguration, gateway: GatewayConfi
     let router = buildRouter(peers: peers, gateway: gateway)
     return ServiceApplication.makeApplication(
         router: router, configuration: configuration,
-        services: [ShutdownAction(name: "http-client") { try? await httpClient.shutdown() }],
+        services: [
+            ShutdownAction(name: "http-clients") {
+                for peer in [token, directory, mapping] { await peer.shutdown() }
+            }
+        ],
         logger: logger)
 }
 

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
@@ -23,11 +22,10 @@ func buildApplication(
     if let activity {
         sink = activity
     } else {
-        let httpClient = InternalHTTPClient.makeHTTPClient()
-        sink = DirectoryActivitySink(
-            client: InternalHTTPClient(
-                httpClient: httpClient, baseURL: configuration.directoryServiceURL, internalKey: configuration.internalKey, serviceName: "directory"))
-        services.append(ShutdownAction(name: "http-client") { try? await httpClient.shutdown() })
+        let client = try InternalHTTPClient(
+            baseURL: configuration.directoryServiceURL, internalKey: configuration.internalKey, serviceName: "directory")
+        sink = DirectoryActivitySink(client: client)
+        services.append(ShutdownAction(name: "http-client") { await client.shutdown() })
     }
     let parts = TokenServiceParts(store: store, clock: clock, settings: settings, activity: sink)
     services.append(ExpiryWatcher(warnings: parts.warnings, interval: settings.expiryCheckInterval, logger: logger))

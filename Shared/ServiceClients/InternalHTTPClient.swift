@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import InternalAPI
 import Logging
@@ -12,28 +11,24 @@ import ScimCore
 /// An answer outside 2xx becomes the `ScimError` its SCIM error body describes, so a refusal from the directory
 /// (409 uniqueness, 404) reaches the IdP unchanged; a service that cannot be reached is a 503.
 package struct InternalHTTPClient: Sendable {
-    package let httpClient: HTTPClient
     package let baseURL: String
+    private let connections: PeerConnectionPool
     private let internalKey: String
     private let serviceName: String
     private let timeout: TimeAmount
 
-    package init(httpClient: HTTPClient, baseURL: String, internalKey: String, serviceName: String, timeout: TimeAmount = .seconds(30)) {
-        self.httpClient = httpClient
+    /// `baseURL` is the peer's `http://host[:port]`; the connections to it are opened when first needed.
+    package init(baseURL: String, internalKey: String, serviceName: String, timeout: TimeAmount = .seconds(30)) throws {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.connections = try PeerConnectionPool(baseURL: self.baseURL)
         self.internalKey = internalKey
         self.serviceName = serviceName
         self.timeout = timeout
     }
 
-    /// A client for calls between Provisio services: a bigger keep-alive pool than the default 8 per host.
-    package static func makeHTTPClient() -> HTTPClient {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        configuration.timeout = .init(connect: .seconds(2), read: .seconds(60))
-        configuration.decompression = .disabled
-        configuration.tracing.tracer = nil  // no tracer is bootstrapped; skip the per-request no-op span
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    /// Closes the connections to the peer.
+    package func shutdown() async {
+        await connections.shutdown()
     }
 
     /// Sends a request and decodes a JSON answer.
@@ -76,42 +71,43 @@ package struct InternalHTTPClient: Sendable {
     private func exchange(
         _ method: HTTPMethod, _ path: String, body: Data?, extraHeaders: [(name: String, value: String)] = [], logger: Logger
     ) async throws -> (headers: HTTPHeaders, body: ByteBuffer) {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        request.headers.add(name: InternalHeaders.internalKey, value: internalKey)
-        request.headers.add(name: "Accept", value: "application/json")
+        var headers = HTTPHeaders()
+        headers.add(name: InternalHeaders.internalKey, value: internalKey)
+        headers.add(name: "Accept", value: "application/json")
         if case .string(let requestID) = logger[metadataKey: "request.id"] {
-            request.headers.add(name: InternalHeaders.requestID, value: requestID)
+            headers.add(name: InternalHeaders.requestID, value: requestID)
         }
-        for header in extraHeaders { request.headers.add(name: header.name, value: header.value) }
+        for header in extraHeaders { headers.add(name: header.name, value: header.value) }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: body))
+            headers.add(name: "Content-Type", value: "application/json")
+            headers.add(name: "Content-Length", value: String(body.count))
+        } else if method == .POST || method == .PUT || method == .PATCH {
+            headers.add(name: "Content-Length", value: "0")
         }
-        let response: HTTPClientResponse
-        let bytes: ByteBuffer
+        let request = PeerRequest(
+            head: HTTPRequestHead(version: .http1_1, method: method, uri: connections.pathPrefix + path, headers: headers),
+            body: body.map { ByteBuffer(data: $0) })
+        let response: PeerResponse
         do {
-            response = try await httpClient.execute(request, timeout: timeout, logger: logger)
-            bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
+            response = try await connections.execute(request, timeout: timeout)
         } catch {
             logger.warning("Peer service unreachable", metadata: ["peer": "\(serviceName)", "error": "\(error)"])
             throw ScimError.unavailable("The \(serviceName) service is unavailable; try again later.")
         }
         guard (200..<300).contains(response.status.code) else {
-            if let body = try? decoder.decode(ScimErrorBody.self, from: Data(buffer: bytes)) {
+            if let body = try? decoder.decode(ScimErrorBody.self, from: Data(buffer: response.body)) {
                 throw body.error
             }
             throw ScimError(status: Int(response.status.code), detail: "The \(serviceName) service answered \(response.status.code).")
         }
-        return (response.headers, bytes)
+        return (response.headers, response.body)
     }
 
     /// True when the peer answers its liveness probe.
     package func isAlive(logger: Logger) async -> Bool {
-        var request = HTTPClientRequest(url: baseURL + "/healthz")
-        request.method = .GET
-        guard let response = try? await httpClient.execute(request, timeout: .seconds(2), logger: logger) else { return false }
-        _ = try? await response.body.collect(upTo: 1 << 16)
+        let request = PeerRequest(
+            head: HTTPRequestHead(version: .http1_1, method: .GET, uri: connections.pathPrefix + "/healthz", headers: [:]), body: nil)
+        guard let response = try? await connections.execute(request, timeout: .seconds(2)) else { return false }
         return response.status == .ok
     }
 

@@ -10,7 +10,8 @@ import Logging
 /// - `internal.key` (`--internal-key` / `INTERNAL_KEY`, required, secret): the shared credential of internal calls.
 /// - `data.dir` (`--data-dir` / `DATA_DIR`, default `./.provisio`): where SQLite files live.
 /// - `database.url` (`--database-url` / `DATABASE_URL`, optional): overrides the SQLite file (`sqlite:///path`, `postgres://…`).
-/// - `token.url`, `directory.url`, `mapping.url` (`TOKEN_URL`, `DIRECTORY_URL`, `MAPPING_URL`): peer base URLs.
+/// - `token.url`, `directory.url`, `mapping.url` (`TOKEN_URL`, `DIRECTORY_URL`, `MAPPING_URL`): peer base URLs, plain
+///   `http://host[:port]` on the internal network (a service refuses to start with any other).
 /// - `log.level` (`--log-level` / `LOG_LEVEL`, default `info`).
 package struct ServiceConfiguration: Sendable {
     package var serviceName: String

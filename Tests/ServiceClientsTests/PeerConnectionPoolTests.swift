@@ -1,0 +1,180 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ScimCore
+import ServiceClients
+import Testing
+
+@Suite("Keep-alive connections to a peer service")
+struct PeerConnectionPoolTests {
+    private func get(_ path: String, body: String? = nil, method: HTTPMethod = .GET) -> PeerRequest {
+        var headers = HTTPHeaders()
+        if let body { headers.add(name: "Content-Length", value: String(body.utf8.count)) }
+        return PeerRequest(head: HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers), body: body.map { ByteBuffer(string: $0) })
+    }
+
+    /// A pool on an event loop of its own (the services call from their single loop), so that connections count.
+    private func withPeer(
+        _ configuration: PeerConnectionPool.Configuration = .init(), _ body: (ScriptedPeer, PeerConnectionPool) async throws -> Void
+    ) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let peer = try await ScriptedPeer.start()
+        let pool = try PeerConnectionPool(baseURL: peer.baseURL, configuration: configuration, group: group)
+        var failure: (any Error)?
+        do { try await body(peer, pool) } catch { failure = error }
+        await pool.shutdown()
+        await peer.stop()
+        try await group.shutdownGracefully()
+        if let failure { throw failure }
+    }
+
+    @Test("Answers come back whole, and one kept-alive connection carries requests sent one after another")
+    func keepAlive() async throws {
+        try await withPeer { peer, pool in
+            for number in 1...20 {
+                let answer = try await pool.execute(get("/echo", body: "request \(number)", method: .POST), timeout: .seconds(5))
+                #expect(answer.status == .ok)
+                #expect(String(buffer: answer.body) == "request \(number)")
+                #expect(answer.headers.first(name: "x-connection") == "1")
+            }
+            #expect(peer.connectionsAccepted == 1)
+        }
+    }
+
+    @Test("Requests beyond the pool's connections wait for one instead of opening more")
+    func boundedConnections() async throws {
+        var configuration = PeerConnectionPool.Configuration()
+        configuration.connections = 4
+        try await withPeer(configuration) { peer, pool in
+            try await withThrowingTaskGroup(of: String.self) { tasks in
+                for number in 0..<200 {
+                    tasks.addTask { String(buffer: try await pool.execute(get("/echo", body: "\(number)", method: .PUT), timeout: .seconds(10)).body) }
+                }
+                var answers = Set<String>()
+                for try await answer in tasks { answers.insert(answer) }
+                #expect(answers == Set((0..<200).map(String.init)))
+            }
+            #expect(peer.connectionsAccepted <= 4)
+        }
+    }
+
+    @Test("A peer that answers with Connection: close costs a new connection, not a failure")
+    func peerClosesAfterAnswering() async throws {
+        try await withPeer { peer, pool in
+            let closing = try await pool.execute(get("/close"), timeout: .seconds(5))
+            #expect(String(buffer: closing.body) == "bye")
+            let next = try await pool.execute(get("/echo"), timeout: .seconds(5))
+            #expect(next.status == .ok)
+            #expect(peer.connectionsAccepted == 2)
+        }
+    }
+
+    @Test("A GET whose kept-alive connection closes unanswered is sent once more on a new connection")
+    func idempotentRetry() async throws {
+        try await withPeer { peer, pool in
+            _ = try await pool.execute(get("/echo"), timeout: .seconds(5))
+            await #expect(throws: PeerTransportError.connectionClosed(answered: false, reused: false)) {
+                try await pool.execute(get("/drop"), timeout: .seconds(5))
+            }
+            #expect(peer.connectionsAccepted == 2)  // the retry went out on a second connection, which the peer dropped too
+        }
+    }
+
+    @Test("A POST whose kept-alive connection closes unanswered is not sent again")
+    func noRetryForPost() async throws {
+        try await withPeer { peer, pool in
+            _ = try await pool.execute(get("/echo"), timeout: .seconds(5))
+            await #expect(throws: PeerTransportError.connectionClosed(answered: false, reused: true)) {
+                try await pool.execute(get("/drop", body: "{}", method: .POST), timeout: .seconds(5))
+            }
+            #expect(peer.connectionsAccepted == 1)
+            let next = try await pool.execute(get("/echo"), timeout: .seconds(5))
+            #expect(next.status == .ok)
+        }
+    }
+
+    @Test("An exchange past its deadline fails and the pool goes on with a new connection")
+    func deadline() async throws {
+        try await withPeer { peer, pool in
+            let started = ContinuousClock.now
+            await #expect(throws: PeerTransportError.timedOut) {
+                try await pool.execute(get("/silent"), timeout: .milliseconds(300))
+            }
+            #expect(ContinuousClock.now - started < .seconds(5))
+            let next = try await pool.execute(get("/echo"), timeout: .seconds(5))
+            #expect(next.status == .ok)
+            #expect(peer.connectionsAccepted == 2)
+        }
+    }
+
+    @Test("An answer larger than the pool accepts fails; one within the limit arrives whole")
+    func answerSizeLimit() async throws {
+        var configuration = PeerConnectionPool.Configuration()
+        configuration.maximumAnswerSize = 100_000
+        try await withPeer(configuration) { _, pool in
+            await #expect(throws: PeerTransportError.answerTooLarge) {
+                try await pool.execute(get("/big/100001"), timeout: .seconds(5))
+            }
+            let within = try await pool.execute(get("/big/100000"), timeout: .seconds(5))
+            #expect(within.body.readableBytes == 100_000)
+        }
+    }
+
+    @Test("A peer that is not listening fails the request at once")
+    func refused() async throws {
+        let peer = try await ScriptedPeer.start()
+        let url = peer.baseURL
+        await peer.stop()
+        let pool = try PeerConnectionPool(baseURL: url)
+        await #expect(throws: (any Error).self) { try await pool.execute(get("/echo"), timeout: .seconds(30)) }
+        await pool.shutdown()
+    }
+
+    @Test("Shutting down fails the exchanges under way and every later request")
+    func shutdown() async throws {
+        try await withPeer { _, pool in
+            let silent = Task { try await pool.execute(get("/silent"), timeout: .seconds(30)) }
+            try await Task.sleep(for: .milliseconds(200))
+            await pool.shutdown()
+            await #expect(throws: PeerTransportError.shutDown) { try await silent.value }
+            await #expect(throws: PeerTransportError.shutDown) { try await pool.execute(get("/echo"), timeout: .seconds(5)) }
+        }
+    }
+
+    @Test("Only plain http:// base URLs are accepted; a path becomes every request's prefix")
+    func baseURLs() throws {
+        #expect(throws: PeerTransportError.unsupportedURL("https://directory:8080")) { try PeerConnectionPool(baseURL: "https://directory:8080") }
+        #expect(throws: PeerTransportError.unsupportedURL("directory:8080")) { try PeerConnectionPool(baseURL: "directory:8080") }
+        let pool = try PeerConnectionPool(baseURL: "http://directory.provisio.svc:8080/internal/")
+        #expect(pool.host == "directory.provisio.svc")
+        #expect(pool.port == 8080)
+        #expect(pool.pathPrefix == "/internal")
+        #expect(try PeerConnectionPool(baseURL: "http://directory").port == 80)
+    }
+}
+
+@Suite("Internal JSON over HTTP")
+struct InternalHTTPClientTests {
+    @Test("A peer's error answer becomes a SCIM error with its status; an unreachable peer is a 503")
+    func errors() async throws {
+        let peer = try await ScriptedPeer.start()
+        let url = peer.baseURL
+        let client = try InternalHTTPClient(baseURL: url, internalKey: "k", serviceName: "directory")
+        let logger = Logger(label: "test")
+        let echoed = try await client.sendRaw(.POST, "/echo", body: Data("{\"a\":1}".utf8), logger: logger)
+        #expect(String(decoding: echoed, as: UTF8.self) == "{\"a\":1}")
+        await #expect { try await client.sendRaw(.GET, "/status/404", body: nil, logger: logger) } throws: { error in
+            (error as? ScimError)?.status == 404
+        }
+        #expect(await client.isAlive(logger: logger) == false)  // the scripted peer has no /healthz: 404
+        await client.shutdown()
+        await peer.stop()
+        let unreachable = try InternalHTTPClient(baseURL: url, internalKey: "k", serviceName: "directory")
+        await #expect { try await unreachable.sendRaw(.GET, "/echo", body: nil, logger: logger) } throws: { error in
+            (error as? ScimError)?.status == 503
+        }
+        await unreachable.shutdown()
+    }
+}

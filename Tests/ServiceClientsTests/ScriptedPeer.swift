@@ -1,0 +1,115 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A peer service for the connection pool's tests: an HTTP/1.1 server on a loopback port whose answer each path
+/// scripts, and which counts the connections it accepted.
+///
+/// - `/echo`: 200 with the request's body, and `x-connection` (which accepted connection carried it).
+/// - `/close`: 200 with `Connection: close`, then closes.
+/// - `/drop`: closes the connection without answering.
+/// - `/silent`: never answers.
+/// - `/big/N`: 200 with N bytes.
+/// - `/status/N`: status N with a short body.
+final class ScriptedPeer: Sendable {
+    let channel: any Channel
+    private let accepted: Counter
+
+    var port: Int { channel.localAddress!.port! }
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var connectionsAccepted: Int { accepted.count }
+
+    private init(channel: any Channel, accepted: Counter) {
+        self.channel = channel
+        self.accepted = accepted
+    }
+
+    static func start() async throws -> ScriptedPeer {
+        let counter = Counter()
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                let number = counter.next()
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(ScriptedAnswers(connection: number))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return ScriptedPeer(channel: channel, accepted: counter)
+    }
+
+    func stop() async {
+        try? await channel.close()
+    }
+}
+
+/// Numbers the accepted connections from 1.
+private final class Counter: Sendable {
+    private let value = Atomic<Int>(0)
+    func next() -> Int { value.add(1, ordering: .relaxed).newValue }
+    var count: Int { value.load(ordering: .relaxed) }
+}
+
+private final class ScriptedAnswers: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let connection: Int
+    private var path = ""
+    private var body = ByteBuffer()
+
+    init(connection: Int) {
+        self.connection = connection
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            path = head.uri
+            body.clear()
+        case .body(var part):
+            body.writeBuffer(&part)
+        case .end:
+            answer(context: context)
+        }
+    }
+
+    private func answer(context: ChannelHandlerContext) {
+        let parts = path.split(separator: "/").map(String.init)
+        switch parts.first {
+        case "echo":
+            respond(.ok, body: body, context: context)
+        case "close":
+            respond(.ok, body: ByteBuffer(string: "bye"), extraHeaders: [("Connection", "close")], context: context, thenClose: true)
+        case "drop":
+            context.close(promise: nil)
+        case "silent":
+            break
+        case "big":
+            let size = Int(parts.last ?? "") ?? 0
+            respond(.ok, body: ByteBuffer(repeating: UInt8(ascii: "x"), count: size), context: context)
+        case "status":
+            let code = Int(parts.last ?? "") ?? 500
+            respond(HTTPResponseStatus(statusCode: code), body: ByteBuffer(string: "status \(code)"), context: context)
+        default:
+            respond(.notFound, body: ByteBuffer(), context: context)
+        }
+    }
+
+    private func respond(
+        _ status: HTTPResponseStatus, body: ByteBuffer, extraHeaders: [(String, String)] = [], context: ChannelHandlerContext,
+        thenClose: Bool = false
+    ) {
+        var headers = HTTPHeaders([("Content-Length", String(body.readableBytes)), ("x-connection", String(connection))])
+        headers.add(contentsOf: extraHeaders)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if thenClose {
+            let channel = context.channel
+            written.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+}
