@@ -2,8 +2,9 @@ import Testing
 
 @testable import ScimCore
 
-/// `SchemaRegistry.resolve` answers unqualified paths from a table built with the registry; it must answer exactly
-/// what walking the schemas answers, for every name the registry knows, in any case, and after the registry changes.
+/// `SchemaRegistry.resolve` answers known paths, unqualified or URN-qualified, from a table built with the registry; it
+/// must answer exactly what walking the schemas answers, for every name the registry knows, under every schema of the
+/// type (where most of them do not resolve), in any case, and after the registry changes.
 @Suite("Resolved attribute paths")
 struct ResolvedPathsTests {
     static let custom = SchemaDefinition(
@@ -20,7 +21,7 @@ struct ResolvedPathsTests {
         SchemaRegistry.standard.requiring(AttributePath(attribute: "displayName"), resourceType: "User"),
     ]
 
-    @Test("Every known name, with and without each sub-attribute, in three spellings", arguments: registries.indices)
+    @Test("Every known name, with and without each sub-attribute, unqualified and under each schema, in three spellings", arguments: registries.indices)
     func tableAnswersLikeTheWalk(_ index: Int) {
         let registry = Self.registries[index]
         var checked = 0
@@ -28,10 +29,14 @@ struct ResolvedPathsTests {
             let definitions =
                 registry.commonAttributes + (registry.schema(id: type.schema)?.attributes ?? [])
                 + registry.extensionSchemas(of: type).flatMap(\.attributes)
+            let qualifiers: [String?] = [nil, type.schema, "urn:example:unregistered:2.0:User"] + registry.extensionSchemas(of: type).map(\.id)
             for definition in definitions {
-                var paths = [AttributePath(attribute: definition.name)]
-                paths += definition.subAttributes.map { AttributePath(attribute: definition.name, subAttribute: $0.name) }
-                paths.append(AttributePath(attribute: definition.name, subAttribute: "noSuchSub"))
+                var paths: [AttributePath] = []
+                for qualifier in qualifiers {
+                    paths.append(AttributePath(schemaURN: qualifier, attribute: definition.name))
+                    paths += definition.subAttributes.map { AttributePath(schemaURN: qualifier, attribute: definition.name, subAttribute: $0.name) }
+                    paths.append(AttributePath(schemaURN: qualifier, attribute: definition.name, subAttribute: "noSuchSub"))
+                }
                 for path in paths {
                     for spelled in [path, Self.spelled(path) { $0.uppercased() }, Self.spelled(path) { $0.lowercased() }] {
                         for typeName in [type.id, type.id.uppercased()] {
@@ -42,10 +47,10 @@ struct ResolvedPathsTests {
                 }
             }
         }
-        #expect(checked > 300)
+        #expect(checked > 1_000)
     }
 
-    @Test("Unknown names, URN-qualified paths and unknown resource types still resolve by walking")
+    @Test("Unknown names and unknown resource types resolve to nothing; a qualified name picks its schema's attribute")
     func everythingElseWalks() throws {
         let registry = Self.registries[1]
         #expect(registry.resolve(AttributePath(attribute: "noSuchAttribute"), resourceType: "User") == nil)
@@ -59,6 +64,6 @@ struct ResolvedPathsTests {
     }
 
     private static func spelled(_ path: AttributePath, _ change: (String) -> String) -> AttributePath {
-        AttributePath(schemaURN: path.schemaURN, attribute: change(path.attribute), subAttribute: path.subAttribute.map(change))
+        AttributePath(schemaURN: path.schemaURN.map(change), attribute: change(path.attribute), subAttribute: path.subAttribute.map(change))
     }
 }

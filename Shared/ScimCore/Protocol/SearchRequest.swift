@@ -150,6 +150,8 @@ extension SearchRequest {
 
     /// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte; a malformed `%` stays literal.
     package static func formDecode<S: StringProtocol>(_ text: S) throws(ScimError) -> String {
+        // Most names and values (`excludedAttributes=members`, ids, counts) have nothing to decode.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(text) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = Array(text.utf8)[...]
