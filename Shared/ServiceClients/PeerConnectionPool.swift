@@ -6,11 +6,11 @@ import NIOPosix
 /// Keep-alive HTTP/1.1 connections to one peer service, kept per event loop so that a request, its connection and
 /// its answer stay on the loop that asked.
 ///
-/// Why not async-http-client here: a read through the gateway is two internal exchanges' worth of work in the
-/// gateway, and async-http-client's request machinery (URL parsing, pool state machine, per-request timers, the
-/// streamed body) was about a sixth of the gateway's CPU on a read (BENCHMARKS.md, session 7). Calls between
-/// Provisio services need none of that: one peer, plain HTTP on a private network, answers of bounded size read
-/// whole. The HTTP itself is still swift-nio's (`HTTPRequestEncoder`, `HTTPResponseDecoder`).
+/// Why not async-http-client here: every SCIM request makes at least one internal call, and on a read
+/// async-http-client's request machinery (URL parsing, the pool's state machine, three timers and a streamed body per
+/// request) was about a sixth of the gateway's CPU (BENCHMARKS.md, session 7). Calls between Provisio services need
+/// none of that: one peer, plain HTTP on a private network, answers of bounded size read whole. The HTTP itself is
+/// still swift-nio's (`HTTPRequestEncoder`, `HTTPResponseDecoder`).
 ///
 /// Timeouts cost no timer per request: a sweep once a second fails exchanges past their deadline (closing their
 /// connection), requests that waited too long for one, and closes connections idle for longer than `idleTimeout`.
@@ -43,7 +43,8 @@ package final class PeerConnectionPool: Sendable {
         let path = url.path
         self.pathPrefix = path.hasSuffix("/") ? String(path.dropLast()) : path
         self.group = group
-        let hostHeader = url.port.map { "\(host):\($0)" } ?? host
+        let hostName = host.contains(":") ? "[\(host)]" : host  // an IPv6 literal keeps its brackets in `Host`
+        let hostHeader = url.port.map { "\(hostName):\($0)" } ?? hostName
         let eventLoops = Array(group.makeIterator())
         let limit = max(4, configuration.connections / max(1, eventLoops.count))
         var loops: [ObjectIdentifier: NIOLoopBoundBox<PeerLoopPool>] = [:]

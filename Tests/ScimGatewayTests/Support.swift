@@ -67,6 +67,8 @@ final class FakeTokenClient: TokenClient {
         var tokens: [String: TokenVerification] = [:]
         var verifyCalls: [String] = []
         var revocations: [(tenantID: String, idpID: String?)] = []
+        /// How long a verification takes.
+        var verifyDelay: Duration = .zero
     }
 
     let state = Mutex(State())
@@ -105,11 +107,12 @@ final class FakeTokenClient: TokenClient {
     }
 
     func verify(token: String, logger: Logger) async throws -> TokenVerification {
-        let found = state.withLock { state in
+        let delay = state.withLock { state in
             state.verifyCalls.append(token)
-            return state.tokens[token]
+            return state.verifyDelay
         }
-        guard let found else { throw Fixture.invalidToken }
+        if delay > .zero { try await Task.sleep(for: delay) }
+        guard let found = state.withLock({ $0.tokens[token] }) else { throw Fixture.invalidToken }
         return found
     }
 }
@@ -320,6 +323,10 @@ final class FakeMappingClient: MappingClient {
             .init(name: "First Name", description: "", type: "string", multiValued: false, mandatory: true, scimPath: "name.givenName"),
         ])
         var admin = AdminState()  // FakeMappingClient+Admin.swift
+        var schemaFetches = 0
+        /// How long a schema fetch takes, and the error it fails with.
+        var schemaFetchDelay: Duration = .zero
+        var schemaFetchFailure: ScimError?
     }
 
     let state = Mutex(State())
@@ -347,7 +354,15 @@ final class FakeMappingClient: MappingClient {
 
     /// The built-in mandatory attributes with their Generic mappings, plus whatever a test adds.
     func identitySchema(tenantID: String, idpID: String, logger: Logger) async throws -> IdentitySchema {
-        state.withLock { $0.identitySchema }
+        let delay = state.withLock { state in
+            state.schemaFetches += 1
+            return state.schemaFetchDelay
+        }
+        if delay > .zero { try await Task.sleep(for: delay) }
+        return try state.withLock { state in
+            if let failure = state.schemaFetchFailure { throw failure }
+            return state.identitySchema
+        }
     }
 
     func setIdentitySchema(_ schema: IdentitySchema) { state.withLock { $0.identitySchema = schema } }

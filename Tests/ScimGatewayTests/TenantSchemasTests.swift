@@ -3,6 +3,7 @@ import Logging
 import ServiceKit
 import ServiceTestSupport
 import ScimCore
+import Synchronization
 import Testing
 
 @testable import ScimGateway
@@ -60,6 +61,62 @@ import Testing
         schemas.invalidate(tenantID: "other")
         #expect(try await schemas.registry(for: principal, logger: .discarding).schema(id: ScimSchemaURN.customUser) == nil)
         schemas.invalidate(tenantID: "acme")
+        #expect(try await schemas.registry(for: principal, logger: .discarding).schema(id: ScimSchemaURN.customUser) != nil)
+    }
+
+    @Test("An expired registry is fetched again by one request while the others go on with the old one")
+    func oneRefreshAtATime() async throws {
+        let mapping = FakeMappingClient()
+        let schemas = TenantSchemas(mapping: mapping, ttl: .milliseconds(50))
+        let principal = ScimPrincipal(tenantID: "acme", idpID: "okta", tokenID: "t")
+        _ = try await schemas.registry(for: principal, logger: .discarding)
+        mapping.setIdentitySchema(TenantSchemasTests.schema)
+        mapping.state.withLock { $0.schemaFetchDelay = .milliseconds(300) }
+        try await Task.sleep(for: .milliseconds(100))
+
+        let refreshing = Task { try await schemas.registry(for: principal, logger: .discarding) }
+        try await Task.sleep(for: .milliseconds(100))  // the refresh is under way
+        for _ in 0..<20 {
+            let old = try await schemas.registry(for: principal, logger: .discarding)
+            #expect(old.schema(id: ScimSchemaURN.customUser) == nil, "the old registry while one request refreshes it")
+        }
+        #expect(try await refreshing.value.schema(id: ScimSchemaURN.customUser) != nil)
+        #expect(try await schemas.registry(for: principal, logger: .discarding).schema(id: ScimSchemaURN.customUser) != nil)
+        #expect(mapping.state.withLock { $0.schemaFetches } == 2)
+    }
+
+    @Test("A failed refresh serves the old registry and the next request tries again; a first fetch that fails throws")
+    func staleOnFailure() async throws {
+        let mapping = FakeMappingClient()
+        let schemas = TenantSchemas(mapping: mapping, ttl: .milliseconds(20))
+        let principal = ScimPrincipal(tenantID: "acme", idpID: "okta", tokenID: "t")
+        _ = try await schemas.registry(for: principal, logger: .discarding)
+        mapping.setIdentitySchema(TenantSchemasTests.schema)
+        mapping.state.withLock { $0.schemaFetchFailure = .unavailable("The mapping service is unavailable.") }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(try await schemas.registry(for: principal, logger: .discarding).schema(id: ScimSchemaURN.customUser) == nil)
+        #expect(try await schemas.registry(for: principal, logger: .discarding).schema(id: ScimSchemaURN.customUser) == nil)
+        #expect(mapping.state.withLock { $0.schemaFetches } == 3)
+        mapping.state.withLock { $0.schemaFetchFailure = nil }
+        #expect(try await schemas.registry(for: principal, logger: .discarding).schema(id: ScimSchemaURN.customUser) != nil)
+
+        let other = ScimPrincipal(tenantID: "globex", idpID: "entra", tokenID: "u")
+        mapping.state.withLock { $0.schemaFetchFailure = .unavailable("The mapping service is unavailable.") }
+        await #expect(throws: ScimError.self) { try await schemas.registry(for: other, logger: .discarding) }
+    }
+
+    @Test("A fetch that started before an invalidation does not store what it read")
+    func invalidationWinsOverAFetchUnderWay() async throws {
+        let mapping = FakeMappingClient()
+        let schemas = TenantSchemas(mapping: mapping, ttl: .seconds(3600))
+        let principal = ScimPrincipal(tenantID: "acme", idpID: "okta", tokenID: "t")
+        mapping.state.withLock { $0.schemaFetchDelay = .milliseconds(200) }
+        let early = Task { try await schemas.registry(for: principal, logger: .discarding) }
+        try await Task.sleep(for: .milliseconds(50))
+        mapping.setIdentitySchema(TenantSchemasTests.schema)  // changed through this replica while the fetch is out
+        schemas.invalidate(tenantID: "acme")
+        _ = try await early.value
+        mapping.state.withLock { $0.schemaFetchDelay = .zero }
         #expect(try await schemas.registry(for: principal, logger: .discarding).schema(id: ScimSchemaURN.customUser) != nil)
     }
 }

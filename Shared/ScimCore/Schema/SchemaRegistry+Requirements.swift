@@ -9,13 +9,13 @@ extension SchemaRegistry {
             let schemaIndex = schemas.firstIndex(where: { $0.id.caseInsensitiveEquals(resolved.schema) }),
             let attributeIndex = schemas[schemaIndex].attributes.firstIndex(where: { $0.name == resolved.attribute.name })
         else { return self }
-        var copy = self
-        var attribute = copy.schemas[schemaIndex].attributes[attributeIndex]
-        attribute.required = true
-        if let sub = resolved.subAttribute, let subIndex = attribute.subAttributes.firstIndex(where: { $0.name == sub.name }) {
-            attribute.subAttributes[subIndex].required = true
+        var schemas = self.schemas
+        schemas[schemaIndex].attributes[attributeIndex].required = true
+        if let sub = resolved.subAttribute,
+            let subIndex = schemas[schemaIndex].attributes[attributeIndex].subAttributes.firstIndex(where: { $0.name == sub.name })
+        {
+            schemas[schemaIndex].attributes[attributeIndex].subAttributes[subIndex].required = true
         }
-        copy.schemas[schemaIndex].attributes[attributeIndex] = attribute
-        return copy
+        return SchemaRegistry(schemas: schemas, resourceTypes: resourceTypes)
     }
 }

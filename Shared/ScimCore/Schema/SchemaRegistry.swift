@@ -50,22 +50,22 @@ package struct SchemaRegistry: Sendable {
     /// A registry with `extension` registered (replacing a schema with the same id) and listed as an extension of
     /// `resourceTypeID`. Use it for tenant custom attributes (Entra `urn:…:extension:<App>:2.0:User`, Okta's namespace).
     package func adding(extension schema: SchemaDefinition, to resourceTypeID: String, required: Bool) -> SchemaRegistry {
-        var copy = self
-        if let index = copy.schemas.firstIndex(where: { $0.id.caseInsensitiveEquals(schema.id) }) {
-            copy.schemas[index] = schema
+        // Changed as local arrays and built once: each change to the registry's own properties derives its lookups.
+        var schemas = self.schemas
+        var resourceTypes = self.resourceTypes
+        if let index = schemas.firstIndex(where: { $0.id.caseInsensitiveEquals(schema.id) }) {
+            schemas[index] = schema
         } else {
-            copy.schemas.append(schema)
+            schemas.append(schema)
         }
-        if let index = copy.resourceTypes.firstIndex(where: { $0.id.caseInsensitiveEquals(resourceTypeID) }) {
-            var type = copy.resourceTypes[index]
-            if let existing = type.schemaExtensions.firstIndex(where: { $0.schema.caseInsensitiveEquals(schema.id) }) {
-                type.schemaExtensions[existing] = SchemaExtensionReference(schema: schema.id, required: required)
+        if let index = resourceTypes.firstIndex(where: { $0.id.caseInsensitiveEquals(resourceTypeID) }) {
+            if let existing = resourceTypes[index].schemaExtensions.firstIndex(where: { $0.schema.caseInsensitiveEquals(schema.id) }) {
+                resourceTypes[index].schemaExtensions[existing] = SchemaExtensionReference(schema: schema.id, required: required)
             } else {
-                type.schemaExtensions.append(SchemaExtensionReference(schema: schema.id, required: required))
+                resourceTypes[index].schemaExtensions.append(SchemaExtensionReference(schema: schema.id, required: required))
             }
-            copy.resourceTypes[index] = type
         }
-        return copy
+        return SchemaRegistry(schemas: schemas, resourceTypes: resourceTypes)
     }
 
     /// The schema with URN `id` (case-insensitive).
