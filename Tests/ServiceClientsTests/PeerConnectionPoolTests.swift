@@ -38,6 +38,7 @@ struct PeerConnectionPoolTests {
                 #expect(answer.status == .ok)
                 #expect(String(buffer: answer.body) == "request \(number)")
                 #expect(answer.headers.first(name: "x-connection") == "1")
+                #expect(answer.headers.first(name: "x-host") == "127.0.0.1:\(peer.port)")
             }
             #expect(peer.connectionsAccepted == 1)
         }
@@ -152,6 +153,9 @@ struct PeerConnectionPoolTests {
         #expect(pool.port == 8080)
         #expect(pool.pathPrefix == "/internal")
         #expect(try PeerConnectionPool(baseURL: "http://directory").port == 80)
+        let ipv6 = try PeerConnectionPool(baseURL: "http://[::1]:8082")
+        #expect(ipv6.host == "::1")
+        #expect(ipv6.pathPrefix == "")
     }
 }
 

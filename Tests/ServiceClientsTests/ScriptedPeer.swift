@@ -6,7 +6,8 @@ import Synchronization
 /// A peer service for the connection pool's tests: an HTTP/1.1 server on a loopback port whose answer each path
 /// scripts, and which counts the connections it accepted.
 ///
-/// - `/echo`: 200 with the request's body, and `x-connection` (which accepted connection carried it).
+/// - `/echo`: 200 with the request's body, `x-connection` (which accepted connection carried it) and `x-host` (the
+///   request's `Host`).
 /// - `/close`: 200 with `Connection: close`, then closes.
 /// - `/drop`: closes the connection without answering.
 /// - `/silent`: never answers.
@@ -58,6 +59,7 @@ private final class ScriptedAnswers: ChannelInboundHandler {
 
     private let connection: Int
     private var path = ""
+    private var host = ""
     private var body = ByteBuffer()
 
     init(connection: Int) {
@@ -68,6 +70,7 @@ private final class ScriptedAnswers: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             path = head.uri
+            host = head.headers.first(name: "Host") ?? ""
             body.clear()
         case .body(var part):
             body.writeBuffer(&part)
@@ -102,7 +105,7 @@ private final class ScriptedAnswers: ChannelInboundHandler {
         _ status: HTTPResponseStatus, body: ByteBuffer, extraHeaders: [(String, String)] = [], context: ChannelHandlerContext,
         thenClose: Bool = false
     ) {
-        var headers = HTTPHeaders([("Content-Length", String(body.readableBytes)), ("x-connection", String(connection))])
+        var headers = HTTPHeaders([("Content-Length", String(body.readableBytes)), ("x-connection", String(connection)), ("x-host", host)])
         headers.add(contentsOf: extraHeaders)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
