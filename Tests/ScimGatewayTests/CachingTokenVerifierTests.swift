@@ -9,12 +9,16 @@ import Testing
 
 @Suite("The gateway's cache of token verifications")
 struct CachingTokenVerifierTests {
-    @Test("An expired verification is renewed by one request while the others go on with it")
-    func oneRenewalAtATime() async throws {
+    /// A token issued for acme/okta and a verifier in front of the token service that issued it.
+    private func issued(ttl: Duration) -> (FakeTokenClient, String, CachingTokenVerifier, TokenFingerprint) {
         let tokens = FakeTokenClient()
         let token = tokens.issue(tenantID: "acme", idpID: "okta")
-        let verifier = CachingTokenVerifier(tokens: tokens, ttl: .milliseconds(50))
-        let key = TokenFingerprint(token)
+        return (tokens, token, CachingTokenVerifier(tokens: tokens, ttl: ttl), TokenFingerprint(token))
+    }
+
+    @Test("An expired verification is renewed by one request while the others go on with it")
+    func oneRenewalAtATime() async throws {
+        let (tokens, token, verifier, key) = issued(ttl: .milliseconds(50))
         _ = try await verifier.verify(token, fingerprint: key, logger: .discarding)
         tokens.state.withLock { $0.verifyDelay = .milliseconds(300) }
         try await Task.sleep(for: .milliseconds(100))
@@ -30,10 +34,7 @@ struct CachingTokenVerifierTests {
 
     @Test("A token revoked while its verification was cached stops working once the renewal says so")
     func revokedAtRenewal() async throws {
-        let tokens = FakeTokenClient()
-        let token = tokens.issue(tenantID: "acme", idpID: "okta")
-        let verifier = CachingTokenVerifier(tokens: tokens, ttl: .milliseconds(20))
-        let key = TokenFingerprint(token)
+        let (tokens, token, verifier, key) = issued(ttl: .milliseconds(20))
         _ = try await verifier.verify(token, fingerprint: key, logger: .discarding)
         try await tokens.revokeAll(tenantID: "acme", idpID: nil, logger: .discarding)
         try await Task.sleep(for: .milliseconds(50))
@@ -61,10 +62,7 @@ struct CachingTokenVerifierTests {
 
     @Test("A verification that started before an invalidation is not cached")
     func invalidationWinsOverAVerificationUnderWay() async throws {
-        let tokens = FakeTokenClient()
-        let token = tokens.issue(tenantID: "acme", idpID: "okta")
-        let verifier = CachingTokenVerifier(tokens: tokens, ttl: .seconds(3600))
-        let key = TokenFingerprint(token)
+        let (tokens, token, verifier, key) = issued(ttl: .seconds(3600))
         tokens.state.withLock { $0.verifyDelay = .milliseconds(200) }
         let early = Task { try await verifier.verify(token, fingerprint: key, logger: .discarding) }
         try await Task.sleep(for: .milliseconds(50))

@@ -64,13 +64,19 @@ import Testing
         #expect(try await schemas.registry(for: principal, logger: .discarding).schema(id: ScimSchemaURN.customUser) != nil)
     }
 
-    @Test("An expired registry is fetched again by one request while the others go on with the old one")
-    func oneRefreshAtATime() async throws {
+    /// A registry built for acme/okta from the built-in attributes; after it, the mapping service serves custom ones.
+    private func cachedThenChanged(ttl: Duration) async throws -> (FakeMappingClient, TenantSchemas, ScimPrincipal) {
         let mapping = FakeMappingClient()
-        let schemas = TenantSchemas(mapping: mapping, ttl: .milliseconds(50))
+        let schemas = TenantSchemas(mapping: mapping, ttl: ttl)
         let principal = ScimPrincipal(tenantID: "acme", idpID: "okta", tokenID: "t")
         _ = try await schemas.registry(for: principal, logger: .discarding)
         mapping.setIdentitySchema(TenantSchemasTests.schema)
+        return (mapping, schemas, principal)
+    }
+
+    @Test("An expired registry is fetched again by one request while the others go on with the old one")
+    func oneRefreshAtATime() async throws {
+        let (mapping, schemas, principal) = try await cachedThenChanged(ttl: .milliseconds(50))
         mapping.state.withLock { $0.schemaFetchDelay = .milliseconds(300) }
         try await Task.sleep(for: .milliseconds(100))
 
@@ -87,11 +93,7 @@ import Testing
 
     @Test("A failed refresh serves the old registry and the next request tries again; a first fetch that fails throws")
     func staleOnFailure() async throws {
-        let mapping = FakeMappingClient()
-        let schemas = TenantSchemas(mapping: mapping, ttl: .milliseconds(20))
-        let principal = ScimPrincipal(tenantID: "acme", idpID: "okta", tokenID: "t")
-        _ = try await schemas.registry(for: principal, logger: .discarding)
-        mapping.setIdentitySchema(TenantSchemasTests.schema)
+        let (mapping, schemas, principal) = try await cachedThenChanged(ttl: .milliseconds(20))
         mapping.state.withLock { $0.schemaFetchFailure = .unavailable("The mapping service is unavailable.") }
         try await Task.sleep(for: .milliseconds(50))
         #expect(try await schemas.registry(for: principal, logger: .discarding).schema(id: ScimSchemaURN.customUser) == nil)
