@@ -11,7 +11,7 @@ package struct PeerRequest: Sendable {
         self.body = body
     }
 
-    /// GET, HEAD, PUT and DELETE may be sent again when a kept-alive connection turns out closed (RFC 9110 §9.2.2).
+    /// GET, HEAD, PUT, DELETE and OPTIONS may be sent again when a kept-alive connection turns out closed (RFC 9110 §9.2.2).
     var isIdempotent: Bool {
         switch head.method {
         case .GET, .HEAD, .PUT, .DELETE, .OPTIONS: return true

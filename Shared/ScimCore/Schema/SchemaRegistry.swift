@@ -8,43 +8,30 @@ package struct SchemaRegistry: Sendable {
         schemas: [StandardSchemas.user, StandardSchemas.group, StandardSchemas.enterpriseUser],
         resourceTypes: [StandardSchemas.userResourceType, StandardSchemas.groupResourceType])
 
-    /// All schemas, in registration order.
-    package internal(set) var schemas: [SchemaDefinition] {
-        didSet { deriveLookups() }
-    }
+    /// All schemas, in registration order. A registry is built whole and never changed: `adding` and `requiring`
+    /// build a new one, so what is derived from the schemas below is derived once per registry.
+    package let schemas: [SchemaDefinition]
     /// All resource types, in registration order.
-    package private(set) var resourceTypes: [ResourceTypeDefinition] {
-        didSet { deriveLookups() }
-    }
+    package let resourceTypes: [ResourceTypeDefinition]
     /// The common attributes (RFC 7643 §3.1) every resource type has: `id`, `externalId`, `meta`, `schemas`.
     package var commonAttributes: [AttributeDefinition] { StandardSchemas.commonAttributes }
-    /// Per resource type, what the default projection may change: derived from the schemas, kept up to date with
-    /// them, and computed once per registry rather than once per response.
-    private var visibility: [(resourceType: String, visibility: DefaultVisibility)]
-    /// Every unqualified attribute path of every resource type, resolved once per registry (``ResolvedPaths``).
+    /// Per resource type, what the default projection may change: computed once per registry rather than once per
+    /// response.
+    private let visibility: [(resourceType: String, visibility: DefaultVisibility)]
+    /// Every attribute path of every resource type, unqualified and URN-qualified, resolved once per registry
+    /// (``ResolvedPaths``; empty while the registry itself is being built, which resolves by walking).
     private var resolvedPaths = ResolvedPaths()
 
     package init(schemas: [SchemaDefinition], resourceTypes: [ResourceTypeDefinition]) {
         self.schemas = schemas
         self.resourceTypes = resourceTypes
-        self.visibility = []
-        deriveLookups()
-    }
-
-    private mutating func deriveLookups() {
-        visibility = Self.visibility(schemas: schemas, resourceTypes: resourceTypes)
+        self.visibility = resourceTypes.map { ($0.id, DefaultVisibility(resourceType: $0, schemas: schemas)) }
         resolvedPaths = ResolvedPaths(registry: self)
     }
 
     /// The default projection's view of `resourceType`; nil for a type the registry does not know.
     package func defaultVisibility(of resourceType: String) -> DefaultVisibility? {
         visibility.first { $0.resourceType.caseInsensitiveEquals(resourceType) }?.visibility
-    }
-
-    private static func visibility(
-        schemas: [SchemaDefinition], resourceTypes: [ResourceTypeDefinition]
-    ) -> [(resourceType: String, visibility: DefaultVisibility)] {
-        resourceTypes.map { ($0.id, DefaultVisibility(resourceType: $0, schemas: schemas)) }
     }
 
     /// A registry with `extension` registered (replacing a schema with the same id) and listed as an extension of
