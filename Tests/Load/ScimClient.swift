@@ -27,6 +27,13 @@ struct ScimClient: Sendable {
         static func hasTotalResults(_ count: Int, in body: Data) -> Bool {
             body.range(of: Data(#""totalResults":\#(count),"#.utf8)) != nil || body.range(of: Data(#""totalResults":\#(count)}"#.utf8)) != nil
         }
+
+        /// The same check on an answer's bytes where they lie: the closed-loop reads check every answer on the cores
+        /// the servers use, so the check copies nothing (copying into `Data` and searching with `Data.range(of:)` cost
+        /// the filter run about 20 µs of client CPU per request).
+        static func hasTotalResults(_ count: Int, in body: ByteBuffer) -> Bool {
+            body.containsBytes(#""totalResults":\#(count),"#) || body.containsBytes(#""totalResults":\#(count)}"#)
+        }
     }
 
     let http: HTTPClient
@@ -93,6 +100,22 @@ struct ScimClient: Sendable {
             throw LoadError("\(method) \(path) answered \(answer.status), expected \(expected.sorted()): \(answer.text.prefix(500))")
         }
         return answer
+    }
+}
+
+extension ByteBuffer {
+    /// Whether the readable bytes contain `needle`'s UTF-8 bytes.
+    func containsBytes(_ needle: String) -> Bool {
+        var needle = needle
+        return needle.withUTF8 { pattern in
+            withUnsafeReadableBytes { bytes in
+                guard !pattern.isEmpty else { return true }
+                guard pattern.count <= bytes.count else { return false }
+                return (0...(bytes.count - pattern.count)).contains { start in
+                    memcmp(bytes.baseAddress! + start, pattern.baseAddress!, pattern.count) == 0
+                }
+            }
+        }
     }
 }
 
