@@ -91,7 +91,8 @@ extension Target {
         .testTarget(
             name: "\(name)Tests",
             dependencies: [
-                .target(name: name), "ServiceTestSupport", "ServiceKit", "InternalAPI", "ScimCore", "ServiceClients", .hummingbird, .hbTesting, .logging,
+                .target(name: name), "ServiceTestSupport", "ServiceKit", "InternalAPI", "ScimCore", "ScimExamples", "ServiceClients", .hummingbird, .hbTesting,
+                .logging,
                 .nioCore,
             ],
             path: "Tests/\(name)Tests")

@@ -290,3 +290,37 @@ extension JSONValue {
     /// The member with exactly this key (tests only).
     fileprivate subscript(_ key: String) -> JSONValue? { objectValue?[key] }
 }
+
+/// ``AttributeProjection/leavesUnchanged(topLevelNames:)``: what lets a reader copy a stored resource's text as it is.
+@Suite struct ProjectionLeavesUnchangedTests {
+    static let userNames = ["schemas", "id", "userName", "emails", "groups", "meta", ScimSchemaURN.enterpriseUser]
+
+    @Test func theDefaultProjectionLeavesAResourceWithoutHiddenAttributesAsItIs() throws {
+        let projection = try AttributeProjection(attributes: [], excludedAttributes: [], registry: .standard, resourceType: "User")
+        #expect(projection.leavesUnchanged(topLevelNames: Self.userNames))
+        #expect(projection.leavesUnchanged(topLevelNames: ["unregisteredAttribute", "urn:example:unregistered:2.0:User"]))
+        #expect(!projection.leavesUnchanged(topLevelNames: Self.userNames + ["password"]))
+        #expect(!projection.leavesUnchanged(topLevelNames: ["PASSWORD"]))
+        #expect(AttributeProjection.none.leavesUnchanged(topLevelNames: ["password"]))
+    }
+
+    @Test func aClientsListsAreNeverTakenAsUnchanged() throws {
+        let attributes = try AttributeProjection(attributes: ["userName"], excludedAttributes: [], registry: .standard, resourceType: "User")
+        let excluded = try AttributeProjection(attributes: [], excludedAttributes: ["nickName"], registry: .standard, resourceType: "User")
+        #expect(!attributes.leavesUnchanged(topLevelNames: ["userName"]))
+        #expect(!excluded.leavesUnchanged(topLevelNames: ["userName"]))
+    }
+
+    @Test func anExtensionWithAHiddenAttributeIsNotUnchanged() throws {
+        let urn = "urn:example:params:scim:schemas:extension:Acme:2.0:User"
+        let extended = SchemaRegistry.standard.adding(
+            extension: SchemaDefinition(
+                id: urn, name: "Acme", description: "",
+                attributes: [AttributeDefinition(name: "badge", type: .string), AttributeDefinition(name: "pin", type: .string, returned: .request)]),
+            to: "User", required: false)
+        let projection = try AttributeProjection(attributes: [], excludedAttributes: [], registry: extended, resourceType: "User")
+        #expect(!projection.leavesUnchanged(topLevelNames: ["userName", urn]))
+        #expect(!projection.leavesUnchanged(topLevelNames: ["userName", urn.uppercased()]))
+        #expect(projection.leavesUnchanged(topLevelNames: ["userName", ScimSchemaURN.enterpriseUser]))
+    }
+}

@@ -36,6 +36,12 @@ struct UserController<Store: DirectoryStore> {
         let (tenantID, idpID) = try scope(context)
         let id = try context.parameters.require("id")
         let answer = try RenderedAnswer(request, resourceType: "User")
+        if let renderer = answer.renderer {
+            guard let user = try await store.userText(tenantID: tenantID, idpID: idpID, id: id) else {
+                throw ScimError.notFound("User '\(id)' not found.")
+            }
+            return JSONCoding.scimResponse(try UserTextRendering.rendered(user, by: renderer))
+        }
         guard let record = try await store.user(tenantID: tenantID, idpID: idpID, id: id) else {
             throw ScimError.notFound("User '\(id)' not found.")
         }
@@ -66,10 +72,18 @@ struct UserController<Store: DirectoryStore> {
         var search = try await SearchRequestDecoding.search(from: request, context: context)
         search.includeMembers = answer.includesMembers(otherwise: search.includeMembers)
         let query = try lists.query(for: search)
+        let startIndex = query.cursor == nil ? query.startIndex : nil
+        if let renderer = answer.renderer {
+            let result = try await store.listUserTexts(tenantID: tenantID, idpID: idpID, query: query)
+            return JSONCoding.scimResponse(
+                try UserTextRendering.rendered(
+                    result.records, totalResults: result.totalResults, startIndex: startIndex, nextCursor: result.nextCursor.map(CursorCoding.encode),
+                    by: renderer))
+        }
         let result = try await store.listUsers(tenantID: tenantID, idpID: idpID, query: query)
         return answer.response(
             DirectoryPage(
-                totalResults: result.totalResults, startIndex: query.cursor == nil ? query.startIndex : nil,
+                totalResults: result.totalResults, startIndex: startIndex,
                 resources: result.records.map(UserDocument.representation(of:)), nextCursor: result.nextCursor.map(CursorCoding.encode)),
             resourceType: "User")
     }

@@ -57,23 +57,56 @@ enum UserDocument {
 
     /// The SCIM representation: the stored document plus `id`, `groups` and `meta` (the gateway adds `meta.location`).
     static func representation(of record: UserRecord) -> StoredResource {
-        guard case .object(var members) = record.resource else {
-            return StoredResource(id: record.id, version: record.version, resource: record.resource)
+        representation(
+            id: record.id, document: record.resource, groups: record.groups, version: record.version, created: record.created,
+            lastModified: record.lastModified)
+    }
+
+    /// The same for a user whose document is still stored text: parsed here (``UserTextRendering`` avoids it where it can).
+    static func representation(of user: StoredUserText) throws(ScimError) -> StoredResource {
+        let document: JSONValue
+        do {
+            document = try JSONValue.decode(user.resourceText)
+        } catch {
+            throw ScimError.internalError("Stored JSON is unreadable.")
         }
-        members["id"] = .string(record.id)
+        return representation(
+            id: user.id, document: document, groups: user.groups, version: user.version, created: user.created, lastModified: user.lastModified)
+    }
+
+    private static func representation(
+        id: String, document: JSONValue, groups: [GroupReference], version: Int, created: String, lastModified: String
+    ) -> StoredResource {
+        guard case .object(var members) = document else {
+            return StoredResource(id: id, version: version, resource: document)
+        }
+        members["id"] = .string(id)
         if members["schemas"] == nil {
-            members["schemas"] = [.string(ScimSchemaURN.user)]
+            members["schemas"] = defaultSchemas
         }
-        if !record.groups.isEmpty {
-            members["groups"] = .array(record.groups.map { ["value": .string($0.id), "display": .string($0.displayName), "type": "direct"] })
+        if !groups.isEmpty {
+            members["groups"] = groupsValue(groups)
         }
-        members["meta"] = [
+        members["meta"] = .object(meta(created: created, lastModified: lastModified, version: version))
+        return StoredResource(id: id, version: version, resource: .object(members))
+    }
+
+    /// `schemas` of a document stored without it.
+    static let defaultSchemas: JSONValue = [.string(ScimSchemaURN.user)]
+
+    /// `groups`: the user's direct groups.
+    static func groupsValue(_ groups: [GroupReference]) -> JSONValue {
+        .array(groups.map { ["value": .string($0.id), "display": .string($0.displayName), "type": "direct"] })
+    }
+
+    /// `meta` without `location` (the renderer adds it).
+    static func meta(created: String, lastModified: String, version: Int) -> [String: JSONValue] {
+        [
             "resourceType": "User",
-            "created": .string(record.created),
-            "lastModified": .string(record.lastModified),
-            "version": .string(ETag.weak(record.version)),
+            "created": .string(created),
+            "lastModified": .string(lastModified),
+            "version": .string(ETag.weak(version)),
         ]
-        return StoredResource(id: record.id, version: record.version, resource: .object(members))
     }
 }
 

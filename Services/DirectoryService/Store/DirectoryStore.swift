@@ -37,6 +37,18 @@ struct GroupReference: Sendable, Hashable {
     var displayName: String
 }
 
+/// A user as a rendered read needs it: the stored document still as its JSON text, with what the representation
+/// adds to it (`id`, `groups`, `meta`). ``UserTextRendering`` copies the text into the answer instead of parsing it.
+struct StoredUserText: Sendable, Hashable {
+    var id: String
+    /// The `resource` column as stored (``JSONWriter``'s text of the document).
+    var resourceText: String
+    var version: Int
+    var created: String
+    var lastModified: String
+    var groups: [GroupReference]
+}
+
 /// A group: its document (without members) and, when asked for, its membership rows.
 struct GroupRecord: Sendable, Hashable {
     var id: String
@@ -130,6 +142,10 @@ protocol DirectoryStore: Sendable {
     /// Deletes the user and its memberships. 404, 412.
     func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws
     func listUsers(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<UserRecord>
+    /// ``user(tenantID:idpID:id:)`` and ``listUsers(tenantID:idpID:query:)`` with the documents left as stored text,
+    /// for reads the directory renders.
+    func userText(tenantID: String, idpID: String, id: String) async throws -> StoredUserText?
+    func listUserTexts(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<StoredUserText>
 
     /// Members must be users or groups of the same IdP (400 `invalidValue` naming the others).
     func insertGroup(_ group: GroupRecord, members: [MemberReference], actor: String) async throws -> GroupRecord

@@ -34,11 +34,21 @@ extension SQLDirectoryStore {
     }
 
     func user(tenantID: String, idpID: String, id: String) async throws -> UserRecord? {
+        try await lookUpUser(tenantID: tenantID, idpID: idpID, id: id, decode: Self.userWithGroups(from:))
+    }
+
+    func userText(tenantID: String, idpID: String, id: String) async throws -> StoredUserText? {
+        try await lookUpUser(tenantID: tenantID, idpID: idpID, id: id, decode: Self.userText(from:))
+    }
+
+    private func lookUpUser<Row: Sendable>(
+        tenantID: String, idpID: String, id: String, decode: @escaping @Sendable (any SQLRow) throws -> Row
+    ) async throws -> Row? {
         let columns = userColumnsWithGroups
         return try await storage.lookup { database in
             try await database.raw(
                 "SELECT \(unsafeRaw: columns) FROM users WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)"
-            ).first().map(Self.userWithGroups(from:))
+            ).first().map(decode)
         }
     }
 
@@ -101,10 +111,19 @@ extension SQLDirectoryStore {
     }
 
     func listUsers(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<UserRecord> {
+        try await listUsers(tenantID: tenantID, idpID: idpID, query: query, decode: Self.userWithGroups(from:))
+    }
+
+    func listUserTexts(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<StoredUserText> {
+        try await listUsers(tenantID: tenantID, idpID: idpID, query: query, decode: Self.userText(from:))
+    }
+
+    private func listUsers<Row: Sendable>(
+        tenantID: String, idpID: String, query: ListQuery, decode: @escaping @Sendable (any SQLRow) throws -> Row
+    ) async throws -> ListResult<Row> {
         let columns = userColumnsWithGroups
-        let body: @Sendable (any SQLDatabase) async throws -> ListResult<UserRecord> = { database in
-            try await Self.list(
-                table: "users", columns: columns, tenantID: tenantID, idpID: idpID, query: query, in: database, decode: Self.userWithGroups(from:))
+        let body: @Sendable (any SQLDatabase) async throws -> ListResult<Row> = { database in
+            try await Self.list(table: "users", columns: columns, tenantID: tenantID, idpID: idpID, query: query, in: database, decode: decode)
         }
         return try await query.isUniqueMatch ? storage.lookup(body) : storage.read(body)
     }
@@ -133,6 +152,17 @@ extension SQLDirectoryStore {
         var user = try user(from: row)
         user.groups = try groups(from: row)
         return user
+    }
+
+    /// A row of ``userColumnsWithGroups`` with its document left as text.
+    static func userText(from row: any SQLRow) throws -> StoredUserText {
+        StoredUserText(
+            id: try row.decode(column: "id", as: String.self),
+            resourceText: try row.decode(column: "resource", as: String.self),
+            version: try row.decode(column: "version", as: Int.self),
+            created: try row.decode(column: "created", as: String.self),
+            lastModified: try row.decode(column: "last_modified", as: String.self),
+            groups: try groups(from: row))
     }
 
     /// The `member_of` column of a row.

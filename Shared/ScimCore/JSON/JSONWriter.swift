@@ -45,6 +45,17 @@ package struct JSONWriter {
         }
     }
 
+    /// Bytes that are already JSON text — a value ``WrittenJSONObject`` found in text this writer wrote — as they are.
+    package mutating func appendRaw(_ text: ArraySlice<UInt8>) {
+        bytes.append(contentsOf: text)
+    }
+
+    /// An object's key and its colon; the value is written next.
+    package mutating func writeKey(_ key: String) {
+        writeString(key)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
     /// Whole numbers within ±2^53 as integers; other finite numbers in Swift's shortest round-trip form (valid
     /// JSON); infinities and NaN, which JSON cannot express, as `null`.
     private mutating func writeNumber(_ number: Double) {

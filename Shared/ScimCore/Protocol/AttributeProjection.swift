@@ -156,6 +156,18 @@ package struct AttributeProjection: Sendable {
         return .object(result)
     }
 
+    /// Whether `apply` is sure to return a resource with these top-level member names unchanged, whatever their
+    /// values: true only for the default projection (neither list given) when no name is one it may change and no
+    /// extension it may change inside is among them. A caller that knows this can copy the resource's text as it is.
+    package func leavesUnchanged(topLevelNames names: some Sequence<String>) -> Bool {
+        guard mode != .identity else { return true }
+        guard let defaultVisibility else { return false }
+        return !names.contains { name in
+            defaultVisibility.mayChange(topLevel: name)
+                || (name.utf8.count >= 4 && name.prefix(4).caseInsensitiveEquals("urn:") && defaultVisibility.mayChangeAnything(inExtension: name))
+        }
+    }
+
     /// Whether the default projection could change these members (the slow path decides how).
     private static func mayChange(_ members: [String: JSONValue], _ visibility: DefaultVisibility) -> Bool {
         members.contains { name, value in

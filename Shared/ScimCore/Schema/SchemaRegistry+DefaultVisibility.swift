@@ -30,6 +30,11 @@ package struct DefaultVisibility: Sendable {
         topLevel.contains { $0.caseInsensitiveEquals(name) }
     }
 
+    /// Whether it may change anything inside an extension object under `urn`, whatever its members.
+    package func mayChangeAnything(inExtension urn: String) -> Bool {
+        extensions.first(where: { $0.key.caseInsensitiveEquals(urn) }).map { !$0.value.isEmpty } ?? false
+    }
+
     /// Whether it may change the extension object under `urn`, whose members are `names`.
     package func mayChange(extension urn: String, names: some Sequence<String>) -> Bool {
         guard let hidden = extensions.first(where: { $0.key.caseInsensitiveEquals(urn) })?.value, !hidden.isEmpty else { return false }
