@@ -74,7 +74,7 @@ enum FilterLexer {
         var i = 0
         while i < scalars.count {
             let c = scalars[i]
-            if c.properties.isWhitespace {
+            if isWhitespace(c) {
                 i += 1
                 continue
             }
@@ -89,16 +89,24 @@ enum FilterLexer {
                 tokens.append(.init(kind: .string(string), position: start + 1))
             default:
                 let start = i
-                var word = String.UnicodeScalarView()
-                while i < scalars.count, !scalars[i].properties.isWhitespace, !"()[]\"".unicodeScalars.contains(scalars[i]) {
-                    word.append(scalars[i])
-                    i += 1
-                }
-                tokens.append(.init(kind: .word(String(word)), position: start + 1))
+                while i < scalars.count, !isWhitespace(scalars[i]), !endsWord(scalars[i]) { i += 1 }
+                tokens.append(.init(kind: .word(String(String.UnicodeScalarView(scalars[start..<i]))), position: start + 1))
             }
         }
         tokens.append(.init(kind: .end, position: scalars.count + 1))
         return tokens
+    }
+
+    /// Unicode's White_Space, answered for ASCII without the property tables (a filter is almost always ASCII).
+    private static func isWhitespace(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII ? c == " " || (0x09...0x0D).contains(c.value) : c.properties.isWhitespace
+    }
+
+    private static func endsWord(_ c: Unicode.Scalar) -> Bool {
+        switch c {
+        case "(", ")", "[", "]", "\"": true
+        default: false
+        }
     }
 
     /// Reads a JSON string starting at the opening quote; leaves `i` after the closing quote.
@@ -113,8 +121,10 @@ enum FilterLexer {
                 return String(out)
             }
             if c != "\\" {
-                out.append(c)
-                i += 1
+                // The run up to the next quote or escape at once.
+                let run = i
+                while i < s.count, s[i] != "\"", s[i] != "\\" { i += 1 }
+                out.append(contentsOf: s[run..<i])
                 continue
             }
             guard i + 1 < s.count else { break }

@@ -164,8 +164,17 @@ package struct AttributeProjection: Sendable {
         guard let defaultVisibility else { return false }
         return !names.contains { name in
             defaultVisibility.mayChange(topLevel: name)
-                || (name.utf8.count >= 4 && name.prefix(4).caseInsensitiveEquals("urn:") && defaultVisibility.mayChangeAnything(inExtension: name))
+                || (Self.isURN(name) && defaultVisibility.mayChangeAnything(inExtension: name))
         }
+    }
+
+    /// Whether `name` starts with `urn:`, in any case.
+    private static func isURN(_ name: String) -> Bool {
+        var bytes = name.utf8.makeIterator()
+        for expected in "urn:".utf8 {
+            guard let byte = bytes.next(), byte == expected || (expected != UInt8(ascii: ":") && byte == expected - 0x20) else { return false }
+        }
+        return true
     }
 
     /// Whether the default projection could change these members (the slow path decides how).
