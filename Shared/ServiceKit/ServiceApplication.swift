@@ -4,8 +4,8 @@ import ServiceLifecycle
 
 /// The parts every Provisio service is built from, so the four executables look and behave alike.
 package enum ServiceApplication {
-    /// A router with the standard middleware: request ids, SCIM error bodies, request logging (Authorization
-    /// and the internal credential redacted).
+    /// A router with the standard middleware: request ids, the access log (``AccessLogMiddleware``: one line per
+    /// request with its status and time, never its headers), SCIM error bodies.
     ///
     /// Requests are logged at `requestLogLevel`: `info` at the gateway, where the IdPs' requests arrive; `debug` in
     /// the internal services, whose requests are the gateway's (the request id ties them together). At `info` there,
@@ -13,7 +13,7 @@ package enum ServiceApplication {
     package static func makeRouter(requestLogLevel: Logger.Level = .debug) -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: LogRequestsMiddleware(requestLogLevel, redactHeaders: [.authorization]))
+        router.add(middleware: AccessLogMiddleware(requestLogLevel))
         router.add(middleware: ScimErrorMiddleware())
         return router
     }

@@ -161,6 +161,11 @@ struct StackEndToEndTests {
             let log = try String(contentsOf: dataDirectory.appendingPathComponent("logs/\(service).log"), encoding: .utf8)
             #expect(log.contains("request.id=\(id)"), "\(service) did not log the propagated request id")
         }
+        // The gateway's access-log line for the traced create: method, path, status and the time it took.
+        let gatewayLog = try String(contentsOf: dataDirectory.appendingPathComponent("logs/ScimGateway.log"), encoding: .utf8)
+        let accessLine = gatewayLog.split(separator: "\n").first { $0.contains("request.id=\(requestID)") && $0.contains(" POST ") }
+        #expect(accessLine?.contains(" POST \(URL(string: demo.scimBaseURL)!.path)/Users 201 ") == true, "\(accessLine ?? "no access-log line")")
+        #expect(accessLine?.hasSuffix("ms") == true)
         for secret in [demo.token, secondToken, otherToken, clientSecret, accessToken, demo.adminKey, secrets?["internalKey"] ?? "missing", "Correct-Horse-Battery-Staple-1"] {
             #expect(!logs.contains(secret))
         }
