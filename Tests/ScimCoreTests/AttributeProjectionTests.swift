@@ -247,12 +247,7 @@ struct AttributeProjectionTests {
     /// A tenant extension registered later: its `returned: request` attribute must leave default answers too, so
     /// what the default projection looks for follows the registry as it grows.
     @Test func defaultProjectionFollowsExtensionsAddedToTheRegistry() throws {
-        let urn = "urn:example:params:scim:schemas:extension:Acme:2.0:User"
-        let extended = SchemaRegistry.standard.adding(
-            extension: SchemaDefinition(
-                id: urn, name: "Acme", description: "",
-                attributes: [AttributeDefinition(name: "badge", type: .string), AttributeDefinition(name: "pin", type: .string, returned: .request)]),
-            to: "User", required: false)
+        let (urn, extended) = ProjectionFixtures.acmeExtended
         let user: JSONValue = ["id": "1", "userName": "bjensen", .init(stringLiteral: urn): ["badge": "B-7", "pin": "1234"]]
         let projected = try AttributeProjection(attributes: [], excludedAttributes: [], registry: extended, resourceType: "User").apply(to: user)
         #expect(projected == ["id": "1", "userName": "bjensen", .init(stringLiteral: urn): ["badge": "B-7"]])
@@ -271,6 +266,17 @@ struct AttributeProjectionTests {
 
 /// RFC 7643 §8.2 full user with the §8.3 enterprise extension, and the §8.4 group with `members[].display`.
 enum ProjectionFixtures {
+    /// The standard registry with a tenant extension whose `pin` is `returned: request`.
+    static var acmeExtended: (urn: String, registry: SchemaRegistry) {
+        let urn = "urn:example:params:scim:schemas:extension:Acme:2.0:User"
+        let extended = SchemaRegistry.standard.adding(
+            extension: SchemaDefinition(
+                id: urn, name: "Acme", description: "",
+                attributes: [AttributeDefinition(name: "badge", type: .string), AttributeDefinition(name: "pin", type: .string, returned: .request)]),
+            to: "User", required: false)
+        return (urn, extended)
+    }
+
     static var fullUser: JSONValue { RFC7643Examples.fullUser }
 
     static let group: JSONValue = [
@@ -312,12 +318,7 @@ extension JSONValue {
     }
 
     @Test func anExtensionWithAHiddenAttributeIsNotUnchanged() throws {
-        let urn = "urn:example:params:scim:schemas:extension:Acme:2.0:User"
-        let extended = SchemaRegistry.standard.adding(
-            extension: SchemaDefinition(
-                id: urn, name: "Acme", description: "",
-                attributes: [AttributeDefinition(name: "badge", type: .string), AttributeDefinition(name: "pin", type: .string, returned: .request)]),
-            to: "User", required: false)
+        let (urn, extended) = ProjectionFixtures.acmeExtended
         let projection = try AttributeProjection(attributes: [], excludedAttributes: [], registry: extended, resourceType: "User")
         #expect(!projection.leavesUnchanged(topLevelNames: ["userName", urn]))
         #expect(!projection.leavesUnchanged(topLevelNames: ["userName", urn.uppercased()]))

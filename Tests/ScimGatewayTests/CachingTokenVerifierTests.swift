@@ -20,16 +20,17 @@ struct CachingTokenVerifierTests {
     func oneRenewalAtATime() async throws {
         let (tokens, token, verifier, key) = issued(ttl: .milliseconds(50))
         _ = try await verifier.verify(token, fingerprint: key, logger: .discarding)
-        tokens.state.withLock { $0.verifyDelay = .milliseconds(300) }
+        // Long enough that the reads below all happen while the renewal is under way, however slowly they run.
+        tokens.state.withLock { $0.verifyDelay = .seconds(2) }
         try await Task.sleep(for: .milliseconds(100))
 
         let renewing = Task { try await verifier.verify(token, fingerprint: key, logger: .discarding) }
-        try await Task.sleep(for: .milliseconds(100))
+        try await waitUntil { tokens.verifyCalls.count == 2 }  // the renewal is under way
         for _ in 0..<20 {
             #expect(try await verifier.verify(token, fingerprint: key, logger: .discarding).tenantID == "acme")
         }
+        #expect(tokens.verifyCalls.count == 2, "one renewal, whatever came meanwhile")
         _ = try await renewing.value
-        #expect(tokens.verifyCalls.count == 2)
     }
 
     @Test("A token revoked while its verification was cached stops working once the renewal says so")
@@ -48,14 +49,14 @@ struct CachingTokenVerifierTests {
         let tokens = FakeTokenClient()
         let token = "pvs_expiring_secret"
         tokens.state.withLock {
-            $0.tokens[token] = TokenVerification(tenantID: "acme", idpID: "okta", tokenID: "t1", expiresAt: Date().addingTimeInterval(0.05))
+            $0.tokens[token] = TokenVerification(tenantID: "acme", idpID: "okta", tokenID: "t1", expiresAt: Date().addingTimeInterval(1))
         }
         let verifier = CachingTokenVerifier(tokens: tokens, ttl: .seconds(3600))
         let key = TokenFingerprint(token)
         _ = try await verifier.verify(token, fingerprint: key, logger: .discarding)
         _ = try await verifier.verify(token, fingerprint: key, logger: .discarding)
         #expect(tokens.verifyCalls.count == 1)
-        try await Task.sleep(for: .milliseconds(100))
+        try await Task.sleep(for: .milliseconds(1_100))
         _ = try await verifier.verify(token, fingerprint: key, logger: .discarding)
         #expect(tokens.verifyCalls.count == 2)
     }
@@ -65,7 +66,7 @@ struct CachingTokenVerifierTests {
         let (tokens, token, verifier, key) = issued(ttl: .seconds(3600))
         tokens.state.withLock { $0.verifyDelay = .milliseconds(200) }
         let early = Task { try await verifier.verify(token, fingerprint: key, logger: .discarding) }
-        try await Task.sleep(for: .milliseconds(50))
+        try await waitUntil { tokens.verifyCalls.count == 1 }  // the verification is under way
         let tokenID = try #require(tokens.state.withLock { $0.tokens[token]?.tokenID })
         verifier.invalidate(tokenID: tokenID)
         _ = try await early.value

@@ -386,3 +386,12 @@ extension TestClientProtocol {
         try await request(method, "/admin/v1" + uri, bearer: Fixture.adminKey, json: json, contentType: "application/json")
     }
 }
+
+/// Waits until `condition` holds, checking every 10 ms for at most 10 s: for a test that must act while something
+/// it started is under way, instead of sleeping a fixed time a busy machine may not honour.
+func waitUntil(_ condition: () -> Bool) async throws {
+    for _ in 0..<1_000 where !condition() {
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    #expect(condition(), "waited 10 s")
+}

@@ -77,18 +77,20 @@ import Testing
     @Test("An expired registry is fetched again by one request while the others go on with the old one")
     func oneRefreshAtATime() async throws {
         let (mapping, schemas, principal) = try await cachedThenChanged(ttl: .milliseconds(50))
-        mapping.state.withLock { $0.schemaFetchDelay = .milliseconds(300) }
+        // The refresh takes long enough that the reads below all happen while it is under way, however slowly a
+        // busy machine runs them; once it is done, its registry may itself expire (50 ms) before the last read.
+        mapping.state.withLock { $0.schemaFetchDelay = .seconds(2) }
         try await Task.sleep(for: .milliseconds(100))
 
         let refreshing = Task { try await schemas.registry(for: principal, logger: .discarding) }
-        try await Task.sleep(for: .milliseconds(100))  // the refresh is under way
+        try await waitUntil { mapping.state.withLock { $0.schemaFetches } == 2 }  // the refresh is under way
         for _ in 0..<20 {
             let old = try await schemas.registry(for: principal, logger: .discarding)
             #expect(old.schema(id: ScimSchemaURN.customUser) == nil, "the old registry while one request refreshes it")
         }
+        #expect(mapping.state.withLock { $0.schemaFetches } == 2, "the first fetch and one refresh, whatever came meanwhile")
         #expect(try await refreshing.value.schema(id: ScimSchemaURN.customUser) != nil)
         #expect(try await schemas.registry(for: principal, logger: .discarding).schema(id: ScimSchemaURN.customUser) != nil)
-        #expect(mapping.state.withLock { $0.schemaFetches } == 2)
     }
 
     @Test("A failed refresh serves the old registry and the next request tries again; a first fetch that fails throws")
@@ -114,7 +116,7 @@ import Testing
         let principal = ScimPrincipal(tenantID: "acme", idpID: "okta", tokenID: "t")
         mapping.state.withLock { $0.schemaFetchDelay = .milliseconds(200) }
         let early = Task { try await schemas.registry(for: principal, logger: .discarding) }
-        try await Task.sleep(for: .milliseconds(50))
+        try await waitUntil { mapping.state.withLock { $0.schemaFetches } == 1 }  // the fetch is under way
         mapping.setIdentitySchema(TenantSchemasTests.schema)  // changed through this replica while the fetch is out
         schemas.invalidate(tenantID: "acme")
         _ = try await early.value
