@@ -24,7 +24,6 @@ import Testing
         for member in scanned.members {
             #expect(Array(scanned.bytes[member.value]) == Array(JSONWriter.string(members[member.key]!).utf8), "\(member.key)")
         }
-        #expect(scanned.value(of: "noSuchKey") == nil)
     }
 
     @Test(arguments: [

@@ -34,7 +34,7 @@ enum UserTextRendering {
         var writer = JSONWriter(capacity: 256 + users.reduce(0) { $0 + $1.resourceText.utf8.count + 512 })
         writer.appendRaw(opening[...])
         for (index, user) in users.enumerated() {
-            if index > 0 { writer.appendRaw([UInt8(ascii: ",")][...]) }
+            if index > 0 { writer.appendByte(UInt8(ascii: ",")) }
             try write(user, by: renderer, to: &writer)
         }
         writer.appendRaw(envelope.bytes[opening.count...])
@@ -49,12 +49,12 @@ enum UserTextRendering {
             return
         }
         // Both lists are in key order: merge them.
-        writer.appendRaw([UInt8(ascii: "{")][...])
+        writer.appendByte(UInt8(ascii: "{"))
         var stored = document.members.makeIterator(), extra = added.makeIterator()
         var nextStored = stored.next(), nextExtra = extra.next()
         var first = true
         while nextStored != nil || nextExtra != nil {
-            if !first { writer.appendRaw([UInt8(ascii: ",")][...]) }
+            if !first { writer.appendByte(UInt8(ascii: ",")) }
             first = false
             if let member = nextStored, nextExtra.map({ member.key < $0.key }) ?? true {
                 writer.writeKey(member.key)
@@ -66,7 +66,7 @@ enum UserTextRendering {
                 nextExtra = extra.next()
             }
         }
-        writer.appendRaw([UInt8(ascii: "}")][...])
+        writer.appendByte(UInt8(ascii: "}"))
     }
 
     /// The stored document's members and the members the representation adds (in key order) when the text can be
@@ -92,7 +92,9 @@ enum UserTextRendering {
         var added: [(key: String, value: JSONValue)] = [("id", .string(user.id)), ("meta", .object(meta))]
         if !user.groups.isEmpty { added.append(("groups", UserDocument.groupsValue(user.groups))) }
         if !hasSchemas { added.append(("schemas", UserDocument.defaultSchemas)) }
-        guard renderer.projection.leavesUnchanged(topLevelNames: document.members.map(\.key) + added.map(\.key)) else { return nil }
+        let projection = renderer.projection
+        guard projection.leavesUnchanged(topLevelNames: document.members.lazy.map(\.key)), projection.leavesUnchanged(topLevelNames: added.lazy.map(\.key))
+        else { return nil }
         return added.sorted { $0.key < $1.key }
     }
 }

@@ -50,6 +50,11 @@ package struct JSONWriter {
         bytes.append(contentsOf: text)
     }
 
+    /// One byte of JSON punctuation (`{`, `,`, `}`) between pieces written by ``appendRaw(_:)`` and ``writeKey(_:)``.
+    package mutating func appendByte(_ byte: UInt8) {
+        bytes.append(byte)
+    }
+
     /// An object's key and its colon; the value is written next.
     package mutating func writeKey(_ key: String) {
         writeString(key)

@@ -24,15 +24,10 @@ package struct WrittenJSONObject: Sendable {
         self.init(bytes: Array(text.utf8))
     }
 
-    package init?(bytes: [UInt8]) {
+    private init?(bytes: [UInt8]) {
         guard let members = Self.scan(bytes) else { return nil }
         self.bytes = bytes
         self.members = members
-    }
-
-    /// The value's bytes of the member called `key`.
-    package func value(of key: String) -> ArraySlice<UInt8>? {
-        members.first { $0.key == key }.map { bytes[$0.value] }
     }
 
     private static func scan(_ bytes: [UInt8]) -> [Member]? {

@@ -32,13 +32,18 @@ package struct DefaultVisibility: Sendable {
 
     /// Whether it may change anything inside an extension object under `urn`, whatever its members.
     package func mayChangeAnything(inExtension urn: String) -> Bool {
-        extensions.first(where: { $0.key.caseInsensitiveEquals(urn) }).map { !$0.value.isEmpty } ?? false
+        !hidden(inExtension: urn).isEmpty
     }
 
     /// Whether it may change the extension object under `urn`, whose members are `names`.
     package func mayChange(extension urn: String, names: some Sequence<String>) -> Bool {
-        guard let hidden = extensions.first(where: { $0.key.caseInsensitiveEquals(urn) })?.value, !hidden.isEmpty else { return false }
-        return names.contains { name in hidden.contains { $0.caseInsensitiveEquals(name) } }
+        let hidden = hidden(inExtension: urn)
+        return !hidden.isEmpty && names.contains { name in hidden.contains { $0.caseInsensitiveEquals(name) } }
+    }
+
+    /// The names the default projection may change inside the extension object under `urn` (none for an unknown URN).
+    private func hidden(inExtension urn: String) -> [String] {
+        extensions.first(where: { $0.key.caseInsensitiveEquals(urn) })?.value ?? []
     }
 }
 
