@@ -28,6 +28,10 @@ struct StackSecrets: Codable {
 }
 
 /// Files only the owner may read: written to a temporary name with mode 0600, then renamed into place.
+///
+/// `rename(2)` replaces an existing file in one step. Foundation's `replaceItemAt` did not on Linux: when demo.json
+/// existed (a restart on another port rewrites it), it removed the file and then failed, so `provisio up` stopped
+/// with "The file doesn't exist" and left no demo.json behind.
 enum PrivateFile {
     static func write(_ data: Data, to file: URL) throws {
         let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).tmp")
@@ -36,11 +40,10 @@ enum PrivateFile {
             throw ExitError(message: "Could not write \(temporary.path).")
         }
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: temporary.path)
-        if FileManager.default.fileExists(atPath: file.path) {
-            _ = try FileManager.default.replaceItemAt(file, withItemAt: temporary)
-        } else {
-            try FileManager.default.moveItem(at: temporary, to: file)
+        guard rename(temporary.path, file.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw ExitError(message: "Could not replace \(file.path): \(reason).")
         }
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
     }
 }

@@ -150,6 +150,18 @@ struct StackEndToEndTests {
         #expect(afterRestart.json["userName"] as? String == "ada@example.com")
         #expect(try await stack.stop() == 0)
 
+        // Third start on another port: demo.json is rewritten in place with the new URLs and the same token.
+        let otherPort = try freePort()
+        stack = try StackProcess(dataDirectory: dataDirectory, port: otherPort, arguments: Self.debugLogs)
+        try await stack.waitUntilUp()
+        let demoMoved = try JSONDecoder().decode(DemoFile.self, from: Data(contentsOf: demoFile))
+        #expect(demoMoved.scimBaseURL == "http://127.0.0.1:\(otherPort)/scim/v2/demo/default")
+        #expect(demoMoved.token == demo.token)
+        #expect((try FileManager.default.attributesOfItem(atPath: demoFile.path)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent(".demo.json.tmp").path))
+        #expect(try await HTTP.send(.GET, demoMoved.scimBaseURL + "/Users/" + id, bearer: demoMoved.token).status == 200)
+        #expect(try await stack.stop() == 0)
+
         // No secret reached a log file: bearer tokens, the admin key, the internal key, the user's password.
         let secrets = try JSONSerialization.jsonObject(with: Data(contentsOf: dataDirectory.appendingPathComponent("secrets.json"))) as? [String: String]
         let logs = try FileManager.default.contentsOfDirectory(at: dataDirectory.appendingPathComponent("logs"), includingPropertiesForKeys: nil)
