@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(
             name: "ServiceClientsTests", dependencies: ["ServiceClients", "ScimCore", .logging, .nioCore, .nioPosix, .nioHTTP1],
             path: "Tests/ServiceClientsTests"),
-        .testTarget(name: "PersistenceTests", dependencies: ["Persistence", .sqlKit, .sqliteNIO, .logging, .nioCore], path: "Tests/PersistenceTests"),
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence", .sqlKit, .sqliteNIO, .postgresKit, .logging, .nioCore], path: "Tests/PersistenceTests"),
         .testTarget(
             name: "EndToEndTests",
             // Depending on the CLI makes `swift build --build-tests` build `provisio` and the four services it starts.

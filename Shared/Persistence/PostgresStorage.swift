@@ -115,11 +115,23 @@ struct PostgresURL: Sendable {
         self.requireTLS = ["require", "verify-ca", "verify-full"].contains(sslMode)
     }
 
+    /// The pool of a storage: up to 20 connections, opened on demand, closed after 10 s without a lease, no
+    /// keep-alive queries.
+    ///
+    /// Each time a connection goes back to PostgresNIO's pool, the pool starts an idle timer and a keep-alive timer,
+    /// and cancels them at the next lease. Each is a `Task.sleep`, and a cancelled sleep keeps its task (about 490
+    /// bytes) until its deadline. With the defaults (60 s idle, a keep-alive every 30 s) the directory held about
+    /// 1 KB per read for a minute: its memory grew by 50 MB in 30 s of reads at 1,700 per second and went on growing
+    /// with the rate (BENCHMARKS.md, session 9). What is held now is about rate × 10 s × 490 bytes (14 MB at that
+    /// rate, where it levels off). A connection idle for 10 s is closed rather than pinged, so none sits idle long
+    /// enough for a firewall or a NAT to drop it unseen; a busy one is never idle.
     func configuration(database: String) throws -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS = requireTLS ? .require(.makeClientConfiguration()) : .disable
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls)
         configuration.options.maximumConnections = 20
+        configuration.options.connectionIdleTimeout = .seconds(10)
+        configuration.options.keepAliveBehavior = nil
         return configuration
     }
 }
