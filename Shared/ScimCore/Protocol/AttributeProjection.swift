@@ -144,7 +144,7 @@ package struct AttributeProjection: Sendable {
         if let defaultVisibility, !Self.mayChange(members, defaultVisibility) { return resource }
         var result: [String: JSONValue] = [:]
         for (name, value) in members {
-            if name.lowercased().hasPrefix("urn:"), case .object(let inner) = value {
+            if Self.isURN(name), case .object(let inner) = value {
                 if let projected = projectExtension(urn: name, members: inner) { result[name] = projected }
             } else {
                 let key = Key(container: nil, name: name.lowercased())
@@ -180,7 +180,7 @@ package struct AttributeProjection: Sendable {
     /// Whether the default projection could change these members (the slow path decides how).
     private static func mayChange(_ members: [String: JSONValue], _ visibility: DefaultVisibility) -> Bool {
         members.contains { name, value in
-            if case .object(let inner) = value, name.utf8.count >= 4, name.prefix(4).caseInsensitiveEquals("urn:") {
+            if case .object(let inner) = value, isURN(name) {
                 return visibility.mayChange(extension: name, names: inner.keys)
             }
             return visibility.mayChange(topLevel: name)
