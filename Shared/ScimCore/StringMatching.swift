@@ -26,7 +26,12 @@ extension StringProtocol {
 
     /// The text without leading and trailing white space (Unicode `White_Space`: spaces, tabs, line breaks).
     package func trimmingSpaces() -> String {
-        let scalars = String(self).unicodeScalars
+        let text = String(self)
+        // Text that starts and ends with a visible ASCII character (almost all of it) has nothing to trim.
+        if let first = text.utf8.first, let last = text.utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return text
+        }
+        let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }

@@ -40,156 +40,6 @@ package enum FilterParser {
     }
 }
 
-// MARK: - Lexer
-
-struct FilterToken: Equatable {
-    enum Kind: Equatable {
-        case word(String)
-        case string(String)
-        case leftParen, rightParen, leftBracket, rightBracket
-        case end
-
-        var summary: String {
-            switch self {
-            case .word(let word): "'\(word)'"
-            case .string(let string): "string literal \(FilterExpression.literal(.string(string)))"
-            case .leftParen: "'('"
-            case .rightParen: "')'"
-            case .leftBracket: "'['"
-            case .rightBracket: "']'"
-            case .end: "end of filter"
-            }
-        }
-    }
-
-    var kind: Kind
-    /// 1-based position of the token's first character (Unicode scalar).
-    var position: Int
-}
-
-enum FilterLexer {
-    static func tokenize(_ text: String) throws(ScimError) -> [FilterToken] {
-        let scalars = Array(text.unicodeScalars)
-        var tokens: [FilterToken] = []
-        var i = 0
-        while i < scalars.count {
-            let c = scalars[i]
-            if isWhitespace(c) {
-                i += 1
-                continue
-            }
-            switch c {
-            case "(": tokens.append(.init(kind: .leftParen, position: i + 1)); i += 1
-            case ")": tokens.append(.init(kind: .rightParen, position: i + 1)); i += 1
-            case "[": tokens.append(.init(kind: .leftBracket, position: i + 1)); i += 1
-            case "]": tokens.append(.init(kind: .rightBracket, position: i + 1)); i += 1
-            case "\"":
-                let start = i
-                let string = try readString(scalars, &i)
-                tokens.append(.init(kind: .string(string), position: start + 1))
-            default:
-                let start = i
-                while i < scalars.count, !isWhitespace(scalars[i]), !endsWord(scalars[i]) { i += 1 }
-                tokens.append(.init(kind: .word(String(String.UnicodeScalarView(scalars[start..<i]))), position: start + 1))
-            }
-        }
-        tokens.append(.init(kind: .end, position: scalars.count + 1))
-        return tokens
-    }
-
-    /// Unicode's White_Space, answered for ASCII without the property tables (a filter is almost always ASCII).
-    private static func isWhitespace(_ c: Unicode.Scalar) -> Bool {
-        c.isASCII ? c == " " || (0x09...0x0D).contains(c.value) : c.properties.isWhitespace
-    }
-
-    private static func endsWord(_ c: Unicode.Scalar) -> Bool {
-        switch c {
-        case "(", ")", "[", "]", "\"": true
-        default: false
-        }
-    }
-
-    /// Reads a JSON string starting at the opening quote; leaves `i` after the closing quote.
-    private static func readString(_ s: [Unicode.Scalar], _ i: inout Int) throws(ScimError) -> String {
-        let start = i
-        i += 1
-        var out = String.UnicodeScalarView()
-        while i < s.count {
-            let c = s[i]
-            if c == "\"" {
-                i += 1
-                return String(out)
-            }
-            if c != "\\" {
-                // The run up to the next quote or escape at once.
-                let run = i
-                while i < s.count, s[i] != "\"", s[i] != "\\" { i += 1 }
-                out.append(contentsOf: s[run..<i])
-                continue
-            }
-            guard i + 1 < s.count else { break }
-            let escape = s[i + 1]
-            i += 2
-            switch escape {
-            case "\"": out.append("\"")
-            case "\\": out.append("\\")
-            case "/": out.append("/")
-            case "b": out.append("\u{08}")
-            case "f": out.append("\u{0C}")
-            case "n": out.append("\n")
-            case "r": out.append("\r")
-            case "t": out.append("\t")
-            case "u":
-                let escapePosition = i - 1
-                guard let high = hex4(s, &i) else {
-                    throw .invalidFilter("Invalid \\u escape at position \(escapePosition) in the string starting at position \(start + 1).")
-                }
-                if (0xD800...0xDBFF).contains(high) {
-                    var j = i
-                    guard j + 1 < s.count, s[j] == "\\", s[j + 1] == "u" else {
-                        throw .invalidFilter("Unpaired surrogate \\u escape at position \(escapePosition).")
-                    }
-                    j += 2
-                    guard let low = hex4(s, &j), (0xDC00...0xDFFF).contains(low) else {
-                        throw .invalidFilter("Unpaired surrogate \\u escape at position \(escapePosition).")
-                    }
-                    i = j
-                    out.append(Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))!)
-                } else if let scalar = Unicode.Scalar(high) {
-                    out.append(scalar)
-                } else {
-                    throw .invalidFilter("Unpaired surrogate \\u escape at position \(escapePosition).")
-                }
-            default:
-                throw .invalidFilter("Invalid escape '\\\(escape)' at position \(i - 1) in the string starting at position \(start + 1).")
-            }
-        }
-        throw .invalidFilter("Unterminated string literal starting at position \(start + 1).")
-    }
-
-    private static func hex4(_ s: [Unicode.Scalar], _ i: inout Int) -> UInt32? {
-        guard i + 4 <= s.count else { return nil }
-        var value: UInt32 = 0
-        for k in i..<(i + 4) {
-            guard let digit = s[k].hexDigitValue else { return nil }
-            value = value * 16 + digit
-        }
-        i += 4
-        return value
-    }
-}
-
-extension Unicode.Scalar {
-    fileprivate var hexDigitValue: UInt32? {
-        switch self {
-        case "0"..."9": value - 0x30
-        case "a"..."f": value - 0x61 + 10
-        case "A"..."F": value - 0x41 + 10
-        default: nil
-        }
-    }
-}
-
 // MARK: - Parser
 
 private struct Parser {
@@ -206,7 +56,7 @@ private struct Parser {
     }
 
     func isKeyword(_ token: FilterToken, _ keyword: String) -> Bool {
-        if case .word(let word) = token.kind { return word.lowercased() == keyword }
+        if case .word(let word) = token.kind { return word.caseInsensitiveEquals(keyword) }
         return false
     }
 
@@ -240,7 +90,7 @@ private struct Parser {
             let inner = try parseOr(depth: depth + 1, inValuePath: inValuePath)
             try expect(.rightParen, closing: "(", at: token.position)
             return inner
-        case .word(let word) where word.lowercased() == "not":
+        case .word(let word) where word.caseInsensitiveEquals("not"):
             let open = advance()
             guard open.kind == .leftParen else {
                 throw .invalidFilter("Expected '(' after 'not' at position \(token.position), found \(open.kind.summary).")
@@ -248,7 +98,7 @@ private struct Parser {
             let inner = try parseOr(depth: depth + 1, inValuePath: inValuePath)
             try expect(.rightParen, closing: "(", at: open.position)
             return .not(inner)
-        case .word(let word) where ["and", "or"].contains(word.lowercased()):
+        case .word(let word) where word.caseInsensitiveEquals("and") || word.caseInsensitiveEquals("or"):
             throw .invalidFilter("Expected an attribute path at position \(token.position), found '\(word)'.")
         case .word(let word):
             let path = try Self.path(word, at: token.position)
@@ -291,7 +141,7 @@ private struct Parser {
             }
             throw .invalidFilter("Expected an operator after '\(path)' at position \(opToken.position), found \(opToken.kind.summary).")
         }
-        guard let op = CompareOperator(rawValue: opWord.lowercased()) else {
+        guard let op = CompareOperator(rawValue: opWord) ?? CompareOperator(rawValue: opWord.lowercased()) else {
             throw .invalidFilter("Unknown operator '\(opWord)' at position \(opToken.position); expected one of eq, ne, co, sw, ew, gt, ge, lt, le, pr.")
         }
         if op == .pr { return .compare(path, .pr, nil) }

@@ -18,7 +18,7 @@ package struct InternalAuthMiddleware: RouterMiddleware {
     package func handle(
         _ request: Request, context: ServiceRequestContext, next: (Request, ServiceRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard let presented = request.headers[Self.headerName], ConstantTime.equals(presented, internalKey) else {
+        guard let presented = request.headers.value(of: Self.headerName), ConstantTime.equals(presented, internalKey) else {
             context.logger.debug("Internal call without a valid internal credential")
             throw ScimError.unauthorized("This internal endpoint needs the internal credential.")
         }

@@ -18,7 +18,7 @@ package struct RequestIDMiddleware: RouterMiddleware {
         _ request: Request, context: ServiceRequestContext, next: (Request, ServiceRequestContext) async throws -> Response
     ) async throws -> Response {
         var context = context
-        let incoming = request.headers[Self.headerName]
+        let incoming = request.headers.value(of: Self.headerName)
         let id = incoming.flatMap { Self.isWellFormed($0) ? $0 : nil } ?? Self.newID()
         context.requestID = id
         context.logger[metadataKey: "request.id"] = .string(id)

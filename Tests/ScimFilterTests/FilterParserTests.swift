@@ -76,6 +76,10 @@ struct FilterParserTests {
         // No spaces needed around quotes/brackets; any whitespace separates.
         ("userName eq\"x\"", .compare(.init(attribute: "userName"), .eq, "x")),
         ("userName\teq\n\"x\"", .compare(.init(attribute: "userName"), .eq, "x")),
+        // Unicode white space separates too (no-break space, ideographic space); other non-ASCII text is a word.
+        ("userName\u{00A0}eq\u{3000}\"x\"", .compare(.init(attribute: "userName"), .eq, "x")),
+        ("externalId eq jürgen\u{2003}", .compare(.init(attribute: "externalId"), .eq, "jürgen")),
+        (#"displayName eq "é\u00e9😀\ud83d\ude00 日本""#, .compare(.init(attribute: "displayName"), .eq, "éé😀😀 日本")),
         (
             #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915""#,
             .compare(.init(schemaURN: Fixtures.enterprise, attribute: "manager", subAttribute: "value"), .eq, "26118915")
@@ -145,6 +149,14 @@ struct FilterParserTests {
         (#"userName eq "\ud83d""#, "Unpaired surrogate"),
         ("()", "Expected an attribute path at position 2, found ')'"),
         ("title pr pr", "Unexpected 'pr' at position 10"),
+        // Positions count characters (Unicode scalars), not bytes.
+        (#"displayName eq "日本" zz"#, "Unexpected 'zz' at position 21"),
+        (#"displayName eq "日本\q""#, "Invalid escape '\\q' at position 19 in the string starting at position 16"),
+        (#"displayName eq "é\é""#, "Invalid escape '\\é' at position 18"),
+        (#"displayName eq "😀\u12""#, "Invalid \\u escape at position 18 in the string starting at position 16"),
+        (#"displayName eq "é" and títle pr"#, "Invalid attribute path 'títle' at position 24"),
+        (#"displayName eq "日本"#, "Unterminated string literal starting at position 16"),
+        ("displayName eq 日本 and", "Unexpected end of filter at position 22"),
     ])
     func rejectsMalformed(text: String, detail: String) {
         do {

@@ -25,8 +25,7 @@ struct ListQueryBuilder: Sendable {
         var isUniqueMatch = false
         if let text = search.filter?.trimmingSpaces(), !text.isEmpty {
             let expression = try FilterParser.parse(text)
-            try FilterValidator(registry: registry, resourceType: resourceType).validate(expression)
-            filter = try translator.translate(expression)
+            filter = try translator.translate(expression)  // validates the filter against the schema first
             isUniqueMatch = isUnique(expression)
         }
         var orderBy: String?

@@ -15,8 +15,8 @@ struct RenderedAnswer {
 
     init(_ request: Request, resourceType: String) throws(ScimError) {
         let rendering = ScimRendering(
-            baseHeader: request.headers[Self.baseField], attributesHeader: request.headers[Self.attributesField],
-            excludedAttributesHeader: request.headers[Self.excludedAttributesField])
+            baseHeader: request.headers.value(of: Self.baseField), attributesHeader: request.headers.value(of: Self.attributesField),
+            excludedAttributesHeader: request.headers.value(of: Self.excludedAttributesField))
         renderer = try rendering?.renderer(resourceType: resourceType)
     }
 

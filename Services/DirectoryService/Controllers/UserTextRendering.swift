@@ -41,7 +41,13 @@ enum UserTextRendering {
         return RenderedRead(body: writer.bytes, version: nil)
     }
 
-    private static let addedKeys: Set<String> = ["id", "schemas", "groups", "meta"]
+    /// The members the representation adds (a switch: hashing each stored key into a `Set` showed in profiles).
+    private static func isAdded(_ key: String) -> Bool {
+        switch key {
+        case "id", "schemas", "groups", "meta": true
+        default: false
+        }
+    }
 
     private static func write(_ user: StoredUserText, by renderer: ResourceRenderer, to writer: inout JSONWriter) throws(ScimError) {
         guard let (document, added) = copyPlan(user, by: renderer) else {
@@ -83,7 +89,7 @@ enum UserTextRendering {
         for member in document.members {
             if member.key == "schemas" {
                 hasSchemas = true
-            } else if addedKeys.contains(member.key) {
+            } else if isAdded(member.key) {
                 return nil  // never stored (UserDocument.ignoredOnWrite); parse and let the representation decide
             }
         }

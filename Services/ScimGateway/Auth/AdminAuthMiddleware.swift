@@ -28,7 +28,7 @@ enum BearerCredential {
     private static let scheme = Array("bearer".utf8)
 
     static func from(_ request: Request) -> String? {
-        from(header: request.headers[.authorization])
+        from(header: request.headers.value(of: .authorization))
     }
 
     static func from(header: String?) -> String? {

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceKit
 import Synchronization
 
 /// Counts failed authentications per source address on this gateway replica (in memory, not shared between
@@ -21,6 +22,8 @@ final class AuthFailureLimiter: Sendable {
     private let capacity = 10_000
     private let sources = Mutex<[String: Source]>([:])
     private let trusted = Mutex<[TokenFingerprint: ContinuousClock.Instant]>([:])
+    /// When the last block in force ends: before then no source needs looking up.
+    private let latestBlockEnd = Mutex<ContinuousClock.Instant?>(nil)
     /// The current instant: the continuous clock's, or that of a clock a test moves by hand.
     private let clock: @Sendable () -> ContinuousClock.Instant
 
@@ -31,10 +34,13 @@ final class AuthFailureLimiter: Sendable {
         self.clock = clock
     }
 
-    /// Seconds until the source may try again, or nil when it is not blocked.
-    func retryAfter(source: String) -> Int? {
+    /// Seconds until the source may try again, or nil when it is not blocked. `source` is only read while some
+    /// source is blocked.
+    func retryAfter(source: @autoclosure () -> String) -> Int? {
         guard limit > 0 else { return nil }
         let now = clock()
+        guard let latest = latestBlockEnd.withLock({ $0 }), latest > now else { return nil }
+        let source = source()
         guard let until = sources.withLock({ $0[source]?.blockedUntil }), until > now else { return nil }
         let remaining = now.duration(to: until).components
         return max(1, Int(remaining.seconds) + (remaining.attoseconds > 0 ? 1 : 0))
@@ -53,7 +59,11 @@ final class AuthFailureLimiter: Sendable {
                 entry = Source(failures: 0, windowStart: now, blockedUntil: nil)
             }
             entry.failures += 1
-            if entry.failures >= limit { entry.blockedUntil = now.advanced(by: window) }
+            if entry.failures >= limit {
+                let until = now.advanced(by: window)
+                entry.blockedUntil = until
+                latestBlockEnd.withLock { latest in latest = max(latest ?? until, until) }
+            }
             sources[source] = entry
         }
     }
@@ -72,4 +82,9 @@ final class AuthFailureLimiter: Sendable {
     func isTrusted(_ key: TokenFingerprint) -> Bool {
         trusted.withLock { $0[key] }.map { $0 > clock() } ?? false
     }
+}
+
+extension ServiceRequestContext {
+    /// The source ``AuthFailureLimiter`` counts a request's failed authentications against: its peer's address.
+    var authenticationSource: String { remoteAddress ?? "unknown" }
 }

@@ -19,27 +19,27 @@ struct ScimAuthMiddleware: RouterMiddleware {
     ) async throws -> Response {
         let tenantID = try context.parameters.require("tenant")
         let idpID = try context.parameters.require("idp")
-        let source = context.remoteAddress ?? "unknown"
         let token = BearerCredential.from(request)
         let fingerprint = token.map(TokenFingerprint.init)
-        if let retryAfter = limiter.retryAfter(source: source), !(fingerprint.map(limiter.isTrusted) ?? false) {
-            context.logger.notice("Source blocked after repeated failed authentications", metadata: ["source": "\(source)"])
+        if let retryAfter = limiter.retryAfter(source: context.authenticationSource), !(fingerprint.map(limiter.isTrusted) ?? false) {
+            context.logger.notice(
+                "Source blocked after repeated failed authentications", metadata: ["source": "\(context.authenticationSource)"])
             return ScimError.tooManyRequests("Too many failed authentications from this address; retry after \(retryAfter) seconds.")
                 .response(extraHeaders: [.retryAfter: String(retryAfter)])
         }
         guard let token, let fingerprint else {
-            limiter.recordFailure(source: source)
+            limiter.recordFailure(source: context.authenticationSource)
             throw ScimError.unauthorized("This SCIM endpoint needs a bearer token (Authorization: Bearer <token>).")
         }
         let verification: TokenVerification
         do {
             verification = try await verifier.verify(token, fingerprint: fingerprint, logger: context.logger)
         } catch let error as ScimError where error.status == 401 {
-            limiter.recordFailure(source: source)
+            limiter.recordFailure(source: context.authenticationSource)
             throw error
         }
         guard verification.tenantID == tenantID, verification.idpID == idpID else {
-            limiter.recordFailure(source: source)
+            limiter.recordFailure(source: context.authenticationSource)
             context.logger.notice("Token presented at another namespace's SCIM URL", metadata: ["token.id": "\(verification.tokenID)"])
             throw ScimError.unauthorized("The bearer token is not valid.")
         }

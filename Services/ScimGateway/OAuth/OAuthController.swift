@@ -30,7 +30,7 @@ struct OAuthController {
 
     @Sendable func token(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let tenantID = try context.parameters.require("tenant")
-        let source = context.remoteAddress ?? "unknown"
+        let source = context.authenticationSource
         if let retryAfter = limiter.retryAfter(source: source) {
             var response = Self.error("invalid_request", "Too many failed client authentications; retry after \(retryAfter) seconds.", status: .tooManyRequests)
             response.headers[.retryAfter] = String(retryAfter)
