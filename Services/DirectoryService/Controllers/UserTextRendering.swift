@@ -99,7 +99,8 @@ enum UserTextRendering {
         if !user.groups.isEmpty { added.append(("groups", UserDocument.groupsValue(user.groups))) }
         if !hasSchemas { added.append(("schemas", UserDocument.defaultSchemas)) }
         let projection = renderer.projection
-        guard projection.leavesUnchanged(topLevelNames: document.members.lazy.map(\.key)), projection.leavesUnchanged(topLevelNames: added.lazy.map(\.key))
+        guard document.members.allSatisfy({ projection.leavesUnchanged(topLevelName: $0.key) }),
+            added.allSatisfy({ projection.leavesUnchanged(topLevelName: $0.key) })
         else { return nil }
         return added.sorted { $0.key < $1.key }
     }

@@ -160,12 +160,16 @@ package struct AttributeProjection: Sendable {
     /// values: true only for the default projection (neither list given) when no name is one it may change and no
     /// extension it may change inside is among them. A caller that knows this can copy the resource's text as it is.
     package func leavesUnchanged(topLevelNames names: some Sequence<String>) -> Bool {
+        names.allSatisfy(leavesUnchanged(topLevelName:))
+    }
+
+    /// ``leavesUnchanged(topLevelNames:)`` for one name. Not generic, so a reader in another module calls it
+    /// specialized: the generic one, called with a lazy sequence from the directory, ran unspecialized there and
+    /// spent most of its time looking up generic metadata.
+    package func leavesUnchanged(topLevelName name: String) -> Bool {
         guard mode != .identity else { return true }
         guard let defaultVisibility else { return false }
-        return !names.contains { name in
-            defaultVisibility.mayChange(topLevel: name)
-                || (Self.isURN(name) && defaultVisibility.mayChangeAnything(inExtension: name))
-        }
+        return !defaultVisibility.mayChange(topLevel: name) && !(Self.isURN(name) && defaultVisibility.mayChangeAnything(inExtension: name))
     }
 
     /// Whether `name` starts with `urn:`, in any case.

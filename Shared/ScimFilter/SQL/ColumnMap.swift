@@ -21,24 +21,31 @@ package struct SQLFragment: Sendable, Equatable {
     }
 
     /// The fragment as SQL text and bound values in order, splitting at each `?` outside quoted literals.
+    ///
+    /// It scans the UTF-8 bytes (quotes and `?` are ASCII, which never occurs inside a multi-byte character) and
+    /// copies each run of text at once; building the text character by character was about 1 % of the directory's
+    /// CPU on a filter.
     package var parts: [Part] {
         var parts: [Part] = []
-        var text = ""
         var binds = self.binds.makeIterator()
         var inSingle = false
         var inDouble = false
-        for c in sql {
-            switch c {
-            case "'" where !inDouble: inSingle.toggle(); text.append(c)
-            case "\"" where !inSingle: inDouble.toggle(); text.append(c)
-            case "?" where !inSingle && !inDouble:
-                parts.append(.sql(text))
-                text = ""
+        let utf8 = sql.utf8
+        var runStart = utf8.startIndex
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            switch utf8[index] {
+            case UInt8(ascii: "'") where !inDouble: inSingle.toggle()
+            case UInt8(ascii: "\"") where !inSingle: inDouble.toggle()
+            case UInt8(ascii: "?") where !inSingle && !inDouble:
+                parts.append(.sql(String(sql[runStart..<index])))
                 parts.append(.bind(binds.next() ?? .null))
-            default: text.append(c)
+                runStart = utf8.index(after: index)
+            default: break
             }
+            index = utf8.index(after: index)
         }
-        parts.append(.sql(text))
+        parts.append(.sql(String(sql[runStart..<index])))
         return parts
     }
 
