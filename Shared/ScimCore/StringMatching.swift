@@ -6,7 +6,11 @@ extension StringProtocol {
     /// Case-insensitive equality, as SCIM attribute names and schema URNs require (RFC 7643 §2.1). ASCII is
     /// compared byte by byte; anything else falls back to comparing the lowercased strings.
     package func caseInsensitiveEquals<T: StringProtocol>(_ other: T) -> Bool {
-        var left = utf8.makeIterator()
+        Self.caseInsensitiveEquals(self, other)
+    }
+
+    fileprivate static func caseInsensitiveEquals<T: StringProtocol>(_ string: Self, _ other: T) -> Bool {
+        var left = string.utf8.makeIterator()
         var right = other.utf8.makeIterator()
         while true {
             switch (left.next(), right.next()) {
@@ -14,12 +18,12 @@ extension StringProtocol {
                 return true
             case (let a?, let b?):
                 if a == b { continue }
-                guard a < 0x80, b < 0x80 else { return lowercased() == other.lowercased() }
+                guard a < 0x80, b < 0x80 else { return string.lowercased() == other.lowercased() }
                 if Self.asciiLowercase(a) != Self.asciiLowercase(b) { return false }
             case (let a?, nil):
-                return a < 0x80 ? false : lowercased() == other.lowercased()
+                return a < 0x80 ? false : string.lowercased() == other.lowercased()
             case (nil, let b?):
-                return b < 0x80 ? false : lowercased() == other.lowercased()
+                return b < 0x80 ? false : string.lowercased() == other.lowercased()
             }
         }
     }
@@ -40,5 +44,14 @@ extension StringProtocol {
 
     private static func asciiLowercase(_ byte: UInt8) -> UInt8 {
         (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+    }
+}
+
+extension String {
+    /// ``StringProtocol/caseInsensitiveEquals(_:)`` for two strings. Not generic, so callers in other modules (the
+    /// filter parser, the directory's list queries) run a specialized comparison; through the generic method they
+    /// ran it unspecialized, about 1 % of the directory's CPU on a filter.
+    package func caseInsensitiveEquals(_ other: String) -> Bool {
+        Self.caseInsensitiveEquals(self, other)
     }
 }
