@@ -27,7 +27,7 @@ package final class PostgresStorage: SQLStorage {
         let target = try PostgresURL(url)
         try await createDatabaseIfMissing(target, logger: logger)
         let client = PostgresClient(configuration: try target.configuration(database: target.database), backgroundLogger: logger)
-        let runner = Task { await client.run() }
+        let runner = await startRunning(client)
         let storage = PostgresStorage(client: client, runner: runner, logger: logger)
         do {
             _ = try await storage.read { database in try await database.raw("SELECT 1 AS one").first() }
@@ -68,9 +68,22 @@ package final class PostgresStorage: SQLStorage {
         _ = await runner.value
     }
 
+    /// Runs `client` in a task and returns once that task has started and is calling `run()`. A query that leases a
+    /// connection before `run()` is called waits for it anyway, but PostgresNIO logs a warning for it, and the first
+    /// check query right after creating the task did so at every start.
+    private static func startRunning(_ client: PostgresClient) async -> Task<Void, Never> {
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        let runner = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
+        return runner
+    }
+
     private static func createDatabaseIfMissing(_ target: PostgresURL, logger: Logger) async throws {
         let maintenance = PostgresClient(configuration: try target.configuration(database: "postgres"), backgroundLogger: logger)
-        let runner = Task { await maintenance.run() }
+        let runner = await startRunning(maintenance)
         defer { runner.cancel() }
         let exists = try await maintenance.withConnection { connection in
             try await connection.sql(queryLogLevel: nil).raw("SELECT 1 AS one FROM pg_database WHERE datname = \(bind: target.database)").first() != nil
