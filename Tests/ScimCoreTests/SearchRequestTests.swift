@@ -159,6 +159,10 @@ struct SearchRequestTests {
         let parameters = try SearchRequest.queryParameters("a=1&aadOptscim062020&b=x%3Dy&a=2")
         #expect(parameters.map(\.name) == ["a", "aadOptscim062020", "b", "a"])
         #expect(parameters.map(\.value) == ["1", "", "x=y", "2"])
+        // Empty pairs are skipped; a value keeps any further `=`; text that is not ASCII is kept as it is.
+        let others = try SearchRequest.queryParameters("?é=ü&&c=d=e&=v&k=&")
+        #expect(others.map(\.name) == ["é", "c", "", "k"])
+        #expect(others.map(\.value) == ["ü", "d=e", "v", ""])
     }
 
     @Test func sortOrderParsing() throws {

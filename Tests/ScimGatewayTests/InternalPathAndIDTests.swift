@@ -27,6 +27,7 @@ struct InternalPathAndIDTests {
             #expect(bytes[14] == UInt8(ascii: "4"))  // version
             #expect("89ab".utf8.contains(bytes[19]))  // RFC 9562 variant
             #expect(id == id.lowercased())
+            #expect(bytes.enumerated().allSatisfy { index, byte in [8, 13, 18, 23].contains(index) || "0123456789abcdef".utf8.contains(byte) })
         }
     }
 }

@@ -133,14 +133,16 @@ extension SearchRequest {
         guard var query = rawQuery, !query.isEmpty else { return [] }
         if query.hasPrefix("?") { query.removeFirst() }
         var result: [(name: String, value: String)] = []
-        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+        // Split on the bytes: `&` and `=` are ASCII, and splitting the text by characters was about 2 % of the
+        // gateway's CPU on a filter.
+        for pair in query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let name: Substring
             let value: Substring
-            if let equals = pair.firstIndex(of: "=") {
-                name = pair[..<equals]
-                value = pair[pair.index(after: equals)...]
+            if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
+                name = query[pair.startIndex..<equals]
+                value = query[pair.index(after: equals)..<pair.endIndex]
             } else {
-                name = pair
+                name = query[pair.startIndex..<pair.endIndex]
                 value = ""
             }
             result.append((try formDecode(name), try formDecode(value)))
