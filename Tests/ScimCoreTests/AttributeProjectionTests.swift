@@ -297,7 +297,14 @@ extension JSONValue {
     fileprivate subscript(_ key: String) -> JSONValue? { objectValue?[key] }
 }
 
-/// ``AttributeProjection/leavesUnchanged(topLevelNames:)``: what lets a reader copy a stored resource's text as it is.
+extension AttributeProjection {
+    /// ``leavesUnchanged(topLevelName:)`` for every name, as the directory asks it of a stored resource's members.
+    fileprivate func leavesUnchanged(topLevelNames names: [String]) -> Bool {
+        names.allSatisfy(leavesUnchanged(topLevelName:))
+    }
+}
+
+/// ``AttributeProjection/leavesUnchanged(topLevelName:)``: what lets a reader copy a stored resource's text as it is.
 @Suite struct ProjectionLeavesUnchangedTests {
     static let userNames = ["schemas", "id", "userName", "emails", "groups", "meta", ScimSchemaURN.enterpriseUser]
 

@@ -7,7 +7,7 @@ import ScimCore
 /// rendering it and writing it again, which was about a tenth of the directory's CPU on a read by id or a filter.
 ///
 /// A user is copied only when the client's projection is sure to leave it as it is
-/// (``AttributeProjection/leavesUnchanged(topLevelNames:)``: no `attributes`/`excludedAttributes`, nothing
+/// (``AttributeProjection/leavesUnchanged(topLevelName:)`` for every member: no `attributes`/`excludedAttributes`, nothing
 /// `returned: never` or `request` stored) and its text is ``JSONWriter``'s (``WrittenJSONObject``); any other user is
 /// parsed and rendered the usual way, in the same answer.
 enum UserTextRendering {

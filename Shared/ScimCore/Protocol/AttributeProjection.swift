@@ -156,16 +156,12 @@ package struct AttributeProjection: Sendable {
         return .object(result)
     }
 
-    /// Whether `apply` is sure to return a resource with these top-level member names unchanged, whatever their
-    /// values: true only for the default projection (neither list given) when no name is one it may change and no
-    /// extension it may change inside is among them. A caller that knows this can copy the resource's text as it is.
-    package func leavesUnchanged(topLevelNames names: some Sequence<String>) -> Bool {
-        names.allSatisfy(leavesUnchanged(topLevelName:))
-    }
-
-    /// ``leavesUnchanged(topLevelNames:)`` for one name. Not generic, so a reader in another module calls it
-    /// specialized: the generic one, called with a lazy sequence from the directory, ran unspecialized there and
-    /// spent most of its time looking up generic metadata.
+    /// Whether `apply` is sure to leave a top-level member called `name` unchanged, whatever its value: true only for
+    /// the default projection (neither list given) when `name` is not one it may change and not an extension it may
+    /// change inside. A caller that knows this for every member can copy the resource's text as it is.
+    ///
+    /// One name, not a sequence of them: a generic form, called with a lazy sequence from the directory, ran
+    /// unspecialized there and spent most of its time looking up generic metadata.
     package func leavesUnchanged(topLevelName name: String) -> Bool {
         guard mode != .identity else { return true }
         guard let defaultVisibility else { return false }
