@@ -130,7 +130,7 @@ extension SQLDirectoryStore {
 
     /// A user's groups as one JSON array of `[id, displayName]` pairs in display-name order, read in the user's own
     /// row (`member_of`): a user read or a page of users is one statement — on PostgreSQL, one round trip, not two.
-    private static func memberOf(_ engine: SQLEngine) -> String {
+    static func memberOf(_ engine: SQLEngine) -> String {
         let pairs =
             engine == .postgres
             ? "json_agg(json_build_array(g.id, g.display_name) ORDER BY g.display_name_lower, g.id)::text"
