@@ -11,7 +11,7 @@ import Glibc
 ///
 /// 1. the cost floor: a bare Hummingbird endpoint (~300-byte JSON) and a bare two-hop relay, `--requests` each at
 ///    `--concurrency` (measured before the stack starts and again after it stopped; the mean is the floor), sent by
-///    ``ClosedLoopGets`` like the reads of 3;
+///    ``ClosedLoopGets`` like the reads of 3; just before each, the machine's own steadiness (``HostSteadiness``);
 /// 2. a full initial sync the way Entra pushes one: `--users` users created, `--groups` groups created empty, then
 ///    `--memberships` memberships added with PATCH `{"op":"add","path":"members","value":[…]}` of
 ///    `--members-per-patch` members; the wall time of the whole sync and of each phase;
@@ -94,9 +94,13 @@ struct ScaleScenario: AsyncParsableCommand {
     struct Floor {
         var bare: RunResult
         var relay: RunResult
+        /// The machine's own steadiness, measured just before, with nothing else of the run going on.
+        var host: HostSteadiness.Result
     }
 
     private func measureFloor(_ reporter: Reporter) async throws -> Floor {
+        reporter.progress("host steadiness: the same ~1 ms of CPU work 200 times, idle …")
+        let host = try await HostSteadiness().measure()
         reporter.progress("cost floor: bare Hummingbird JSON endpoint and two-hop relay, \(requests) requests \(concurrency) in flight each …")
         let floor = try FloorProcesses(connections: concurrency)
         let demo = DemoFile(scimBaseURL: "http://127.0.0.1", token: "floor")
@@ -115,7 +119,7 @@ struct ScaleScenario: AsyncParsableCommand {
                                 accept: { status, body in status == .ok && body.readableBytes > 250 })
                         })
                 }
-                return Floor(bare: runs[0], relay: runs[1])
+                return Floor(bare: runs[0], relay: runs[1], host: host)
             }
             await floor.stop()
             return result
@@ -365,6 +369,16 @@ struct ScaleScenario: AsyncParsableCommand {
                 Format.cpu(run.relay.clientCPUPerRequest))
         }
         reporter.table(floorTable)
+
+        var hostTable = ReportTable(
+            title: "Host steadiness, idle: the same ~1 ms of CPU work 200 times, by the thread's CPU clock\(label)",
+            columns: ["run", "median µs", "p99 µs", "max µs", "units over 1.5× the median"])
+        for (index, run) in floor.enumerated() {
+            hostTable.add(
+                index == 0 ? "before" : "after", String(format: "%.0f", run.host.medianMicroseconds), String(format: "%.0f", run.host.p99Microseconds),
+                String(format: "%.0f", run.host.maxMicroseconds), String(format: "%.1f %%", run.host.slowShare * 100))
+        }
+        reporter.table(hostTable)
 
         var sync = ReportTable(title: "Initial sync, Entra-style, \(concurrency) in flight\(label)", columns: ["phase", "requests", "wall", "req/s", "p50 ms", "p99 ms", "server CPU ms/req"])
         for (name, count, run) in figures.syncPhases {
