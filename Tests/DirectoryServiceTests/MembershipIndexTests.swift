@@ -1,7 +1,7 @@
 import Logging
-import ServiceTestSupport
 import Persistence
 import SQLKit
+import ServiceTestSupport
 import Testing
 
 @testable import DirectoryService

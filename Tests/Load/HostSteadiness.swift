@@ -5,8 +5,8 @@ import Glibc
 #endif
 
 /// How steady the machine itself is while nothing else of the run is going on: the same small piece of CPU work
-/// (about a millisecond: arithmetic and writes into a 256 KB buffer), done `units` times a few milliseconds apart and
-/// timed by the thread's own CPU clock.
+/// (about a millisecond: arithmetic and writes into a 256 KB buffer), done `units` times, `pause` apart, and timed by
+/// the thread's own CPU clock.
 ///
 /// The work never changes, so on a machine of its own every unit takes about as long as the median. On a shared VM
 /// the host can take a virtual CPU away, or slow it, without the guest seeing it as steal time: the thread is then
