@@ -139,13 +139,11 @@ private struct ByteReader {
             let escapeOffset = index
             let escape = bytes[index + 1]
             index += 2
+            if let decoded = JSONEscape.decodedSingleCharacter(escape) {
+                out.append(decoded)
+                continue
+            }
             switch escape {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 let escapePosition = position(of: escapeOffset)
                 guard let high = hex4() else {

@@ -70,6 +70,7 @@ struct FilterParserTests {
         ("externalId eq 01", .compare(.init(attribute: "externalId"), .eq, "01")),
         // Escapes.
         (#"displayName eq "a\"b\\c\/d\u00e9\n""#, .compare(.init(attribute: "displayName"), .eq, "a\"b\\c/dé\n")),
+        (#"displayName eq "\b\f\r\t""#, .compare(.init(attribute: "displayName"), .eq, "\u{08}\u{0C}\r\t")),
         (#"displayName eq "\ud83d\ude00""#, .compare(.init(attribute: "displayName"), .eq, "😀")),
         (#"displayName eq """#, .compare(.init(attribute: "displayName"), .eq, "")),
         (#"displayName eq "ünïcødé 日本""#, .compare(.init(attribute: "displayName"), .eq, "ünïcødé 日本")),

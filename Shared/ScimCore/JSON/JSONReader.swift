@@ -193,15 +193,11 @@ package struct JSONReader {
     private mutating func escape(into decoded: inout [UInt8]) throws(Failure) {
         guard let byte = current else { throw failure("unterminated escape") }
         position += 1
+        if let single = JSONEscape.decodedSingleCharacter(byte) {
+            decoded.append(single)
+            return
+        }
         switch byte {
-        case UInt8(ascii: "\""): decoded.append(0x22)
-        case UInt8(ascii: "\\"): decoded.append(0x5C)
-        case UInt8(ascii: "/"): decoded.append(0x2F)
-        case UInt8(ascii: "b"): decoded.append(0x08)
-        case UInt8(ascii: "f"): decoded.append(0x0C)
-        case UInt8(ascii: "n"): decoded.append(0x0A)
-        case UInt8(ascii: "r"): decoded.append(0x0D)
-        case UInt8(ascii: "t"): decoded.append(0x09)
         case UInt8(ascii: "u"):
             var scalar = UInt32(try hex4())
             if (0xD800...0xDBFF).contains(scalar) {
