@@ -38,6 +38,10 @@ trap 'bash Tests/Postgres/cluster.sh stop "$PG_DIR"; rm -rf "$PG_DIR"' EXIT
 PG_URL="$(bash Tests/Postgres/cluster.sh start "$PG_DIR" "$PG_PORT")"
 PROVISIO_TEST_POSTGRES_URL="$PG_URL" swift test --skip-build --filter "EndToEndTests|GrowthStatisticsTests"
 
+step "Hostile corpus (SQLite, then PostgreSQL)"
+bash Tests/Hostile/run.sh
+bash Tests/Hostile/run.sh --postgres "$PG_URL"
+
 step "SCIM conformance (scim2-tester against a live stack)"
 bash Tests/Conformance/run.sh
 
