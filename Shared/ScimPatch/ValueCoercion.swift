@@ -8,7 +8,8 @@ import ScimCore
 ///   (Entra's `manager`, IDP-WIRE §2.1 item 11).
 /// - Sub-attribute names take the schema's spelling; read-only sub-attributes the client echoes back
 ///   (e.g. `manager.displayName`) are dropped; unknown sub-attributes are kept as given.
-/// - A multi-valued attribute given a single value gets a one-element list.
+/// - A multi-valued attribute given a single value gets a one-element list; each element of a complex one must be an
+///   object (`"emails": "x@example.com"` is `invalidValue`, not an email without a type).
 /// Anything else that does not fit the declared type is `invalidValue`.
 enum ValueCoercion {
     /// One value of `spec` (an element, for a multi-valued attribute).
@@ -29,6 +30,9 @@ enum ValueCoercion {
         }
         var result: [JSONValue] = []
         for element in elements where !element.isNull {
+            if spec.isComplex, element.objectValue == nil {
+                throw ScimError.invalidValue("Each value of '\(path)' must be an object, not \(describe(element)).")
+            }
             let coerced = try self.value(element, as: spec, at: path)
             if spec.isComplex, coerced.isUnassigned { continue }
             result.append(coerced)

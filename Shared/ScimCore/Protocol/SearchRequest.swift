@@ -61,7 +61,8 @@ package struct SearchRequest: Sendable, Hashable, Codable {
     /// Parses the URL query string exactly as received (the part after `?`, not yet decoded).
     ///
     /// `+` decodes as a space and `%XX` as a byte (form encoding: Entra sends `filter=userName+eq+%22x%22`, and
-    /// a literal `+` arrives as `%2B`); a `%` not followed by two hex digits stays literal. Parameter names match
+    /// a literal `+` arrives as `%2B`). A `%` not followed by two hex digits, bytes that are not UTF-8 and a decoded
+    /// NUL are refused: `invalidFilter` in the filter, `invalidValue` elsewhere. Parameter names match
     /// case-insensitively. A repeated parameter: the last one wins. Unknown parameters (Entra's `aadOptscim062020`
     /// flag, cache busters) are ignored. A non-numeric `startIndex` or `count` is `invalidValue`, as is an unknown
     /// `sortOrder` or a `cursor` combined with `startIndex` > 1.
@@ -75,8 +76,8 @@ package struct SearchRequest: Sendable, Hashable, Codable {
             case "count": request.count = try Self.integer(value, name: "count").map { max(0, $0) }
             case "sortby": request.sortBy = Self.nonBlank(value)
             case "sortorder": request.sortOrder = try Self.sortOrder(value)
-            case "attributes": request.attributes = Self.list(value)
-            case "excludedattributes": request.excludedAttributes = Self.list(value)
+            case "attributes": request.attributes = try Self.list(value, name: "attributes")
+            case "excludedattributes": request.excludedAttributes = try Self.list(value, name: "excludedAttributes")
             case "cursor": request.cursor = value
             default: continue
             }
@@ -127,10 +128,18 @@ package struct SearchRequest: Sendable, Hashable, Codable {
 // MARK: query string decoding
 
 extension SearchRequest {
+    /// Longest raw query accepted, in bytes (a filter of `FilterParser`'s maximum length, percent-encoded, fits).
+    package static let maximumQueryLength = 256 * 1024
+
     /// The `name=value` pairs of a raw URL query, both form-decoded, in order; a pair without `=` has value `""`.
-    /// Empty pairs (`a=1&&b=2`) are skipped. Bytes that do not decode to UTF-8 are `invalidValue`.
+    /// Empty pairs (`a=1&&b=2`) are skipped. A malformed `%` escape, bytes that do not decode to UTF-8 and a NUL are
+    /// refused: `invalidFilter` in the `filter` parameter (RFC 7644 §3.4.2.2's error for a filter that cannot be
+    /// read), `invalidValue` in any other.
     package static func queryParameters(_ rawQuery: String?) throws(ScimError) -> [(name: String, value: String)] {
         guard var query = rawQuery, !query.isEmpty else { return [] }
+        guard query.utf8.count <= maximumQueryLength else {
+            throw .payloadTooLarge("The query string is \(query.utf8.count) bytes long; at most \(maximumQueryLength) are accepted.")
+        }
         if query.hasPrefix("?") { query.removeFirst() }
         var result: [(name: String, value: String)] = []
         // Split on the bytes: `&` and `=` are ASCII, and splitting the text by characters was about 2 % of the
@@ -145,12 +154,19 @@ extension SearchRequest {
                 name = query[pair.startIndex..<pair.endIndex]
                 value = ""
             }
-            result.append((try formDecode(name), try formDecode(value)))
+            let decodedName = try formDecode(name)
+            do {
+                result.append((decodedName, try formDecode(value)))
+            } catch {
+                if decodedName.caseInsensitiveEquals("filter") { throw .invalidFilter("The filter parameter: \(error.detail)") }
+                throw .invalidValue("The \(decodedName.prefix(64)) parameter: \(error.detail)")
+            }
         }
         return result
     }
 
-    /// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte; a malformed `%` stays literal.
+    /// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte. A `%` without two hex digits,
+    /// bytes that are not UTF-8 and a NUL (`%00`) are `invalidValue`.
     package static func formDecode<S: StringProtocol>(_ text: S) throws(ScimError) -> String {
         // Most names and values (`excludedAttributes=members`, ids, counts) have nothing to decode.
         if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(text) }
@@ -165,17 +181,18 @@ extension SearchRequest {
                 if iterator.count >= 2, let high = hexValue(iterator[iterator.startIndex]),
                     let low = hexValue(iterator[iterator.startIndex + 1])
                 {
+                    guard high != 0 || low != 0 else { throw .invalidValue("A NUL character (%00) is not accepted in a query.") }
                     bytes.append(high << 4 | low)
                     iterator.removeFirst(2)
                 } else {
-                    bytes.append(byte)
+                    throw .invalidValue("'%' must be followed by two hexadecimal digits in a query (a literal '%' is written %25).")
                 }
             default:
                 bytes.append(byte)
             }
         }
         guard let decoded = String(validating: bytes, as: UTF8.self) else {
-            throw .invalidValue("The query string is not valid percent-encoded UTF-8.")
+            throw .invalidValue("The query is not valid percent-encoded UTF-8.")
         }
         return decoded
     }
@@ -204,9 +221,17 @@ extension SearchRequest {
         return try SortOrder(parsing: text)
     }
 
-    /// A comma-separated list, each name trimmed, empty names dropped.
-    fileprivate static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+    /// Most names in `attributes` or `excludedAttributes` (each schema's attributes and sub-attributes fit).
+    package static let maximumAttributeNames = 200
+
+    /// A comma-separated list, each name trimmed, empty names dropped; more than `maximumAttributeNames` is
+    /// `invalidValue`, refused before the names are split.
+    fileprivate static func list(_ text: String, name: String, adding existing: Int = 0) throws(ScimError) -> [String] {
+        let commas = text.utf8.count(where: { $0 == UInt8(ascii: ",") })
+        guard existing + commas < maximumAttributeNames else {
+            throw .invalidValue("\(name) names more than \(maximumAttributeNames) attributes.")
+        }
+        return text.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
     }
 
     /// An integer from query text; blank is nil, out-of-range digits saturate, anything else is `invalidValue`.
@@ -251,12 +276,12 @@ extension SearchRequest {
     fileprivate static func stringList(_ value: JSONValue, name: String) throws(ScimError) -> [String] {
         switch value {
         case .string(let text):
-            return list(text)
+            return try list(text, name: name)
         case .array(let elements):
             var names: [String] = []
             for element in elements {
                 guard case .string(let text) = element else { throw .invalidValue("\(name) must be an array of strings.") }
-                names += list(text)
+                names += try list(text, name: name, adding: names.count)
             }
             return names
         default:
