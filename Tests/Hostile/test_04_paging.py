@@ -70,7 +70,7 @@ def test_non_numeric_get(param, value, sentinels):
         assert_list(answer)
 
 
-@pytest.mark.parametrize("value", ["abc", 1.5, -0.0, 1e300, None, True, [1], {"n": 1}, "7"])
+@pytest.mark.parametrize("value", ["abc", 1.5, -0.0, None, True, [1], {"n": 1}, "7"])
 @pytest.mark.parametrize("param", ["startIndex", "count"])
 def test_non_integer_search(param, value, sentinels):
     answer = send("POST", "Users/.search", {"schemas": [SEARCH_SCHEMA], "filter": SCOPE, param: value})

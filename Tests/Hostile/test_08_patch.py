@@ -42,8 +42,6 @@ REFUSED_USER_PATCHES = {
     "operations-string": ({"schemas": [PATCH_SCHEMA], "Operations": "replace"}, ("invalidSyntax", "invalidValue")),
     "operations-null": ({"schemas": [PATCH_SCHEMA], "Operations": None}, ("invalidSyntax", "invalidValue")),
     "operation-not-object": (patch_body(["replace"]), ("invalidSyntax", "invalidValue")),
-    "schemas-wrong": (patch_body([VALID], schemas=["urn:ietf:params:scim:schemas:core:2.0:User"]), ("invalidSyntax", "invalidValue")),
-    "schemas-missing": ({"Operations": [VALID]}, ("invalidSyntax", "invalidValue")),
     "add-without-value": (patch_body([op("add", "displayName")]), ("invalidSyntax", "invalidValue", "noTarget")),
     "replace-without-value": (patch_body([op("replace", "displayName")]), ("invalidSyntax", "invalidValue", "noTarget")),
     "remove-without-path": (patch_body([op("remove")]), ("noTarget", "invalidPath", "invalidSyntax", "invalidValue")),
@@ -59,33 +57,29 @@ REFUSED_USER_PATCHES = {
     "path-sql": (patch_body([op("replace", "displayName; DROP TABLE users", "x")]), ("invalidPath", "noTarget")),
     "path-too-deep": (patch_body([op("replace", "name.givenName.x.y.z", "x")]), ("invalidPath", "noTarget")),
     "path-long": (patch_body([op("replace", "a" * 100_000, "x")]), ("invalidPath", "noTarget", "tooLarge", "invalidValue")),
-    "path-nul": (patch_body([op("replace", "displayName\u0000", "x")]), ("invalidPath", "noTarget", "invalidValue")),
-    "path-unknown-urn": (patch_body([op("replace", "urn:hostile:schema:attr", "x")]), ("invalidPath", "noTarget")),
-    "path-filter-nul": (patch_body([op("replace", 'emails[value eq "\\u0000"].value', "x")]), ("invalidPath", "invalidFilter", "noTarget", "invalidValue")),
+    "path-nul": (patch_body([op("replace", "displayName\u0000", "x")]), ("invalidPath", "noTarget", "invalidValue", "invalidSyntax")),
+    "path-filter-nul": (patch_body([op("replace", 'emails[value eq "\\u0000"].value', "x")]), ("invalidPath", "invalidFilter", "noTarget", "invalidValue", "invalidSyntax")),
     "remove-userName": (patch_body([op("remove", "userName")]), ("mutability", "invalidValue", "noTarget")),
     "replace-userName-null": (patch_body([op("replace", "userName", None, value_null=True)]), ("invalidValue", "mutability", "invalidSyntax")),
     "replace-userName-empty": (patch_body([op("replace", "userName", "")]), ("invalidValue", "mutability")),
     "replace-userName-number": (patch_body([op("replace", "userName", 42)]), ("invalidValue",)),
-    "replace-userName-nul": (patch_body([op("replace", "userName", "a\u0000b")]), ("invalidValue",)),
+    "replace-userName-nul": (patch_body([op("replace", "userName", "a\u0000b")]), ("invalidValue", "invalidSyntax")),
     "replace-id": (patch_body([op("replace", "id", "11111111-1111-1111-1111-111111111111")]), ("mutability",)),
     "remove-id": (patch_body([op("remove", "id")]), ("mutability",)),
     "replace-meta": (patch_body([op("replace", "meta.version", 'W/"999"')]), ("mutability", "invalidPath")),
     "remove-schemas": (patch_body([op("remove", "schemas")]), ("mutability", "invalidPath", "invalidValue")),
     "emails-string": (patch_body([op("replace", "emails", "x@example.com")]), ("invalidValue",)),
-    "emails-object": (patch_body([op("replace", "emails", {"value": "x@example.com"})]), ("invalidValue",)),
     "emails-number": (patch_body([op("add", "emails", 42)]), ("invalidValue",)),
     "active-maybe": (patch_body([op("replace", "active", "maybe")]), ("invalidValue",)),
     "active-object": (patch_body([op("replace", "active", {"x": True})]), ("invalidValue",)),
     "name-array": (patch_body([op("replace", "name", ["a", "b"])]), ("invalidValue",)),
     "name-string": (patch_body([op("replace", "name", "Ada")]), ("invalidValue",)),
     "givenName-object": (patch_body([op("replace", "name.givenName", {"x": 1})]), ("invalidValue",)),
-    "pathless-emails-object": (patch_body([op("replace", value={"emails": {"value": "x@example.com"}})]), ("invalidValue",)),
     "pathless-value-string": (patch_body([op("replace", value="x")]), ("invalidValue", "invalidSyntax")),
     "pathless-value-array": (patch_body([op("add", value=[1, 2])]), ("invalidValue", "invalidSyntax")),
     "valid-then-invalid": (patch_body([VALID, op("hostile", "displayName", "x")]), ("invalidSyntax", "invalidValue")),
     "valid-then-bad-path": (patch_body([VALID, op("replace", "emails[", "x")]), ("invalidPath", "invalidFilter")),
     "valid-then-remove-userName": (patch_body([VALID, op("remove", "userName")]), ("mutability", "invalidValue", "noTarget")),
-    "valid-then-emails-object": (patch_body([VALID, op("replace", "emails", {"value": "x@example.com"})]), ("invalidValue",)),
     "members-on-user": (patch_body([op("add", "members", [{"value": "x"}])]), ("invalidPath", "noTarget", "invalidValue")),
 }
 
@@ -99,6 +93,29 @@ def test_refused_user_patch_changes_nothing(case, sentinels):
         del body["Operations"][0]["value_null"]
     answer = send("PATCH", sentinels.path("quote"), body)
     assert_scim_error(answer, (400, 413), scim_types)
+
+
+# PATCHes the RFC leaves to the server (a missing or wrong PatchOp schema, a path into an extension URN it has not
+# seen, which Okta and Entra rely on, a single object where a multi-valued attribute takes an array): applied or
+# refused, on a scratch user; if applied, the result is well-formed (emails stays an array of objects).
+LENIENT_USER_PATCHES = {
+    "schemas-wrong": patch_body([VALID], schemas=["urn:ietf:params:scim:schemas:core:2.0:User"]),
+    "schemas-missing": {"Operations": [VALID]},
+    "path-unknown-urn": patch_body([op("replace", "urn:hostile:schema:attr", "x")]),
+    "emails-object": patch_body([op("replace", "emails", {"value": "x@example.com"})]),
+    "pathless-emails-object": patch_body([op("replace", value={"emails": {"value": "x@example.com"}})]),
+    "valid-then-emails-object": patch_body([VALID, op("replace", "emails", {"value": "x@example.com"})]),
+}
+
+
+@pytest.mark.parametrize("case", list(LENIENT_USER_PATCHES))
+def test_lenient_user_patch(case, scratch_user):
+    answer = send("PATCH", f"Users/{scratch_user['id']}", LENIENT_USER_PATCHES[case])
+    assert_answer(answer, ok=(200, 204), errors=400, scim_type=("invalidSyntax", "invalidValue", "invalidPath", "noTarget"))
+    read = get(f"Users/{scratch_user['id']}")
+    assert read.status == 200, read
+    emails = read.json.get("emails", [])
+    assert isinstance(emails, list) and all(isinstance(e, dict) for e in emails), read
 
 
 @pytest.mark.parametrize("kind", ["user", "group"])
@@ -200,10 +217,7 @@ def test_patch_nonexistent_user():
 
 
 def test_deeply_nested_patch_value(scratch_user):
-    value = {}
-    node = value
-    for _ in range(5_000):
-        node["x"] = {}
-        node = node["x"]
-    answer = send("PATCH", f"Users/{scratch_user['id']}", patch_body([op("add", "urn:hostile:ext:2.0:User:deep", value)]))
+    value = '{"x":' * 5_000 + "{}" + "}" * 5_000
+    body = '{"schemas": ["%s"], "Operations": [{"op": "add", "path": "urn:hostile:ext:2.0:User:deep", "value": %s}]}' % (PATCH_SCHEMA, value)
+    answer = send("PATCH", f"Users/{scratch_user['id']}", body)
     assert_answer(answer, ok=(200, 204), errors=(400, 413))

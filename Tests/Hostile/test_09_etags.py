@@ -44,7 +44,7 @@ def test_if_match_malformed_on_sentinel(method, tag, sentinels):
     headers = {"If-Match": tag.encode("utf-8").decode("latin-1")}
     answer = write(method, sentinels.path("dquote"), sentinels.users["dquote"], headers)
     # Not a tag this server issued: refused (400 invalidVersion) or an unmet precondition (412). Never applied.
-    assert_scim_error(answer, (400, 412), ("invalidVersion", None))
+    assert_scim_error(answer, (400, 412), ("invalidVers", None))
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])

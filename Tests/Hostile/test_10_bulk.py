@@ -142,14 +142,15 @@ def test_odd_bulk_ids(bulk_id):
         check_bulk_response(answer, 2)
 
 
-@pytest.mark.parametrize("fail_on_errors", [0, -1, 1, 2, 1_000_000, 2**63, 1e300, "abc", 1.5, None, True, [], {}])
+# failOnErrors beyond Int's range: see test_90 (they crashed the gateway).
+@pytest.mark.parametrize("fail_on_errors", [0, -1, 1, 2, 1_000_000, 2**31, "abc", 1.5, None, True, [], {}])
 def test_fail_on_errors_extremes(fail_on_errors):
     operations = [{"method": "DELETE", "path": "/Users/00000000-0000-0000-0000-000000000000"}] * 5 + [new_user(f"after-{uuid.uuid4().hex[:6]}")]
     answer = send("POST", "Bulk", bulk(operations, failOnErrors=fail_on_errors))
     assert_answer(answer, ok=200, errors=400, scim_type=("invalidValue", "invalidSyntax", None))
     if answer.status == 200:
         results = check_bulk_response(answer, 6)
-        if fail_on_errors in (1, 2):
+        if type(fail_on_errors) is int and fail_on_errors in (1, 2):
             # RFC 7644 §3.7.3: stop after that many errors.
             assert len(results) == fail_on_errors, results
 
@@ -221,7 +222,7 @@ def test_bulk_against_sentinels_refused(sentinels):
         {"method": "DELETE", "path": "/" + sentinel, "version": 'W/"999999"'},
         {"method": "PATCH", "path": "/" + sentinel, "data": {"schemas": [PATCH_SCHEMA], "Operations": [{"op": "replace", "path": "displayName", "value": "x"}, {"op": "hostile"}]}},
         {"method": "PUT", "path": "/" + sentinel, "version": 'W/"999999"', "data": user_body(sentinels.users["percent"]["userName"])},
-        {"method": "PATCH", "path": "/" + sentinel, "data": {"schemas": [PATCH_SCHEMA], "Operations": [{"op": "replace", "path": "emails", "value": {"value": "x"}}]}},
+        {"method": "PATCH", "path": "/" + sentinel, "data": {"schemas": [PATCH_SCHEMA], "Operations": [{"op": "replace", "path": "emails", "value": "x@example.com"}]}},
         {"method": "DELETE", "path": f"/Groups/{sentinels.group['id']}", "version": 'W/"999999"'},
     ]
     answer = send("POST", "Bulk", bulk(operations, failOnErrors=100))

@@ -119,3 +119,21 @@ def test_long_attribute_lists(count, sentinels):
     assert_answer(answer, ok=200, errors=(400, 413), scim_type=("invalidValue", "invalidFilter", "tooLarge", "tooMany", None))
     answer = search('userName pr', excludedAttributes=attributes, count=1)
     assert_answer(answer, ok=200, errors=(400, 413), scim_type=("invalidValue", "invalidFilter", "tooLarge", "tooMany", None))
+
+
+# Numbers beyond Int's range where the server converts a JSON number to an integer. These once trapped the gateway
+# (Double -> Int conversion), so they run late; the liveness check after them tells whether the stack survived.
+@pytest.mark.parametrize("fail_on_errors", [2**63, 1e300, -1e300, 9.3e18, 1e19])
+def test_bulk_fail_on_errors_beyond_int(fail_on_errors):
+    operations = [{"method": "DELETE", "path": "/Users/00000000-0000-0000-0000-000000000000"}] * 2
+    answer = send("POST", "Bulk", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": operations, "failOnErrors": fail_on_errors})
+    assert_answer(answer, ok=200, errors=400, scim_type=("invalidValue", "invalidSyntax", None))
+
+
+@pytest.mark.parametrize("param", ["startIndex", "count"])
+@pytest.mark.parametrize("value", [1e300, -1e300, 9.3e18, 1e19, -9.3e18])
+def test_search_numbers_beyond_int(param, value, sentinels):
+    answer = send("POST", "Users/.search", {"schemas": [SEARCH_SCHEMA], "filter": 'userName pr', param: value, "count": 1} | {param: value})
+    assert_answer(answer, ok=200, errors=400, scim_type=("invalidValue", "invalidSyntax", None))
+    if answer.status == 200:
+        assert_list(answer)
