@@ -42,6 +42,9 @@ step "Hostile corpus (SQLite, then PostgreSQL)"
 bash Tests/Hostile/run.sh
 bash Tests/Hostile/run.sh --postgres "$PG_URL"
 
+step "Fuzzing (libFuzzer, 60 s per target)"
+bash Tests/Fuzz/run.sh 60
+
 step "SCIM conformance (scim2-tester against a live stack)"
 bash Tests/Conformance/run.sh
 
