@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import ScimCore
 
 /// Turns every failure into a SCIM error response (RFC 7644 §3.12): thrown `ScimError`s as they are,
@@ -25,6 +26,11 @@ package struct ScimErrorMiddleware: RouterMiddleware {
             return error.response()
         } catch let error as HTTPError {
             return ScimError(status: Int(error.status.code), detail: error.body ?? error.status.reasonPhrase).response(extraHeaders: error.headers)
+        } catch let error as HTTPParserError {
+            // The body could not be read (an invalid chunk size): the request's own 400, and the connection closes,
+            // since the parser cannot know where the next request would start.
+            let (status, detail) = MalformedRequestHandler.answer(to: error)
+            return ScimError(status: status, detail: detail).response(extraHeaders: [.connection: "close"])
         } catch is NIOTooManyBytesError {
             return ScimError.payloadTooLarge("The request body is larger than \(context.maxUploadSize) bytes.").response()
         } catch let error as any HTTPResponseError {

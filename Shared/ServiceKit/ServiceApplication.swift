@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// The parts every Provisio service is built from, so the four executables look and behave alike.
 package enum ServiceApplication {
     /// A router with the standard middleware: request ids, the access log (``AccessLogMiddleware``: one line per
-    /// request with its status and time, never its headers), SCIM error bodies.
+    /// request with its status and time, never its headers), SCIM error bodies, 405 for methods no route serves.
     ///
     /// Requests are logged at `requestLogLevel`: `info` at the gateway, where the IdPs' requests arrive; `debug` in
     /// the internal services, whose requests are the gateway's (the request id ties them together). At `info` there,
@@ -15,6 +15,7 @@ package enum ServiceApplication {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware(requestLogLevel))
         router.add(middleware: ScimErrorMiddleware())
+        router.add(middleware: MethodAllowListMiddleware())
         return router
     }
 
@@ -32,6 +33,7 @@ package enum ServiceApplication {
     ) -> some ApplicationProtocol {
         Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "provisio"),
             services: services,
             onServerRunning: { channel in
