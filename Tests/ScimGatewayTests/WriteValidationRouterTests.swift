@@ -118,3 +118,19 @@ struct WriteValidationRouterTests {
         }
     }
 }
+
+@Suite("Bulk: failOnErrors")
+struct BulkFailOnErrorsTests {
+    @Test func integersAreReadAndOutOfRangeSaturatesInsteadOfTrapping() throws {
+        #expect(try BulkController.failOnErrors(in: ["Operations": []]) == nil)
+        #expect(try BulkController.failOnErrors(in: ["failOnErrors": .null]) == nil)
+        #expect(try BulkController.failOnErrors(in: ["failOnErrors": 3]) == 3)
+        #expect(try BulkController.failOnErrors(in: ["failOnErrors": 1e300]) == Int.max)
+        #expect(try BulkController.failOnErrors(in: ["failOnErrors": -1e300]) == Int.min)
+    }
+
+    @Test(arguments: [JSONValue.number(1.5), .string("2"), .bool(true), .number(.infinity), .number(.nan)])
+    func anythingElseIsInvalidValue(value: JSONValue) {
+        #expect(throws: ScimError.invalidValue("failOnErrors must be an integer.")) { try BulkController.failOnErrors(in: ["failOnErrors": value]) }
+    }
+}
