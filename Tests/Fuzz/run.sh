@@ -108,6 +108,8 @@ build_module ScimPatch
 for name in "${TARGETS[@]}"; do build_target "$name"; done
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
+# Swift's own crash backtracer would race libFuzzer's and AddressSanitizer's handlers (and trip ASan itself).
+export SWIFT_BACKTRACE=enable=no
 [ -n "$SYMBOLIZER" ] && export ASAN_SYMBOLIZER_PATH="$SYMBOLIZER"
 
 failed=()
@@ -157,7 +159,7 @@ for name in "${TARGETS[@]}"; do
             head -c 3000 "$artifact" | base64 -w0
             echo
         done
-        echo "Reproduce: $BUILD/bin/fuzz-$name <input file>   (full log: $scratch/log)"
+        echo "Reproduce: (ulimit -s $STACK_KB; SWIFT_BACKTRACE=enable=no $BUILD/bin/fuzz-$name <input file>)   (full log: $scratch/log)"
     else
         summary+=("$name: ok, ${execs:-?} executions, cov ${cov:-?}, ft ${ft:-?}, corpus ${corp:-?}")
     fi
