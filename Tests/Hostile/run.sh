@@ -86,7 +86,7 @@ if ! kill -0 "$STACK_PID" 2>/dev/null; then
     echo "hostile: provisio up is no longer running:"
     tail -20 "$DATA_DIR/up.out" || true
 fi
-summary="$(grep -E '^=+ .*(passed|failed|error|no tests ran).* =+$' "$PYTEST_LOG" | tail -1 || true)"
+summary="$(grep -E '(passed|failed|error|errors|no tests ran).* in [0-9.]+s( =+)?$' "$PYTEST_LOG" | tail -1 || true)"
 trap - EXIT
 cleanup
 echo "hostile: $ENGINE, pytest took ${elapsed} s, exit status $status"
