@@ -17,7 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
-        // NIOHTTPTypes: the HTTP parts a channel handler sees under Hummingbird (MalformedRequestHandler).
+        // NIOHTTPTypes(HTTP1): the HTTP parts channel handlers see under Hummingbird (MalformedRequestHandler).
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
@@ -47,7 +47,7 @@ let package = Package(
             name: "ServiceKit",
             dependencies: [
                 "ScimCore", "InternalAPI", "ServiceClients", .hummingbird, .configuration, .lifecycle, .logging, .nioCore, .nioPosix, .nioHTTP1,
-                .nioHTTPTypes, .crypto,
+                .nioHTTPTypes, .nioHTTPTypesHTTP1, .crypto,
             ],
             path: "Shared/ServiceKit"),
         // Services/
@@ -116,6 +116,7 @@ extension Target.Dependency {  // short names for product dependencies
     static var nioHTTP1: Self { .product(name: "NIOHTTP1", package: "swift-nio") }
     static var nioFoundation: Self { .product(name: "NIOFoundationCompat", package: "swift-nio") }
     static var nioHTTPTypes: Self { .product(name: "NIOHTTPTypes", package: "swift-nio-extras") }
+    static var nioHTTPTypesHTTP1: Self { .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras") }
     static var crypto: Self { .product(name: "Crypto", package: "swift-crypto") }
     static var argumentParser: Self { .product(name: "ArgumentParser", package: "swift-argument-parser") }
     static var sqlKit: Self { .product(name: "SQLKit", package: "sql-kit") }

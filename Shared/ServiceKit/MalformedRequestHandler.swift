@@ -2,6 +2,7 @@ import Hummingbird
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
 import ScimCore
 
 /// Answers bytes the HTTP/1.1 parser cannot read as a request with a SCIM error, then closes the connection.
@@ -29,6 +30,14 @@ package final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChan
 
     package init() {}
 
+    /// Puts a ``RequestFramingValidator`` in front of the HTTP-types codec, where the version and `Transfer-Encoding`
+    /// are still there to check.
+    package func handlerAdded(context: ChannelHandlerContext) {
+        let pipeline = context.pipeline.syncOperations
+        guard let codec = try? pipeline.handler(type: HTTP1ToHTTPServerCodec.self) else { return }
+        try? pipeline.addHandler(RequestFramingValidator(), position: .before(codec))
+    }
+
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head: requestOpen = true
@@ -48,12 +57,21 @@ package final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChan
     }
 
     package func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let parserError = error as? HTTPParserError, !requestOpen, !responseOpen, !answered else {
+        guard !requestOpen, !responseOpen, !answered else {
+            context.fireErrorCaught(error)
+            return
+        }
+        let status: Int
+        let detail: String
+        if let parserError = error as? HTTPParserError {
+            (status, detail) = Self.answer(to: parserError)
+        } else if let violation = error as? RequestFramingValidator.Violation {
+            (status, detail) = (violation.status, violation.detail)
+        } else {
             context.fireErrorCaught(error)
             return
         }
         answered = true
-        let (status, detail) = Self.answer(to: parserError)
         let body = JSONCoding.encode(ScimErrorBody(ScimError(status: status, detail: detail)))
         var fields: HTTPFields = [
             .contentType: "application/scim+json", .contentLength: String(body.count), .connection: "close",

@@ -10,7 +10,13 @@ import ScimCore
 package struct ScimErrorMiddleware: RouterMiddleware {
     package typealias Context = ServiceRequestContext
 
-    package init() {}
+    /// Recognizes a store's refusal of a value the client sent (a service with a store passes
+    /// `StorageErrors.refusedValue`), answered as 400 `invalidValue` instead of a 500.
+    private let refusedValue: @Sendable (any Error) -> String?
+
+    package init(refusedValue: @escaping @Sendable (any Error) -> String? = { _ in nil }) {
+        self.refusedValue = refusedValue
+    }
 
     package func handle(
         _ request: Request, context: ServiceRequestContext, next: (Request, ServiceRequestContext) async throws -> Response
@@ -36,6 +42,10 @@ package struct ScimErrorMiddleware: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             return ScimError(status: Int(error.status.code), detail: error.status.reasonPhrase).response()
         } catch {
+            if let detail = refusedValue(error) {
+                context.logger.notice("The store refused a value", metadata: ["error.detail": "\(detail)"])
+                return ScimError.invalidValue(detail).response()
+            }
             context.logger.error("Unexpected error", metadata: ["error": "\(String(reflecting: error))"])
             return ScimError.internalError("The server could not complete the request.").response()
         }

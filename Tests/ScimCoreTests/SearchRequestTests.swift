@@ -101,6 +101,14 @@ struct SearchRequestTests {
         }
     }
 
+    @Test func aStartIndexPastAnyDirectoryIsClampedToAnExactInteger() throws {
+        #expect(try SearchRequest(rawQuery: "startIndex=9223372036854775807").startIndex == SearchRequest.maximumStartIndex)
+        #expect(try SearchRequest(rawQuery: "startIndex=100000000000000000000000000").startIndex == SearchRequest.maximumStartIndex)
+        #expect(try SearchRequest(searchBody: ["startIndex": 1e300]).startIndex == SearchRequest.maximumStartIndex)
+        #expect(SearchRequest(startIndex: .max).startIndex == SearchRequest.maximumStartIndex)
+        #expect(try SearchRequest(rawQuery: "startIndex=2147483646").startIndex == 2_147_483_646)
+    }
+
     @Test func refusesAQueryPastItsLimit() {
         let long = "filter=" + String(repeating: "a", count: SearchRequest.maximumQueryLength)
         #expect {

@@ -29,6 +29,18 @@ struct WriteValidationRouterTests {
         (#"{"userName": "a", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": 5}}"#, "manager' is a complex attribute"),
     ])
     func mistypedUsersAreInvalidValueAndNothingIsMappedOrStored(body: String, detail: String) async throws {
+        try await refused(body: body, detail: detail)
+    }
+
+    /// Past the length and count limits the stores could not index, or would spend unbounded work on.
+    @Test func oversizedValuesAreInvalidValue() async throws {
+        try await refused(body: #"{"userName": "\#(String(repeating: "a", count: 1_025))"}"#, detail: "'userName' is 1025 bytes long; at most 1024")
+        let emails = (0...1_000).map { #"{"value": "e\#($0)@example.com"}"# }.joined(separator: ",")
+        try await refused(body: #"{"userName": "a", "emails": [\#(emails)]}"#, detail: "'emails' has 1001 values; at most 1000")
+        try await refused(body: #"{"userName": "a", "title": "\#(String(repeating: "t", count: 65_537))"}"#, detail: "'title' is 65537 bytes long")
+    }
+
+    private func refused(body: String, detail: String) async throws {
         let gateway = Gateway()
         try await gateway.run { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")

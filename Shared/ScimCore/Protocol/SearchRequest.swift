@@ -44,7 +44,7 @@ package struct SearchRequest: Sendable, Hashable, Codable {
         attributes: [String] = [], excludedAttributes: [String] = [], cursor: String? = nil
     ) {
         self.filter = filter.flatMap(Self.nonBlank)
-        self.startIndex = max(1, startIndex)
+        self.startIndex = Self.clampedStartIndex(startIndex)
         self.count = count.map { max(0, $0) }
         self.sortBy = sortBy.flatMap(Self.nonBlank)
         self.sortOrder = sortOrder
@@ -72,7 +72,7 @@ package struct SearchRequest: Sendable, Hashable, Codable {
         for (name, value) in parameters {
             switch name.lowercased() {
             case "filter": request.filter = Self.nonBlank(value)
-            case "startindex": request.startIndex = try Self.integer(value, name: "startIndex").map { max(1, $0) } ?? 1
+            case "startindex": request.startIndex = try Self.integer(value, name: "startIndex").map(Self.clampedStartIndex) ?? 1
             case "count": request.count = try Self.integer(value, name: "count").map { max(0, $0) }
             case "sortby": request.sortBy = Self.nonBlank(value)
             case "sortorder": request.sortOrder = try Self.sortOrder(value)
@@ -101,7 +101,7 @@ package struct SearchRequest: Sendable, Hashable, Codable {
         for (name, value) in members where value != .null {
             switch name.lowercased() {
             case "filter": request.filter = Self.nonBlank(try Self.string(value, name: "filter"))
-            case "startindex": request.startIndex = try Self.integer(value, name: "startIndex").map { max(1, $0) } ?? 1
+            case "startindex": request.startIndex = try Self.integer(value, name: "startIndex").map(Self.clampedStartIndex) ?? 1
             case "count": request.count = try Self.integer(value, name: "count").map { max(0, $0) }
             case "sortby": request.sortBy = Self.nonBlank(try Self.string(value, name: "sortBy"))
             case "sortorder": request.sortOrder = try Self.sortOrder(try Self.string(value, name: "sortOrder"))
@@ -114,6 +114,13 @@ package struct SearchRequest: Sendable, Hashable, Codable {
         try request.validate()
         self = request
     }
+
+    /// Largest `startIndex` kept as sent: far past any directory's size, and exact as a JSON number, so a page past
+    /// the end echoes an integer (`9223372036854775807` would come back as `9.223372036854776e+18`).
+    package static let maximumStartIndex = 2_147_483_647
+
+    /// `startIndex` held to 1…`maximumStartIndex` (RFC 7644 §3.4.2.4: a value below 1 is 1).
+    static func clampedStartIndex(_ value: Int) -> Int { min(max(1, value), maximumStartIndex) }
 
     /// Whether the request asks for cursor pagination (RFC 9865), rather than index pagination.
     package var usesCursor: Bool { cursor != nil }

@@ -8,6 +8,9 @@
 /// - a simple value has its declared type: strings (and references, binaries) are strings, integers integral
 ///   numbers, decimals numbers, dateTimes RFC 3339 strings, booleans booleans.
 /// A mismatch is `invalidValue` naming the path (`emails[1].primary`). `null` is always accepted (it unassigns).
+/// Strings are bounded: the attributes the stores index (`userName`, `externalId`, `displayName`, `emails.value`)
+/// to `maximumIndexedLength` bytes — PostgreSQL refuses an index entry over about 2.7 KB — and any other to
+/// `maximumStringLength`.
 ///
 /// What the identity providers really send stays accepted: booleans as `"True"`/`"false"` strings and numbers as
 /// numeric strings (Entra), and a bare string for a single-valued complex attribute with a `value` sub-attribute
@@ -18,6 +21,16 @@
 /// The walk follows the schema, not the input: it descends only into attributes the schema declares complex, which
 /// nest two levels at most, so its work is bounded by the resource's size whatever the input holds.
 package struct ResourceValidator: Sendable {
+    /// Longest value of an indexed attribute, in UTF-8 bytes.
+    package static let maximumIndexedLength = 1_024
+    /// Longest value of any other string attribute, in UTF-8 bytes.
+    package static let maximumStringLength = 65_536
+    /// Most values of one multi-valued attribute (a group's `members` excepted: the body's size bounds them, and the
+    /// directory stores them as rows in batches).
+    package static let maximumValues = 1_000
+    /// Paths (lower-cased) whose values the stores index.
+    static let indexedPaths: Set<String> = ["username", "externalid", "displayname", "emails.value"]
+
     package let registry: SchemaRegistry
     package let resourceType: String
 
@@ -75,6 +88,9 @@ package struct ResourceValidator: Sendable {
         guard case .array(let elements) = value else {
             throw .invalidValue("'\(path)' is multi-valued; its value must be an array, not \(Self.describe(value)).")
         }
+        if elements.count > Self.maximumValues, !attribute.name.caseInsensitiveEquals("members") {
+            throw .invalidValue("'\(path)' has \(elements.count) values; at most \(Self.maximumValues) are accepted.")
+        }
         for (index, element) in elements.enumerated() where !element.isNull {
             let elementPath = "\(path)[\(index)]"
             if attribute.type == .complex {
@@ -124,6 +140,23 @@ package struct ResourceValidator: Sendable {
         guard fits else {
             throw .invalidValue("'\(path)' expects a value of type \(attribute.type.rawValue), not \(Self.describe(value)).")
         }
+        // Only a long string needs its path looked at: the common short one costs one count.
+        if case .string(let text) = value, text.utf8.count > Self.maximumIndexedLength {
+            let limit = Self.indexedPaths.contains(Self.schemaPath(path)) ? Self.maximumIndexedLength : Self.maximumStringLength
+            guard text.utf8.count <= limit else {
+                throw .invalidValue("'\(path)' is \(text.utf8.count) bytes long; at most \(limit) are accepted.")
+            }
+        }
+    }
+
+    /// `emails[2].value` as `emails.value`, lower-cased: the path without element indexes.
+    private static func schemaPath(_ path: String) -> String {
+        var out = ""
+        var inIndex = false
+        for character in path.lowercased() {
+            if character == "[" { inIndex = true } else if character == "]" { inIndex = false } else if !inIndex { out.append(character) }
+        }
+        return out
     }
 
     private static func describe(_ value: JSONValue) -> String {
