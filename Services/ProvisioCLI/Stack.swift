@@ -35,7 +35,8 @@ final class Stack {
     var members: [Member] = []
 
     init(
-        binaries: ServiceBinaries, dataDirectory: URL, gatewayPort: Int, secrets: StackSecrets, logLevel: String, databases: PostgresDatabases?
+        binaries: ServiceBinaries, dataDirectory: URL, gatewayPort: Int, secrets: StackSecrets, logLevel: String, databases: PostgresDatabases?,
+        sqliteSynchronous: String? = nil
     ) throws {
         self.dataDirectory = dataDirectory
         logDirectory = dataDirectory.appendingPathComponent("logs")
@@ -55,6 +56,7 @@ final class Stack {
         environment["DIRECTORY_URL"] = "http://127.0.0.1:\(directoryPort)"
         environment["MAPPING_URL"] = "http://127.0.0.1:\(mappingPort)"
         environment["LOG_LEVEL"] = logLevel
+        if let sqliteSynchronous { environment["SQLITE_SYNCHRONOUS"] = sqliteSynchronous }
         environment.removeValue(forKey: "DATABASE_URL")  // each service derives its own database from DATA_DIR or --postgres
         let ports = ["TokenService": tokenPort, "DirectoryService": directoryPort, "MappingService": mappingPort, "ScimGateway": gatewayPort]
         for name in ServiceBinaries.names {

@@ -22,6 +22,9 @@ struct Up: AsyncParsableCommand {
         help: "Run on PostgreSQL instead of SQLite: a server URL (postgres://user:password@host:port). Each service gets its own database, named after the data folder, created when missing.")
     var postgres: String?
 
+    @Option(name: .long, help: "SQLite's synchronous setting: NORMAL (default) or FULL (see the README, Durability).")
+    var sqliteSynchronous: String?
+
     @Option(name: .long, help: "Seconds before a service that died is started again; doubles with each restart, up to --restart-max-delay.")
     var restartDelay: Double = RestartPolicy.defaultInitialDelay
 
@@ -43,6 +46,9 @@ struct Up: AsyncParsableCommand {
         if let postgres, PostgresDatabases.validate(postgres) == nil {
             throw ValidationError("--postgres must be a URL like postgres://user:password@127.0.0.1:5432")
         }
+        if let sqliteSynchronous, !["NORMAL", "FULL"].contains(sqliteSynchronous.uppercased()) {
+            throw ValidationError("--sqlite-synchronous must be NORMAL or FULL.")
+        }
         guard restartDelay > 0, restartMaxDelay >= restartDelay, maxRestarts >= 0, restartWindow > 0,
             restartMaxDelay <= 3600, restartWindow <= 86400
         else {
@@ -56,7 +62,7 @@ struct Up: AsyncParsableCommand {
         let secrets = try StackSecrets.loadOrCreate(in: dataDirectory)
         let stack = try Stack(
             binaries: try ServiceBinaries.locate(), dataDirectory: dataDirectory, gatewayPort: port, secrets: secrets, logLevel: logLevel,
-            databases: postgres.map { PostgresDatabases(serverURL: $0, dataDirectory: dataDirectory) })
+            databases: postgres.map { PostgresDatabases(serverURL: $0, dataDirectory: dataDirectory) }, sqliteSynchronous: sqliteSynchronous?.uppercased())
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM])
         try stack.start()
         do {
