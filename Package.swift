@@ -59,7 +59,7 @@ let package = Package(
             ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", .nioHTTP1, .lifecycle]),
         .executableTarget(
             name: "ProvisioCLI",
-            dependencies: ["InternalAPI", "ServiceClients", "ServiceKit", .argumentParser, .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation]
+            dependencies: ["InternalAPI", "ServiceClients", "ServiceKit", "Persistence", .argumentParser, .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation]
                 // `swift run provisio up` builds the four services it starts.
                 + services.map { .target(name: $0) },
             path: "Services/ProvisioCLI"),

@@ -8,7 +8,7 @@ import ServiceKit
 func buildApplication(configuration: ServiceConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let location = try DatabaseLocation(
         databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory, fileName: "directory.sqlite")
-    let storage = try await location.open(logger: logger)
+    let storage = try await location.open(logger: logger, sqliteSynchronous: SQLiteSynchronous(setting: configuration.sqliteSynchronous) ?? .normal)
     try await Migrator(DirectoryMigrations.all).migrate(storage, logger: logger)
     let store = SQLDirectoryStore(storage: storage)
     let router = buildRouter(store: store, engine: storage.engine, configuration: configuration)

@@ -14,7 +14,7 @@ func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let location = try DatabaseLocation(
         databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory, fileName: "mapping.sqlite")
-    let storage = try await location.open(logger: logger)
+    let storage = try await location.open(logger: logger, sqliteSynchronous: SQLiteSynchronous(setting: configuration.sqliteSynchronous) ?? .normal)
     try await Migrator(MappingMigrations.all).migrate(storage, logger: logger)
     let store = SQLMappingStore(storage: storage)
     var services: [any Service] = [StorageService(storage: storage)]

@@ -9,29 +9,40 @@ import ServiceKit
 import Glibc
 #endif
 
-/// The four service processes of a local stack: their ports, environment, logs and lifecycle.
+/// The four service processes of a local stack: their ports, environment, logs and lifecycle. A service that dies
+/// is started again on the same port (``Stack/supervise(_:policy:)``, ``RestartPolicy``).
 final class Stack {
     struct Member {
         var name: String
         var port: Int
+        var executable: URL
+        var environment: [String: String]
         var process: Process
+        var restarts = RestartHistory()
+        /// When a service that died is due to start again; nil while it runs.
+        var restartAt: ContinuousClock.Instant?
     }
 
     enum StopReason {
         case signal
-        case serviceExited(name: String, status: Int32)
+        /// A service died once more after `restarts` restarts within the policy's window.
+        case gaveUp(name: String, exit: String, restarts: Int)
     }
 
     let logDirectory: URL
     let gatewayURL: String
-    private var members: [Member] = []
+    let dataDirectory: URL
+    var members: [Member] = []
 
     init(
-        binaries: ServiceBinaries, dataDirectory: URL, gatewayPort: Int, secrets: StackSecrets, logLevel: String, databases: PostgresDatabases?
+        binaries: ServiceBinaries, dataDirectory: URL, gatewayPort: Int, secrets: StackSecrets, logLevel: String, databases: PostgresDatabases?,
+        sqliteSynchronous: String? = nil
     ) throws {
+        self.dataDirectory = dataDirectory
         logDirectory = dataDirectory.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         gatewayURL = "http://127.0.0.1:\(gatewayPort)"
+        // Chosen once: a service restarted by the supervision keeps its port, so its peers find it again.
         let tokenPort = try FreePort.find()
         let directoryPort = try FreePort.find()
         let mappingPort = try FreePort.find()
@@ -45,29 +56,40 @@ final class Stack {
         environment["DIRECTORY_URL"] = "http://127.0.0.1:\(directoryPort)"
         environment["MAPPING_URL"] = "http://127.0.0.1:\(mappingPort)"
         environment["LOG_LEVEL"] = logLevel
+        if let sqliteSynchronous { environment["SQLITE_SYNCHRONOUS"] = sqliteSynchronous }
         environment.removeValue(forKey: "DATABASE_URL")  // each service derives its own database from DATA_DIR or --postgres
         let ports = ["TokenService": tokenPort, "DirectoryService": directoryPort, "MappingService": mappingPort, "ScimGateway": gatewayPort]
         for name in ServiceBinaries.names {
-            let process = Process()
-            process.executableURL = binaries.url(of: name)
             var ownEnvironment = environment
             ownEnvironment["HTTP_PORT"] = String(ports[name]!)
             if let databases, name != "ScimGateway" {
                 ownEnvironment["DATABASE_URL"] = databases.url(for: name)
             }
-            process.environment = ownEnvironment
-            process.currentDirectoryURL = dataDirectory
-            let logFile = logDirectory.appendingPathComponent("\(name).log")
-            if !FileManager.default.fileExists(atPath: logFile.path) {
-                FileManager.default.createFile(atPath: logFile.path, contents: nil)
-            }
-            let handle = try FileHandle(forWritingTo: logFile)
-            handle.seekToEndOfFile()
-            process.standardOutput = handle
-            process.standardError = handle
-            process.standardInput = FileHandle.nullDevice
-            members.append(Member(name: name, port: ports[name]!, process: process))
+            let executable = binaries.url(of: name)
+            let process = try Self.makeProcess(name: name, executable: executable, environment: ownEnvironment, dataDirectory: dataDirectory, logDirectory: logDirectory)
+            members.append(Member(name: name, port: ports[name]!, executable: executable, environment: ownEnvironment, process: process))
         }
+    }
+
+    /// A process for one service (a `Process` runs once: a restart needs a new one), its output appended to its log.
+    static func makeProcess(name: String, executable: URL, environment: [String: String], dataDirectory: URL, logDirectory: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.environment = environment
+        process.currentDirectoryURL = dataDirectory
+        let handle = try Self.appendingHandle(logDirectory.appendingPathComponent("\(name).log"))
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        return process
+    }
+
+    /// The log file opened with O_APPEND: each write lands at the end, so a restarted service and the supervisor's
+    /// notes never overwrite each other's lines.
+    static func appendingHandle(_ file: URL) throws -> FileHandle {
+        let descriptor = open(file.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw ExitError(message: "Could not open \(file.path): \(String(cString: strerror(errno))).") }
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     func start() throws {
@@ -103,17 +125,6 @@ final class Stack {
         guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) else { return false }
         _ = try? await response.body.collect(upTo: 1 << 16)
         return response.status == .ok
-    }
-
-    /// Returns when a signal arrives or a service exits on its own.
-    func waitForExitOrSignal(_ signals: SignalWatcher) async -> StopReason {
-        while true {
-            if signals.signalReceived != 0 { return .signal }
-            if let exited = members.first(where: { !$0.process.isRunning }) {
-                return .serviceExited(name: exited.name, status: exited.process.terminationStatus)
-            }
-            try? await Task.sleep(for: .milliseconds(200))
-        }
     }
 
     /// SIGTERM to every service (each drains and closes its store), SIGKILL to any still running after 15 s.

@@ -3,8 +3,8 @@ import Foundation
 import Logging
 
 /// `provisio up`: builds nothing, starts everything. Runs the four services as child processes on loopback,
-/// waits until each is ready, makes sure the demo tenant exists, prints its SCIM URL and token, and stops
-/// all four on Ctrl-C or SIGTERM.
+/// waits until each is ready, makes sure the demo tenant exists, prints its SCIM URL and token, restarts a service
+/// that dies (``RestartPolicy``), and stops all four on Ctrl-C or SIGTERM, or when one keeps dying.
 struct Up: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the whole Provisio stack on loopback.")
 
@@ -22,10 +22,37 @@ struct Up: AsyncParsableCommand {
         help: "Run on PostgreSQL instead of SQLite: a server URL (postgres://user:password@host:port). Each service gets its own database, named after the data folder, created when missing.")
     var postgres: String?
 
+    @Option(name: .long, help: "SQLite's synchronous setting: NORMAL (default) or FULL (see the README, Durability).")
+    var sqliteSynchronous: String?
+
+    @Option(name: .long, help: "Seconds before a service that died is started again; doubles with each restart, up to --restart-max-delay.")
+    var restartDelay: Double = RestartPolicy.defaultInitialDelay
+
+    @Option(name: .long, help: "Longest wait, in seconds, before restarting a service that died.")
+    var restartMaxDelay: Double = RestartPolicy.defaultMaximumDelay
+
+    @Option(name: .long, help: "Restarts of one service within --restart-window after which its next death stops the stack.")
+    var maxRestarts: Int = RestartPolicy.defaultMaximumRestarts
+
+    @Option(name: .long, help: "Window, in seconds, in which restarts of one service are counted.")
+    var restartWindow: Double = RestartPolicy.defaultWindow
+
+    var restartPolicy: RestartPolicy {
+        RestartPolicy(initialDelay: restartDelay, maximumDelay: restartMaxDelay, maximumRestarts: maxRestarts, window: restartWindow)
+    }
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
         if let postgres, PostgresDatabases.validate(postgres) == nil {
             throw ValidationError("--postgres must be a URL like postgres://user:password@127.0.0.1:5432")
+        }
+        if let sqliteSynchronous, !["NORMAL", "FULL"].contains(sqliteSynchronous.uppercased()) {
+            throw ValidationError("--sqlite-synchronous must be NORMAL or FULL.")
+        }
+        guard restartDelay > 0, restartMaxDelay >= restartDelay, maxRestarts >= 0, restartWindow > 0,
+            restartMaxDelay <= 3600, restartWindow <= 86400
+        else {
+            throw ValidationError("Restart settings: 0 < --restart-delay <= --restart-max-delay <= 3600, --max-restarts >= 0, 0 < --restart-window <= 86400.")
         }
     }
 
@@ -35,7 +62,7 @@ struct Up: AsyncParsableCommand {
         let secrets = try StackSecrets.loadOrCreate(in: dataDirectory)
         let stack = try Stack(
             binaries: try ServiceBinaries.locate(), dataDirectory: dataDirectory, gatewayPort: port, secrets: secrets, logLevel: logLevel,
-            databases: postgres.map { PostgresDatabases(serverURL: $0, dataDirectory: dataDirectory) })
+            databases: postgres.map { PostgresDatabases(serverURL: $0, dataDirectory: dataDirectory) }, sqliteSynchronous: sqliteSynchronous?.uppercased())
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM])
         try stack.start()
         do {
@@ -57,13 +84,14 @@ struct Up: AsyncParsableCommand {
             stack.stop()
             throw error
         }
-        let reason = await stack.waitForExitOrSignal(signals)
+        let reason = await stack.supervise(signals, policy: restartPolicy)
         stack.stop()
         switch reason {
         case .signal:
             Console.write("Provisio stopped.\n")
-        case .serviceExited(let name, let status):
-            throw ExitError(message: "\(name) exited unexpectedly with status \(status); see \(stack.logDirectory.path)/\(name).log")
+        case .gaveUp(let name, let exit, let restarts):
+            throw ExitError(
+                message: "\(name) \(exit) after \(restarts) restarts within \(restartWindow) s; the stack stopped. See \(stack.logDirectory.path)/\(name).log")
         }
     }
 }

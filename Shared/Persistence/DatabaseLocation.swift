@@ -35,11 +35,11 @@ package enum DatabaseLocation: Sendable, Hashable {
         }
     }
 
-    /// Opens the storage this location names.
-    package func open(logger: Logger) async throws -> any SQLStorage {
+    /// Opens the storage this location names; `sqliteSynchronous` applies to a SQLite file only.
+    package func open(logger: Logger, sqliteSynchronous: SQLiteSynchronous = .normal) async throws -> any SQLStorage {
         switch self {
         case .sqlite(let path):
-            return try await SQLiteStorage.open(path: path, logger: logger)
+            return try await SQLiteStorage.open(path: path, synchronous: sqliteSynchronous, logger: logger)
         case .postgres(let url):
             return try await PostgresStorage.open(url: url, logger: logger)
         }

@@ -53,10 +53,18 @@ package struct ScimErrorMiddleware: RouterMiddleware {
 }
 
 extension ScimError {
-    /// The SCIM error response: the JSON body, its status, and `application/scim+json`.
+    /// Seconds a client is asked to wait after a 503 (`Retry-After`): a peer service that died is started again by
+    /// its supervisor (`provisio up`, Kubernetes) within about that time.
+    package static let unavailableRetryAfterSeconds = 2
+
+    /// The SCIM error response: the JSON body, its status, and `application/scim+json`; a 503 carries `Retry-After`
+    /// (RFC 9110 §10.2.3) unless the thrower set one.
     package func response(extraHeaders: HTTPFields = [:]) -> Response {
         var headers = extraHeaders
         headers[.contentType] = MediaType.scim
+        if status == 503, headers[.retryAfter] == nil {
+            headers[.retryAfter] = String(Self.unavailableRetryAfterSeconds)
+        }
         if status == 401, headers[.wwwAuthenticate] == nil {
             headers[.wwwAuthenticate] = "Bearer realm=\"provisio\""
         }

@@ -13,6 +13,8 @@ import Logging
 /// - `token.url`, `directory.url`, `mapping.url` (`TOKEN_URL`, `DIRECTORY_URL`, `MAPPING_URL`): peer base URLs, plain
 ///   `http://host[:port]` on the internal network (a service refuses to start with any other).
 /// - `log.level` (`--log-level` / `LOG_LEVEL`, default `info`).
+/// - `sqlite.synchronous` (`--sqlite-synchronous` / `SQLITE_SYNCHRONOUS`, default `NORMAL`): `NORMAL` or `FULL`, what a
+///   SQLite commit waits for (README, *Durability*).
 package struct ServiceConfiguration: Sendable {
     package var serviceName: String
     package var host: String
@@ -24,6 +26,11 @@ package struct ServiceConfiguration: Sendable {
     package var directoryServiceURL: String
     package var mappingServiceURL: String
     package var logLevel: Logger.Level
+    /// `NORMAL` or `FULL` (upper case).
+    package var sqliteSynchronous: String
+
+    /// The values `sqlite.synchronous` accepts.
+    package static let sqliteSynchronousSettings = ["NORMAL", "FULL"]
 
     /// Default ports on loopback: the gateway 8080, then token, directory and mapping.
     package enum DefaultPort {
@@ -42,7 +49,8 @@ package struct ServiceConfiguration: Sendable {
         serviceName: String, host: String = "127.0.0.1", port: Int, internalKey: String, dataDirectory: String = ".provisio",
         databaseURL: String? = nil, tokenServiceURL: String = "http://127.0.0.1:\(DefaultPort.token)",
         directoryServiceURL: String = "http://127.0.0.1:\(DefaultPort.directory)",
-        mappingServiceURL: String = "http://127.0.0.1:\(DefaultPort.mapping)", logLevel: Logger.Level = .info
+        mappingServiceURL: String = "http://127.0.0.1:\(DefaultPort.mapping)", logLevel: Logger.Level = .info,
+        sqliteSynchronous: String = "NORMAL"
     ) {
         self.serviceName = serviceName
         self.host = host
@@ -54,6 +62,7 @@ package struct ServiceConfiguration: Sendable {
         self.directoryServiceURL = directoryServiceURL
         self.mappingServiceURL = mappingServiceURL
         self.logLevel = logLevel
+        self.sqliteSynchronous = sqliteSynchronous
     }
 
     /// Reads and validates the configuration; a missing or malformed value stops the service at start.
@@ -67,6 +76,10 @@ package struct ServiceConfiguration: Sendable {
         guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
             throw Invalid(description: "log.level '\(levelText)' is not one of trace, debug, info, notice, warning, error, critical.")
         }
+        let synchronous = reader.string(forKey: "sqlite.synchronous", default: "NORMAL").uppercased()
+        guard Self.sqliteSynchronousSettings.contains(synchronous) else {
+            throw Invalid(description: "sqlite.synchronous '\(synchronous)' is not NORMAL or FULL.")
+        }
         self.init(
             serviceName: serviceName,
             host: reader.string(forKey: "http.host", default: "127.0.0.1"),
@@ -77,7 +90,8 @@ package struct ServiceConfiguration: Sendable {
             tokenServiceURL: reader.string(forKey: "token.url", default: "http://127.0.0.1:\(DefaultPort.token)"),
             directoryServiceURL: reader.string(forKey: "directory.url", default: "http://127.0.0.1:\(DefaultPort.directory)"),
             mappingServiceURL: reader.string(forKey: "mapping.url", default: "http://127.0.0.1:\(DefaultPort.mapping)"),
-            logLevel: level
+            logLevel: level,
+            sqliteSynchronous: synchronous
         )
     }
 }

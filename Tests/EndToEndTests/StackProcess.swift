@@ -44,6 +44,12 @@ final class StackProcess {
 
     var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
 
+    /// True while `provisio up` runs.
+    var isRunning: Bool { process.isRunning }
+
+    /// The exit status of `provisio up`, once it has exited.
+    var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
+
     /// The processes `provisio up` started (its children), by their `/proc` stat.
     var childPIDs: [Int32] {
         let parent = process.processIdentifier
@@ -145,10 +151,10 @@ func freePort() throws -> Int {
 }
 
 /// Runs `body` against a fresh stack (its own data folder and port), then stops the stack, whatever happens.
-func withStack(environment: [String: String] = [:], _ body: (DemoFile, StackProcess) async throws -> Void) async throws {
+func withStack(environment: [String: String] = [:], arguments: [String] = [], _ body: (DemoFile, StackProcess) async throws -> Void) async throws {
     let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("provisio-e2e-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dataDirectory) }
-    let stack = try StackProcess(dataDirectory: dataDirectory, port: try freePort(), environment: environment)
+    let stack = try StackProcess(dataDirectory: dataDirectory, port: try freePort(), environment: environment, arguments: arguments)
     do {
         try await stack.waitUntilUp()
         let demo = try JSONDecoder().decode(DemoFile.self, from: Data(contentsOf: dataDirectory.appendingPathComponent("demo.json")))

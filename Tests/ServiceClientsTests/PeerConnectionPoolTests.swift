@@ -181,4 +181,24 @@ struct InternalHTTPClientTests {
         }
         await unreachable.shutdown()
     }
+
+    @Test("A peer that is down is a 503 until it listens again; the same client then reaches it on new connections")
+    func peerComesBack() async throws {
+        let first = try await ScriptedPeer.start()
+        let port = first.port
+        await first.stop()  // nothing listens on the port now: connections are refused
+        let client = try InternalHTTPClient(baseURL: "http://127.0.0.1:\(port)", internalKey: "k", serviceName: "directory")
+        let logger = Logger(label: "test")
+        for _ in 0..<3 {
+            await #expect { try await client.sendRaw(.POST, "/echo", body: Data("{}".utf8), logger: logger) } throws: { error in
+                (error as? ScimError)?.status == 503
+            }
+        }
+        let back = try await ScriptedPeer.start(port: port)
+        let echoed = try await client.sendRaw(.POST, "/echo", body: Data("{\"back\":true}".utf8), logger: logger)
+        #expect(String(decoding: echoed, as: UTF8.self) == "{\"back\":true}")
+        #expect(back.connectionsAccepted == 1)
+        await client.shutdown()
+        await back.stop()
+    }
 }

@@ -26,7 +26,8 @@ final class ScriptedPeer: Sendable {
         self.accepted = accepted
     }
 
-    static func start() async throws -> ScriptedPeer {
+    /// Listens on `port` (0: one the kernel picks).
+    static func start(port: Int = 0) async throws -> ScriptedPeer {
         let counter = Counter()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -37,7 +38,7 @@ final class ScriptedPeer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(ScriptedAnswers(connection: number))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0).get()
+            .bind(host: "127.0.0.1", port: port).get()
         return ScriptedPeer(channel: channel, accepted: counter)
     }
 

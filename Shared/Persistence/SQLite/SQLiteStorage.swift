@@ -35,31 +35,32 @@ package final class SQLiteStorage: SQLStorage {
 
     /// Opens (creating if needed) the database file at `path` with `readerCount` read connections.
     /// `path` ":memory:" gives a private in-memory database (one connection, for tests).
-    package static func open(path: String, readerCount: Int = 4, logger: Logger) async throws -> SQLiteStorage {
+    /// `synchronous` is what a commit waits for (``SQLiteSynchronous``; WAL files only).
+    package static func open(path: String, readerCount: Int = 4, synchronous: SQLiteSynchronous = .normal, logger: Logger) async throws -> SQLiteStorage {
         if path == ":memory:" {
             let connection = try SQLiteHandle.open(path: path)
-            try configure(connection, wal: false)
+            try configure(connection, wal: false, synchronous: synchronous)
             return SQLiteStorage(writer: connection, readers: [connection], lookup: nil, logger: logger)
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let writer = try SQLiteHandle.open(path: path)
-        try configure(writer, wal: true)
+        try configure(writer, wal: true, synchronous: synchronous)
         var readers: [SQLiteHandle] = []
         for _ in 0..<max(1, readerCount) {
             let reader = try SQLiteHandle.open(path: path)
-            try configure(reader, wal: true)
+            try configure(reader, wal: true, synchronous: synchronous)
             readers.append(reader)
         }
         let lookup = try SQLiteHandle.open(path: path)
-        try configure(lookup, wal: true)
+        try configure(lookup, wal: true, synchronous: synchronous)
         return SQLiteStorage(writer: writer, readers: readers, lookup: lookup, logger: logger)
     }
 
-    private static func configure(_ connection: SQLiteHandle, wal: Bool) throws {
+    private static func configure(_ connection: SQLiteHandle, wal: Bool, synchronous: SQLiteSynchronous) throws {
         if wal {
             _ = try connection.query("PRAGMA journal_mode=WAL", [])
-            _ = try connection.query("PRAGMA synchronous=NORMAL", [])
+            _ = try connection.query("PRAGMA synchronous=\(synchronous.rawValue)", [])
         }
         _ = try connection.query("PRAGMA busy_timeout=5000", [])
         _ = try connection.query("PRAGMA foreign_keys=ON", [])
