@@ -42,6 +42,10 @@ step "Hostile corpus (SQLite, then PostgreSQL)"
 bash Tests/Hostile/run.sh
 bash Tests/Hostile/run.sh --postgres "$PG_URL"
 
+step "Faults under load (SQLite, then PostgreSQL restarted mid-sync)"
+bash Tests/Faults/run.sh
+bash Tests/Faults/run.sh --postgres
+
 step "Fuzzing (libFuzzer, 60 s per target)"
 bash Tests/Fuzz/run.sh 60
 
