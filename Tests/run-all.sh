@@ -3,7 +3,8 @@
 #   1. system packages the build needs (Debian; installed only when missing and we are root)
 #   2. debug build of every target, then every test suite (unit, in-process router, end-to-end through the real executables)
 #      on SQLite, then the end-to-end suites again on a throwaway PostgreSQL cluster
-#   3. the independent SCIM checker (scim2-tester) against a live stack
+#   3. the hostile corpus and the faults-under-load sync through the real stack (SQLite, then PostgreSQL), each fuzz
+#      target for a bounded time, and the independent SCIM checker (scim2-tester) against a live stack
 #   4. deploy files validated offline (docker-compose config, yamllint, kubernetes-validate, hadolint)
 set -euo pipefail
 cd "$(dirname "$0")/.."
