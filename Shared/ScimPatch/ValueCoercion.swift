@@ -31,7 +31,7 @@ enum ValueCoercion {
         var result: [JSONValue] = []
         for element in elements where !element.isNull {
             if spec.isComplex, element.objectValue == nil {
-                throw ScimError.invalidValue("Each value of '\(path)' must be an object, not \(describe(element)).")
+                throw ScimError.invalidValue("Each value of '\(path)' must be an object, not \(element.kindDescription).")
             }
             let coerced = try self.value(element, as: spec, at: path)
             if spec.isComplex, coerced.isUnassigned { continue }
@@ -110,22 +110,11 @@ enum ValueCoercion {
         case .complex:
             return .object(try complex(value, as: spec, at: path, keepNulls: false))
         }
-        throw ScimError.invalidValue("'\(path)' expects a value of type \(spec.type), not \(describe(value)).")
+        throw ScimError.invalidValue("'\(path)' expects a value of type \(spec.type), not \(value.kindDescription).")
     }
 
     /// RFC 7643 §2.3.5: an xsd:dateTime.
     static func isDateTime(_ text: String) -> Bool {
         ScimDateTime.secondsSince1970(text) != nil
-    }
-
-    private static func describe(_ value: JSONValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string(let text): "the string \"\(text.prefix(64))\""
-        case .array: "an array"
-        case .object: "an object"
-        }
     }
 }

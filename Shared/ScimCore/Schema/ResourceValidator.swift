@@ -72,7 +72,7 @@ package struct ResourceValidator: Sendable {
                 try check(member, attribute, at: "\(schema.id):\(attribute.name)")
             }
         default:
-            throw .invalidValue("'\(schema.id)' is a schema extension; its value must be an object, not \(Self.describe(value)).")
+            throw .invalidValue("'\(schema.id)' is a schema extension; its value must be an object, not \(value.kindDescription).")
         }
     }
 
@@ -86,7 +86,7 @@ package struct ResourceValidator: Sendable {
             return try checkSingle(value, attribute, at: path)
         }
         guard case .array(let elements) = value else {
-            throw .invalidValue("'\(path)' is multi-valued; its value must be an array, not \(Self.describe(value)).")
+            throw .invalidValue("'\(path)' is multi-valued; its value must be an array, not \(value.kindDescription).")
         }
         if elements.count > Self.maximumValues, !attribute.name.caseInsensitiveEquals("members") {
             throw .invalidValue("'\(path)' has \(elements.count) values; at most \(Self.maximumValues) are accepted.")
@@ -95,7 +95,7 @@ package struct ResourceValidator: Sendable {
             let elementPath = "\(path)[\(index)]"
             if attribute.type == .complex {
                 guard case .object(let members) = element else {
-                    throw .invalidValue("Each value of '\(path)' must be an object; '\(elementPath)' is \(Self.describe(element)).")
+                    throw .invalidValue("Each value of '\(path)' must be an object; '\(elementPath)' is \(element.kindDescription).")
                 }
                 try checkMembers(members, of: attribute, at: elementPath)
             } else {
@@ -112,7 +112,7 @@ package struct ResourceValidator: Sendable {
         case .string where attribute.subAttribute(named: "value").map({ $0.type != .complex }) ?? false:
             return  // Entra's bare-string manager: the value sub-attribute given on its own.
         default:
-            throw .invalidValue("'\(path)' is a complex attribute; its value must be an object, not \(Self.describe(value)).")
+            throw .invalidValue("'\(path)' is a complex attribute; its value must be an object, not \(value.kindDescription).")
         }
     }
 
@@ -138,7 +138,7 @@ package struct ResourceValidator: Sendable {
         default: fits = false
         }
         guard fits else {
-            throw .invalidValue("'\(path)' expects a value of type \(attribute.type.rawValue), not \(Self.describe(value)).")
+            throw .invalidValue("'\(path)' expects a value of type \(attribute.type.rawValue), not \(value.kindDescription).")
         }
         // Only a long string needs its path looked at: the common short one costs one count.
         if case .string(let text) = value, text.utf8.count > Self.maximumIndexedLength {
@@ -157,16 +157,5 @@ package struct ResourceValidator: Sendable {
             if character == "[" { inIndex = true } else if character == "]" { inIndex = false } else if !inIndex { out.append(character) }
         }
         return out
-    }
-
-    private static func describe(_ value: JSONValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string(let text): "the string \"\(text.prefix(64))\""
-        case .array: "an array"
-        case .object: "an object"
-        }
     }
 }
