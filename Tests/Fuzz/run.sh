@@ -137,9 +137,10 @@ for name in "${TARGETS[@]}"; do
     echo "$last"
     grep -E '^(stat::|Done )' "$scratch/log" || true
     execs="$(grep -E '^stat::number_of_executed_units' "$scratch/log" | awk '{print $2}' || true)"
+    [ -n "$execs" ] || execs="$(echo "$last" | grep -oE '^#[0-9]+' | tr -d '#' || true)"  # -fork mode prints no stat::
     cov="$(echo "$last" | grep -oE 'cov: [0-9]+' | awk '{print $2}' || true)"
     ft="$(echo "$last" | grep -oE 'ft: [0-9]+' | awk '{print $2}' || true)"
-    corp="$(echo "$last" | grep -oE 'corp: [0-9]+/[0-9]+[a-zA-Z]*' | awk '{print $2}' || true)"
+    corp="$(echo "$last" | grep -oE 'corp: [0-9]+(/[0-9]+[a-zA-Z]*)?' | awk '{print $2}' || true)"
     artifacts=("$scratch"/artifacts/*)
     if ((status != 0)) || [ -e "${artifacts[0]}" ]; then
         failed+=("$name")
