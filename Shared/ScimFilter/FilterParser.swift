@@ -176,7 +176,13 @@ private struct Parser {
             case "null": return .compare(path, op, .null)
             case "and", "or", "not": throw .invalidFilter("\(missing), found '\(word)'.")
             default:
-                if let number = Self.jsonNumber(word) { return .compare(path, op, .number(number)) }
+                if let number = Self.jsonNumber(word) {
+                    // `1e400` reads as infinity, which no attribute holds and no store binds: refused, as JSONReader does.
+                    guard number.isFinite else {
+                        throw .invalidFilter("The number '\(word.prefix(64))' at position \(valueToken.position) is out of range.")
+                    }
+                    return .compare(path, op, .number(number))
+                }
                 // A bare word is no value in RFC 7644's grammar; reading it as a string would let a typo match (or
                 // miss) silently, so it is refused with the fix in the detail.
                 throw .invalidFilter(

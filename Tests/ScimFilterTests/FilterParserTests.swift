@@ -160,6 +160,9 @@ struct FilterParserTests {
         ("externalId eq jyoung", "a string value is quoted"),
         ("externalId eq a@b.example", "found the bare word 'a@b.example'"),
         ("externalId eq 01", "found the bare word '01'"),
+        // Found by the fuzzer: a number beyond Double's range read as infinity, which printed as `inf`.
+        ("d eq 2222222E2222", "The number '2222222E2222' at position 6 is out of range"),
+        ("d lt -4.75e502", "is out of range"),
         ("displayName eq 日本 and", "found the bare word '日本'"),
     ])
     func rejectsMalformed(text: String, detail: String) {

@@ -28,12 +28,16 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         return 0
     }
 
+    // The printed form can be longer than the text read (control characters print as `\u0001`, `1e15` as sixteen
+    // digits, Entra's `a[b].c eq x` as `a[b and c eq x]`), so it parses back only while within the length limit.
     let printed = expression.description
-    do {
-        let again = try FilterParser.parse(printed)
-        Fuzz.check(again == expression, "parse(description) differs: \(printed)")
-    } catch {
-        Fuzz.check(false, "the printed filter does not parse: \(printed): \(error.detail)")
+    if printed.utf8.count <= FilterParser.maximumLength {
+        do {
+            let again = try FilterParser.parse(printed)
+            Fuzz.check(again == expression, "parse(description) differs: \(printed)")
+        } catch {
+            Fuzz.check(false, "the printed filter does not parse: \(printed): \(error.detail)")
+        }
     }
 
     for registry in [Fuzz.standard, Fuzz.tenant] {
