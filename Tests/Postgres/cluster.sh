@@ -3,13 +3,14 @@
 #
 #   Tests/Postgres/cluster.sh start DIR PORT   # prints the server URL: postgres://app@127.0.0.1:PORT
 #   Tests/Postgres/cluster.sh stop DIR
+#   Tests/Postgres/cluster.sh crash-restart DIR   # pg_ctl restart -m immediate (a crash: no shutdown checkpoint)
 #
 # Installs PostgreSQL from Debian's packages when it is missing. initdb refuses to run as root, so the cluster
 # belongs to the `postgres` user (created by the package); trust authentication, loopback only.
 set -euo pipefail
 
 command="${1:-}"; dir="${2:-}"
-[ -n "$command" ] && [ -n "$dir" ] || { echo "usage: $0 start DIR PORT | stop DIR" >&2; exit 2; }
+[ -n "$command" ] && [ -n "$dir" ] || { echo "usage: $0 start DIR PORT | stop DIR | crash-restart DIR" >&2; exit 2; }
 
 find_bin() {
     for candidate in /usr/lib/postgresql/*/bin; do
@@ -42,10 +43,15 @@ start)
         || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgres://app@127.0.0.1:$port"
     ;;
+crash-restart)
+    bin="$(find_bin)"
+    as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m immediate -w restart >/dev/null \
+        || { tail -20 "$dir/server.log" >&2; exit 1; }
+    ;;
 stop)
     bin="$(find_bin)" || exit 0
     [ -f "$dir/data/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
     ;;
 *)
-    echo "usage: $0 start DIR PORT | stop DIR" >&2; exit 2 ;;
+    echo "usage: $0 start DIR PORT | stop DIR | crash-restart DIR" >&2; exit 2 ;;
 esac
