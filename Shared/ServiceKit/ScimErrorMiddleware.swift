@@ -9,7 +9,13 @@ import ScimCore
 package struct ScimErrorMiddleware: RouterMiddleware {
     package typealias Context = ServiceRequestContext
 
-    package init() {}
+    /// Recognizes failures that are an outage rather than a bug (a database restarting): they become 503 with
+    /// `Retry-After` instead of 500.
+    private let isUnavailable: @Sendable (any Error) -> Bool
+
+    package init(isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false }) {
+        self.isUnavailable = isUnavailable
+    }
 
     package func handle(
         _ request: Request, context: ServiceRequestContext, next: (Request, ServiceRequestContext) async throws -> Response
@@ -29,6 +35,9 @@ package struct ScimErrorMiddleware: RouterMiddleware {
             return ScimError.payloadTooLarge("The request body is larger than \(context.maxUploadSize) bytes.").response()
         } catch let error as any HTTPResponseError {
             return ScimError(status: Int(error.status.code), detail: error.status.reasonPhrase).response()
+        } catch where isUnavailable(error) {
+            context.logger.warning("Store unavailable", metadata: ["error": "\(String(reflecting: error))"])
+            return ScimError.unavailable("The service's database is unavailable; try again later.").response()
         } catch {
             context.logger.error("Unexpected error", metadata: ["error": "\(String(reflecting: error))"])
             return ScimError.internalError("The server could not complete the request.").response()

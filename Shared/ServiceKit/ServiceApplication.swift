@@ -10,11 +10,15 @@ package enum ServiceApplication {
     /// Requests are logged at `requestLogLevel`: `info` at the gateway, where the IdPs' requests arrive; `debug` in
     /// the internal services, whose requests are the gateway's (the request id ties them together). At `info` there,
     /// every SCIM request was logged twice or three times, and the line cost 3–4 % of the directory's CPU on a read.
-    package static func makeRouter(requestLogLevel: Logger.Level = .debug) -> Router<ServiceRequestContext> {
+    ///
+    /// `isUnavailable` recognizes errors of the service's store that mean "not now" (``ScimErrorMiddleware``).
+    package static func makeRouter(
+        requestLogLevel: Logger.Level = .debug, isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false }
+    ) -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware(requestLogLevel))
-        router.add(middleware: ScimErrorMiddleware())
+        router.add(middleware: ScimErrorMiddleware(isUnavailable: isUnavailable))
         return router
     }
 

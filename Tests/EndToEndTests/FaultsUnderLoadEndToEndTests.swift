@@ -50,6 +50,7 @@ struct FaultsUnderLoadEndToEndTests {
 
     final class Tally: Sendable {
         private let state = Mutex<(written: [Written], found: Int, retries: Int, conflicts: Int, next: Int)>(([], 0, 0, 0, 0))
+        private let statuses = Mutex<[Int: Int]>([:])
         private let done = Atomic<Bool>(false)
         /// True once the sync is over (done or failed).
         var finished: Bool { done.load(ordering: .relaxed) }
@@ -66,6 +67,9 @@ struct FaultsUnderLoadEndToEndTests {
         func written(_ write: Written) { state.withLock { $0.written.append(write) } }
         func found() { state.withLock { $0.found += 1 } }
         func retried() { state.withLock { $0.retries += 1 } }
+        /// Counts an answer's status (the 5xx ones are what the faults cost).
+        func answered(_ status: Int) { statuses.withLock { $0[status, default: 0] += 1 } }
+        var serverErrors: [Int: Int] { statuses.withLock { $0.filter { $0.key >= 500 } } }
         func conflicted() { state.withLock { $0.conflicts += 1 } }
         var acknowledged: Int { state.withLock { $0.written.count + $0.found } }
         var snapshot: (written: [Written], found: Int, retries: Int, conflicts: Int) {
@@ -97,9 +101,11 @@ struct FaultsUnderLoadEndToEndTests {
         for _ in 0..<200 {
             do {
                 let found = try await lookup(demo, userName)
+                tally.answered(found.status)
                 if found.status == 200 {
                     if found.json["totalResults"] as? Int == 1 { return tally.found() }
                     let created = try await HTTP.scim(demo, .POST, "/Users", json: body)
+                    tally.answered(created.status)
                     if created.status == 201, let id = created.json["id"] as? String {
                         return tally.written(Written(userName: userName, id: id, givenName: "Given\(index)"))
                     }
@@ -185,12 +191,13 @@ struct FaultsUnderLoadEndToEndTests {
             let expected = Set((0..<Self.users).map { "sync-\($0)@example.com" })
             let missing = expected.subtracting(names)
             print(
-                "faults under load: \(Self.users) users, killed \(killed.joined(separator: ", ")); written 2xx \(result.written.count), found by the lookup \(result.found), 409 after a retry \(result.conflicts), retries \(result.retries); stored \(stored.count); lost \(lost.count), duplicates \(duplicates), never created \(missing.count)"
+                "faults under load: \(Self.users) users, killed \(killed.joined(separator: ", ")); written 2xx \(result.written.count), found by the lookup \(result.found), 409 after a retry \(result.conflicts), retries \(result.retries), 5xx answers \(tally.serverErrors.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }); stored \(stored.count); lost \(lost.count), duplicates \(duplicates), never created \(missing.count)"
             )
             #expect(lost.isEmpty, "answered 2xx but missing or changed: \(lost.map(\.userName))")
             #expect(duplicates == 0)
             #expect(missing.isEmpty, "never created: \(missing.sorted())")
             #expect(stored.count == Self.users)
+            #expect(Set(tally.serverErrors.keys).isSubset(of: [503]), "an outage is a 503, never a 500: \(tally.serverErrors)")
         }
     }
 }
