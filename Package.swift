@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        // NIOHTTPTypes(HTTP1): the HTTP parts channel handlers see under Hummingbird (MalformedRequestHandler).
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -43,7 +45,10 @@ let package = Package(
             path: "Shared/Persistence"),
         .target(
             name: "ServiceKit",
-            dependencies: ["ScimCore", "InternalAPI", "ServiceClients", .hummingbird, .configuration, .lifecycle, .logging, .nioCore, .nioPosix, .crypto],
+            dependencies: [
+                "ScimCore", "InternalAPI", "ServiceClients", .hummingbird, .configuration, .lifecycle, .logging, .nioCore, .nioPosix, .nioHTTP1,
+                .nioHTTPTypes, .nioHTTPTypesHTTP1, .crypto,
+            ],
             path: "Shared/ServiceKit"),
         // Services/
         .service("TokenService", ["ServiceKit", "Persistence", "InternalAPI", "ServiceClients", .crypto, .jwtKit, .nioHTTP1, .lifecycle]),
@@ -110,6 +115,8 @@ extension Target.Dependency {  // short names for product dependencies
     static var nioPosix: Self { .product(name: "NIOPosix", package: "swift-nio") }
     static var nioHTTP1: Self { .product(name: "NIOHTTP1", package: "swift-nio") }
     static var nioFoundation: Self { .product(name: "NIOFoundationCompat", package: "swift-nio") }
+    static var nioHTTPTypes: Self { .product(name: "NIOHTTPTypes", package: "swift-nio-extras") }
+    static var nioHTTPTypesHTTP1: Self { .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras") }
     static var crypto: Self { .product(name: "Crypto", package: "swift-crypto") }
     static var argumentParser: Self { .product(name: "ArgumentParser", package: "swift-argument-parser") }
     static var sqlKit: Self { .product(name: "SQLKit", package: "sql-kit") }

@@ -3,7 +3,8 @@
 #   1. system packages the build needs (Debian; installed only when missing and we are root)
 #   2. debug build of every target, then every test suite (unit, in-process router, end-to-end through the real executables)
 #      on SQLite, then the end-to-end suites again on a throwaway PostgreSQL cluster
-#   3. the independent SCIM checker (scim2-tester) against a live stack
+#   3. the hostile corpus and the faults-under-load sync through the real stack (SQLite, then PostgreSQL), each fuzz
+#      target for a bounded time, and the independent SCIM checker (scim2-tester) against a live stack
 #   4. deploy files validated offline (docker-compose config, yamllint, kubernetes-validate, hadolint)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,8 +38,17 @@ PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)
 trap 'bash Tests/Postgres/cluster.sh stop "$PG_DIR"; rm -rf "$PG_DIR"' EXIT
 PG_URL="$(bash Tests/Postgres/cluster.sh start "$PG_DIR" "$PG_PORT")"
 PROVISIO_TEST_POSTGRES_URL="$PG_URL" swift test --skip-build --filter "EndToEndTests|GrowthStatisticsTests"
-# Alone, since it crash-restarts the server: faults under load with PostgreSQL itself among them.
-PROVISIO_TEST_POSTGRES_URL="$PG_URL" PROVISIO_TEST_POSTGRES_DIR="$PG_DIR" swift test --skip-build --filter FaultsUnderLoadEndToEndTests
+
+step "Hostile corpus (SQLite, then PostgreSQL)"
+bash Tests/Hostile/run.sh
+bash Tests/Hostile/run.sh --postgres "$PG_URL"
+
+step "Faults under load (SQLite, then PostgreSQL restarted mid-sync)"
+bash Tests/Faults/run.sh
+bash Tests/Faults/run.sh --postgres
+
+step "Fuzzing (libFuzzer, 60 s per target)"
+bash Tests/Fuzz/run.sh 60
 
 step "SCIM conformance (scim2-tester against a live stack)"
 bash Tests/Conformance/run.sh

@@ -61,7 +61,7 @@ func buildRouter(
     OAuthController(tokens: peers.tokens, limiter: limiter).register(on: router.group("oauth/v2/:tenant"))
 
     let scim = router.group("scim/v2/:tenant/:idp").add(middleware: ScimAuthMiddleware(verifier: verifier, limiter: limiter))
-    let resources = ScimResources(peers: peers, capabilities: GatewayConfiguration.capabilities)
+    let resources = ScimResources(peers: peers, schemas: schemas, capabilities: GatewayConfiguration.capabilities)
     let http = ScimHTTP(gateway: gateway)
     for kind in ResourceKind.allCases {
         ResourceController(kind: kind, resources: resources, http: http).register(on: scim.group(RouterPath(kind.endpoint)))

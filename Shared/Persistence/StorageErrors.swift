@@ -13,6 +13,18 @@ package enum StorageErrors {
         return sqlState(of: error) == "23503"
     }
 
+    /// Why the store refused a value a client sent, when that is the reason of `error`: a value too long for an
+    /// index entry (PostgreSQL `54000`), too long for its column (`22001`), or holding a character the database
+    /// cannot store (`22021`, `22P05`: NUL among them). A service answers it as the client's error, not its own.
+    package static func refusedValue(_ error: any Error) -> String? {
+        switch sqlState(of: error) {
+        case "54000": "A value is too long for the store to index it."
+        case "22001": "A value is longer than the store accepts."
+        case "22021", "22P05": "A value holds a character the store cannot hold."
+        default: nil
+        }
+    }
+
     /// True when the database cannot be reached or is not accepting work right now (PostgreSQL restarting or gone,
     /// SQLite busy beyond its timeout): the request may succeed when retried, so it is a 503, not a 500.
     package static func isUnavailable(_ error: any Error) -> Bool {

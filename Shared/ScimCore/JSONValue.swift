@@ -102,6 +102,20 @@ extension JSONValue {
 }
 
 extension JSONValue {
+    /// What kind of value this is, for an error's detail: "an object", "the string \"x\"" (cut at 64 characters).
+    package var kindDescription: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string(let text): "the string \"\(text.prefix(64))\""
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+}
+
+extension JSONValue {
     /// Decodes JSON bytes. Invalid JSON is a SCIM `invalidSyntax` error.
     package static func decode(_ data: Data) throws(ScimError) -> JSONValue {
         do {

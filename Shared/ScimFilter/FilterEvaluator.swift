@@ -32,10 +32,10 @@ package struct FilterEvaluator: Sendable {
 
     private func evaluate(_ filter: FilterExpression, scope: FilterScope, subject: JSONValue) -> Bool {
         switch filter {
-        case .logical(.and, let lhs, let rhs):
-            return evaluate(lhs, scope: scope, subject: subject) && evaluate(rhs, scope: scope, subject: subject)
-        case .logical(.or, let lhs, let rhs):
-            return evaluate(lhs, scope: scope, subject: subject) || evaluate(rhs, scope: scope, subject: subject)
+        case .logical(.and, let operands):
+            return operands.allSatisfy { evaluate($0, scope: scope, subject: subject) }
+        case .logical(.or, let operands):
+            return operands.contains { evaluate($0, scope: scope, subject: subject) }
         case .not(let inner):
             return !evaluate(inner, scope: scope, subject: subject)
         case .valuePath(let path, let inner):

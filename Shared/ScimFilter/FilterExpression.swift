@@ -13,15 +13,51 @@ package enum LogicalOperator: String, Sendable, Hashable {
 /// A parsed SCIM filter (RFC 7644 §3.4.2.2).
 ///
 /// `emails[type eq "work"].value eq "x"` (Entra) is represented as
-/// `.valuePath(emails, .logical(.and, type eq "work", value eq "x"))`: "some element has type work and value x",
+/// `.valuePath(emails, .and(type eq "work", value eq "x"))`: "some element has type work and value x",
 /// which is what Entra means. Its `description` therefore prints as `emails[type eq "work" and value eq "x"]`.
+///
+/// A chain of one logical operator is one node with all its operands (`a or b or c` is `.logical(.or, [a, b, c])`),
+/// so the tree's depth grows only with parentheses, `not` and brackets, which the parser bounds; a flat chain of
+/// a thousand terms is as shallow as one of two, and no pass over the tree (validation, translation, evaluation,
+/// even its release) recurses once per term.
 indirect package enum FilterExpression: Sendable, Hashable {
     /// `path op value`; `pr` carries nil.
     case compare(AttributePath, CompareOperator, JSONValue?)
-    case logical(LogicalOperator, FilterExpression, FilterExpression)
+    /// Two or more operands joined by one operator. Build it with `and(_:)`/`or(_:)`, which flatten nested chains
+    /// of the same operator.
+    case logical(LogicalOperator, [FilterExpression])
     case not(FilterExpression)
     /// `attr[filter]`; paths inside are relative to an element of `attr`.
     case valuePath(AttributePath, FilterExpression)
+}
+
+extension FilterExpression {
+    /// `operands` joined by `op`, with operands that are themselves `op` chains spliced in (`and` and `or` are
+    /// associative); one operand is returned as it is.
+    package static func combining(_ op: LogicalOperator, _ operands: [FilterExpression]) -> FilterExpression {
+        var flat: [FilterExpression] = []
+        flat.reserveCapacity(operands.count)
+        for operand in operands {
+            if case .logical(op, let inner) = operand {
+                flat.append(contentsOf: inner)
+            } else {
+                flat.append(operand)
+            }
+        }
+        return flat.count == 1 ? flat[0] : .logical(op, flat)
+    }
+
+    package static func and(_ operands: FilterExpression...) -> FilterExpression { combining(.and, operands) }
+    package static func or(_ operands: FilterExpression...) -> FilterExpression { combining(.or, operands) }
+
+    /// Comparisons in the filter (`a eq 1 and b[c pr]` has two), counted without recursion deeper than the tree.
+    package var termCount: Int {
+        switch self {
+        case .compare: 1
+        case .logical(_, let operands): operands.reduce(0) { $0 + $1.termCount }
+        case .not(let inner), .valuePath(_, let inner): inner.termCount
+        }
+    }
 }
 
 extension FilterExpression: CustomStringConvertible {
@@ -30,8 +66,8 @@ extension FilterExpression: CustomStringConvertible {
 
     private var precedence: Int {
         switch self {
-        case .logical(.or, _, _): 1
-        case .logical(.and, _, _): 2
+        case .logical(.or, _): 1
+        case .logical(.and, _): 2
         default: 3
         }
     }
@@ -43,9 +79,9 @@ extension FilterExpression: CustomStringConvertible {
             text = "\(path) pr"
         case .compare(let path, let op, let value):
             text = "\(path) \(op.rawValue) \(FilterExpression.literal(value ?? .null))"
-        case .logical(let op, let lhs, let rhs):
-            // Left-associative: a right operand of the same precedence needs parentheses to keep its grouping.
-            text = "\(lhs.render(parentPrecedence: precedence)) \(op.rawValue) \(rhs.render(parentPrecedence: precedence + 1))"
+        case .logical(let op, let operands):
+            // An operand of the same precedence is a nested chain built without flattening: parentheses keep it one.
+            text = operands.map { $0.render(parentPrecedence: precedence + 1) }.joined(separator: " \(op.rawValue) ")
         case .not(let inner):
             text = "not (\(inner.render(parentPrecedence: 0)))"
         case .valuePath(let path, let inner):

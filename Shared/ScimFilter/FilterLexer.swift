@@ -34,6 +34,10 @@ struct FilterToken: Equatable {
 enum FilterLexer {
     static func tokenize(_ text: String) throws(ScimError) -> [FilterToken] {
         var reader = ByteReader(Array(text.utf8))
+        // PostgreSQL text cannot hold a NUL, and no SCIM value needs one: refused on every engine, before any store.
+        if let nul = reader.bytes.firstIndex(of: 0) {
+            throw .invalidFilter("A NUL character is not accepted in a filter (position \(reader.position(of: nul))).")
+        }
         var tokens: [FilterToken] = []
         while !reader.isAtEnd {
             let byte = reader.bytes[reader.index]
@@ -160,6 +164,9 @@ private struct ByteReader {
                     }
                     scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
                 } else {
+                    guard high != 0 else {
+                        throw .invalidFilter("\\u0000 (NUL) at position \(escapePosition) is not accepted in a filter value.")
+                    }
                     scalar = Unicode.Scalar(high)
                 }
                 guard let scalar else { throw .invalidFilter("Unpaired surrogate \\u escape at position \(escapePosition).") }

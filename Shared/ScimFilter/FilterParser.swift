@@ -14,21 +14,32 @@ import ScimCore
 /// Operators, `and`/`or`/`not` and `true`/`false`/`null` are case-insensitive. Strings are JSON strings
 /// (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX` incl. surrogate pairs).
 ///
+/// A value must be a quoted string, a JSON number, `true`, `false` or `null`: a bare word (`userName eq admin`) is
+/// `invalidFilter`, as the RFC grammar has it (Entra's documentation shows `externalId eq jyoung`, but Entra sends
+/// quoted values).
+///
 /// Leniencies, on purpose:
-/// - **Bare words as strings.** A value that is not a JSON literal, number or quoted string — Entra's documented
-///   `externalId eq jyoung` — is read as the string `"jyoung"`. `and`/`or`/`not` are never read as values, so a
-///   missing value is still an error (`userName eq and …`). A bare word that looks like a number is a number.
 /// - **`attr[filter].sub op value`** (Entra: `emails[type eq "work"].value eq "x"`) becomes
 ///   `attr[filter and sub op value]`.
 /// - Any run of whitespace separates tokens, and none is required around brackets, parentheses and quotes.
 ///
 /// Nested value filters (`a[b[c eq 1]]`) are rejected, as in the RFC grammar. Every error is `invalidFilter` with a
 /// detail naming the 1-based character position.
+///
+/// The work is bounded before it starts: the text's length is checked before it is tokenized, nesting while it is
+/// parsed, and the number of comparisons as each one is read; chains of `and`/`or` become one n-ary node each.
 package enum FilterParser {
     /// Deepest nesting of parentheses / `not` / brackets accepted; deeper filters are `invalidFilter`, not a crash.
     package static let maximumDepth = 64
+    /// Longest filter text accepted, in UTF-8 bytes.
+    package static let maximumLength = 65_536
+    /// Most comparisons (`attr op value`, `attr pr`) in one filter.
+    package static let maximumTerms = 1_000
 
     package static func parse(_ text: String) throws(ScimError) -> FilterExpression {
+        guard text.utf8.count <= maximumLength else {
+            throw .invalidFilter("The filter is \(text.utf8.count) bytes long; at most \(maximumLength) are accepted.")
+        }
         let tokens = try FilterLexer.tokenize(text)
         var parser = Parser(tokens: tokens)
         guard parser.peek.kind != .end else { throw .invalidFilter("The filter is empty.") }
@@ -45,8 +56,17 @@ package enum FilterParser {
 private struct Parser {
     let tokens: [FilterToken]
     var index = 0
+    var terms = 0
 
     init(tokens: [FilterToken]) { self.tokens = tokens }
+
+    /// Counts one more comparison, refusing the filter once it has more than `FilterParser.maximumTerms`.
+    mutating func countTerm(at position: Int) throws(ScimError) {
+        terms += 1
+        guard terms <= FilterParser.maximumTerms else {
+            throw .invalidFilter("The filter has more than \(FilterParser.maximumTerms) comparisons (the limit is reached at position \(position)).")
+        }
+    }
 
     var peek: FilterToken { tokens[index] }
     mutating func advance() -> FilterToken {
@@ -64,23 +84,21 @@ private struct Parser {
         guard depth <= FilterParser.maximumDepth else {
             throw .invalidFilter("The filter nests deeper than \(FilterParser.maximumDepth) levels.")
         }
-        var lhs = try parseAnd(depth: depth, inValuePath: inValuePath)
+        var operands = [try parseAnd(depth: depth, inValuePath: inValuePath)]
         while isKeyword(peek, "or") {
             _ = advance()
-            let rhs = try parseAnd(depth: depth, inValuePath: inValuePath)
-            lhs = .logical(.or, lhs, rhs)
+            operands.append(try parseAnd(depth: depth, inValuePath: inValuePath))
         }
-        return lhs
+        return .combining(.or, operands)
     }
 
     mutating func parseAnd(depth: Int, inValuePath: Bool) throws(ScimError) -> FilterExpression {
-        var lhs = try parseUnary(depth: depth, inValuePath: inValuePath)
+        var operands = [try parseUnary(depth: depth, inValuePath: inValuePath)]
         while isKeyword(peek, "and") {
             _ = advance()
-            let rhs = try parseUnary(depth: depth, inValuePath: inValuePath)
-            lhs = .logical(.and, lhs, rhs)
+            operands.append(try parseUnary(depth: depth, inValuePath: inValuePath))
         }
-        return lhs
+        return .combining(.and, operands)
     }
 
     mutating func parseUnary(depth: Int, inValuePath: Bool) throws(ScimError) -> FilterExpression {
@@ -120,7 +138,7 @@ private struct Parser {
                         throw .invalidFilter("Invalid sub-attribute '\(next)' after ']' at position \(subToken.position).")
                     }
                     let comparison = try parseComparison(AttributePath(attribute: name), after: subToken)
-                    return .valuePath(path, .logical(.and, inner, comparison))
+                    return .valuePath(path, .and(inner, comparison))
                 }
                 return .valuePath(path, inner)
             }
@@ -135,6 +153,7 @@ private struct Parser {
     /// `op value` or `pr` after an attribute path.
     mutating func parseComparison(_ path: AttributePath, after pathToken: FilterToken) throws(ScimError) -> FilterExpression {
         let opToken = advance()
+        try countTerm(at: pathToken.position)
         guard case .word(let opWord) = opToken.kind else {
             if opToken.kind == .end {
                 throw .invalidFilter("Missing operator after '\(path)' at position \(opToken.position).")
@@ -158,8 +177,10 @@ private struct Parser {
             case "and", "or", "not": throw .invalidFilter("\(missing), found '\(word)'.")
             default:
                 if let number = Self.jsonNumber(word) { return .compare(path, op, .number(number)) }
-                // Bare word: Entra's documented `externalId eq jyoung`. See the type's documentation.
-                return .compare(path, op, .string(word))
+                // A bare word is no value in RFC 7644's grammar; reading it as a string would let a typo match (or
+                // miss) silently, so it is refused with the fix in the detail.
+                throw .invalidFilter(
+                    "Expected a value after '\(opWord)' at position \(valueToken.position), found the bare word '\(word.prefix(64))'; a string value is quoted (\"…\"), other values are numbers, true, false or null.")
             }
         case .end:
             throw .invalidFilter("\(missing).")

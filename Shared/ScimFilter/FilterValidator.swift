@@ -34,9 +34,8 @@ package struct FilterValidator: Sendable {
         case .compare(let path, let op, let value):
             let target = try registry.filterTarget(path, op: op, resourceType: resourceType, scope: scope).get()
             try FilterValueRules.check(path, op, value, leaf: target.leaf)
-        case .logical(_, let lhs, let rhs):
-            try validate(lhs, scope: scope)
-            try validate(rhs, scope: scope)
+        case .logical(_, let operands):
+            for operand in operands { try validate(operand, scope: scope) }
         case .not(let inner):
             try validate(inner, scope: scope)
         case .valuePath(let path, let inner):

@@ -35,6 +35,11 @@ package struct PatchRequest: Sendable, Hashable {
         self.operations = operations
     }
 
+    /// Most operations in one PATCH request.
+    package static let maximumOperations = 1_000
+    /// Longest `path` of one operation, in UTF-8 bytes (a value filter in it is bounded again by `FilterParser`).
+    package static let maximumPathLength = 4_096
+
     package init(json: JSONValue) throws(ScimError) {
         guard case .object = json else {
             throw ScimError.invalidSyntax("A PATCH request body must be a JSON object.")
@@ -50,6 +55,9 @@ package struct PatchRequest: Sendable, Hashable {
         }
         guard !entries.isEmpty else {
             throw ScimError.invalidSyntax("'Operations' must hold one or more operations (RFC 7644 §3.5.2).")
+        }
+        guard entries.count <= Self.maximumOperations else {
+            throw ScimError.invalidValue("The PATCH request has \(entries.count) operations; at most \(Self.maximumOperations) are accepted.")
         }
         var decoded: [PatchOperation] = []
         decoded.reserveCapacity(entries.count)
@@ -75,6 +83,9 @@ package struct PatchRequest: Sendable, Hashable {
         case nil, .null?:
             path = nil
         case .string(let text)?:
+            guard text.utf8.count <= maximumPathLength else {
+                throw ScimError.invalidPath("Operations[\(index)]: the path is longer than \(maximumPathLength) bytes.")
+            }
             let text = text.trimmingSpaces()
             path = text.isEmpty ? nil : try PatchPath(parsing: text)
         case _?:

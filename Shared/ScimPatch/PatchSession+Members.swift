@@ -94,9 +94,14 @@ extension PatchSession {
                 && ((attribute == "value" && path.subAttribute == nil)
                     || (attribute == "members" && path.subAttribute?.lowercased() == "value"))
             return isValue && !id.isEmpty ? [id] : nil
-        case .logical(.or, let left, let right):
-            guard let left = memberIDs(in: left), let right = memberIDs(in: right) else { return nil }
-            return left + right.filter { !left.contains($0) }
+        case .logical(.or, let operands):
+            var ids: [String] = []
+            var seen = Set<String>()
+            for operand in operands {
+                guard let more = memberIDs(in: operand) else { return nil }
+                for id in more where seen.insert(id).inserted { ids.append(id) }
+            }
+            return ids
         default:
             return nil
         }

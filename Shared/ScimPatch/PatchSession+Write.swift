@@ -187,12 +187,14 @@ extension PatchSession {
         case .compare(let path, .eq, let value?):
             guard path.schemaURN == nil, path.subAttribute == nil, !value.isNull else { return nil }
             return [path.attribute: value]
-        case .logical(.and, let left, let right):
-            guard let left = equalities(in: left), let right = equalities(in: right) else { return nil }
-            var merged = left
-            for (key, value) in right {
-                if let existing = merged.value(caseInsensitive: key), existing != value { return nil }
-                merged[key] = value
+        case .logical(.and, let operands):
+            var merged: [String: JSONValue] = [:]
+            for operand in operands {
+                guard let more = equalities(in: operand) else { return nil }
+                for (key, value) in more {
+                    if let existing = merged.value(caseInsensitive: key), existing != value { return nil }
+                    merged[key] = value
+                }
             }
             return merged
         default:

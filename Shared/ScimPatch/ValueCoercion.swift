@@ -8,7 +8,8 @@ import ScimCore
 ///   (Entra's `manager`, IDP-WIRE §2.1 item 11).
 /// - Sub-attribute names take the schema's spelling; read-only sub-attributes the client echoes back
 ///   (e.g. `manager.displayName`) are dropped; unknown sub-attributes are kept as given.
-/// - A multi-valued attribute given a single value gets a one-element list.
+/// - A multi-valued attribute given a single value gets a one-element list; each element of a complex one must be an
+///   object (`"emails": "x@example.com"` is `invalidValue`, not an email without a type).
 /// Anything else that does not fit the declared type is `invalidValue`.
 enum ValueCoercion {
     /// One value of `spec` (an element, for a multi-valued attribute).
@@ -29,6 +30,9 @@ enum ValueCoercion {
         }
         var result: [JSONValue] = []
         for element in elements where !element.isNull {
+            if spec.isComplex, element.objectValue == nil {
+                throw ScimError.invalidValue("Each value of '\(path)' must be an object, not \(element.kindDescription).")
+            }
             let coerced = try self.value(element, as: spec, at: path)
             if spec.isComplex, coerced.isUnassigned { continue }
             result.append(coerced)
@@ -106,22 +110,11 @@ enum ValueCoercion {
         case .complex:
             return .object(try complex(value, as: spec, at: path, keepNulls: false))
         }
-        throw ScimError.invalidValue("'\(path)' expects a value of type \(spec.type), not \(describe(value)).")
+        throw ScimError.invalidValue("'\(path)' expects a value of type \(spec.type), not \(value.kindDescription).")
     }
 
     /// RFC 7643 §2.3.5: an xsd:dateTime.
     static func isDateTime(_ text: String) -> Bool {
         ScimDateTime.secondsSince1970(text) != nil
-    }
-
-    private static func describe(_ value: JSONValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string(let text): "the string \"\(text.prefix(64))\""
-        case .array: "an array"
-        case .object: "an object"
-        }
     }
 }

@@ -81,6 +81,9 @@ package enum JSONCoding {
             guard let message = try convertible.decode(data) as? T else { throw ScimError.internalError("Message type mismatch.") }
             return message
         }
+        // Read once by JSONReader first: it bounds nesting and refuses `\u0000`, which Foundation's decoder lets
+        // through to stores that cannot hold it (PostgreSQL text). These bodies are small admin and internal messages.
+        _ = try JSONValue.decode(data)
         do {
             return try decoder().decode(T.self, from: data)
         } catch let error as DecodingError {

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import ScimCore
 
 /// Turns every failure into a SCIM error response (RFC 7644 §3.12): thrown `ScimError`s as they are,
@@ -9,11 +10,18 @@ import ScimCore
 package struct ScimErrorMiddleware: RouterMiddleware {
     package typealias Context = ServiceRequestContext
 
-    /// Recognizes failures that are an outage rather than a bug (a database restarting): they become 503 with
-    /// `Retry-After` instead of 500.
+    /// Recognizes a store's refusal of a value the client sent (a service with a store passes
+    /// `StorageErrors.refusedValue`), answered as 400 `invalidValue` instead of a 500.
+    private let refusedValue: @Sendable (any Error) -> String?
+    /// Recognizes failures that are an outage rather than a bug (a database restarting, `StorageErrors.isUnavailable`):
+    /// they become 503 with `Retry-After` instead of 500.
     private let isUnavailable: @Sendable (any Error) -> Bool
 
-    package init(isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false }) {
+    package init(
+        refusedValue: @escaping @Sendable (any Error) -> String? = { _ in nil },
+        isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false }
+    ) {
+        self.refusedValue = refusedValue
         self.isUnavailable = isUnavailable
     }
 
@@ -31,6 +39,11 @@ package struct ScimErrorMiddleware: RouterMiddleware {
             return error.response()
         } catch let error as HTTPError {
             return ScimError(status: Int(error.status.code), detail: error.body ?? error.status.reasonPhrase).response(extraHeaders: error.headers)
+        } catch let error as HTTPParserError {
+            // The body could not be read (an invalid chunk size): the request's own 400, and the connection closes,
+            // since the parser cannot know where the next request would start.
+            let (status, detail) = MalformedRequestHandler.answer(to: error)
+            return ScimError(status: status, detail: detail).response(extraHeaders: [.connection: "close"])
         } catch is NIOTooManyBytesError {
             return ScimError.payloadTooLarge("The request body is larger than \(context.maxUploadSize) bytes.").response()
         } catch let error as any HTTPResponseError {
@@ -39,6 +52,10 @@ package struct ScimErrorMiddleware: RouterMiddleware {
             context.logger.warning("Store unavailable", metadata: ["error": "\(String(reflecting: error))"])
             return ScimError.unavailable("The service's database is unavailable; try again later.").response()
         } catch {
+            if let detail = refusedValue(error) {
+                context.logger.notice("The store refused a value", metadata: ["error.detail": "\(detail)"])
+                return ScimError.invalidValue(detail).response()
+            }
             context.logger.error("Unexpected error", metadata: ["error": "\(String(reflecting: error))"])
             return ScimError.internalError("The server could not complete the request.").response()
         }

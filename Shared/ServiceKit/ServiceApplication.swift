@@ -5,20 +5,22 @@ import ServiceLifecycle
 /// The parts every Provisio service is built from, so the four executables look and behave alike.
 package enum ServiceApplication {
     /// A router with the standard middleware: request ids, the access log (``AccessLogMiddleware``: one line per
-    /// request with its status and time, never its headers), SCIM error bodies.
+    /// request with its status and time, never its headers), SCIM error bodies, 405 for methods no route serves.
     ///
     /// Requests are logged at `requestLogLevel`: `info` at the gateway, where the IdPs' requests arrive; `debug` in
     /// the internal services, whose requests are the gateway's (the request id ties them together). At `info` there,
     /// every SCIM request was logged twice or three times, and the line cost 3–4 % of the directory's CPU on a read.
-    ///
-    /// `isUnavailable` recognizes errors of the service's store that mean "not now" (``ScimErrorMiddleware``).
+    /// `refusedValue` recognizes a store's refusal of a client's value, `isUnavailable` errors of the service's store
+    /// that mean "not now" (``ScimErrorMiddleware``).
     package static func makeRouter(
-        requestLogLevel: Logger.Level = .debug, isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false }
+        requestLogLevel: Logger.Level = .debug, refusedValue: @escaping @Sendable (any Error) -> String? = { _ in nil },
+        isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false }
     ) -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware(requestLogLevel))
-        router.add(middleware: ScimErrorMiddleware(isUnavailable: isUnavailable))
+        router.add(middleware: ScimErrorMiddleware(refusedValue: refusedValue, isUnavailable: isUnavailable))
+        router.add(middleware: MethodAllowListMiddleware())
         return router
     }
 
@@ -36,6 +38,7 @@ package enum ServiceApplication {
     ) -> some ApplicationProtocol {
         Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "provisio"),
             services: services,
             onServerRunning: { channel in

@@ -46,6 +46,27 @@ import Testing
         #expect(HTTPDirectoryClient.listPath(Self.prefix + "/users", DirectorySearch(filter: #"userName eq "a""#)) != nil)
     }
 
+    /// The longest filter accepted runs on real SQLite and finds what it names; one term more is a 400, not a crash.
+    @Test func aFilterOfTheMaximumTermsIsAnsweredAndOneMoreIsRefused() async throws {
+        try await withDirectory { client in
+            try await client.createTenant("acme")
+            try await client.createIdentityProvider(tenant: "acme", "okta")
+            for name in ["u7", "u998"] {
+                _ = try await client.createUser(tenant: "acme", idp: "okta", ["schemas": [.string(ScimSchemaURN.user)], "userName": .string(name)])
+            }
+            let terms = (0..<1_000).map { #"userName eq "u\#($0)""# }  // FilterParser.maximumTerms
+            let found = try await client.call(
+                .post, Self.prefix + "/users/search", json: try JSONReader.parse(DirectorySearch(filter: terms.joined(separator: " or ")).encoded()))
+            #expect(found.status == .ok, "\(found.text.prefix(300))")
+            #expect(try found.json["totalResults"] == 2)
+            let tooMany = try await client.call(
+                .post, Self.prefix + "/users/search",
+                json: try JSONReader.parse(DirectorySearch(filter: (terms + [#"userName eq "x""#]).joined(separator: " or ")).encoded()))
+            #expect(tooMany.status == .badRequest)
+            #expect(try tooMany.json["scimType"] == "invalidFilter")
+        }
+    }
+
     @Test func aNumberOrFlagThatDoesNotParseIsInvalidValue() async throws {
         try await withDirectory { client in
             try await client.createTenant("acme")

@@ -3,14 +3,16 @@
 #
 #   Tests/Postgres/cluster.sh start DIR PORT   # prints the server URL: postgres://app@127.0.0.1:PORT
 #   Tests/Postgres/cluster.sh stop DIR
-#   Tests/Postgres/cluster.sh crash-restart DIR   # pg_ctl restart -m immediate (a crash: no shutdown checkpoint)
+#   Tests/Postgres/cluster.sh restart-immediate DIR   # a crash and a restart: pg_ctl restart -m immediate
 #
+# The cluster runs with fsync and synchronous_commit off (fast, and enough while the machine stays up);
+# PG_SYNCHRONOUS_COMMIT=on keeps commits acknowledged only once their WAL is written, for tests that crash the server.
 # Installs PostgreSQL from Debian's packages when it is missing. initdb refuses to run as root, so the cluster
 # belongs to the `postgres` user (created by the package); trust authentication, loopback only.
 set -euo pipefail
 
 command="${1:-}"; dir="${2:-}"
-[ -n "$command" ] && [ -n "$dir" ] || { echo "usage: $0 start DIR PORT | stop DIR | crash-restart DIR" >&2; exit 2; }
+[ -n "$command" ] && [ -n "$dir" ] || { echo "usage: $0 start DIR PORT | stop DIR" >&2; exit 2; }
 
 find_bin() {
     for candidate in /usr/lib/postgresql/*/bin; do
@@ -39,19 +41,19 @@ start)
             || { cat "$dir/initdb.log" >&2; exit 1; }
     fi
     as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=300" start >/dev/null \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=${PG_SYNCHRONOUS_COMMIT:-off} -c max_connections=300" start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgres://app@127.0.0.1:$port"
     ;;
-crash-restart)
+restart-immediate)
     bin="$(find_bin)"
     as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m immediate -w restart >/dev/null \
-        || { tail -20 "$dir/server.log" >&2; exit 1; }
+        || { cat "$dir/server.log" >&2; exit 1; }
     ;;
 stop)
     bin="$(find_bin)" || exit 0
     [ -f "$dir/data/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
     ;;
 *)
-    echo "usage: $0 start DIR PORT | stop DIR | crash-restart DIR" >&2; exit 2 ;;
+    echo "usage: $0 start DIR PORT | stop DIR | restart-immediate DIR" >&2; exit 2 ;;
 esac

@@ -39,8 +39,8 @@ struct SearchRequestTests {
         // Blank values read as absent.
         ("filter=&sortBy=&sortOrder=&startIndex=&count=", SearchRequest()),
         ("filter=+++", SearchRequest()),
-        // A malformed escape stays literal.
-        ("filter=displayName+eq+%22100%%22", SearchRequest(filter: #"displayName eq "100%""#)),
+        // A literal `%` is written %25.
+        ("filter=displayName+eq+%22100%25%22", SearchRequest(filter: #"displayName eq "100%""#)),
         // RFC 9865: a present-but-empty cursor starts cursor pagination, with or without `=`.
         ("cursor&count=10", SearchRequest(count: 10, cursor: "")),
         ("cursor=", SearchRequest(cursor: "")),
@@ -72,7 +72,8 @@ struct SearchRequestTests {
         ("sortOrder=up", "sortOrder"),
         ("cursor=&startIndex=2", "cursor"),
         ("startIndex=5&cursor=abc", "cursor"),
-        ("filter=%FF%FE", "UTF-8"),
+        ("sortBy=%ZZ", "sortBy parameter: '%' must be followed by two hexadecimal digits"),
+        ("count=1%00", "count parameter: A NUL character"),
     ])
     func refusesQuery(raw: String, mentioning: String) {
         #expect {
@@ -80,6 +81,40 @@ struct SearchRequestTests {
         } throws: { error in
             guard let error = error as? ScimError else { return false }
             return error.status == 400 && error.scimType == .invalidValue && error.detail.contains(mentioning)
+        }
+    }
+
+    /// A filter that does not decode is a filter the server cannot read: `invalidFilter`, as the RFC has it.
+    @Test(arguments: [
+        ("filter=userName+eq+%ZZ", "'%' must be followed by two hexadecimal digits"),
+        ("filter=displayName+eq+%22100%%22", "two hexadecimal digits"),
+        ("filter=userName+eq+%22a%4", "two hexadecimal digits"),
+        ("filter=userName+eq+%22a%00b%22", "NUL"),
+        ("filter=%FF%FE", "UTF-8"),
+    ])
+    func refusesUndecodableFilter(raw: String, mentioning: String) {
+        #expect {
+            try SearchRequest(rawQuery: raw)
+        } throws: { error in
+            guard let error = error as? ScimError else { return false }
+            return error.status == 400 && error.scimType == .invalidFilter && error.detail.contains(mentioning)
+        }
+    }
+
+    @Test func aStartIndexPastAnyDirectoryIsClampedToAnExactInteger() throws {
+        #expect(try SearchRequest(rawQuery: "startIndex=9223372036854775807").startIndex == SearchRequest.maximumStartIndex)
+        #expect(try SearchRequest(rawQuery: "startIndex=100000000000000000000000000").startIndex == SearchRequest.maximumStartIndex)
+        #expect(try SearchRequest(searchBody: ["startIndex": 1e300]).startIndex == SearchRequest.maximumStartIndex)
+        #expect(SearchRequest(startIndex: .max).startIndex == SearchRequest.maximumStartIndex)
+        #expect(try SearchRequest(rawQuery: "startIndex=2147483646").startIndex == 2_147_483_646)
+    }
+
+    @Test func refusesAQueryPastItsLimit() {
+        let long = "filter=" + String(repeating: "a", count: SearchRequest.maximumQueryLength)
+        #expect {
+            try SearchRequest(rawQuery: long)
+        } throws: { error in
+            (error as? ScimError)?.status == 413
         }
     }
 
@@ -148,11 +183,15 @@ struct SearchRequestTests {
     }
 
     @Test(arguments: [
-        ("a+b", "a b"), ("a%2Bb", "a+b"), ("%22x%22", "\"x\""), ("caf%C3%A9", "café"), ("%zz", "%zz"), ("%4", "%4"),
-        ("100%", "100%"), ("plain", "plain"),
+        ("a+b", "a b"), ("a%2Bb", "a+b"), ("%22x%22", "\"x\""), ("caf%C3%A9", "café"), ("100%25", "100%"), ("plain", "plain"),
     ])
     func formDecoding(encoded: String, decoded: String) throws {
         #expect(try SearchRequest.formDecode(encoded) == decoded)
+    }
+
+    @Test(arguments: ["%zz", "%4", "100%", "%", "a%00"])
+    func formDecodingRefusesMalformedEscapes(encoded: String) {
+        #expect(throws: ScimError.self) { try SearchRequest.formDecode(encoded) }
     }
 
     @Test func queryParametersKeepOrderAndBareKeys() throws {

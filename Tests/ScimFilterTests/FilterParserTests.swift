@@ -64,10 +64,6 @@ struct FilterParserTests {
         ("x gt 42", .compare(.init(attribute: "x"), .gt, 42)),
         ("x le -1.5e3", .compare(.init(attribute: "x"), .le, -1500)),
         ("x ge 0.25", .compare(.init(attribute: "x"), .ge, 0.25)),
-        // Entra's documented bare word.
-        ("externalId eq jyoung", .compare(.init(attribute: "externalId"), .eq, "jyoung")),
-        ("externalId eq a@b.example", .compare(.init(attribute: "externalId"), .eq, "a@b.example")),
-        ("externalId eq 01", .compare(.init(attribute: "externalId"), .eq, "01")),
         // Escapes.
         (#"displayName eq "a\"b\\c\/d\u00e9\n""#, .compare(.init(attribute: "displayName"), .eq, "a\"b\\c/dé\n")),
         (#"displayName eq "\b\f\r\t""#, .compare(.init(attribute: "displayName"), .eq, "\u{08}\u{0C}\r\t")),
@@ -79,7 +75,7 @@ struct FilterParserTests {
         ("userName\teq\n\"x\"", .compare(.init(attribute: "userName"), .eq, "x")),
         // Unicode white space separates too (no-break space, ideographic space); other non-ASCII text is a word.
         ("userName\u{00A0}eq\u{3000}\"x\"", .compare(.init(attribute: "userName"), .eq, "x")),
-        ("externalId eq jürgen\u{2003}", .compare(.init(attribute: "externalId"), .eq, "jürgen")),
+        ("externalId eq \"jürgen\"\u{2003}", .compare(.init(attribute: "externalId"), .eq, "jürgen")),
         (#"displayName eq "é\u00e9😀\ud83d\ude00 日本""#, .compare(.init(attribute: "displayName"), .eq, "éé😀😀 日本")),
         (
             #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915""#,
@@ -94,13 +90,14 @@ struct FilterParserTests {
         let a = FilterExpression.compare(.init(attribute: "a"), .pr, nil)
         let b = FilterExpression.compare(.init(attribute: "b"), .pr, nil)
         let c = FilterExpression.compare(.init(attribute: "c"), .pr, nil)
-        #expect(try FilterParser.parse("a pr or b pr and c pr") == .logical(.or, a, .logical(.and, b, c)))
-        #expect(try FilterParser.parse("a pr and b pr or c pr") == .logical(.or, .logical(.and, a, b), c))
-        #expect(try FilterParser.parse("(a pr or b pr) and c pr") == .logical(.and, .logical(.or, a, b), c))
-        #expect(try FilterParser.parse("not (a pr) and b pr") == .logical(.and, .not(a), b))
-        #expect(try FilterParser.parse("NOT(a pr or b pr)") == .not(.logical(.or, a, b)))
-        #expect(try FilterParser.parse("a pr AND b pr AND c pr") == .logical(.and, .logical(.and, a, b), c))
-        #expect(try FilterParser.parse("a pr or (b pr or c pr)").description == "a pr or (b pr or c pr)")
+        #expect(try FilterParser.parse("a pr or b pr and c pr") == .or(a, .and(b, c)))
+        #expect(try FilterParser.parse("a pr and b pr or c pr") == .or(.and(a, b), c))
+        #expect(try FilterParser.parse("(a pr or b pr) and c pr") == .and(.or(a, b), c))
+        #expect(try FilterParser.parse("not (a pr) and b pr") == .and(.not(a), b))
+        #expect(try FilterParser.parse("NOT(a pr or b pr)") == .not(.or(a, b)))
+        #expect(try FilterParser.parse("a pr AND b pr AND c pr") == .and(.and(a, b), c))
+        // A parenthesized chain of the same operator joins the outer one (`or` is associative).
+        #expect(try FilterParser.parse("a pr or (b pr or c pr)").description == "a pr or b pr or c pr")
         #expect(try FilterParser.parse("((a pr))") == a)
     }
 
@@ -110,12 +107,12 @@ struct FilterParserTests {
         let value = FilterExpression.compare(.init(attribute: "value"), .eq, "x@example.com")
         #expect(try FilterParser.parse(#"emails[type eq "work"]"#) == .valuePath(emails, type))
         // Entra: `emails[type eq "work"].value eq "x"` ≡ `emails[type eq "work" and value eq "x"]`.
-        #expect(try FilterParser.parse(#"emails[type eq "work"].value eq "x@example.com""#) == .valuePath(emails, .logical(.and, type, value)))
-        #expect(try FilterParser.parse(#"emails[type eq "work"] .value eq "x@example.com""#) == .valuePath(emails, .logical(.and, type, value)))
-        #expect(try FilterParser.parse(#"emails[type eq "work"].value pr"#) == .valuePath(emails, .logical(.and, type, .compare(.init(attribute: "value"), .pr, nil))))
+        #expect(try FilterParser.parse(#"emails[type eq "work"].value eq "x@example.com""#) == .valuePath(emails, .and(type, value)))
+        #expect(try FilterParser.parse(#"emails[type eq "work"] .value eq "x@example.com""#) == .valuePath(emails, .and(type, value)))
+        #expect(try FilterParser.parse(#"emails[type eq "work"].value pr"#) == .valuePath(emails, .and(type, .compare(.init(attribute: "value"), .pr, nil))))
         #expect(
             try FilterParser.parse(#"emails[not (type eq "work") or value sw "x"]"#)
-                == .valuePath(emails, .logical(.or, .not(type), .compare(.init(attribute: "value"), .sw, "x"))))
+                == .valuePath(emails, .or(.not(type), .compare(.init(attribute: "value"), .sw, "x"))))
     }
 
     @Test(arguments: [
@@ -157,7 +154,13 @@ struct FilterParserTests {
         (#"displayName eq "😀\u12""#, "Invalid \\u escape at position 18 in the string starting at position 16"),
         (#"displayName eq "é" and títle pr"#, "Invalid attribute path 'títle' at position 24"),
         (#"displayName eq "日本"#, "Unterminated string literal starting at position 16"),
-        ("displayName eq 日本 and", "Unexpected end of filter at position 22"),
+        (#"displayName eq "日本" and"#, "Unexpected end of filter at position 24"),
+        // A bare word is no value (the RFC grammar); quoting it is the fix the detail names.
+        ("userName eq admin", "found the bare word 'admin'"),
+        ("externalId eq jyoung", "a string value is quoted"),
+        ("externalId eq a@b.example", "found the bare word 'a@b.example'"),
+        ("externalId eq 01", "found the bare word '01'"),
+        ("displayName eq 日本 and", "found the bare word '日本'"),
     ])
     func rejectsMalformed(text: String, detail: String) {
         do {
@@ -179,14 +182,53 @@ struct FilterParserTests {
         #expect(throws: Never.self) { try FilterParser.parse(fine) }
     }
 
+    /// A flat chain is one n-ary node, so its depth does not grow with its length and every pass stays shallow.
+    @Test func longChainsAreOneNode() throws {
+        let terms = (0..<FilterParser.maximumTerms).map { #"userName eq "x\#($0)""# }
+        let parsed = try FilterParser.parse(terms.joined(separator: " or "))
+        guard case .logical(.or, let operands) = parsed else { Issue.record("not an or chain: \(parsed)"); return }
+        #expect(operands.count == FilterParser.maximumTerms)
+        #expect(parsed.termCount == FilterParser.maximumTerms)
+        #expect(try FilterParser.parse(parsed.description) == parsed)
+        let mixed = try FilterParser.parse("a pr and b pr and c pr or d pr and e pr")
+        #expect(mixed == .logical(.or, [.logical(.and, ["a", "b", "c"].map(Self.present)), .logical(.and, ["d", "e"].map(Self.present))]))
+        // Parentheses around a chain of the same operator join it.
+        #expect(try FilterParser.parse("(a pr or b pr) or (c pr or d pr)") == .logical(.or, ["a", "b", "c", "d"].map(Self.present)))
+    }
+
+    @Test func refusesTooManyTermsAndTooLongText() {
+        let tooMany = (0...FilterParser.maximumTerms).map { #"userName eq "x\#($0)""# }.joined(separator: " or ")
+        #expect(throws: ScimError.self) { try FilterParser.parse(tooMany) }
+        do {
+            _ = try FilterParser.parse(tooMany)
+        } catch {
+            #expect(error.scimType == .invalidFilter)
+            #expect(error.detail.contains("more than \(FilterParser.maximumTerms) comparisons"))
+        }
+        // 100,000 terms: refused by length before a token is read.
+        let huge = Array(repeating: #"userName eq "x""#, count: 100_000).joined(separator: " or ")
+        do {
+            _ = try FilterParser.parse(huge)
+            Issue.record("a 100,000-term filter parsed")
+        } catch {
+            #expect(error.scimType == .invalidFilter)
+            #expect(error.detail.contains("at most \(FilterParser.maximumLength) are accepted"))
+        }
+        // Within the length limit but past the term limit: `a pr or a pr …` is 8 bytes a term.
+        let shortTerms = Array(repeating: "a pr", count: 5_000).joined(separator: " or ")
+        #expect(throws: ScimError.self) { try FilterParser.parse(shortTerms) }
+    }
+
+    static func present(_ name: String) -> FilterExpression { .compare(.init(attribute: name), .pr, nil) }
+
     @Test(arguments: [
         FilterExpression.compare(.init(attribute: "displayName"), .eq, "quote\" backslash\\ tab\t ctrl\u{01} é"),
         .compare(.init(attribute: "n"), .gt, 1.5),
         .compare(.init(attribute: "n"), .lt, -3),
-        .not(.logical(.or, .compare(.init(attribute: "a"), .pr, nil), .compare(.init(attribute: "b"), .eq, .null))),
-        .logical(.and, .compare(.init(attribute: "a"), .pr, nil), .logical(.and, .compare(.init(attribute: "b"), .pr, nil), .compare(.init(attribute: "c"), .pr, nil))),
-        .logical(.or, .compare(.init(attribute: "a"), .pr, nil), .logical(.or, .compare(.init(attribute: "b"), .pr, nil), .compare(.init(attribute: "c"), .pr, nil))),
-        .valuePath(.init(attribute: "emails"), .logical(.or, .compare(.init(attribute: "type"), .eq, "work"), .not(.compare(.init(attribute: "primary"), .eq, true)))),
+        .not(.or(.compare(.init(attribute: "a"), .pr, nil), .compare(.init(attribute: "b"), .eq, .null))),
+        .and(.compare(.init(attribute: "a"), .pr, nil), .and(.compare(.init(attribute: "b"), .pr, nil), .compare(.init(attribute: "c"), .pr, nil))),
+        .or(.compare(.init(attribute: "a"), .pr, nil), .or(.compare(.init(attribute: "b"), .pr, nil), .compare(.init(attribute: "c"), .pr, nil))),
+        .valuePath(.init(attribute: "emails"), .or(.compare(.init(attribute: "type"), .eq, "work"), .not(.compare(.init(attribute: "primary"), .eq, true)))),
     ])
     func printerRoundTrips(expression: FilterExpression) throws {
         #expect(try FilterParser.parse(expression.description) == expression, "printed: \(expression.description)")

@@ -10,7 +10,6 @@ struct FilterValidatorTests {
 
     @Test(arguments: FilterParserTests.rfcExamples + [
         #"emails[type eq "work"].value eq "x""#,
-        "externalId eq jyoung",
         #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "x""#,
         #"manager.value eq "x""#,
         #"manager eq "x""#,

@@ -375,9 +375,9 @@ extension TestClientProtocol {
     /// or raw). (Not `call`, ServiceTestSupport's request to an internal API, which carries the internal key.)
     func request(
         _ method: HTTPRequest.Method, _ uri: String, bearer: String? = nil, json: JSONValue? = nil, rawBody: String? = nil,
-        contentType: String = "application/scim+json"
+        contentType: String = "application/scim+json", headers extra: HTTPFields = [:]
     ) async throws -> TestResponse {
-        var headers: HTTPFields = [:]
+        var headers = extra
         if let bearer { headers[.authorization] = "Bearer \(bearer)" }
         return try await send(method, uri, headers: headers, json: json, rawBody: rawBody, contentType: contentType)
     }

@@ -34,7 +34,7 @@ struct PatchPathTests {
             text: #"addresses[type eq "work" and primary eq true].streetAddress"#,
             expected: PatchPath(
                 attribute: AttributePath(attribute: "addresses"),
-                valueFilter: .logical(.and, workType, .compare(AttributePath(attribute: "primary"), .eq, true)),
+                valueFilter: .and(workType, .compare(AttributePath(attribute: "primary"), .eq, true)),
                 subAttribute: "streetAddress")),
         Case(
             text: #"emails[value eq "odd]name\"@x.com"]"#,

@@ -39,7 +39,7 @@ struct BulkController {
         guard list.count <= limits.maxOperations else {
             throw ScimError.payloadTooLarge("The bulk request has \(list.count) operations; the maximum is \(limits.maxOperations).")
         }
-        let failOnErrors = message[caseInsensitive: "failOnErrors"]?.numberValue.map { Int($0) }
+        let failOnErrors = try Self.failOnErrors(in: message)
         var pending = try list.enumerated().map { index, element in try Self.operation(element, index: index) }
         var resolved: [String: String] = [:]
         var results: [Int: JSONValue] = [:]
@@ -130,6 +130,18 @@ struct BulkController {
     static func data(_ operation: Operation) throws(ScimError) -> JSONValue {
         guard let data = operation.data else { throw ScimError.invalidSyntax("Bulk operation \(operation.index + 1) needs data.") }
         return data
+    }
+
+    /// `failOnErrors` (RFC 7644 §3.7.3): an integer; absent or null means no limit, and so does zero or less. A value
+    /// that is not an integer is `invalidValue`; one beyond `Int`'s range saturates instead of trapping.
+    static func failOnErrors(in message: JSONValue) throws(ScimError) -> Int? {
+        guard let raw = message[caseInsensitive: "failOnErrors"], !raw.isNull else { return nil }
+        guard case .number(let number) = raw, number.isFinite, number.rounded() == number else {
+            throw .invalidValue("failOnErrors must be an integer.")
+        }
+        if number >= 9.0e18 { return Int.max }
+        if number <= -9.0e18 { return Int.min }
+        return Int(number)
     }
 
     /// The bulkIds an operation refers to, in its path and anywhere in its data.

@@ -35,7 +35,7 @@ struct ResourceController {
     @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let principal = try http.principal(context)
         let read = try await resources.renderedGet(
-            kind, principal, id: try context.parameters.require("id"), http.rendering(principal, try http.search(of: request)), logger: context.logger)
+            kind, principal, id: try http.resourceID(context), http.rendering(principal, try http.search(of: request)), logger: context.logger)
         if let version = read.version, http.isNotModified(request, version: version) {
             return Response(status: .notModified, headers: [.eTag: ETag.weak(version)])
         }
@@ -62,9 +62,11 @@ struct ResourceController {
     @Sendable func replace(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let principal = try http.principal(context)
         let projection = try http.projection(try http.search(of: request), kind)
+        let id = try http.resourceID(context)
+        let resource = try await JSONCoding.jsonValue(of: request, context: context)
         let stored = try await resources.replace(
-            kind, principal, id: try context.parameters.require("id"), resource: try await JSONCoding.jsonValue(of: request, context: context),
-            ifMatch: try http.ifMatch(request), includeMembers: projection.includes("members"), logger: context.logger)
+            kind, principal, id: id, resource: resource, ifMatch: try await writeCondition(request, principal, id: id, context: context),
+            includeMembers: projection.includes("members"), logger: context.logger)
         return http.resourceResponse(stored, kind, principal, projection: projection)
     }
 
@@ -79,17 +81,39 @@ struct ResourceController {
         case .group: wantsBody = !search.attributes.isEmpty || !search.excludedAttributes.isEmpty
         case .user: wantsBody = !(request.headers[.prefer]?.lowercased().contains("return=minimal") ?? false)
         }
+        let id = try http.resourceID(context)
+        let patch = try await JSONCoding.jsonValue(of: request, context: context)
         let stored = try await resources.patch(
-            kind, principal, id: try context.parameters.require("id"), patch: try await JSONCoding.jsonValue(of: request, context: context),
-            ifMatch: try http.ifMatch(request), includeMembers: wantsBody && projection.includes("members"), logger: context.logger)
+            kind, principal, id: id, patch: patch, ifMatch: try await writeCondition(request, principal, id: id, context: context),
+            includeMembers: wantsBody && projection.includes("members"), logger: context.logger)
         guard wantsBody else { return Response(status: .noContent, headers: [.eTag: ETag.weak(stored.version)]) }
         return http.resourceResponse(stored, kind, principal, projection: projection)
     }
 
     @Sendable func delete(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let principal = try http.principal(context)
+        let id = try http.resourceID(context)
         try await resources.delete(
-            kind, try http.principal(context), id: try context.parameters.require("id"), ifMatch: try http.ifMatch(request), logger: context.logger)
+            kind, principal, id: id, ifMatch: try await writeCondition(request, principal, id: id, context: context), logger: context.logger)
         return Response(status: .noContent)
+    }
+
+    /// The version a write must find: the client's `If-Match`, or, under `If-None-Match` (RFC 9110 §13.1.2), the
+    /// version read to check it, so that the write fails with 412 if the resource changes in between. `If-None-Match`
+    /// fails (412) on an existing resource for `*`, and for a list of tags when one of them is current.
+    private func writeCondition(_ request: Request, _ principal: ScimPrincipal, id: String, context: ServiceRequestContext) async throws -> Int? {
+        let ifMatch = try http.ifMatch(request)
+        guard request.headers[.ifNoneMatch] != nil else { return ifMatch }
+        let current = try await resources.renderedGet(
+            kind, principal, id: id, http.rendering(principal, SearchRequest(attributes: ["id"])), logger: context.logger)
+        guard let version = current.version else { return ifMatch }
+        if http.ifNoneMatchFails(request, version: version) == true {
+            throw ScimError(status: 412, detail: "If-None-Match: \(kind.rawValue) '\(id)' exists at a version the condition excludes.")
+        }
+        if let ifMatch, ifMatch != version {
+            throw ScimError.invalidVersion("\(kind.rawValue) '\(id)' is at version \(version), not \(ifMatch); read it again and retry.")
+        }
+        return version
     }
 }
 

@@ -15,6 +15,20 @@ struct ScimHTTP: Sendable {
         return principal
     }
 
+    /// Longest resource id accepted in a path: ids are issued here as UUIDs; 256 bytes leaves room for ids kept
+    /// from an import.
+    static let maximumIDLength = 256
+
+    /// The `{id}` of a resource path. An id no resource can have — longer than `maximumIDLength` or holding a
+    /// control character such as NUL (`%00`, which PostgreSQL text cannot hold) — is 404 here, before any store.
+    func resourceID(_ context: ServiceRequestContext) throws -> String {
+        let id = try context.parameters.require("id")
+        guard id.utf8.count <= Self.maximumIDLength, !id.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            throw ScimError.notFound("No resource has this id: ids hold no control characters and are at most \(Self.maximumIDLength) bytes long.")
+        }
+        return id
+    }
+
     func location(_ principal: ScimPrincipal, _ kind: ResourceKind, _ id: String) -> String {
         gateway.scimBaseURL(tenantID: principal.tenantID, idpID: principal.idpID) + "/" + kind.endpoint + "/" + id
     }
@@ -50,9 +64,18 @@ struct ScimHTTP: Sendable {
         return version
     }
 
-    /// True when an `If-None-Match` header names the current version (the client's copy is fresh: 304).
+    /// True when an `If-None-Match` header names the current version (the client's copy is fresh: 304). `*` alone
+    /// does not: a GET answers 304 only for an entity tag the client holds, so that it always gets the `ETag` of a
+    /// representation it has seen.
     func isNotModified(_ request: Request, version: Int) -> Bool {
         guard let value = request.headers[.ifNoneMatch] else { return false }
+        return value.split(separator: ",").contains { ETag.version(from: $0.trimmingSpaces()) == version }
+    }
+
+    /// Whether a write's `If-None-Match` fails on a resource at `version` (RFC 9110 §13.1.2): `*` fails on any
+    /// existing resource, a list of tags when one of them is current. nil when the request has no such header.
+    func ifNoneMatchFails(_ request: Request, version: Int) -> Bool? {
+        guard let value = request.headers[.ifNoneMatch] else { return nil }
         return value.split(separator: ",").contains { tag in
             let text = tag.trimmingSpaces()
             return text == "*" || ETag.version(from: text) == version

@@ -19,6 +19,8 @@ enum ResourceKind: String, Sendable, CaseIterable {
 /// PATCH is a read-modify-write guarded by the version; group PATCH runs inside the directory as row changes.
 struct ScimResources: Sendable {
     let peers: GatewayPeers
+    /// The identity provider's schemas (its custom extensions included), against which every write is type-checked.
+    let schemas: TenantSchemas
     let capabilities: ServiceProviderCapabilities
     /// How often a user PATCH is re-applied when another writer changed the user in between (no client `If-Match`);
     /// between attempts it waits a few random milliseconds so that racing writers spread out.
@@ -27,7 +29,7 @@ struct ScimResources: Sendable {
     func create(_ kind: ResourceKind, _ principal: ScimPrincipal, resource: JSONValue, includeMembers: Bool, logger: Logger) async throws
         -> StoredResource
     {
-        try requireObject(resource, kind)
+        try await validate(resource, kind, principal, logger: logger)
         switch kind {
         case .user:
             let mapped = try await peers.mapping.mapUser(tenantID: principal.tenantID, idpID: principal.idpID, resource: resource, logger: logger)
@@ -53,7 +55,7 @@ struct ScimResources: Sendable {
     func replace(
         _ kind: ResourceKind, _ principal: ScimPrincipal, id: String, resource: JSONValue, ifMatch: Int?, includeMembers: Bool, logger: Logger
     ) async throws -> StoredResource {
-        try requireObject(resource, kind)
+        try await validate(resource, kind, principal, logger: logger)
         switch kind {
         case .user:
             let mapped = try await peers.mapping.mapUser(tenantID: principal.tenantID, idpID: principal.idpID, resource: resource, logger: logger)
@@ -86,6 +88,7 @@ struct ScimResources: Sendable {
                 }
                 let result = try engine.apply(request, to: Self.document(of: current.resource))
                 guard result.changed else { return current }
+                try await validate(result.resource, kind, principal, logger: logger)
                 let mapped = try await peers.mapping.mapUser(
                     tenantID: principal.tenantID, idpID: principal.idpID, resource: result.resource, logger: logger)
                 do {
@@ -145,7 +148,11 @@ struct ScimResources: Sendable {
         return .object(members)
     }
 
-    private func requireObject(_ resource: JSONValue, _ kind: ResourceKind) throws {
+    /// Type-checks a resource against the identity provider's schemas before it is mapped or stored.
+    private func validate(_ resource: JSONValue, _ kind: ResourceKind, _ principal: ScimPrincipal, logger: Logger) async throws {
         guard resource.objectValue != nil else { throw ScimError.invalidSyntax("A \(kind.rawValue.lowercased()) must be a JSON object.") }
+        // Groups have no tenant extensions: the standard registry is the whole truth, without a lookup.
+        let registry = kind == .user ? try await schemas.registry(for: principal, logger: logger) : .standard
+        try ResourceValidator(registry: registry, resourceType: kind.rawValue).validate(resource)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// it as every case in turn; profiles of the services showed that probing as the largest single cost of a SCIM
 /// request. This reader looks at the next byte instead. It is strict where `JSONDecoder` is: invalid UTF-8, control
 /// characters in strings, lone surrogates, leading zeros and trailing content are errors, and nesting is bounded so
-/// hostile input cannot exhaust the stack.
+/// hostile input cannot exhaust the stack. `\u0000` is refused too: no store here can hold a NUL in text.
 package struct JSONReader {
     package struct Failure: Error, Equatable, CustomStringConvertible {
         package var offset: Int
@@ -20,7 +20,9 @@ package struct JSONReader {
     }
 
     /// Deepest nesting of arrays and objects accepted.
-    package static let maxDepth = 256
+    /// A SCIM resource nests four levels at most (a Bulk operation's data adds three), so this is far above any legitimate
+    /// body and far below what the recursive passes over a value could not take.
+    package static let maxDepth = 64
 
     package static func parse(_ data: Data) throws(Failure) -> JSONValue {
         do {
@@ -212,6 +214,8 @@ package struct JSONReader {
                 throw failure("a lone low surrogate")
             }
             guard let unicode = Unicode.Scalar(scalar) else { throw failure("invalid \\u escape") }
+            // Valid JSON, but PostgreSQL text cannot hold it and no SCIM attribute needs it: refused on every engine.
+            guard scalar != 0 else { throw failure("the character U+0000 (\\u0000) is not accepted in a string") }
             decoded.append(contentsOf: Array(String(Character(unicode)).utf8))
         default:
             throw failure("invalid escape")

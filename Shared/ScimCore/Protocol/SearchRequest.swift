@@ -44,7 +44,7 @@ package struct SearchRequest: Sendable, Hashable, Codable {
         attributes: [String] = [], excludedAttributes: [String] = [], cursor: String? = nil
     ) {
         self.filter = filter.flatMap(Self.nonBlank)
-        self.startIndex = max(1, startIndex)
+        self.startIndex = Self.clampedStartIndex(startIndex)
         self.count = count.map { max(0, $0) }
         self.sortBy = sortBy.flatMap(Self.nonBlank)
         self.sortOrder = sortOrder
@@ -61,7 +61,8 @@ package struct SearchRequest: Sendable, Hashable, Codable {
     /// Parses the URL query string exactly as received (the part after `?`, not yet decoded).
     ///
     /// `+` decodes as a space and `%XX` as a byte (form encoding: Entra sends `filter=userName+eq+%22x%22`, and
-    /// a literal `+` arrives as `%2B`); a `%` not followed by two hex digits stays literal. Parameter names match
+    /// a literal `+` arrives as `%2B`). A `%` not followed by two hex digits, bytes that are not UTF-8 and a decoded
+    /// NUL are refused: `invalidFilter` in the filter, `invalidValue` elsewhere. Parameter names match
     /// case-insensitively. A repeated parameter: the last one wins. Unknown parameters (Entra's `aadOptscim062020`
     /// flag, cache busters) are ignored. A non-numeric `startIndex` or `count` is `invalidValue`, as is an unknown
     /// `sortOrder` or a `cursor` combined with `startIndex` > 1.
@@ -71,12 +72,12 @@ package struct SearchRequest: Sendable, Hashable, Codable {
         for (name, value) in parameters {
             switch name.lowercased() {
             case "filter": request.filter = Self.nonBlank(value)
-            case "startindex": request.startIndex = try Self.integer(value, name: "startIndex").map { max(1, $0) } ?? 1
+            case "startindex": request.startIndex = try Self.integer(value, name: "startIndex").map(Self.clampedStartIndex) ?? 1
             case "count": request.count = try Self.integer(value, name: "count").map { max(0, $0) }
             case "sortby": request.sortBy = Self.nonBlank(value)
             case "sortorder": request.sortOrder = try Self.sortOrder(value)
-            case "attributes": request.attributes = Self.list(value)
-            case "excludedattributes": request.excludedAttributes = Self.list(value)
+            case "attributes": request.attributes = try Self.list(value, name: "attributes")
+            case "excludedattributes": request.excludedAttributes = try Self.list(value, name: "excludedAttributes")
             case "cursor": request.cursor = value
             default: continue
             }
@@ -100,7 +101,7 @@ package struct SearchRequest: Sendable, Hashable, Codable {
         for (name, value) in members where value != .null {
             switch name.lowercased() {
             case "filter": request.filter = Self.nonBlank(try Self.string(value, name: "filter"))
-            case "startindex": request.startIndex = try Self.integer(value, name: "startIndex").map { max(1, $0) } ?? 1
+            case "startindex": request.startIndex = try Self.integer(value, name: "startIndex").map(Self.clampedStartIndex) ?? 1
             case "count": request.count = try Self.integer(value, name: "count").map { max(0, $0) }
             case "sortby": request.sortBy = Self.nonBlank(try Self.string(value, name: "sortBy"))
             case "sortorder": request.sortOrder = try Self.sortOrder(try Self.string(value, name: "sortOrder"))
@@ -113,6 +114,13 @@ package struct SearchRequest: Sendable, Hashable, Codable {
         try request.validate()
         self = request
     }
+
+    /// Largest `startIndex` kept as sent: far past any directory's size, and exact as a JSON number, so a page past
+    /// the end echoes an integer (`9223372036854775807` would come back as `9.223372036854776e+18`).
+    package static let maximumStartIndex = 2_147_483_647
+
+    /// `startIndex` held to 1…`maximumStartIndex` (RFC 7644 §3.4.2.4: a value below 1 is 1).
+    static func clampedStartIndex(_ value: Int) -> Int { min(max(1, value), maximumStartIndex) }
 
     /// Whether the request asks for cursor pagination (RFC 9865), rather than index pagination.
     package var usesCursor: Bool { cursor != nil }
@@ -127,10 +135,18 @@ package struct SearchRequest: Sendable, Hashable, Codable {
 // MARK: query string decoding
 
 extension SearchRequest {
+    /// Longest raw query accepted, in bytes (a filter of `FilterParser`'s maximum length, percent-encoded, fits).
+    package static let maximumQueryLength = 256 * 1024
+
     /// The `name=value` pairs of a raw URL query, both form-decoded, in order; a pair without `=` has value `""`.
-    /// Empty pairs (`a=1&&b=2`) are skipped. Bytes that do not decode to UTF-8 are `invalidValue`.
+    /// Empty pairs (`a=1&&b=2`) are skipped. A malformed `%` escape, bytes that do not decode to UTF-8 and a NUL are
+    /// refused: `invalidFilter` in the `filter` parameter (RFC 7644 §3.4.2.2's error for a filter that cannot be
+    /// read), `invalidValue` in any other.
     package static func queryParameters(_ rawQuery: String?) throws(ScimError) -> [(name: String, value: String)] {
         guard var query = rawQuery, !query.isEmpty else { return [] }
+        guard query.utf8.count <= maximumQueryLength else {
+            throw .payloadTooLarge("The query string is \(query.utf8.count) bytes long; at most \(maximumQueryLength) are accepted.")
+        }
         if query.hasPrefix("?") { query.removeFirst() }
         var result: [(name: String, value: String)] = []
         // Split on the bytes: `&` and `=` are ASCII, and splitting the text by characters was about 2 % of the
@@ -145,12 +161,19 @@ extension SearchRequest {
                 name = query[pair.startIndex..<pair.endIndex]
                 value = ""
             }
-            result.append((try formDecode(name), try formDecode(value)))
+            let decodedName = try formDecode(name)
+            do {
+                result.append((decodedName, try formDecode(value)))
+            } catch {
+                if decodedName.caseInsensitiveEquals("filter") { throw .invalidFilter("The filter parameter: \(error.detail)") }
+                throw .invalidValue("The \(decodedName.prefix(64)) parameter: \(error.detail)")
+            }
         }
         return result
     }
 
-    /// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte; a malformed `%` stays literal.
+    /// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte. A `%` without two hex digits,
+    /// bytes that are not UTF-8 and a NUL (`%00`) are `invalidValue`.
     package static func formDecode<S: StringProtocol>(_ text: S) throws(ScimError) -> String {
         // Most names and values (`excludedAttributes=members`, ids, counts) have nothing to decode.
         if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(text) }
@@ -165,17 +188,18 @@ extension SearchRequest {
                 if iterator.count >= 2, let high = hexValue(iterator[iterator.startIndex]),
                     let low = hexValue(iterator[iterator.startIndex + 1])
                 {
+                    guard high != 0 || low != 0 else { throw .invalidValue("A NUL character (%00) is not accepted in a query.") }
                     bytes.append(high << 4 | low)
                     iterator.removeFirst(2)
                 } else {
-                    bytes.append(byte)
+                    throw .invalidValue("'%' must be followed by two hexadecimal digits in a query (a literal '%' is written %25).")
                 }
             default:
                 bytes.append(byte)
             }
         }
         guard let decoded = String(validating: bytes, as: UTF8.self) else {
-            throw .invalidValue("The query string is not valid percent-encoded UTF-8.")
+            throw .invalidValue("The query is not valid percent-encoded UTF-8.")
         }
         return decoded
     }
@@ -204,9 +228,17 @@ extension SearchRequest {
         return try SortOrder(parsing: text)
     }
 
-    /// A comma-separated list, each name trimmed, empty names dropped.
-    fileprivate static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+    /// Most names in `attributes` or `excludedAttributes` (each schema's attributes and sub-attributes fit).
+    package static let maximumAttributeNames = 200
+
+    /// A comma-separated list, each name trimmed, empty names dropped; more than `maximumAttributeNames` is
+    /// `invalidValue`, refused before the names are split.
+    fileprivate static func list(_ text: String, name: String, adding existing: Int = 0) throws(ScimError) -> [String] {
+        let commas = text.utf8.count(where: { $0 == UInt8(ascii: ",") })
+        guard existing + commas < maximumAttributeNames else {
+            throw .invalidValue("\(name) names more than \(maximumAttributeNames) attributes.")
+        }
+        return text.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
     }
 
     /// An integer from query text; blank is nil, out-of-range digits saturate, anything else is `invalidValue`.
@@ -251,12 +283,12 @@ extension SearchRequest {
     fileprivate static func stringList(_ value: JSONValue, name: String) throws(ScimError) -> [String] {
         switch value {
         case .string(let text):
-            return list(text)
+            return try list(text, name: name)
         case .array(let elements):
             var names: [String] = []
             for element in elements {
                 guard case .string(let text) = element else { throw .invalidValue("\(name) must be an array of strings.") }
-                names += list(text)
+                names += try list(text, name: name, adding: names.count)
             }
             return names
         default:

@@ -14,6 +14,30 @@ package struct SQLFragment: Sendable, Equatable {
         self.binds = binds
     }
 
+    /// `fragments` joined by `keyword` (`AND`/`OR`) as a balanced tree of parenthesized pairs, built level by level:
+    /// SQLite's parser nests a flat `a OR b OR c …` one level per term and refuses trees deeper than 1,000, so a long
+    /// chain is grouped to a depth of log2 of its length instead. The bound values keep their order.
+    package static func balanced(_ fragments: [SQLFragment], joinedBy keyword: String) -> SQLFragment {
+        guard !fragments.isEmpty else { return SQLFragment(sql: keyword == "AND" ? "TRUE" : "FALSE") }
+        var level = fragments
+        while level.count > 1 {
+            var next: [SQLFragment] = []
+            next.reserveCapacity((level.count + 1) / 2)
+            var index = 0
+            while index < level.count {
+                if index + 1 < level.count {
+                    let (lhs, rhs) = (level[index], level[index + 1])
+                    next.append(SQLFragment(sql: "(\(lhs.sql) \(keyword) \(rhs.sql))", binds: lhs.binds + rhs.binds))
+                } else {
+                    next.append(level[index])
+                }
+                index += 2
+            }
+            level = next
+        }
+        return level[0]
+    }
+
     /// A piece of the fragment: SQL text, or the place of one bound value.
     package enum Part: Sendable, Equatable {
         case sql(String)

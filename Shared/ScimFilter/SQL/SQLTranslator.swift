@@ -114,10 +114,11 @@ package struct SQLTranslator: Sendable {
 
     private func translate(_ filter: FilterExpression, scope: Scope, state: inout State) throws(ScimError) -> SQLFragment {
         switch filter {
-        case .logical(let op, let lhs, let rhs):
-            let l = try translate(lhs, scope: scope, state: &state)
-            let r = try translate(rhs, scope: scope, state: &state)
-            return SQLFragment(sql: "(\(l.sql) \(op == .and ? "AND" : "OR") \(r.sql))", binds: l.binds + r.binds)
+        case .logical(let op, let operands):
+            var fragments: [SQLFragment] = []
+            fragments.reserveCapacity(operands.count)
+            for operand in operands { fragments.append(try translate(operand, scope: scope, state: &state)) }
+            return SQLFragment.balanced(fragments, joinedBy: op == .and ? "AND" : "OR")
         case .not(let inner):
             return negate(try translate(inner, scope: scope, state: &state))
         case .compare(let path, .ne, let value) where value != nil && value != .null:
@@ -174,7 +175,7 @@ package struct SQLTranslator: Sendable {
     private static func comparedNames(_ filter: FilterExpression) -> [String] {
         switch filter {
         case .compare(let path, _, _): [path.attribute]
-        case .logical(_, let lhs, let rhs): comparedNames(lhs) + comparedNames(rhs)
+        case .logical(_, let operands): operands.flatMap(comparedNames)
         case .not(let inner): comparedNames(inner)
         case .valuePath(let path, _): [path.attribute]
         }
