@@ -17,7 +17,7 @@ func buildApplication(configuration: ServiceConfiguration, logger: Logger) async
 }
 
 func buildRouter(store: some DirectoryStore, engine: SQLEngine, configuration: ServiceConfiguration) -> Router<ServiceRequestContext> {
-    let router = ServiceApplication.makeRouter(refusedValue: StorageErrors.refusedValue)
+    let router = ServiceApplication.makeRouter(refusedValue: StorageErrors.refusedValue, isUnavailable: StorageErrors.isUnavailable)
     router.addHealthRoutes(
         service: "directory",
         checks: [ReadinessCheck(name: "store") { _ in await store.isReachable() }])

@@ -41,7 +41,7 @@ func buildRouter<Store: MappingStore>(
     store: Store, directory: any MappingDirectory, runner: ReapplyRunner<Store>, cache: MapperCache = MapperCache(),
     configuration: ServiceConfiguration
 ) -> Router<ServiceRequestContext> {
-    let router = ServiceApplication.makeRouter(refusedValue: StorageErrors.refusedValue)
+    let router = ServiceApplication.makeRouter(refusedValue: StorageErrors.refusedValue, isUnavailable: StorageErrors.isUnavailable)
     router.addHealthRoutes(service: "mapping", checks: [ReadinessCheck(name: "store") { _ in await store.isReachable() }])
     let internalAPI = router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey))
     MappingController(store: store, cache: cache).register(on: internalAPI)

@@ -55,7 +55,7 @@ struct TokenServiceParts<Store: TokenStore>: Sendable {
 }
 
 func buildRouter<Store: TokenStore>(parts: TokenServiceParts<Store>, configuration: ServiceConfiguration) -> Router<ServiceRequestContext> {
-    let router = ServiceApplication.makeRouter(refusedValue: StorageErrors.refusedValue)
+    let router = ServiceApplication.makeRouter(refusedValue: StorageErrors.refusedValue, isUnavailable: StorageErrors.isUnavailable)
     router.addHealthRoutes(service: "token", checks: [ReadinessCheck(name: "store") { _ in await parts.store.isReachable() }])
     let internalAPI = router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey))
     TokenController(

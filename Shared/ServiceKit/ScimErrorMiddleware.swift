@@ -13,9 +13,16 @@ package struct ScimErrorMiddleware: RouterMiddleware {
     /// Recognizes a store's refusal of a value the client sent (a service with a store passes
     /// `StorageErrors.refusedValue`), answered as 400 `invalidValue` instead of a 500.
     private let refusedValue: @Sendable (any Error) -> String?
+    /// Recognizes failures that are an outage rather than a bug (a database restarting, `StorageErrors.isUnavailable`):
+    /// they become 503 with `Retry-After` instead of 500.
+    private let isUnavailable: @Sendable (any Error) -> Bool
 
-    package init(refusedValue: @escaping @Sendable (any Error) -> String? = { _ in nil }) {
+    package init(
+        refusedValue: @escaping @Sendable (any Error) -> String? = { _ in nil },
+        isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false }
+    ) {
         self.refusedValue = refusedValue
+        self.isUnavailable = isUnavailable
     }
 
     package func handle(
@@ -41,6 +48,9 @@ package struct ScimErrorMiddleware: RouterMiddleware {
             return ScimError.payloadTooLarge("The request body is larger than \(context.maxUploadSize) bytes.").response()
         } catch let error as any HTTPResponseError {
             return ScimError(status: Int(error.status.code), detail: error.status.reasonPhrase).response()
+        } catch where isUnavailable(error) {
+            context.logger.warning("Store unavailable", metadata: ["error": "\(String(reflecting: error))"])
+            return ScimError.unavailable("The service's database is unavailable; try again later.").response()
         } catch {
             if let detail = refusedValue(error) {
                 context.logger.notice("The store refused a value", metadata: ["error.detail": "\(detail)"])

@@ -10,14 +10,16 @@ package enum ServiceApplication {
     /// Requests are logged at `requestLogLevel`: `info` at the gateway, where the IdPs' requests arrive; `debug` in
     /// the internal services, whose requests are the gateway's (the request id ties them together). At `info` there,
     /// every SCIM request was logged twice or three times, and the line cost 3–4 % of the directory's CPU on a read.
-    /// `refusedValue` recognizes a store's refusal of a client's value (``ScimErrorMiddleware``).
+    /// `refusedValue` recognizes a store's refusal of a client's value, `isUnavailable` errors of the service's store
+    /// that mean "not now" (``ScimErrorMiddleware``).
     package static func makeRouter(
-        requestLogLevel: Logger.Level = .debug, refusedValue: @escaping @Sendable (any Error) -> String? = { _ in nil }
+        requestLogLevel: Logger.Level = .debug, refusedValue: @escaping @Sendable (any Error) -> String? = { _ in nil },
+        isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false }
     ) -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware(requestLogLevel))
-        router.add(middleware: ScimErrorMiddleware(refusedValue: refusedValue))
+        router.add(middleware: ScimErrorMiddleware(refusedValue: refusedValue, isUnavailable: isUnavailable))
         router.add(middleware: MethodAllowListMiddleware())
         return router
     }

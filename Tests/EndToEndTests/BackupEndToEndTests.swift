@@ -15,17 +15,8 @@ struct BackupEndToEndTests {
         var count: Int { users.withLock { $0.count } }
     }
 
-    static func provisio(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = StackProcess.binaryDirectory.appendingPathComponent("provisio")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+    static func provisio(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await ChildProcess.run(StackProcess.binaryDirectory.appendingPathComponent("provisio"), arguments)
     }
 
     @Test func aBackupTakenMidSyncRestoresEveryUserAcknowledgedBeforeIt() async throws {
@@ -58,14 +49,14 @@ struct BackupEndToEndTests {
             }
             while acknowledged.count < 100 { try await Task.sleep(for: .milliseconds(20)) }
             beforeBackup = acknowledged.all  // every one of these was answered 2xx before the backup began
-            let backup = try Self.provisio(["backup", "--data-dir", stack.dataDirectory.path, "--to", backupFolder.path])
+            let backup = try await Self.provisio(["backup", "--data-dir", stack.dataDirectory.path, "--to", backupFolder.path])
             #expect(backup.status == 0, "\(backup.output)")
             let atBackupEnd = acknowledged.count
             while acknowledged.count < atBackupEnd + 50 { try await Task.sleep(for: .milliseconds(20)) }  // writes go on after it
             writers.cancel()
             _ = await writers.result
             // A second backup into the same folder is refused: a backup never overwrites another.
-            let again = try Self.provisio(["backup", "--data-dir", stack.dataDirectory.path, "--to", backupFolder.path])
+            let again = try await Self.provisio(["backup", "--data-dir", stack.dataDirectory.path, "--to", backupFolder.path])
             #expect(again.status != 0)
             #expect(again.output.contains("not empty"))
         }
@@ -75,12 +66,12 @@ struct BackupEndToEndTests {
 
         // Restore into a new folder; a second restore there is refused without --force, accepted with it.
         let restored = scratch.appendingPathComponent("restored")
-        let restore = try Self.provisio(["restore", "--from", backupFolder.path, "--data-dir", restored.path])
+        let restore = try await Self.provisio(["restore", "--from", backupFolder.path, "--data-dir", restored.path])
         #expect(restore.status == 0, "\(restore.output)")
-        let refused = try Self.provisio(["restore", "--from", backupFolder.path, "--data-dir", restored.path])
+        let refused = try await Self.provisio(["restore", "--from", backupFolder.path, "--data-dir", restored.path])
         #expect(refused.status != 0)
         #expect(refused.output.contains("--force"))
-        #expect(try Self.provisio(["restore", "--from", backupFolder.path, "--data-dir", restored.path, "--force"]).status == 0)
+        #expect(try await Self.provisio(["restore", "--from", backupFolder.path, "--data-dir", restored.path, "--force"]).status == 0)
 
         let stack = try StackProcess(dataDirectory: restored, port: try freePort())
         do {

@@ -7,19 +7,6 @@ import Testing
 /// what was there at the dump and not what came after. Runs only on PostgreSQL (`PROVISIO_TEST_POSTGRES_URL`).
 @Suite(.serialized, .timeLimit(.minutes(10)), .enabled(if: !(ProcessInfo.processInfo.environment["PROVISIO_TEST_POSTGRES_URL"]?.isEmpty ?? true)))
 struct PostgresBackupEndToEndTests {
-    static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
-    }
-
     /// The `DATABASE_URL` `provisio up` gave service `name`, read from the process's environment.
     static func databaseURL(of name: String, in stack: StackProcess) throws -> String {
         let pid = try #require(stack.servicePID(name))
@@ -46,7 +33,7 @@ struct PostgresBackupEndToEndTests {
             keptID = try #require(kept.json["id"] as? String)
             for service in services {
                 databases[service] = try Self.databaseURL(of: service, in: stack)
-                let dump = try Self.run("pg_dump", ["-Fc", "-d", databases[service]!, "-f", dumps.appendingPathComponent("\(service).dump").path])
+                let dump = try await ChildProcess.run("pg_dump", ["-Fc", "-d", databases[service]!, "-f", dumps.appendingPathComponent("\(service).dump").path])
                 #expect(dump.status == 0, "pg_dump \(service): \(dump.output)")
             }
             let later = try await HTTP.scim(demo, .POST, "/Users", json: SupervisionEndToEndTests.user("later@example.com"))
@@ -60,7 +47,7 @@ struct PostgresBackupEndToEndTests {
         #expect(try await stack.stop() == 0)
 
         for service in services {
-            let restore = try Self.run(
+            let restore = try await ChildProcess.run(
                 "pg_restore", ["--clean", "--if-exists", "--no-owner", "-d", databases[service]!, dumps.appendingPathComponent("\(service).dump").path])
             #expect(restore.status == 0, "pg_restore \(service): \(restore.output)")
         }

@@ -52,6 +52,7 @@ class Client:
     def __init__(self, base, token, deadline):
         self.base, self.token, self.deadline = base, token, deadline
         self.retries = 0
+        self.server_errors = {}  # 5xx status -> count; an outage must be a 503 with Retry-After, never another 5xx
         self.lock = threading.Lock()
 
     def send(self, method, path, body=None):
@@ -69,6 +70,10 @@ class Client:
                 if error.code < 500 and error.code != 429:
                     return error.code, json.loads(error.read() or b"null")
                 retry_after = error.headers.get("Retry-After")
+                if error.code >= 500:
+                    key = error.code if error.code != 503 or retry_after else "503 without Retry-After"
+                    with self.lock:
+                        self.server_errors[key] = self.server_errors.get(key, 0) + 1
                 if retry_after and retry_after.isdigit():
                     delay = max(delay, min(float(retry_after), 5.0))
             except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
@@ -218,9 +223,11 @@ def main():
     print(f"faults: acknowledged creates {outcome['created']}, found on a retried check {outcome['found']}, "
           f"409 after a retried POST {outcome['conflict']}, errors {len(errors)}")
     print(f"faults: lost {lost}, duplicates {duplicates}, missing {missing}")
+    print(f"faults: 5xx answers {dict(sorted(client.server_errors.items(), key=str)) or 'none'} (only 503 with Retry-After may appear)")
     for error in errors[:10]:
         print(f"faults: error: {error}")
-    failed = lost or duplicates or missing or errors or any("not found" in w or "failed" in w for _, w in injected)
+    unexpected_5xx = any(status != 503 for status in client.server_errors)
+    failed = lost or duplicates or missing or errors or unexpected_5xx or any("not found" in w or "failed" in w for _, w in injected)
     failed = failed or len(injected) < len(faults)
     print(f"{0 if failed else 1} passed, {1 if failed else 0} failed")
     return 1 if failed else 0

@@ -41,3 +41,15 @@ struct SQLiteSynchronousTests {
         #expect(SQLiteSynchronous(setting: "") == nil)
     }
 }
+
+/// Which storage failures are an outage (503, retry) rather than a bug (500).
+@Suite("Storage unavailability")
+struct StorageUnavailableTests {
+    @Test func busySQLiteIsUnavailableAndOtherFailuresAreNot() {
+        #expect(StorageErrors.isUnavailable(SQLiteFailure(code: 5, message: "database is locked")))
+        #expect(StorageErrors.isUnavailable(SQLiteFailure(code: 5 | (1 << 8), message: "busy recovery")))
+        #expect(!StorageErrors.isUnavailable(SQLiteFailure(code: SQLiteFailure.constraintUnique, message: "unique")))
+        #expect(!StorageErrors.isUnavailable(SQLiteFailure(code: 1, message: "syntax error")))
+        #expect(!StorageErrors.isUnavailable(CancellationError()))
+    }
+}
