@@ -49,15 +49,6 @@ extension FilterExpression {
 
     package static func and(_ operands: FilterExpression...) -> FilterExpression { combining(.and, operands) }
     package static func or(_ operands: FilterExpression...) -> FilterExpression { combining(.or, operands) }
-
-    /// Comparisons in the filter (`a eq 1 and b[c pr]` has two), counted without recursion deeper than the tree.
-    package var termCount: Int {
-        switch self {
-        case .compare: 1
-        case .logical(_, let operands): operands.reduce(0) { $0 + $1.termCount }
-        case .not(let inner), .valuePath(_, let inner): inner.termCount
-        }
-    }
 }
 
 extension FilterExpression: CustomStringConvertible {

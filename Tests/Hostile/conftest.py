@@ -59,6 +59,11 @@ RUN = uuid.uuid4().hex[:8]  # keeps names of one run apart from another's on a r
 # HTTP
 
 
+def first_header(headers: list[tuple[str, str]], name: str) -> str | None:
+    """The first value of the header `name` (any letter case), or None."""
+    return next((value for key, value in headers if key.lower() == name.lower()), None)
+
+
 @dataclass
 class Answer:
     status: int | None  # None: the connection was dropped without an answer
@@ -68,10 +73,7 @@ class Answer:
     request: str = ""
 
     def header(self, name: str) -> str | None:
-        for key, value in self.headers:
-            if key.lower() == name.lower():
-                return value
-        return None
+        return first_header(self.headers, name)
 
     @property
     def text(self) -> str:
@@ -155,10 +157,7 @@ class RawAnswer:
     closed: bool = False
 
     def header(self, name: str) -> str | None:
-        for key, value in self.headers:
-            if key.lower() == name.lower():
-                return value
-        return None
+        return first_header(self.headers, name)
 
     @property
     def json(self):

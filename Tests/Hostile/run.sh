@@ -12,6 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$(pwd)"
+# provisio up prints the demo tenant's bearer token; a test log shows its output without it.
+show_up_output() { sed -E 's/pvs_[A-Za-z0-9_]+/pvs_(masked)/g' "$DATA_DIR/up.out"; }
 HERE="$ROOT/Tests/Hostile"
 
 POSTGRES_URL="${PROVISIO_TEST_POSTGRES_URL:-}"
@@ -64,10 +66,10 @@ for _ in $(seq 1 900); do
         && python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$GATEWAY/readyz" 2>/dev/null; then
         ready=1; break
     fi
-    kill -0 "$STACK_PID" 2>/dev/null || { cat "$DATA_DIR/up.out"; echo "hostile: provisio up exited" >&2; exit 1; }
+    kill -0 "$STACK_PID" 2>/dev/null || { show_up_output; echo "hostile: provisio up exited" >&2; exit 1; }
     sleep 0.2
 done
-[ "$ready" = 1 ] || { cat "$DATA_DIR/up.out"; echo "hostile: the stack did not become ready" >&2; exit 1; }
+[ "$ready" = 1 ] || { show_up_output; echo "hostile: the stack did not become ready" >&2; exit 1; }
 echo "hostile: stack up on $GATEWAY ($ENGINE), data in $DATA_DIR"
 
 export PROVISIO_HOSTILE_DEMO="$DATA_DIR/demo.json"
@@ -84,7 +86,7 @@ set -e
 elapsed=$(($(date +%s) - start))
 if ! kill -0 "$STACK_PID" 2>/dev/null; then
     echo "hostile: provisio up is no longer running:"
-    tail -20 "$DATA_DIR/up.out" || true
+    show_up_output | tail -20 || true
 fi
 summary="$(grep -E '(passed|failed|error|errors|no tests ran).* in [0-9.]+s( =+)?$' "$PYTEST_LOG" | tail -1 || true)"
 trap - EXIT
