@@ -37,7 +37,7 @@ PG_DIR="$(mktemp -d /tmp/provisio-pg.XXXXXX)"
 PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 trap 'bash Tests/Postgres/cluster.sh stop "$PG_DIR"; rm -rf "$PG_DIR"' EXIT
 PG_URL="$(bash Tests/Postgres/cluster.sh start "$PG_DIR" "$PG_PORT")"
-PROVISIO_TEST_POSTGRES_URL="$PG_URL" swift test --skip-build --filter "EndToEndTests|GrowthStatisticsTests"
+PROVISIO_TEST_POSTGRES_URL="$PG_URL" swift test --skip-build --filter "EndToEndTests|GrowthStatisticsTests|PostgresConcurrentOpenTests"
 
 step "Hostile corpus (SQLite, then PostgreSQL)"
 bash Tests/Hostile/run.sh

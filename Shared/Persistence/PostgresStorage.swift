@@ -94,8 +94,11 @@ package final class PostgresStorage: SQLStorage {
                 try await connection.sql(queryLogLevel: nil).raw("CREATE DATABASE \(ident: target.database)").run()
             }
             logger.info("Created database", metadata: ["db.name": "\(target.database)"])
-        } catch where (error as? PSQLError)?.serverInfo?[.sqlState] == "42P04" {
-            // Created by a concurrent replica in the meantime.
+        } catch let error as PSQLError where ["42P04", "23505"].contains(error.serverInfo?[.sqlState]) {
+            // Created by a replica starting at the same moment: PostgreSQL says 42P04 (duplicate_database) when the
+            // other's CREATE DATABASE had committed before this one looked, 23505 (unique_violation on
+            // pg_database's name index) when both were under way at once.
+            logger.debug("Database created by another replica", metadata: ["db.name": "\(target.database)"])
         }
     }
 }

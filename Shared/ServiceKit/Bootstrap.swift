@@ -41,7 +41,9 @@ package enum ServiceMain {
         do {
             app = try await build(configuration, reader, logger)
         } catch {
-            logger.critical("Could not start", metadata: ["error": "\(error)"])
+            // `String(reflecting:)`: PostgresNIO's errors describe themselves generically otherwise (no SQLSTATE, no
+            // message), which leaves an operator nothing to go on. Connection URLs never appear in them.
+            logger.critical("Could not start", metadata: ["error": "\(String(reflecting: error))"])
             exit(1)
         }
         try await app.runService()

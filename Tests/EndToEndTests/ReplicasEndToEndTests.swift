@@ -92,6 +92,7 @@ final class ReplicaTopology {
     let gatewayURLs: [String]
     private let processes: [Process]
     private let readyURLs: [String]
+    private let logFiles: [URL]
     private let logDirectory: URL
 
     init(postgresServer: String) throws {
@@ -122,6 +123,7 @@ final class ReplicaTopology {
         }
         var processes: [Process] = []
         var readyURLs: [String] = []
+        var logFiles: [URL] = []
         for (binary, own) in plan {
             let process = Process()
             process.executableURL = StackProcess.binaryDirectory.appendingPathComponent(binary)
@@ -131,14 +133,14 @@ final class ReplicaTopology {
             let handle = try FileHandle(forWritingTo: log)
             process.standardOutput = handle
             process.standardError = handle
+            logFiles.append(log)
             try process.run()
             processes.append(process)
             readyURLs.append("http://127.0.0.1:\(own["HTTP_PORT"]!)/readyz")
-            // The first directory replica creates the database and applies migrations; the second must find them.
-            if binary == "DirectoryService", readyURLs.count == 3 { Thread.sleep(forTimeInterval: 0.2) }
         }
         self.processes = processes
         self.readyURLs = readyURLs
+        self.logFiles = logFiles
         self.gatewayURLs = gateways.map { "http://127.0.0.1:\($0)" }
     }
 
@@ -147,11 +149,19 @@ final class ReplicaTopology {
         for url in readyURLs {
             while (try? await HTTP.send(.GET, url))?.status != 200 {
                 guard ContinuousClock.now < deadline, processes.allSatisfy(\.isRunning) else {
-                    throw StackError("replicas did not become ready; logs in \(logDirectory.path)")
+                    throw StackError("replicas did not become ready:\n\(logsOfExitedProcesses())")
                 }
                 try await Task.sleep(for: .milliseconds(200))
             }
         }
+    }
+
+    /// What each process that exited wrote, for the failure message (the log directory is removed at the end).
+    private func logsOfExitedProcesses() -> String {
+        zip(processes, logFiles).filter { !$0.0.isRunning }.map { process, log in
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            return "\(log.lastPathComponent) (exit \(process.terminationStatus)):\n\(text.suffix(4000))"
+        }.joined(separator: "\n")
     }
 
     func stop() {
