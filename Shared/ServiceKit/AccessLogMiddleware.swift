@@ -7,8 +7,8 @@ import Logging
 ///     … info provisio.gateway: request.id=5387fb74-… service=gateway [ServiceKit] GET /scim/v2/acme/okta/Users?filter=… 200 0.84ms
 ///
 /// Hummingbird's `LogRequestsMiddleware` logs when a request arrives, so its line could say neither how the request
-/// ended nor how long it took. The line is the gateway's largest cost of its own on a read (about 8 % of its CPU with
-/// the log on against off, BENCHMARKS.md session 8); it is built once, only when its level is enabled. Headers are
+/// ended nor how long it took. The line is the gateway's largest cost of its own on a read, so it is built once,
+/// and only when its level is enabled. Headers are
 /// never logged, so neither `Authorization` nor the internal credential can reach a log.
 package struct AccessLogMiddleware: RouterMiddleware {
     package typealias Context = ServiceRequestContext

@@ -7,8 +7,8 @@ import NIOCore
 /// `System.coreCount` reads the container's CPU quota too), which is right for a service with cores of its own — a
 /// Kubernetes pod. On one machine the gateway and the directory each carry about half of every request, so each gets
 /// half the cores: on two cores, one loop per service. Fewer loops than cores means fewer threads taking turns on
-/// the same cores and no hops between loops inside a request; on a 2-core machine it cut the services' CPU per read
-/// by 7–40 % and the reads' p99 at 64 connections (under `wrk`) from 34–46 ms to 23–27 ms (BENCHMARKS.md, session 5).
+/// the same cores and no hops between loops inside a request, which lowers both the CPU per read and the tail
+/// latency on a small machine.
 package enum ColocatedEventLoops {
     /// NIO's own setting for the size of its singleton group, read once when the group is first used.
     package static let environmentVariable = "NIO_SINGLETON_GROUP_LOOP_COUNT"

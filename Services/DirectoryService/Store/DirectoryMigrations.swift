@@ -69,9 +69,8 @@ enum DirectoryMigrations {
     }
 
     /// A user's groups (`member_of`, read with every user) come from the membership index alone. With only
-    /// `member_id` in it, each membership found there cost a second search of the table for its `group_id`: the
-    /// statement behind a user read went from 15.4 to 12.6 µs on SQLite at 100,000 users (BENCHMARKS.md, session 11),
-    /// and a page of 100 users runs it 100 times. Deleting a user's memberships uses the same index by its prefix.
+    /// `member_id` in it, each membership found there cost a second search of the table for its `group_id`, and a
+    /// page of 100 users runs that statement 100 times. Deleting a user's memberships uses the same index by its prefix.
     static let v2 = Migration(version: 2, name: "membership-index-covers-group") { _ in
         [
             "CREATE INDEX group_members_member_group ON group_members (member_id, group_id)",
