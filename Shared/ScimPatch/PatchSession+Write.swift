@@ -35,12 +35,7 @@ extension PatchSession {
         var object = currentValue(of: target)?.objectValue ?? [:]
         if let subName = target.subName {
             let sub = target.subSpec ?? AttributeSpec(name: subName, type: .string)
-            let newValue: JSONValue? =
-                value.isNull
-                ? JSONValue?.none
-                : sub.multiValued
-                    ? .array(try ValueCoercion.list(value, as: sub, at: target.display))
-                    : try ValueCoercion.value(value, as: sub, at: target.display)
+            let newValue = try Self.subAttributeValue(value, as: sub, at: target.display)
             if newValue == nil, sub.required, object.value(caseInsensitive: sub.name) != nil {
                 throw ScimError.invalidValue("'\(target.display)' is required and cannot be removed.")
             }
@@ -90,12 +85,7 @@ extension PatchSession {
 
         if let subName = target.subName {
             let sub = target.subSpec ?? AttributeSpec(name: subName, type: .string)
-            let newValue: JSONValue? =
-                value.isNull
-                ? JSONValue?.none
-                : sub.multiValued
-                    ? .array(try ValueCoercion.list(value, as: sub, at: target.display))
-                    : try ValueCoercion.value(value, as: sub, at: target.display)
+            let newValue = try Self.subAttributeValue(value, as: sub, at: target.display)
             if matches.isEmpty {
                 guard let newValue else { return }
                 guard var element = try seed(target, spec: spec) else {
@@ -222,5 +212,14 @@ extension PatchSession {
             element.set(caseInsensitive: "primary", to: .bool(false))
             list[index] = .object(element)
         }
+    }
+}
+
+extension PatchSession {
+    /// A PATCH value for a sub-attribute, coerced to its type (a list for a multi-valued one); nil for `null`, which
+    /// removes it.
+    fileprivate static func subAttributeValue(_ value: JSONValue, as sub: AttributeSpec, at display: String) throws(ScimError) -> JSONValue? {
+        if value.isNull { return nil }
+        return sub.multiValued ? .array(try ValueCoercion.list(value, as: sub, at: display)) : try ValueCoercion.value(value, as: sub, at: display)
     }
 }

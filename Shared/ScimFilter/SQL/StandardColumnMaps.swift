@@ -42,17 +42,10 @@ package struct UserColumnMap: ColumnMap {
     }
 
     package func column(for resolved: ResolvedAttribute, path: AttributePath) throws(ScimError) -> ColumnMapping {
-        if resolved.attribute.returned == .never || resolved.subAttribute?.returned == .never {
-            throw .invalidFilter("The attribute '\(path)' cannot be used in a filter.")
-        }
-        guard !resolved.isExtension else { return .json }
+        if let shared = try sharedColumn(for: resolved, path: path, table: table) { return shared }
         switch (resolved.attribute.name, resolved.subAttribute?.name) {
-        case ("id", nil): return .column("\(table).id", .text)
-        case ("externalId", nil): return .column("\(table).external_id", .text)
         case ("userName", nil): return .column("\(table).user_name_lower", .lowercasedText)
         case ("active", nil): return .column("\(table).active", .boolean)
-        case ("meta", "created"): return .column("\(table).created", .dateTime)
-        case ("meta", "lastModified"): return .column("\(table).last_modified", .dateTime)
         case ("emails", _): return .sideTable(emails)
         default: return .json
         }
@@ -94,6 +87,20 @@ package struct GroupColumnMap: ColumnMap {
     }
 
     package func column(for resolved: ResolvedAttribute, path: AttributePath) throws(ScimError) -> ColumnMapping {
+        if let shared = try sharedColumn(for: resolved, path: path, table: table) { return shared }
+        switch (resolved.attribute.name, resolved.subAttribute?.name) {
+        case ("displayName", nil): return .column("\(table).display_name_lower", .lowercasedText)
+        case ("members", _): return .sideTable(members)
+        default: return .json
+        }
+    }
+}
+
+extension ColumnMap {
+    /// What the Users and Groups tables have in common: attributes never returned cannot be filtered on (a filter
+    /// would reveal them), extension attributes live in the JSON, and `id`, `externalId` and the two `meta` times
+    /// have columns of the same names. Nil for an attribute the table's own map decides.
+    fileprivate func sharedColumn(for resolved: ResolvedAttribute, path: AttributePath, table: String) throws(ScimError) -> ColumnMapping? {
         if resolved.attribute.returned == .never || resolved.subAttribute?.returned == .never {
             throw .invalidFilter("The attribute '\(path)' cannot be used in a filter.")
         }
@@ -101,11 +108,9 @@ package struct GroupColumnMap: ColumnMap {
         switch (resolved.attribute.name, resolved.subAttribute?.name) {
         case ("id", nil): return .column("\(table).id", .text)
         case ("externalId", nil): return .column("\(table).external_id", .text)
-        case ("displayName", nil): return .column("\(table).display_name_lower", .lowercasedText)
         case ("meta", "created"): return .column("\(table).created", .dateTime)
         case ("meta", "lastModified"): return .column("\(table).last_modified", .dateTime)
-        case ("members", _): return .sideTable(members)
-        default: return .json
+        default: return nil
         }
     }
 }
