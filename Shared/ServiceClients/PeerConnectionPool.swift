@@ -56,7 +56,13 @@ package final class PeerConnectionPool: Sendable {
     }
 
     /// Sends `request` and returns the peer's whole answer; throws ``PeerTransportError`` or a connection error.
+    ///
+    /// A GET or HEAD whose kept-alive connection closes before any answer is sent once more on another connection;
+    /// any other request fails then, since the peer may already have applied it. Cancelling the calling task ends
+    /// the exchange at once with `CancellationError`: a request still waiting for a connection leaves the queue, and
+    /// one under way closes its connection (its answer may still come, and nothing could tell it from the next one's).
     package func execute(_ request: PeerRequest, timeout: TimeAmount) async throws -> PeerResponse {
+        try Task.checkCancellation()
         let loop = group.any()
         guard let box = loops[ObjectIdentifier(loop)] else { throw PeerTransportError.shutDown }
         let promise = loop.makePromise(of: PeerResponse.self)
@@ -66,7 +72,13 @@ package final class PeerConnectionPool: Sendable {
         } else {
             loop.execute { box.value.submit(exchange) }
         }
-        return try await promise.futureResult.get()
+        return try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: {
+            // Runs on the thread that cancelled; the pool's state belongs to its loop. Always a hop, even from the
+            // loop itself, so that a cancellation never runs inside a pool method under way.
+            loop.execute { box.value.cancel(promise) }
+        }
     }
 
     /// Closes every connection and fails the requests still waiting.
@@ -160,7 +172,8 @@ final class PeerLoopPool {
         }
         open[ObjectIdentifier(connection)] = connection
         connection.exchangeEnded = { [weak self] connection, reusable in
-            guard let self, reusable else { return connection.close() }
+            // An answer that ends with the connection (one without a length) completes while it is closing already.
+            guard let self, reusable, connection.isOpen else { return connection.close() }
             self.release(connection)
         }
         connection.closed = { [weak self] connection, resubmit in
@@ -183,6 +196,17 @@ final class PeerLoopPool {
         } else {
             connection.idleSince = .now()
             idle.append(connection)
+        }
+    }
+
+    /// The caller of the exchange `promise` belongs to stopped waiting. A request still waiting for a connection is
+    /// dropped; one under way fails and closes its connection, which could not carry another request until the
+    /// rest of this answer had been read. Nothing to do when the exchange has ended already.
+    func cancel(_ promise: EventLoopPromise<PeerResponse>) {
+        if let index = waiting.firstIndex(where: { $0.promise == promise }) {
+            waiting.remove(at: index).promise.fail(CancellationError())
+        } else if let connection = open.values.first(where: { $0.carries(promise) }) {
+            connection.fail(CancellationError())
         }
     }
 

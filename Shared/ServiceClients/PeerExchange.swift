@@ -11,10 +11,13 @@ package struct PeerRequest: Sendable {
         self.body = body
     }
 
-    /// GET, HEAD, PUT, DELETE and OPTIONS may be sent again when a kept-alive connection turns out closed (RFC 9110 §9.2.2).
-    var isIdempotent: Bool {
+    /// GET and HEAD may be sent again when a kept-alive connection closes before any answer: they change nothing
+    /// (RFC 9110 §9.2.1). PUT and DELETE are idempotent in HTTP's sense, yet not safe to repeat here: the peer may
+    /// have applied the first one before the connection closed, and a second one then bumps a version again or
+    /// answers 404 for a delete that succeeded.
+    var isSafeToRepeat: Bool {
         switch head.method {
-        case .GET, .HEAD, .PUT, .DELETE, .OPTIONS: return true
+        case .GET, .HEAD: return true
         default: return false
         }
     }

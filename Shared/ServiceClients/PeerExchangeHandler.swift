@@ -19,8 +19,8 @@ final class PeerExchangeHandler: ChannelInboundHandler {
     var idleSince: NIODeadline = .now()
     /// Called when an exchange ends with a complete answer; `reusable` is false when the peer asked to close.
     var exchangeEnded: ((PeerExchangeHandler, _ reusable: Bool) -> Void)?
-    /// Called once, when the connection is gone; `resubmit` is the exchange to send again on another connection (an
-    /// idempotent request whose kept-alive connection closed before any answer came).
+    /// Called once, when the connection is gone; `resubmit` is the exchange to send again on another connection (a
+    /// GET or HEAD whose kept-alive connection closed before any answer came).
     var closed: ((PeerExchangeHandler, _ resubmit: PeerPendingExchange?) -> Void)?
 
     init(maximumBodySize: Int) {
@@ -31,6 +31,11 @@ final class PeerExchangeHandler: ChannelInboundHandler {
 
     /// The deadline of the exchange under way; nil while idle.
     var deadline: NIODeadline? { pending?.deadline }
+
+    /// True when the exchange under way is the one `promise` belongs to.
+    func carries(_ promise: EventLoopPromise<PeerResponse>) -> Bool {
+        pending?.promise == promise
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -105,7 +110,9 @@ final class PeerExchangeHandler: ChannelInboundHandler {
         if var exchange = pending {
             pending = nil
             let reused = exchanges > 1
-            if head == nil, reused, exchange.mayRetry, exchange.request.isIdempotent {
+            // Only a read is sent again: a write may have reached the peer and been applied before the connection
+            // closed, and repeating it is not the same as sending it once.
+            if head == nil, reused, exchange.mayRetry, exchange.request.isSafeToRepeat {
                 exchange.mayRetry = false
                 resubmit = exchange
             } else {

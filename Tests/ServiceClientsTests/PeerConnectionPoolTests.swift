@@ -30,6 +30,13 @@ struct PeerConnectionPoolTests {
         if let failure { throw failure }
     }
 
+    /// Waits until `condition` holds, for at most two seconds; returns whether it does.
+    private func eventually(_ condition: () -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(2)
+        while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        return condition()
+    }
+
     @Test("Answers come back whole, and one kept-alive connection carries requests sent one after another")
     func keepAlive() async throws {
         try await withPeer { peer, pool in
@@ -83,6 +90,46 @@ struct PeerConnectionPoolTests {
         }
     }
 
+    @Test("A GET whose kept-alive connection dies under it is answered on a new connection, unseen by the caller")
+    func staleConnectionRetry() async throws {
+        try await withPeer { peer, pool in
+            _ = try await pool.execute(get("/echo"), timeout: .seconds(5))
+            let answer = try await pool.execute(get("/drop-reused"), timeout: .seconds(5))
+            #expect(answer.status == .ok)
+            #expect(answer.headers.first(name: "x-connection") == "2")
+            #expect(peer.received(.GET, "/drop-reused") == 2)
+        }
+    }
+
+    @Test(
+        "A PUT or DELETE whose kept-alive connection dies under it is not sent again: the peer may have applied it",
+        arguments: [HTTPMethod.PUT, .DELETE])
+    func noRetryForWrites(method: HTTPMethod) async throws {
+        try await withPeer { peer, pool in
+            _ = try await pool.execute(get("/echo"), timeout: .seconds(5))
+            await #expect(throws: PeerTransportError.connectionClosed(answered: false, reused: true)) {
+                try await pool.execute(get("/drop-reused", body: method == .PUT ? "{}" : nil, method: method), timeout: .seconds(5))
+            }
+            #expect(peer.received(method, "/drop-reused") == 1)
+            #expect(peer.connectionsAccepted == 1)
+            let next = try await pool.execute(get("/echo"), timeout: .seconds(5))
+            #expect(next.status == .ok)
+        }
+    }
+
+    @Test("A connection the peer closed while it sat idle is not used: even a POST goes out, once, on a new one")
+    func peerClosedIdleConnection() async throws {
+        try await withPeer { peer, pool in
+            _ = try await pool.execute(get("/close-soon"), timeout: .seconds(5))
+            #expect(try await eventually { peer.connectionsClosed == 1 })
+            try await Task.sleep(for: .milliseconds(50))  // the pool sees the close too
+            let answer = try await pool.execute(get("/echo", body: "{}", method: .POST), timeout: .seconds(5))
+            #expect(String(buffer: answer.body) == "{}")
+            #expect(answer.headers.first(name: "x-connection") == "2")
+            #expect(peer.received(.POST, "/echo") == 1)
+        }
+    }
+
     @Test("A POST whose kept-alive connection closes unanswered is not sent again")
     func noRetryForPost() async throws {
         try await withPeer { peer, pool in
@@ -107,6 +154,47 @@ struct PeerConnectionPoolTests {
             let next = try await pool.execute(get("/echo"), timeout: .seconds(5))
             #expect(next.status == .ok)
             #expect(peer.connectionsAccepted == 2)
+        }
+    }
+
+    @Test("Cancelling the caller ends an exchange the peer never answers at once and closes its connection")
+    func cancelUnderWay() async throws {
+        try await withPeer { peer, pool in
+            let silent = Task { try await pool.execute(get("/silent"), timeout: .seconds(5)) }
+            #expect(try await eventually { peer.received(.GET, "/silent") == 1 })
+            try await Task.sleep(for: .milliseconds(100))
+            let cancelled = ContinuousClock.now
+            silent.cancel()
+            await #expect(throws: CancellationError.self) { try await silent.value }
+            #expect(ContinuousClock.now - cancelled < .seconds(1))
+            #expect(try await eventually { peer.connectionsClosed == 1 })
+            let next = try await pool.execute(get("/echo"), timeout: .seconds(5))
+            #expect(next.status == .ok)
+            #expect(next.headers.first(name: "x-connection") == "2")
+        }
+    }
+
+    @Test("Cancelling a caller that waits for a connection takes its request out of the queue")
+    func cancelWaiting() async throws {
+        var configuration = PeerConnectionPool.Configuration()
+        configuration.connections = 4  // the test's group has one loop: 4 connections
+        try await withPeer(configuration) { peer, pool in
+            let busy = (0..<4).map { number in Task { try await pool.execute(get("/silent/\(number)"), timeout: .seconds(10)) } }
+            #expect(try await eventually { (0..<4).allSatisfy { peer.received(.GET, "/silent/\($0)") == 1 } })
+            let queued = Task { try await pool.execute(get("/silent/queued"), timeout: .seconds(3)) }
+            try await Task.sleep(for: .milliseconds(100))
+            let cancelled = ContinuousClock.now
+            queued.cancel()
+            await #expect(throws: CancellationError.self) { try await queued.value }
+            #expect(ContinuousClock.now - cancelled < .seconds(1))
+            // A connection is free again: were the cancelled request still queued, it would take it.
+            busy[0].cancel()
+            await #expect(throws: CancellationError.self) { try await busy[0].value }
+            let next = try await pool.execute(get("/echo"), timeout: .seconds(5))
+            #expect(next.status == .ok)
+            #expect(peer.received(.GET, "/silent/queued") == 0)
+            for task in busy { task.cancel() }
+            for task in busy { _ = try? await task.value }
         }
     }
 
@@ -180,6 +268,21 @@ struct InternalHTTPClientTests {
             (error as? ScimError)?.status == 503
         }
         await unreachable.shutdown()
+    }
+
+    @Test("A DELETE whose kept-alive connection dies under it is a 503, and the peer read it once")
+    func deleteOnDyingConnection() async throws {
+        let peer = try await ScriptedPeer.start()
+        let client = try InternalHTTPClient(baseURL: peer.baseURL, internalKey: "k", serviceName: "directory")
+        let logger = Logger(label: "test")
+        // The client's pool spreads requests over the shared group's loops: each loop keeps a connection alive.
+        for _ in 0..<(4 * System.coreCount) { _ = try await client.sendRaw(.GET, "/echo", body: nil, logger: logger) }
+        await #expect { try await client.sendRaw(.DELETE, "/drop-reused", body: nil, logger: logger) } throws: { error in
+            (error as? ScimError)?.status == 503
+        }
+        #expect(peer.received(.DELETE, "/drop-reused") == 1)
+        await client.shutdown()
+        await peer.stop()
     }
 
     @Test("A peer that is down is a 503 until it listens again; the same client then reaches it on new connections")
