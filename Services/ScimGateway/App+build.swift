@@ -11,6 +11,8 @@ struct GatewayPeers: Sendable {
     var tokens: any TokenClient
     var directory: any DirectoryClient
     var mapping: any MappingClient
+    /// Not a peer: users are mapped in this process, with the rules `mapping` serves.
+    var identityMapper: IdentityMapper
     var readiness: [ReadinessCheck]
 }
 
@@ -24,10 +26,12 @@ func buildApplication(configuration: ServiceConfiguration, gateway: GatewayConfi
     let token = try client(configuration.tokenServiceURL, "token")
     let directory = try client(configuration.directoryServiceURL, "directory")
     let mapping = try client(configuration.mappingServiceURL, "mapping")
+    let mappingClient = HTTPMappingClient(client: mapping)
     let peers = GatewayPeers(
         tokens: HTTPTokenClient(client: token),
         directory: HTTPDirectoryClient(client: directory),
-        mapping: HTTPMappingClient(client: mapping),
+        mapping: mappingClient,
+        identityMapper: IdentityMapper(mapping: mappingClient),
         readiness: [
             ReadinessCheck(name: "token") { await token.isAlive(logger: $0) },
             ReadinessCheck(name: "directory") { await directory.isAlive(logger: $0) },
