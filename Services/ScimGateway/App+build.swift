@@ -64,7 +64,10 @@ func buildRouter(
     TokenAdminController(peers: peers, gateway: gateway, verifier: verifier).register(on: admin)
     OAuthController(tokens: peers.tokens, limiter: limiter).register(on: router.group("oauth/v2/:tenant"))
 
-    let scim = router.group("scim/v2/:tenant/:idp").add(middleware: ScimAuthMiddleware(verifier: verifier, limiter: limiter))
+    // Authenticated in a context of its own, then served in one whose principal cannot be absent (ScimRequestContext).
+    let scim = router.group("scim/v2/:tenant/:idp", context: ScimAuthenticationContext.self)
+        .add(middleware: ScimAuthMiddleware(verifier: verifier, limiter: limiter))
+        .group(context: ScimRequestContext.self)
     let resources = ScimResources(peers: peers, schemas: schemas, capabilities: GatewayConfiguration.capabilities)
     let http = ScimHTTP(gateway: gateway)
     for kind in ResourceKind.allCases {
