@@ -207,10 +207,8 @@ struct GatewayRouterTests {
         let gateway = Gateway()
         try await gateway.run { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")
-            gateway.mapping.setRules(
-                MappingRules(
-                    attributes: [IdentityAttribute(name: "Email", description: "", type: .string, multiValued: false, mandatory: true, builtIn: true)],
-                    mappings: [AttributeMapping(attribute: "Email", scimPath: "emails.value")]))
+            let email = IdentityAttribute(name: "Email", description: "", type: .string, multiValued: false, mandatory: true, builtIn: true)
+            gateway.mapping.setRules(MappingRules(attributes: [email], mappings: [AttributeMapping(attribute: "Email", scimPath: "emails.value")]))
             let response = try await client.request(.post, "/scim/v2/acme/okta/Users", bearer: token, json: ["userName": "bob"])
             try response.expectScimError(400, scimType: "invalidValue")
             #expect(response.detail == "Missing mandatory attribute: Email (emails.value).")
