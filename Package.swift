@@ -52,7 +52,7 @@ let package = Package(
             path: "Shared/ServiceKit"),
         // Services/
         .service("TokenService", ["ServiceKit", "Persistence", "InternalAPI", "ServiceClients", .crypto, .jwtKit, .nioHTTP1, .lifecycle]),
-        .service("ScimGateway", ["ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "ServiceClients", .crypto]),
+        .service("ScimGateway", ["ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", .crypto]),
         .service("DirectoryService", ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"]),
         .service(
             "MappingService",

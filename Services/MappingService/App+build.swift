@@ -27,26 +27,24 @@ func buildApplication(
         peer = HTTPMappingDirectory(directory: HTTPDirectoryClient(client: client), client: client)
         services.append(ShutdownAction(name: "http-client") { await client.shutdown() })
     }
-    let cache = MapperCache()
-    // Twice the cache's life: a gateway replica may have mapped a user with the old rules just before its cache
-    // expired, and that write may still be on its way to the directory.
-    let runner = ReapplyRunner(store: store, directory: peer, settleDelay: cache.ttl * 2, logger: logger)
+    // Twice the life of a gateway's cached rules: a gateway replica may have mapped a user with the old rules just
+    // before its cache expired, and that write may still be on its way to the directory.
+    let runner = ReapplyRunner(store: store, directory: peer, settleDelay: MapperCache.defaultTTL * 2, logger: logger)
     services.append(runner)
-    let router = buildRouter(store: store, directory: peer, runner: runner, cache: cache, configuration: configuration)
+    let router = buildRouter(store: store, directory: peer, runner: runner, configuration: configuration)
     return ServiceApplication.makeApplication(router: router, configuration: configuration, services: services, logger: logger)
 }
 
 /// Readiness depends on the mapping store only: re-apply jobs wait for the directory rather than fail.
 func buildRouter<Store: MappingStore>(
-    store: Store, directory: any MappingDirectory, runner: ReapplyRunner<Store>, cache: MapperCache = MapperCache(),
-    configuration: ServiceConfiguration
+    store: Store, directory: any MappingDirectory, runner: ReapplyRunner<Store>, configuration: ServiceConfiguration
 ) -> Router<ServiceRequestContext> {
     let router = ServiceApplication.makeRouter(refusedValue: StorageErrors.refusedValue, isUnavailable: StorageErrors.isUnavailable)
     router.addHealthRoutes(service: "mapping", checks: [ReadinessCheck(name: "store") { _ in await store.isReachable() }])
     let internalAPI = router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey))
-    MappingController(store: store, cache: cache).register(on: internalAPI)
-    AttributeController(store: store, cache: cache, directory: directory).register(on: internalAPI)
-    MappingRulesController(store: store, cache: cache, directory: directory).register(on: internalAPI)
+    MappingController(store: store).register(on: internalAPI)
+    AttributeController(store: store, directory: directory).register(on: internalAPI)
+    MappingRulesController(store: store, directory: directory).register(on: internalAPI)
     ReapplyController(store: store, runner: runner, directory: directory).register(on: internalAPI)
     return router
 }

@@ -11,6 +11,8 @@ struct GatewayPeers: Sendable {
     var tokens: any TokenClient
     var directory: any DirectoryClient
     var mapping: any MappingClient
+    /// Not a peer: users are mapped in this process, with the rules `mapping` serves.
+    var identityMapper: IdentityMapper
     var readiness: [ReadinessCheck]
 }
 
@@ -24,10 +26,12 @@ func buildApplication(configuration: ServiceConfiguration, gateway: GatewayConfi
     let token = try client(configuration.tokenServiceURL, "token")
     let directory = try client(configuration.directoryServiceURL, "directory")
     let mapping = try client(configuration.mappingServiceURL, "mapping")
+    let mappingClient = HTTPMappingClient(client: mapping)
     let peers = GatewayPeers(
         tokens: HTTPTokenClient(client: token),
         directory: HTTPDirectoryClient(client: directory),
-        mapping: HTTPMappingClient(client: mapping),
+        mapping: mappingClient,
+        identityMapper: IdentityMapper(mapping: mappingClient),
         readiness: [
             ReadinessCheck(name: "token") { await token.isAlive(logger: $0) },
             ReadinessCheck(name: "directory") { await directory.isAlive(logger: $0) },
@@ -60,7 +64,10 @@ func buildRouter(
     TokenAdminController(peers: peers, gateway: gateway, verifier: verifier).register(on: admin)
     OAuthController(tokens: peers.tokens, limiter: limiter).register(on: router.group("oauth/v2/:tenant"))
 
-    let scim = router.group("scim/v2/:tenant/:idp").add(middleware: ScimAuthMiddleware(verifier: verifier, limiter: limiter))
+    // Authenticated in a context of its own, then served in one whose principal cannot be absent (ScimRequestContext).
+    let scim = router.group("scim/v2/:tenant/:idp", context: ScimAuthenticationContext.self)
+        .add(middleware: ScimAuthMiddleware(verifier: verifier, limiter: limiter))
+        .group(context: ScimRequestContext.self)
     let resources = ScimResources(peers: peers, schemas: schemas, capabilities: GatewayConfiguration.capabilities)
     let http = ScimHTTP(gateway: gateway)
     for kind in ResourceKind.allCases {

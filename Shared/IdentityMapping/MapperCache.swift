@@ -1,8 +1,8 @@
 import Synchronization
 
 /// The mappers of recently active identity providers, so that mapping a user during a sync does not fetch the
-/// tenant's attributes and the IdP's mappings and rebuild the mapper for every request. The mapping service keeps
-/// one in front of its store; the gateway's mapping client keeps one in front of the mapping service.
+/// tenant's attributes and the IdP's mappings and rebuild the mapper for every request. The gateway's
+/// `IdentityMapper` keeps one in front of the mapping service.
 ///
 /// A change made through this process invalidates the tenant's entries at once. A change made through another
 /// replica reaches this one within ``ttl``; the mapping service's re-apply jobs wait that long before their
@@ -28,7 +28,10 @@ package final class MapperCache: Sendable {
     private let state = Mutex(State())
     private let capacity = 10_000
 
-    package init(ttl: Duration = .seconds(1)) { self.ttl = ttl }
+    /// The life of an entry unless told otherwise; the mapping service's re-apply jobs wait it out.
+    package static let defaultTTL: Duration = .seconds(1)
+
+    package init(ttl: Duration = defaultTTL) { self.ttl = ttl }
 
     package func mapper(tenantID: String, idpID: String, load: () async throws -> UserMapper) async throws -> UserMapper {
         let key = Key(tenantID: tenantID, idpID: idpID)

@@ -12,7 +12,7 @@ package struct UserMapper: Sendable {
     package let registry: SchemaRegistry
 
     /// A mapping with its attribute looked up and its path parsed once, when the mapper is built (parsing each
-    /// path on every user was a visible share of the mapping service's CPU during an initial sync).
+    /// path on every user was a visible share of the CPU an initial sync costs).
     private struct Rule: Sendable {
         var mapping: AttributeMapping
         var attribute: IdentityAttribute

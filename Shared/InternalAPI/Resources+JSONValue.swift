@@ -1,7 +1,7 @@
 import ScimCore
 
 // The internal messages that carry whole SCIM resources, converted by hand (see `JSONValueConvertible`): they are
-// on every SCIM request's path between the gateway, the mapping service and the directory.
+// on every SCIM request's path between the gateway and the directory.
 
 extension StoredResource: JSONValueConvertible {
     package init(json: JSONValue) throws(ScimError) {
@@ -46,16 +46,6 @@ extension UserReplaceRequest: JSONValueConvertible {
         members.setIfPresent("ifMatch", ifMatch)
         return .object(members)
     }
-}
-
-extension MapUserRequest: JSONValueConvertible {
-    package init(json: JSONValue) throws(ScimError) { self.init(resource: try json.member("resource")) }
-    package var json: JSONValue { ["resource": resource] }
-}
-
-extension MappedIdentity: JSONValueConvertible {
-    package init(json: JSONValue) throws(ScimError) { self.init(identity: try json.object("identity")) }
-    package var json: JSONValue { ["identity": .object(identity)] }
 }
 
 extension GroupWriteRequest: JSONValueConvertible {

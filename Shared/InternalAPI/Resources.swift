@@ -1,7 +1,7 @@
 import ScimCore
 
 /// A SCIM resource as the directory stores it: the JSON the IdP sent (canonicalized, with `id` and `meta`
-/// assigned by the directory) plus the typed identity attributes the mapping service derived from it.
+/// assigned by the directory) plus the typed identity attributes the gateway mapped from it.
 package struct StoredResource: Codable, Sendable, Hashable {
     package var id: String
     package var version: Int
@@ -23,18 +23,6 @@ package struct UserWriteRequest: Codable, Sendable, Hashable {
         self.resource = resource
         self.identity = identity
     }
-}
-
-/// Ask the mapping service to map and validate a user resource for an identity provider.
-package struct MapUserRequest: Codable, Sendable, Hashable {
-    package var resource: JSONValue
-    package init(resource: JSONValue) { self.resource = resource }
-}
-
-/// The typed identity attributes of a user, keyed by identity attribute name ("Email", "First Name", ...).
-package struct MappedIdentity: Codable, Sendable, Hashable {
-    package var identity: [String: JSONValue]
-    package init(identity: [String: JSONValue]) { self.identity = identity }
 }
 
 /// The header that carries the shared internal credential on service-to-service calls.

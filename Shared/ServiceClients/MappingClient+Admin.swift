@@ -18,19 +18,16 @@ extension HTTPMappingClient {
     package func createIdentityAttribute(
         tenantID: String, _ request: IdentityAttributeCreateRequest, logger: Logger
     ) async throws -> IdentityAttribute {
-        defer { rules.invalidate(tenantID: tenantID) }  // the gateway maps with these rules (mapUser)
-        return try await client.send(.POST, tenantPath(tenantID) + "/attributes", body: request, logger: logger)
+        try await client.send(.POST, tenantPath(tenantID) + "/attributes", body: request, logger: logger)
     }
 
     package func updateIdentityAttribute(
         tenantID: String, name: String, _ request: IdentityAttributeUpdateRequest, logger: Logger
     ) async throws -> IdentityAttribute {
-        defer { rules.invalidate(tenantID: tenantID) }  // the gateway maps with these rules (mapUser)
-        return try await client.send(.PATCH, tenantPath(tenantID) + "/attributes/\(pathSegment(name))", body: request, logger: logger)
+        try await client.send(.PATCH, tenantPath(tenantID) + "/attributes/\(pathSegment(name))", body: request, logger: logger)
     }
 
     package func deleteIdentityAttribute(tenantID: String, name: String, actor: String, logger: Logger) async throws {
-        defer { rules.invalidate(tenantID: tenantID) }  // the gateway maps with these rules (mapUser)
         try await client.sendExpectingNoContent(.DELETE, tenantPath(tenantID) + "/attributes/\(pathSegment(name))" + actorQuery(actor), logger: logger)
     }
 
@@ -41,12 +38,10 @@ extension HTTPMappingClient {
     package func setMapping(
         tenantID: String, idpID: String, attribute: String, _ request: AttributeMappingSetRequest, logger: Logger
     ) async throws -> AttributeMappingsView {
-        defer { rules.invalidate(tenantID: tenantID) }  // the gateway maps with these rules (mapUser)
-        return try await client.send(.PUT, idpPath(tenantID, idpID) + "/mappings/\(pathSegment(attribute))", body: request, logger: logger)
+        try await client.send(.PUT, idpPath(tenantID, idpID) + "/mappings/\(pathSegment(attribute))", body: request, logger: logger)
     }
 
     package func removeMapping(tenantID: String, idpID: String, attribute: String, actor: String, logger: Logger) async throws {
-        defer { rules.invalidate(tenantID: tenantID) }  // the gateway maps with these rules (mapUser)
         try await client.sendExpectingNoContent(
             .DELETE, idpPath(tenantID, idpID) + "/mappings/\(pathSegment(attribute))" + actorQuery(actor), logger: logger)
     }

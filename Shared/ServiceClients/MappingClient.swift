@@ -6,9 +6,9 @@ import ScimCore
 
 /// The mapping service as its callers see it.
 package protocol MappingClient: Sendable {
-    /// Maps a user resource onto the tenant's identity attributes and validates it (400 `invalidValue` when a
-    /// mandatory attribute is missing or a value has the wrong type), with the rules the mapping service owns.
-    func mapUser(tenantID: String, idpID: String, resource: JSONValue, logger: Logger) async throws -> MappedIdentity
+    /// The IdP's mapping rules: the tenant's identity attributes and the IdP's mappings onto them, which callers
+    /// map users with in their own process (the gateway's `IdentityMapper`).
+    func mappingRules(tenantID: String, idpID: String, logger: Logger) async throws -> MappingRules
     /// The IdP's identity attributes with their SCIM sources, for discovery.
     func identitySchema(tenantID: String, idpID: String, logger: Logger) async throws -> IdentitySchema
     /// Tells the mapping service about a new identity provider, which seeds the default mappings of its type.
@@ -30,30 +30,17 @@ package protocol MappingClient: Sendable {
     func reapplyJob(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> ReapplyJob
 }
 
-/// The mapping service over HTTP.
-///
-/// `mapUser` does not cross to the mapping service for every user: it fetches the IdP's rules (`GET …/mappings`),
-/// keeps the mapper built from them for ``MapperCache/ttl``, and maps in this process with the same engine the
-/// mapping service uses (`IdentityMapping`). An internal hop costs about as much as the rest of a user write
-/// (MEASUREMENTS.md, BENCHMARKS.md). Rule changes made through this client drop the tenant's cached rules at once;
-/// changes made through another gateway replica reach this one within the cache's life, which the mapping service's
-/// re-apply jobs wait out before they start.
+/// The mapping service over HTTP. It caches nothing: the callers that keep what it answers (the gateway's
+/// identity mappers and schemas) forget it when a change is made through them.
 package struct HTTPMappingClient: MappingClient {
     let client: InternalHTTPClient  // internal: extensions in other files (MappingClient+Admin) use it
-    let rules: MapperCache
 
-    package init(client: InternalHTTPClient, rules: MapperCache = MapperCache()) {
+    package init(client: InternalHTTPClient) {
         self.client = client
-        self.rules = rules
     }
 
-    package func mapUser(tenantID: String, idpID: String, resource: JSONValue, logger: Logger) async throws -> MappedIdentity {
-        let mapper = try await rules.mapper(tenantID: tenantID, idpID: idpID) {
-            let rules: MappingRules = try await client.send(
-                .GET, "/internal/v1/tenants/\(pathSegment(tenantID))/idps/\(pathSegment(idpID))/mappings", logger: logger)
-            return rules.mapper
-        }
-        return MappedIdentity(identity: try mapper.mapProvisioned(resource))
+    package func mappingRules(tenantID: String, idpID: String, logger: Logger) async throws -> MappingRules {
+        try await client.send(.GET, "/internal/v1/tenants/\(pathSegment(tenantID))/idps/\(pathSegment(idpID))/mappings", logger: logger)
     }
 
     private struct RegisterRequest: Encodable { var providerType: ProviderType }
@@ -63,14 +50,12 @@ package struct HTTPMappingClient: MappingClient {
     }
 
     package func registerIdentityProvider(tenantID: String, idpID: String, providerType: ProviderType, logger: Logger) async throws {
-        defer { rules.invalidate(tenantID: tenantID) }  // a type change re-seeds the default mappings
         try await client.sendExpectingNoContent(
             .PUT, "/internal/v1/tenants/\(pathSegment(tenantID))/idps/\(pathSegment(idpID))", body: RegisterRequest(providerType: providerType),
             logger: logger)
     }
 
     package func deleteConfiguration(tenantID: String, idpID: String?, logger: Logger) async throws {
-        defer { rules.invalidate(tenantID: tenantID) }
         let path = "/internal/v1/tenants/\(pathSegment(tenantID))" + (idpID.map { "/idps/\(pathSegment($0))" } ?? "")
         try await client.sendExpectingNoContent(.DELETE, path, logger: logger)
     }

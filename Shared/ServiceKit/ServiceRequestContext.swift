@@ -8,8 +8,6 @@ package struct ServiceRequestContext: RequestContext {
     package var coreContext: CoreRequestContextStorage
     /// The request id: the caller's `X-Request-Id` when it sent a well-formed one, otherwise a new one.
     package var requestID: String = ""
-    /// Set by the SCIM authentication middleware: the tenant and identity provider a bearer token authenticates.
-    package var principal: ScimPrincipal?
     /// The connection the request arrived on.
     private let channel: any Channel
 
@@ -25,17 +23,4 @@ package struct ServiceRequestContext: RequestContext {
 
     /// SCIM bodies are small; bulk requests have their own limit. 4 MiB bounds every request.
     package var maxUploadSize: Int { 4 * 1024 * 1024 }
-}
-
-/// Who a SCIM request acts for: one tenant's one identity provider.
-package struct ScimPrincipal: Sendable, Hashable {
-    package var tenantID: String
-    package var idpID: String
-    package var tokenID: String
-
-    package init(tenantID: String, idpID: String, tokenID: String) {
-        self.tenantID = tenantID
-        self.idpID = idpID
-        self.tokenID = tokenID
-    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import IdentityMapping
 import InternalAPI
 import Logging
 import ScimCore
@@ -34,8 +35,13 @@ extension TestClientProtocol {
         try #require(response.status == .noContent, "registering \(tenant)/\(idp): \(response.text)")
     }
 
-    func map(tenant: String = "acme", idp: String, _ resource: JSONValue) async throws -> TestResponse {
-        try await call(.post, "/internal/v1/tenants/\(tenant)/idps/\(idp)/map/user", json: ["resource": resource])
+    /// Maps a user as the gateway does: with the IdP's rules as this service serves them (`GET …/mappings`), by the
+    /// engine the gateway maps with (`IdentityMapping`). The identity attributes, or the refusal.
+    func map(tenant: String = "acme", idp: String, _ resource: JSONValue) async throws -> Result<[String: JSONValue], ScimError> {
+        let response = try await call(.get, "/internal/v1/tenants/\(tenant)/idps/\(idp)/mappings")
+        try #require(response.status == .ok, "rules of \(tenant)/\(idp): \(response.text)")
+        let rules = try JSONCoding.decoder().decode(MappingRules.self, from: Data(response.body.readableBytesView))
+        return Result { () throws(ScimError) in try rules.mapper.mapProvisioned(resource) }
     }
 
     /// The IdP's mappings as `[identity attribute: SCIM path]`.
@@ -46,5 +52,13 @@ extension TestClientProtocol {
         return Dictionary(
             rules.compactMap { rule in rule["attribute"]?.stringValue.flatMap { name in rule["scimPath"]?.stringValue.map { (name, $0) } } },
             uniquingKeysWith: { first, _ in first })
+    }
+}
+
+extension Result where Failure == ScimError {
+    /// The refusal, or nil when it succeeded.
+    var refusal: ScimError? {
+        guard case .failure(let error) = self else { return nil }
+        return error
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import IdentityMapping
 import InternalAPI
 import NIOCore
 import ScimCore
@@ -107,7 +108,7 @@ struct GatewayRouterTests {
             try response.expectScimError(401)
             #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
             #expect(gateway.tokens.verifyCalls.isEmpty)
-            #expect(gateway.mapping.mapped.isEmpty)
+            #expect(gateway.mapping.rulesFetches.isEmpty)
             #expect(gateway.directory.userWrites.isEmpty)
 
             // The admin key is not a SCIM token.
@@ -131,7 +132,7 @@ struct GatewayRouterTests {
                 #expect(response.text == garbage.text)
                 #expect(response.headers[.wwwAuthenticate] == garbage.headers[.wwwAuthenticate])
             }
-            #expect(gateway.mapping.mapped.isEmpty)
+            #expect(gateway.mapping.rulesFetches.isEmpty)
             #expect(gateway.directory.userWrites.isEmpty)
 
             // The same token works at its own namespace.
@@ -158,8 +159,8 @@ struct GatewayRouterTests {
             #expect(body["meta"]?["resourceType"] == "User")
             #expect(body["userName"] == "bob@example.com")
 
-            // Mapped first, then stored with the mapped identity.
-            #expect(gateway.mapping.mapped == [Self.bob])
+            // Mapped first, with the IdP's rules, then stored with the mapped identity.
+            #expect(gateway.mapping.rulesFetches == ["acme/okta"])
             #expect(gateway.directory.userWrites == [
                 UserWriteRequest(resource: Self.bob, identity: ["Username": "bob@example.com", "Status": true])
             ])
@@ -187,7 +188,7 @@ struct GatewayRouterTests {
             let token = gateway.seed(tenant: "acme", idp: "okta")
             let response = try await client.request(.post, "/scim/v2/acme/okta/Users", bearer: token, rawBody: body)
             try response.expectScimError(400, scimType: "invalidSyntax")
-            #expect(gateway.mapping.mapped.isEmpty)
+            #expect(gateway.mapping.rulesFetches.isEmpty)
             #expect(gateway.directory.userWrites.isEmpty)
         }
     }
@@ -198,7 +199,7 @@ struct GatewayRouterTests {
             let token = gateway.seed(tenant: "acme", idp: "okta")
             try await client.request(.post, "/scim/v2/acme/okta/Users", bearer: token, json: ["userName", "bob"])
                 .expectScimError(400, scimType: "invalidSyntax")
-            #expect(gateway.mapping.mapped.isEmpty)
+            #expect(gateway.mapping.rulesFetches.isEmpty)
         }
     }
 
@@ -206,7 +207,8 @@ struct GatewayRouterTests {
         let gateway = Gateway()
         try await gateway.run { client in
             let token = gateway.seed(tenant: "acme", idp: "okta")
-            gateway.mapping.reject(with: .invalidValue("Missing mandatory attribute: Email (emails.value)."))
+            let email = IdentityAttribute(name: "Email", description: "", type: .string, multiValued: false, mandatory: true, builtIn: true)
+            gateway.mapping.setRules(MappingRules(attributes: [email], mappings: [AttributeMapping(attribute: "Email", scimPath: "emails.value")]))
             let response = try await client.request(.post, "/scim/v2/acme/okta/Users", bearer: token, json: ["userName": "bob"])
             try response.expectScimError(400, scimType: "invalidValue")
             #expect(response.detail == "Missing mandatory attribute: Email (emails.value).")

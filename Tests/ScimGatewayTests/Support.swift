@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import IdentityMapping
 import InternalAPI
 import Logging
 import ScimCore
@@ -25,6 +26,9 @@ struct Gateway {
     let tokens = FakeTokenClient()
     let directory = FakeDirectoryClient()
     let mapping = FakeMappingClient()
+    /// The identity mapper's cache: rules stay in it for the whole test unless the gateway forgets them, so that a
+    /// test sees each invalidation (and none is hidden by an entry that expired on a slow machine).
+    let mappers = MapperCache(ttl: .seconds(3_600))
     /// The failed-authentication limiter's time: it stands still unless a test advances it.
     let limiterClock = ManualInstantClock()
     var authFailureLimit = 20
@@ -32,7 +36,7 @@ struct Gateway {
 
     func run(tokenCacheTTL: Duration = .seconds(30), _ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let peers = GatewayPeers(
-            tokens: tokens, directory: directory, mapping: mapping,
+            tokens: tokens, directory: directory, mapping: mapping, identityMapper: IdentityMapper(mapping: mapping, mappers: mappers),
             readiness: [ReadinessCheck(name: "token") { _ in true }, ReadinessCheck(name: "directory") { _ in true }])
         var configuration = GatewayConfiguration(adminKey: Fixture.adminKey, publicURL: Fixture.publicURL, tokenCacheTTL: tokenCacheTTL)
         configuration.authFailureLimit = authFailureLimit
@@ -304,7 +308,8 @@ extension FakeDirectoryClient {
     }
 }
 
-/// The mapping service: records registrations; maps `userName` to "Username", or answers with a set error.
+/// The mapping service: records registrations; serves rules that map `userName` to "Username" and `active` to
+/// "Status" (or those a test sets), and counts the fetches of rules.
 final class FakeMappingClient: MappingClient {
     struct Registration: Hashable {
         var tenantID: String
@@ -314,8 +319,14 @@ final class FakeMappingClient: MappingClient {
 
     struct State {
         var registrations: [Registration] = []
-        var mapped: [JSONValue] = []
-        var rejection: ScimError?
+        var rules = MappingRules(
+            attributes: [
+                IdentityAttribute(name: "Username", description: "", type: .string, multiValued: false, mandatory: true, builtIn: true),
+                IdentityAttribute(name: "Status", description: "", type: .boolean, multiValued: false, mandatory: true, builtIn: true),
+            ],
+            mappings: [AttributeMapping(attribute: "Username", scimPath: "userName"), AttributeMapping(attribute: "Status", scimPath: "active")])
+        /// "tenant/idp" of each fetch of rules, in order.
+        var rulesFetches: [String] = []
         var deletions: [String] = []
         var identitySchema = IdentitySchema(attributes: [
             .init(name: "Username", description: "", type: "string", multiValued: false, mandatory: true, scimPath: "userName"),
@@ -332,16 +343,15 @@ final class FakeMappingClient: MappingClient {
     let state = Mutex(State())
 
     var registrations: [Registration] { state.withLock { $0.registrations } }
-    var mapped: [JSONValue] { state.withLock { $0.mapped } }
+    var rulesFetches: [String] { state.withLock { $0.rulesFetches } }
 
-    func reject(with error: ScimError) { state.withLock { $0.rejection = error } }
+    func setRules(_ rules: MappingRules) { state.withLock { $0.rules = rules } }
 
-    func mapUser(tenantID: String, idpID: String, resource: JSONValue, logger: Logger) async throws -> MappedIdentity {
-        try state.withLock { state in
-            state.mapped.append(resource)
-            if let rejection = state.rejection { throw rejection }
+    func mappingRules(tenantID: String, idpID: String, logger: Logger) async throws -> MappingRules {
+        state.withLock { state in
+            state.rulesFetches.append("\(tenantID)/\(idpID)")
+            return state.rules
         }
-        return MappedIdentity(identity: ["Username": resource[caseInsensitive: "userName"] ?? .null, "Status": true])
     }
 
     func registerIdentityProvider(tenantID: String, idpID: String, providerType: ProviderType, logger: Logger) async throws {

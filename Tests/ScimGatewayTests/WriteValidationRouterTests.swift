@@ -48,7 +48,7 @@ struct WriteValidationRouterTests {
             #expect(response.status == .badRequest, "\(body)")
             #expect(try response.json["scimType"] == "invalidValue", "\(body)")
             #expect(response.detail?.contains(detail) == true, "\(response.detail ?? "")")
-            #expect(gateway.mapping.mapped.isEmpty)
+            #expect(gateway.mapping.rulesFetches.isEmpty)
             #expect(gateway.directory.userWrites.isEmpty)
         }
     }

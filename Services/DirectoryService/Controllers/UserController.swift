@@ -6,8 +6,8 @@ import Persistence
 import ScimCore
 import ServiceKit
 
-/// Internal API for one identity provider's users. The gateway has already authenticated the IdP and the
-/// mapping service has validated the resource; this stores it.
+/// Internal API for one identity provider's users. The gateway has already authenticated the IdP, validated the
+/// resource and mapped its identity attributes; this stores it.
 struct UserController<Store: DirectoryStore> {
     let store: Store
     let lists: ListQueryBuilder

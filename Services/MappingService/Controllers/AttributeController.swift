@@ -9,7 +9,6 @@ import ServiceKit
 /// Internal API for a tenant's identity attributes: the built-ins plus the custom ones admins add.
 struct AttributeController<Store: MappingStore> {
     let store: Store
-    let cache: MapperCache
     let directory: any MappingDirectory
 
     func register(on group: RouterGroup<ServiceRequestContext>) {
@@ -33,7 +32,6 @@ struct AttributeController<Store: MappingStore> {
             tenantID: tenantID, idpID: nil, actor: body.actor ?? "admin", action: "attribute.created", subject: attribute.name,
             detail: "type \(attribute.type.rawValue)\(attribute.multiValued ? ", multi-valued" : "")\(attribute.mandatory ? ", mandatory" : "")")
         try await store.createAttribute(tenantID: tenantID, attribute, event: event)
-        cache.invalidate(tenantID: tenantID)
         await directory.report(event, logger: context.logger)
         return JSONCoding.response(attribute, status: .created)
     }
@@ -58,7 +56,6 @@ struct AttributeController<Store: MappingStore> {
         guard try await store.updateAttribute(tenantID: tenantID, attribute, event: event) else {
             throw ScimError.notFound("Identity attribute '\(name)' not found.")
         }
-        cache.invalidate(tenantID: tenantID)
         await directory.report(event, logger: context.logger)
         return JSONCoding.response(attribute)
     }
@@ -74,7 +71,6 @@ struct AttributeController<Store: MappingStore> {
         guard try await store.deleteAttribute(tenantID: tenantID, name: name, event: event) else {
             throw ScimError.notFound("Identity attribute '\(name)' not found.")
         }
-        cache.invalidate(tenantID: tenantID)
         await directory.report(event, logger: context.logger)
         return Response(status: .noContent)
     }

@@ -7,11 +7,10 @@ import ScimCore
 import ServiceKit
 
 /// Internal API of the mapping service: registering identity providers (which seeds their default mappings;
-/// registering a known IdP with another type changes its type and re-seeds untouched defaults), mapping and
-/// validating users, forgetting IdPs and tenants.
+/// registering a known IdP with another type changes its type and re-seeds untouched defaults), an IdP's rules
+/// (which the gateway maps users with, in its own process) and schema, forgetting IdPs and tenants.
 struct MappingController<Store: MappingStore> {
     let store: Store
-    let cache: MapperCache
 
     struct RegisterRequest: Codable {
         var providerType: ProviderType
@@ -21,7 +20,6 @@ struct MappingController<Store: MappingStore> {
         group.put("tenants/:tenant/idps/:idp", use: registerIdentityProvider)
         group.get("tenants/:tenant/idps/:idp/mappings", use: mappings)
         group.get("tenants/:tenant/idps/:idp/schema", use: schema)
-        group.post("tenants/:tenant/idps/:idp/map/user", use: mapUser)
         group.delete("tenants/:tenant/idps/:idp", use: deleteIdentityProvider)
         group.delete("tenants/:tenant", use: deleteTenant)
     }
@@ -32,7 +30,6 @@ struct MappingController<Store: MappingStore> {
         try await store.registerIdentityProvider(
             tenantID: tenantID, idpID: idpID, providerType: body.providerType.rawValue,
             mappings: BuiltInAttributes.defaultMappings(for: body.providerType.rawValue))
-        cache.invalidate(tenantID: tenantID)
         return Response(status: .noContent)
     }
 
@@ -56,26 +53,15 @@ struct MappingController<Store: MappingStore> {
                 }))
     }
 
-    /// 200 with the typed identity attributes, or 400 `invalidValue` naming every problem.
-    @Sendable func mapUser(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let (tenantID, idpID) = try scope(context)
-        let body = try await JSONCoding.decode(MapUserRequest.self, from: request, context: context)
-        let mapper = try await cache.mapper(tenantID: tenantID, idpID: idpID) { try await self.mapper(tenantID: tenantID, idpID: idpID) }
-        let identity = try mapper.mapProvisioned(body.resource)
-        return JSONCoding.response(MappedIdentity(identity: identity))
-    }
-
     @Sendable func deleteIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
         try await store.deleteIdentityProvider(tenantID: tenantID, idpID: idpID)
-        cache.invalidate(tenantID: tenantID)
         return Response(status: .noContent)
     }
 
     @Sendable func deleteTenant(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let tenantID = try context.parameters.require("tenant")
         try await store.deleteTenant(tenantID: tenantID)
-        cache.invalidate(tenantID: tenantID)
         return Response(status: .noContent)
     }
 

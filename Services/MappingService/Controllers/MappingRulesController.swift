@@ -10,7 +10,6 @@ import ServiceKit
 /// removing one. Changing a rule marks the IdP customised (a later provider-type change keeps its rules).
 struct MappingRulesController<Store: MappingStore> {
     let store: Store
-    let cache: MapperCache
     let directory: any MappingDirectory
 
     func register(on group: RouterGroup<ServiceRequestContext>) {
@@ -35,7 +34,6 @@ struct MappingRulesController<Store: MappingStore> {
             tenantID: tenantID, idpID: idpID, actor: body.actor ?? "admin", action: "mapping.set", subject: attribute.name,
             detail: "\(attribute.name) ← \(mapping.scimPath)")
         try await store.setMapping(tenantID: tenantID, idpID: idpID, mapping, event: event)
-        cache.invalidate(tenantID: tenantID)
         await directory.report(event, logger: context.logger)
         return JSONCoding.response(try await currentView(tenantID: tenantID, idpID: idpID))
     }
@@ -55,7 +53,6 @@ struct MappingRulesController<Store: MappingStore> {
         guard try await store.removeMapping(tenantID: tenantID, idpID: idpID, attribute: attribute.name, event: event) else {
             throw ScimError.notFound("Identity provider '\(idpID)' does not map '\(attribute.name)'.")
         }
-        cache.invalidate(tenantID: tenantID)
         await directory.report(event, logger: context.logger)
         return Response(status: .noContent)
     }

@@ -24,7 +24,7 @@ final class ReapplyRunner<Store: MappingStore>: Service {
     let store: Store
     let directory: any MappingDirectory
     let batchSize: Int
-    /// How long a job waits before its first batch: the time other replicas may still map with the old rules
+    /// How long a job waits before its first batch: the time gateway replicas may still map with the old rules
     /// (``MapperCache/ttl``), so that no write mapped with them lands after the job has passed its user.
     let settleDelay: Duration
     let leaseDuration: TimeInterval = 60
@@ -103,7 +103,7 @@ final class ReapplyRunner<Store: MappingStore>: Service {
                     logger.debug("Re-apply job is held by another runner", metadata: ["job": "\(id)"])
                     return
                 }
-                if !settled {  // first batch of this run: let other replicas' rule caches expire, then read the job again
+                if !settled {  // first batch of this run: let the gateways' rule caches expire, then read the job again
                     settled = true
                     try? await Task.sleep(for: settleDelay)
                     continue

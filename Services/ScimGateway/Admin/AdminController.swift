@@ -64,6 +64,7 @@ struct AdminController {
         let tenantID = try context.parameters.require("tenant")
         try await peers.directory.deleteTenant(tenantID, logger: context.logger)
         try await peers.tokens.revokeAll(tenantID: tenantID, idpID: nil, logger: context.logger)
+        defer { peers.identityMapper.invalidate(tenantID: tenantID) }
         try await peers.mapping.deleteConfiguration(tenantID: tenantID, idpID: nil, logger: context.logger)
         return Response(status: .noContent)
     }
@@ -74,6 +75,7 @@ struct AdminController {
         let body = try await JSONCoding.decode(IdentityProviderCreateRequest.self, from: request, context: context)
         let idp = try await peers.directory.createIdentityProvider(
             tenantID: try context.parameters.require("tenant"), body, logger: context.logger)
+        defer { peers.identityMapper.invalidate(tenantID: idp.tenantID) }  // an IdP of this id may have been mapped before
         try await peers.mapping.registerIdentityProvider(idp, logger: context.logger)
         return JSONCoding.response(view(idp), status: .created)
     }
@@ -92,7 +94,10 @@ struct AdminController {
         let idp = try await peers.directory.updateIdentityProvider(
             tenantID: try context.parameters.require("tenant"), idpID: try context.parameters.require("idp"), body, logger: context.logger)
         // A new provider type reaches the mapping service, which re-seeds the defaults unless an admin customised them.
-        if body.providerType != nil { try await peers.mapping.registerIdentityProvider(idp, logger: context.logger) }
+        if body.providerType != nil {
+            defer { peers.identityMapper.invalidate(tenantID: idp.tenantID) }
+            try await peers.mapping.registerIdentityProvider(idp, logger: context.logger)
+        }
         return JSONCoding.response(view(idp))
     }
 
@@ -102,6 +107,7 @@ struct AdminController {
         let idpID = try context.parameters.require("idp")
         try await peers.directory.deleteIdentityProvider(tenantID: tenantID, idpID: idpID, logger: context.logger)
         try await peers.tokens.revokeAll(tenantID: tenantID, idpID: idpID, logger: context.logger)
+        defer { peers.identityMapper.invalidate(tenantID: tenantID) }
         try await peers.mapping.deleteConfiguration(tenantID: tenantID, idpID: idpID, logger: context.logger)
         return Response(status: .noContent)
     }

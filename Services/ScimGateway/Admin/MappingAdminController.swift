@@ -12,7 +12,8 @@ import ServiceKit
 /// each change with its actor and time, in its own trail and the tenant's activity log.
 struct MappingAdminController {
     let peers: GatewayPeers
-    /// This replica's `/Schemas` cache, refreshed when an admin changes attributes or mappings through it.
+    /// This replica's `/Schemas` cache, refreshed when an admin changes attributes or mappings through it (as are
+    /// the mappers of `peers.identityMapper`).
     let schemas: TenantSchemas
     /// The admin key is the only admin principal today.
     private let actor = "admin"
@@ -48,7 +49,7 @@ struct MappingAdminController {
         var body = try await JSONCoding.decode(IdentityAttributeCreateRequest.self, from: request, context: context)
         body.actor = actor
         let created = try await peers.mapping.createIdentityAttribute(tenantID: tenant.id, body, logger: context.logger)
-        schemas.invalidate(tenantID: tenant.id)
+        forgetCachedRules(tenantID: tenant.id)
         return JSONCoding.response(created, status: .created)
     }
 
@@ -58,14 +59,14 @@ struct MappingAdminController {
         var body = try await JSONCoding.decode(IdentityAttributeUpdateRequest.self, from: request, context: context)
         body.actor = actor
         let updated = try await peers.mapping.updateIdentityAttribute(tenantID: tenant.id, name: try Self.decoded(context, "name"), body, logger: context.logger)
-        schemas.invalidate(tenantID: tenant.id)
+        forgetCachedRules(tenantID: tenant.id)
         return JSONCoding.response(updated)
     }
 
     @Sendable func deleteAttribute(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let tenant = try await existingTenant(context)
         try await peers.mapping.deleteIdentityAttribute(tenantID: tenant.id, name: try Self.decoded(context, "name"), actor: actor, logger: context.logger)
-        schemas.invalidate(tenantID: tenant.id)
+        forgetCachedRules(tenantID: tenant.id)
         return Response(status: .noContent)
     }
 
@@ -101,7 +102,7 @@ struct MappingAdminController {
         body.actor = actor
         let view = try await peers.mapping.setMapping(
             tenantID: idp.tenantID, idpID: idp.id, attribute: try Self.decoded(context, "attribute"), body, logger: context.logger)
-        schemas.invalidate(tenantID: idp.tenantID)
+        forgetCachedRules(tenantID: idp.tenantID)
         return JSONCoding.response(view)
     }
 
@@ -109,7 +110,7 @@ struct MappingAdminController {
         let idp = try await registeredIdentityProvider(context)
         try await peers.mapping.removeMapping(
             tenantID: idp.tenantID, idpID: idp.id, attribute: try Self.decoded(context, "attribute"), actor: actor, logger: context.logger)
-        schemas.invalidate(tenantID: idp.tenantID)
+        forgetCachedRules(tenantID: idp.tenantID)
         return Response(status: .noContent)
     }
 
@@ -152,8 +153,17 @@ struct MappingAdminController {
     /// registration was missed).
     private func registeredIdentityProvider(_ context: ServiceRequestContext) async throws -> IdentityProvider {
         let idp = try await existingIdentityProvider(context)
+        // Registering may change the rules users are mapped with: a missed registration mapped with the Generic defaults.
+        defer { peers.identityMapper.invalidate(tenantID: idp.tenantID) }
         try await peers.mapping.registerIdentityProvider(idp, logger: context.logger)
         return idp
+    }
+
+    /// Forgets what this replica built from the tenant's rules, its `/Schemas` and the mappers users are mapped with,
+    /// so that the next SCIM request sees the change at once.
+    private func forgetCachedRules(tenantID: String) {
+        schemas.invalidate(tenantID: tenantID)
+        peers.identityMapper.invalidate(tenantID: tenantID)
     }
 
     /// A path parameter, percent-decoded ("Cost%20Center" → "Cost Center").

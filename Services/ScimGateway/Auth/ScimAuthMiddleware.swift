@@ -8,14 +8,14 @@ import ServiceKit
 /// Authenticates every SCIM request: the bearer token (a `pvs_` token or an OAuth access token) must
 /// authenticate exactly the tenant and identity provider named in the URL. Any other case is the same 401, so a
 /// token never reveals whether another tenant or IdP exists. Sources that keep failing get 429 (see
-/// ``AuthFailureLimiter``).
+/// ``AuthFailureLimiter``). It sets the principal the routes' ``ScimRequestContext`` is made with.
 struct ScimAuthMiddleware: RouterMiddleware {
-    typealias Context = ServiceRequestContext
+    typealias Context = ScimAuthenticationContext
     let verifier: CachingTokenVerifier
     let limiter: AuthFailureLimiter
 
     func handle(
-        _ request: Request, context: ServiceRequestContext, next: (Request, ServiceRequestContext) async throws -> Response
+        _ request: Request, context: ScimAuthenticationContext, next: (Request, ScimAuthenticationContext) async throws -> Response
     ) async throws -> Response {
         let tenantID = try context.parameters.require("tenant")
         let idpID = try context.parameters.require("idp")

@@ -12,7 +12,7 @@ struct BulkController {
     let resources: ScimResources
     let http: ScimHTTP
 
-    func register(on group: RouterGroup<ServiceRequestContext>) {
+    func register(on group: RouterGroup<ScimRequestContext>) {
         group.post("Bulk", use: bulk)
     }
 
@@ -25,8 +25,8 @@ struct BulkController {
         var data: JSONValue?
     }
 
-    @Sendable func bulk(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let principal = try http.principal(context)
+    @Sendable func bulk(_ request: Request, context: ScimRequestContext) async throws -> Response {
+        let principal = context.principal
         let limits = resources.capabilities.bulk
         let body = try await JSONCoding.body(of: request, context: context)
         guard body.count <= limits.maxPayloadSize else {
@@ -71,7 +71,7 @@ struct BulkController {
     }
 
     private func execute(
-        _ operation: Operation, principal: ScimPrincipal, resolved: inout [String: String], context: ServiceRequestContext
+        _ operation: Operation, principal: ScimPrincipal, resolved: inout [String: String], context: ScimRequestContext
     ) async throws -> JSONValue {
         let (kind, id) = try Self.target(of: operation.path)
         let ifMatch = try operation.version.map { tag throws(ScimError) in

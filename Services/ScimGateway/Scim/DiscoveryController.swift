@@ -21,7 +21,7 @@ struct DiscoveryController {
     /// The methods answered with 405; GET is the only one served.
     static let refusedMethods: [HTTPRequest.Method] = [.post, .put, .patch, .delete, .head, .options]
 
-    func register(on group: RouterGroup<ServiceRequestContext>) {
+    func register(on group: RouterGroup<ScimRequestContext>) {
         group.get("ServiceProviderConfig", use: serviceProviderConfig)
         group.get("Schemas", use: schemas)
         group.get("Schemas/:id", use: schema)
@@ -34,19 +34,19 @@ struct DiscoveryController {
         }
     }
 
-    @Sendable func serviceProviderConfig(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+    @Sendable func serviceProviderConfig(_ request: Request, context: ScimRequestContext) async throws -> Response {
         let base = try baseURL(request, context)
         return JSONCoding.scimResponse(capabilities.serviceProviderConfig(baseURL: base))
     }
 
-    @Sendable func schemas(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+    @Sendable func schemas(_ request: Request, context: ScimRequestContext) async throws -> Response {
         let base = try baseURL(request, context)
         let registry = try await registry(context)
         let resources = registry.schemas.compactMap { registry.schemaResource(id: $0.id, baseURL: base) }
         return JSONCoding.scimResponse(Self.list(resources))
     }
 
-    @Sendable func schema(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+    @Sendable func schema(_ request: Request, context: ScimRequestContext) async throws -> Response {
         let base = try baseURL(request, context)
         let id = try Self.identifier(context)
         guard let resource = try await registry(context).schemaResource(id: id, baseURL: base) else {
@@ -55,14 +55,14 @@ struct DiscoveryController {
         return JSONCoding.scimResponse(resource)
     }
 
-    @Sendable func resourceTypes(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+    @Sendable func resourceTypes(_ request: Request, context: ScimRequestContext) async throws -> Response {
         let base = try baseURL(request, context)
         let registry = try await registry(context)
         let resources = registry.resourceTypes.compactMap { registry.resourceTypeResource(id: $0.id, baseURL: base) }
         return JSONCoding.scimResponse(Self.list(resources))
     }
 
-    @Sendable func resourceType(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+    @Sendable func resourceType(_ request: Request, context: ScimRequestContext) async throws -> Response {
         let base = try baseURL(request, context)
         let id = try Self.identifier(context)
         guard let resource = try await registry(context).resourceTypeResource(id: id, baseURL: base) else {
@@ -71,7 +71,7 @@ struct DiscoveryController {
         return JSONCoding.scimResponse(resource)
     }
 
-    @Sendable func methodNotAllowed(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+    @Sendable func methodNotAllowed(_ request: Request, context: ScimRequestContext) async throws -> Response {
         ScimError(status: 405, detail: "\(request.method.rawValue) is not supported here; discovery endpoints are read-only.")
             .response(extraHeaders: [.allow: "GET"])
     }
@@ -79,13 +79,12 @@ struct DiscoveryController {
     // MARK: helpers
 
     /// The IdP's SCIM base URL, after refusing a `filter` (RFC 7644 §4).
-    private func registry(_ context: ServiceRequestContext) async throws -> SchemaRegistry {
-        guard let principal = context.principal else { throw ScimError.unauthorized("The bearer token is not valid.") }
-        return try await schemas.registry(for: principal, logger: context.logger)
+    private func registry(_ context: ScimRequestContext) async throws -> SchemaRegistry {
+        try await schemas.registry(for: context.principal, logger: context.logger)
     }
 
-    private func baseURL(_ request: Request, _ context: ServiceRequestContext) throws -> String {
-        guard let principal = context.principal else { throw ScimError.unauthorized("The bearer token is not valid.") }
+    private func baseURL(_ request: Request, _ context: ScimRequestContext) throws -> String {
+        let principal = context.principal
         let parameters = try SearchRequest.queryParameters(request.uri.query)
         if parameters.contains(where: { $0.name.lowercased() == "filter" && !$0.value.trimmingSpaces().isEmpty }) {
             throw ScimError.forbidden("Discovery endpoints do not support filtering (RFC 7644 §4).")
@@ -94,7 +93,7 @@ struct DiscoveryController {
     }
 
     /// The `:id` path parameter, percent-decoded (a schema id is a URN; a client may encode its colons).
-    private static func identifier(_ context: ServiceRequestContext) throws -> String {
+    private static func identifier(_ context: ScimRequestContext) throws -> String {
         let raw = try context.parameters.require("id")
         return raw.removingPercentEncoding ?? raw
     }

@@ -12,12 +12,12 @@ struct RootSearchController {
     let resources: ScimResources
     let http: ScimHTTP
 
-    func register(on group: RouterGroup<ServiceRequestContext>) {
+    func register(on group: RouterGroup<ScimRequestContext>) {
         group.post(".search", use: search)
     }
 
-    @Sendable func search(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let principal = try http.principal(context)
+    @Sendable func search(_ request: Request, context: ScimRequestContext) async throws -> Response {
+        let principal = context.principal
         let search = try SearchRequest(searchBody: try await JSONCoding.jsonValue(of: request, context: context))
         guard search.cursor == nil else {
             throw ScimError.invalidValue("Cursor pagination is offered per resource type; search /Users/.search or /Groups/.search.")

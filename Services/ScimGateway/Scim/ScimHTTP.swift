@@ -5,15 +5,10 @@ import InternalAPI
 import ScimCore
 import ServiceKit
 
-/// The HTTP side of SCIM shared by the resource routes: who is calling, where a resource lives, versions in
-/// headers, and rendering a stored resource for the client.
+/// The HTTP side of SCIM shared by the resource routes: where a resource lives, versions in headers, and rendering
+/// a stored resource for the client.
 struct ScimHTTP: Sendable {
     let gateway: GatewayConfiguration
-
-    func principal(_ context: ServiceRequestContext) throws -> ScimPrincipal {
-        guard let principal = context.principal else { throw ScimError.unauthorized("The bearer token is not valid.") }
-        return principal
-    }
 
     /// Longest resource id accepted in a path: ids are issued here as UUIDs; 256 bytes leaves room for ids kept
     /// from an import.
@@ -21,7 +16,7 @@ struct ScimHTTP: Sendable {
 
     /// The `{id}` of a resource path. An id no resource can have — longer than `maximumIDLength` or holding a
     /// control character such as NUL (`%00`, which PostgreSQL text cannot hold) — is 404 here, before any store.
-    func resourceID(_ context: ServiceRequestContext) throws -> String {
+    func resourceID(_ context: ScimRequestContext) throws -> String {
         let id = try context.parameters.require("id")
         guard id.utf8.count <= Self.maximumIDLength, !id.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
             throw ScimError.notFound("No resource has this id: ids hold no control characters and are at most \(Self.maximumIDLength) bytes long.")

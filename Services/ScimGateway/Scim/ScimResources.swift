@@ -15,8 +15,9 @@ enum ResourceKind: String, Sendable, CaseIterable {
 }
 
 /// What the gateway does for each SCIM operation, whichever way it arrived (its own route or a `/Bulk`
-/// operation): users are mapped and validated by the mapping service before the directory stores them; user
-/// PATCH is a read-modify-write guarded by the version; group PATCH runs inside the directory as row changes.
+/// operation): users are type-checked against the IdP's schemas and mapped onto identity attributes in this process
+/// (``IdentityMapper``) before the directory stores them; user PATCH is a read-modify-write guarded by the version;
+/// group PATCH runs inside the directory as row changes.
 struct ScimResources: Sendable {
     let peers: GatewayPeers
     /// The identity provider's schemas (its custom extensions included), against which every write is type-checked.
@@ -32,9 +33,9 @@ struct ScimResources: Sendable {
         try await validate(resource, kind, principal, logger: logger)
         switch kind {
         case .user:
-            let mapped = try await peers.mapping.mapUser(tenantID: principal.tenantID, idpID: principal.idpID, resource: resource, logger: logger)
+            let identity = try await peers.identityMapper.identity(of: resource, tenantID: principal.tenantID, idpID: principal.idpID, logger: logger)
             return try await peers.directory.createUser(
-                tenantID: principal.tenantID, idpID: principal.idpID, UserWriteRequest(resource: resource, identity: mapped.identity), logger: logger)
+                tenantID: principal.tenantID, idpID: principal.idpID, UserWriteRequest(resource: resource, identity: identity), logger: logger)
         case .group:
             return try await peers.directory.createGroup(
                 tenantID: principal.tenantID, idpID: principal.idpID, GroupWriteRequest(resource: resource, includeMembers: includeMembers),
@@ -58,10 +59,10 @@ struct ScimResources: Sendable {
         try await validate(resource, kind, principal, logger: logger)
         switch kind {
         case .user:
-            let mapped = try await peers.mapping.mapUser(tenantID: principal.tenantID, idpID: principal.idpID, resource: resource, logger: logger)
+            let identity = try await peers.identityMapper.identity(of: resource, tenantID: principal.tenantID, idpID: principal.idpID, logger: logger)
             return try await peers.directory.replaceUser(
                 tenantID: principal.tenantID, idpID: principal.idpID, id: id,
-                UserReplaceRequest(resource: resource, identity: mapped.identity, ifMatch: ifMatch), logger: logger)
+                UserReplaceRequest(resource: resource, identity: identity, ifMatch: ifMatch), logger: logger)
         case .group:
             return try await peers.directory.replaceGroup(
                 tenantID: principal.tenantID, idpID: principal.idpID, id: id,
@@ -89,12 +90,12 @@ struct ScimResources: Sendable {
                 let result = try engine.apply(request, to: Self.document(of: current.resource))
                 guard result.changed else { return current }
                 try await validate(result.resource, kind, principal, logger: logger)
-                let mapped = try await peers.mapping.mapUser(
-                    tenantID: principal.tenantID, idpID: principal.idpID, resource: result.resource, logger: logger)
+                let identity = try await peers.identityMapper.identity(
+                    of: result.resource, tenantID: principal.tenantID, idpID: principal.idpID, logger: logger)
                 do {
                     return try await peers.directory.replaceUser(
                         tenantID: principal.tenantID, idpID: principal.idpID, id: id,
-                        UserReplaceRequest(resource: result.resource, identity: mapped.identity, ifMatch: current.version), logger: logger)
+                        UserReplaceRequest(resource: result.resource, identity: identity, ifMatch: current.version), logger: logger)
                 } catch let error as ScimError where error.scimType == .invalidVers && ifMatch == nil && attempt < patchAttempts {
                     logger.debug("User changed during PATCH; applying again", metadata: ["user.id": "\(id)", "attempt": "\(attempt)"])
                     attempt += 1
