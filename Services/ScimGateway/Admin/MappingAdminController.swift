@@ -46,27 +46,27 @@ struct MappingAdminController {
     /// `{"name", "description"?, "type": "string|number|boolean|date", "multiValued"?, "mandatory"?}` → 201.
     @Sendable func createAttribute(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let tenant = try await existingTenant(context)
+        defer { forgetCachedRules(tenantID: tenant.id) }
         var body = try await JSONCoding.decode(IdentityAttributeCreateRequest.self, from: request, context: context)
         body.actor = actor
         let created = try await peers.mapping.createIdentityAttribute(tenantID: tenant.id, body, logger: context.logger)
-        forgetCachedRules(tenantID: tenant.id)
         return JSONCoding.response(created, status: .created)
     }
 
     /// `{"description"?, "mandatory"?}`.
     @Sendable func updateAttribute(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let tenant = try await existingTenant(context)
+        defer { forgetCachedRules(tenantID: tenant.id) }
         var body = try await JSONCoding.decode(IdentityAttributeUpdateRequest.self, from: request, context: context)
         body.actor = actor
         let updated = try await peers.mapping.updateIdentityAttribute(tenantID: tenant.id, name: try Self.decoded(context, "name"), body, logger: context.logger)
-        forgetCachedRules(tenantID: tenant.id)
         return JSONCoding.response(updated)
     }
 
     @Sendable func deleteAttribute(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let tenant = try await existingTenant(context)
+        defer { forgetCachedRules(tenantID: tenant.id) }
         try await peers.mapping.deleteIdentityAttribute(tenantID: tenant.id, name: try Self.decoded(context, "name"), actor: actor, logger: context.logger)
-        forgetCachedRules(tenantID: tenant.id)
         return Response(status: .noContent)
     }
 
@@ -98,19 +98,19 @@ struct MappingAdminController {
     /// `{"scimPath": "urn:ietf:params:scim:schemas:extension:custom:2.0:User:costCenter"}` → the IdP's view.
     @Sendable func setMapping(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let idp = try await registeredIdentityProvider(context)
+        defer { forgetCachedRules(tenantID: idp.tenantID) }
         var body = try await JSONCoding.decode(AttributeMappingSetRequest.self, from: request, context: context)
         body.actor = actor
         let view = try await peers.mapping.setMapping(
             tenantID: idp.tenantID, idpID: idp.id, attribute: try Self.decoded(context, "attribute"), body, logger: context.logger)
-        forgetCachedRules(tenantID: idp.tenantID)
         return JSONCoding.response(view)
     }
 
     @Sendable func removeMapping(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let idp = try await registeredIdentityProvider(context)
+        defer { forgetCachedRules(tenantID: idp.tenantID) }
         try await peers.mapping.removeMapping(
             tenantID: idp.tenantID, idpID: idp.id, attribute: try Self.decoded(context, "attribute"), actor: actor, logger: context.logger)
-        forgetCachedRules(tenantID: idp.tenantID)
         return Response(status: .noContent)
     }
 
@@ -160,7 +160,8 @@ struct MappingAdminController {
     }
 
     /// Forgets what this replica built from the tenant's rules, its `/Schemas` and the mappers users are mapped with,
-    /// so that the next SCIM request sees the change at once.
+    /// so that the next SCIM request sees the change at once. Callers defer it: a change whose answer was lost may still
+    /// have been applied.
     private func forgetCachedRules(tenantID: String) {
         schemas.invalidate(tenantID: tenantID)
         peers.identityMapper.invalidate(tenantID: tenantID)
