@@ -12,17 +12,17 @@ import ScimCore
 /// parsed and rendered the usual way, in the same answer.
 enum UserTextRendering {
     /// One user, for a read by id.
-    static func rendered(_ user: StoredUserText, by renderer: ResourceRenderer) throws(ScimError) -> RenderedRead {
+    static func rendered(_ user: StoredUserText, by renderer: ResourceRenderer) throws(ScimError) -> RenderedScim {
         var writer = JSONWriter(capacity: user.resourceText.utf8.count + 512)
         try write(user, by: renderer, to: &writer)
-        return RenderedRead(body: writer.bytes, version: user.version)
+        return RenderedScim(body: writer.bytes, version: user.version)
     }
 
     /// A page of users as a `ListResponse`, for a search.
     static func rendered(
         _ users: [StoredUserText], totalResults: Int, startIndex: Int?, nextCursor: String?, by renderer: ResourceRenderer
-    ) throws(ScimError) -> RenderedRead {
-        // The envelope as ``DirectoryPage/rendered(resourceType:by:)`` writes it, with the users put in its empty
+    ) throws(ScimError) -> RenderedScim {
+        // The envelope as ``RenderedAnswer/rendered(_:_:by:)`` writes a page, with the users put in its empty
         // `Resources` (the first key in order).
         var envelope = JSONWriter(capacity: 256)
         envelope.write(
@@ -38,7 +38,7 @@ enum UserTextRendering {
             try write(user, by: renderer, to: &writer)
         }
         writer.appendRaw(envelope.bytes[opening.count...])
-        return RenderedRead(body: writer.bytes, version: nil)
+        return RenderedScim(body: writer.bytes, version: nil)
     }
 
     /// The members the representation adds (a switch: hashing each stored key into a `Set` showed in profiles).
@@ -51,7 +51,7 @@ enum UserTextRendering {
 
     private static func write(_ user: StoredUserText, by renderer: ResourceRenderer, to writer: inout JSONWriter) throws(ScimError) {
         guard let (document, added) = copyPlan(user, by: renderer) else {
-            writer.write(renderer.render(try UserDocument.representation(of: user).resource, resourceType: "User", id: user.id))
+            writer.write(renderer.render(try UserDocument.representation(of: user).resource, resourceType: .user, id: user.id))
             return
         }
         // Both lists are in key order: merge them.
@@ -94,7 +94,7 @@ enum UserTextRendering {
             }
         }
         var meta = UserDocument.meta(created: user.created, lastModified: user.lastModified, version: user.version)
-        meta["location"] = .string(renderer.location(resourceType: "User", id: user.id))
+        meta["location"] = .string(renderer.location(resourceType: .user, id: user.id))
         var added: [(key: String, value: JSONValue)] = [("id", .string(user.id)), ("meta", .object(meta))]
         if !user.groups.isEmpty { added.append(("groups", UserDocument.groupsValue(user.groups))) }
         if !hasSchemas { added.append(("schemas", UserDocument.defaultSchemas)) }
