@@ -4,7 +4,8 @@ import ScimCore
 /// Rendered user reads written from the stored text: the stored document's members are copied as bytes and the
 /// members the representation adds (`id`, `schemas` when absent, `groups`, `meta` with `location`) are written
 /// between them in key order — the same bytes as parsing the document, building ``UserDocument/representation(of:)``,
-/// rendering it and writing it again, which was about a tenth of the directory's CPU on a read by id or a filter.
+/// rendering it and writing it again, without the parse and the second write: reads by id and filters are most of
+/// what IdPs send, and those two steps were a large share of the directory's work on each.
 ///
 /// A user is copied only when the client's projection is sure to leave it as it is
 /// (``AttributeProjection/leavesUnchanged(topLevelName:)`` for every member: no `attributes`/`excludedAttributes`, nothing
