@@ -8,7 +8,7 @@ import Testing
 
 @testable import ScimGateway
 
-/// RFC 7644 §4 discovery endpoints, through the real `buildRouter` on the fakes of `Support.swift`.
+/// RFC 7644 §4 discovery endpoints, through the gateway `buildApplication` composes, on the peers of `Support.swift`.
 @Suite("DiscoveryTests")
 struct DiscoveryTests {
     /// What the IdP's endpoint serves: the standard schemas with the fake mapping's mandatory attributes required.
