@@ -52,7 +52,7 @@ let package = Package(
             path: "Shared/ServiceKit"),
         // Services/
         .service("TokenService", ["ServiceKit", "Persistence", "InternalAPI", "ServiceClients", .crypto, .jwtKit, .nioHTTP1, .lifecycle]),
-        .service("ScimGateway", ["ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", .crypto]),
+        .service("ScimGateway", ["ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", .crypto, .lifecycle]),
         .service("DirectoryService", ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"]),
         .service(
             "MappingService",
@@ -85,21 +85,22 @@ let package = Package(
             // Depending on the CLI makes `swift build --build-tests` build `provisio` and the four services it starts.
             dependencies: ["ProvisioCLI", "ServiceKit", .ahc, .nioCore, .nioHTTP1, .nioFoundation],
             path: "Tests/EndToEndTests"),
-    ] + services.map { .serviceTests($0) }
+    ] + services.map { .serviceTests($0, also: $0 == "ScimGateway" ? ["DirectoryService"] : []) }
 )
 
 extension Target {
     static func service(_ name: String, _ deps: [Dependency]) -> Target {
         .executableTarget(name: name, dependencies: deps, path: "Services/\(name)")
     }
-    static func serviceTests(_ name: String) -> Target {
+    /// `also`: other services the tests run in process (the gateway's tests run against the real directory).
+    static func serviceTests(_ name: String, also: [String] = []) -> Target {
         .testTarget(
             name: "\(name)Tests",
             dependencies: [
                 .target(name: name), "ServiceTestSupport", "ServiceKit", "InternalAPI", "ScimCore", "ScimExamples", "ServiceClients", .hummingbird, .hbTesting,
                 .logging,
                 .nioCore,
-            ],
+            ] + also.map { .target(name: $0) },
             path: "Tests/\(name)Tests")
     }
 }

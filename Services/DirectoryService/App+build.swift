@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Persistence
+import ScimCore
 import ServiceKit
 
 /// The composition root: opens and migrates the store, builds the router. Tests call it too.
@@ -24,10 +25,10 @@ func buildRouter(store: some DirectoryStore, engine: SQLEngine, configuration: S
     let internalAPI = router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey))
     TenantController(store: store).register(on: internalAPI)
     ActivityController(store: store).register(on: internalAPI)
-    UserController(store: store, lists: ListQueryBuilder(resourceType: "User", engine: engine))
+    UserController(store: store, lists: ListQueryBuilder(resourceType: .user, engine: engine))
         .register(on: internalAPI.group("tenants/:tenant/idps/:idp/users"))
     UserIdentityController(store: store).register(on: internalAPI.group("tenants/:tenant/idps/:idp/users"))
-    GroupController(store: store, lists: ListQueryBuilder(resourceType: "Group", engine: engine))
+    GroupController(store: store, lists: ListQueryBuilder(resourceType: .group, engine: engine))
         .register(on: internalAPI.group("tenants/:tenant/idps/:idp/groups"))
     return router
 }

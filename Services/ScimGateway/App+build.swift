@@ -1,12 +1,14 @@
-import ScimCore
 import Foundation
 import Hummingbird
 import InternalAPI
 import Logging
+import ScimCore
+import ServiceLifecycle
 import ServiceClients
 import ServiceKit
 
-/// The peers the gateway calls. Tests substitute in-memory fakes.
+/// The peers the gateway calls. Tests substitute in-memory fakes for the token and mapping services and run the
+/// real directory in process.
 struct GatewayPeers: Sendable {
     var tokens: any TokenClient
     var directory: any DirectoryClient
@@ -37,14 +39,24 @@ func buildApplication(configuration: ServiceConfiguration, gateway: GatewayConfi
             ReadinessCheck(name: "directory") { await directory.isAlive(logger: $0) },
             ReadinessCheck(name: "mapping") { await mapping.isAlive(logger: $0) },
         ])
-    let router = buildRouter(peers: peers, gateway: gateway)
-    return ServiceApplication.makeApplication(
-        router: router, configuration: configuration,
+    return buildApplication(
+        configuration: configuration, gateway: gateway, peers: peers,
         services: [
             ShutdownAction(name: "http-clients") {
                 for peer in [token, directory, mapping] { await peer.shutdown() }
             }
         ],
+        logger: logger)
+}
+
+/// The application on the given peers, with the same middleware and server as production: the production overload
+/// above passes its HTTP clients, tests pass fakes (and a clock for the failed-authentication limiter).
+func buildApplication(
+    configuration: ServiceConfiguration, gateway: GatewayConfiguration, peers: GatewayPeers, services: [any Service] = [],
+    authFailureClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }, logger: Logger
+) -> some ApplicationProtocol {
+    ServiceApplication.makeApplication(
+        router: buildRouter(peers: peers, gateway: gateway, authFailureClock: authFailureClock), configuration: configuration, services: services,
         logger: logger)
 }
 
@@ -70,7 +82,7 @@ func buildRouter(
         .group(context: ScimRequestContext.self)
     let resources = ScimResources(peers: peers, schemas: schemas, capabilities: GatewayConfiguration.capabilities)
     let http = ScimHTTP(gateway: gateway)
-    for kind in ResourceKind.allCases {
+    for kind in ScimResourceType.allCases {
         ResourceController(kind: kind, resources: resources, http: http).register(on: scim.group(RouterPath(kind.endpoint)))
     }
     RootSearchController(resources: resources, http: http).register(on: scim)

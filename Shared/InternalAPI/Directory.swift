@@ -1,34 +1,5 @@
 import ScimCore
 
-/// A list request to the directory: the SCIM query, already split into its parts by the gateway.
-package struct DirectorySearch: Codable, Sendable, Hashable {
-    /// SCIM filter text; the directory parses, validates and translates it to SQL.
-    package var filter: String?
-    /// 1-based index paging (RFC 7644 §3.4.2.4); ignored when `cursor` is set.
-    package var startIndex: Int
-    /// Page size, already clamped to the advertised maximum; 0 asks only for `totalResults`.
-    package var count: Int
-    package var sortBy: String?
-    package var descending: Bool
-    /// RFC 9865 cursor paging: nil for index paging, "" for the first page, otherwise the `nextCursor` of the last page.
-    package var cursor: String?
-    /// Groups only: whether to load the membership rows.
-    package var includeMembers: Bool
-
-    package init(
-        filter: String? = nil, startIndex: Int = 1, count: Int = 100, sortBy: String? = nil, descending: Bool = false, cursor: String? = nil,
-        includeMembers: Bool = true
-    ) {
-        self.filter = filter
-        self.startIndex = startIndex
-        self.count = count
-        self.sortBy = sortBy
-        self.descending = descending
-        self.cursor = cursor
-        self.includeMembers = includeMembers
-    }
-}
-
 /// One page of a list.
 package struct DirectoryPage: Codable, Sendable, Hashable {
     package var totalResults: Int
@@ -64,13 +35,10 @@ package struct UserReplaceRequest: Codable, Sendable, Hashable {
 package struct GroupWriteRequest: Codable, Sendable, Hashable {
     package var resource: JSONValue
     package var ifMatch: Int?
-    /// Whether the answer should carry the members (a client may have excluded them).
-    package var includeMembers: Bool
 
-    package init(resource: JSONValue, ifMatch: Int? = nil, includeMembers: Bool = true) {
+    package init(resource: JSONValue, ifMatch: Int? = nil) {
         self.resource = resource
         self.ifMatch = ifMatch
-        self.includeMembers = includeMembers
     }
 }
 
@@ -80,11 +48,9 @@ package struct GroupPatchRequest: Codable, Sendable, Hashable {
     /// The PatchOp message as the client sent it.
     package var patch: JSONValue
     package var ifMatch: Int?
-    package var includeMembers: Bool
 
-    package init(patch: JSONValue, ifMatch: Int?, includeMembers: Bool) {
+    package init(patch: JSONValue, ifMatch: Int?) {
         self.patch = patch
         self.ifMatch = ifMatch
-        self.includeMembers = includeMembers
     }
 }

@@ -50,11 +50,11 @@ extension UserReplaceRequest: JSONValueConvertible {
 
 extension GroupWriteRequest: JSONValueConvertible {
     package init(json: JSONValue) throws(ScimError) {
-        self.init(resource: try json.member("resource"), ifMatch: try json.optionalInt("ifMatch"), includeMembers: try json.bool("includeMembers"))
+        self.init(resource: try json.member("resource"), ifMatch: try json.optionalInt("ifMatch"))
     }
 
     package var json: JSONValue {
-        var members: [String: JSONValue] = ["resource": resource, "includeMembers": .bool(includeMembers)]
+        var members: [String: JSONValue] = ["resource": resource]
         members.setIfPresent("ifMatch", ifMatch)
         return .object(members)
     }
@@ -62,32 +62,12 @@ extension GroupWriteRequest: JSONValueConvertible {
 
 extension GroupPatchRequest: JSONValueConvertible {
     package init(json: JSONValue) throws(ScimError) {
-        self.init(patch: try json.member("patch"), ifMatch: try json.optionalInt("ifMatch"), includeMembers: try json.bool("includeMembers"))
+        self.init(patch: try json.member("patch"), ifMatch: try json.optionalInt("ifMatch"))
     }
 
     package var json: JSONValue {
-        var members: [String: JSONValue] = ["patch": patch, "includeMembers": .bool(includeMembers)]
+        var members: [String: JSONValue] = ["patch": patch]
         members.setIfPresent("ifMatch", ifMatch)
-        return .object(members)
-    }
-}
-
-extension DirectorySearch: JSONValueConvertible {
-    package init(json: JSONValue) throws(ScimError) {
-        self.init(
-            filter: try json.optionalString("filter"), startIndex: try json.int("startIndex"), count: try json.int("count"),
-            sortBy: try json.optionalString("sortBy"), descending: try json.bool("descending"), cursor: try json.optionalString("cursor"),
-            includeMembers: try json.bool("includeMembers"))
-    }
-
-    package var json: JSONValue {
-        var members: [String: JSONValue] = [
-            "startIndex": .number(Double(startIndex)), "count": .number(Double(count)), "descending": .bool(descending),
-            "includeMembers": .bool(includeMembers),
-        ]
-        members.setIfPresent("filter", filter)
-        members.setIfPresent("sortBy", sortBy)
-        members.setIfPresent("cursor", cursor)
         return .object(members)
     }
 }

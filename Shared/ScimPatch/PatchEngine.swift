@@ -37,7 +37,7 @@ package struct PatchEngine: Sendable {
     /// The core schema of this resource type, whose attributes live at the top level of the resource.
     var coreSchemaURN: String? { registry.resourceType(id: resourceType)?.schema }
 
-    var isGroup: Bool { resourceType.caseInsensitiveEquals("Group") }
+    var isGroup: Bool { resourceType.caseInsensitiveEquals(ScimResourceType.group.name) }
 
     func isCoreSchema(_ urn: String) -> Bool {
         coreSchemaURN?.caseInsensitiveEquals(urn) ?? false

@@ -1,3 +1,4 @@
+import Foundation
 import NIOHTTP1
 import InternalAPI
 import Logging
@@ -17,36 +18,40 @@ package protocol DirectoryClient: Sendable {
     func updateIdentityProvider(tenantID: String, idpID: String, _ request: IdentityProviderUpdateRequest, logger: Logger) async throws -> IdentityProvider
     func deleteIdentityProvider(tenantID: String, idpID: String, logger: Logger) async throws
 
-    func createUser(tenantID: String, idpID: String, _ request: UserWriteRequest, logger: Logger) async throws -> StoredResource
+    // Users and groups. Each SCIM write answers as the gateway's client will see it (``RenderedScim``), rendered by
+    // the directory for `rendering`; so do the reads the gateway relays.
+    func createUser(tenantID: String, idpID: String, _ request: UserWriteRequest, _ rendering: ScimRendering, logger: Logger) async throws
+        -> RenderedScim
+    func renderedUser(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim
+    /// The stored resource, for the gateway's user PATCH (a read-modify-write that needs the document itself).
     func user(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> StoredResource
-    func replaceUser(tenantID: String, idpID: String, id: String, _ request: UserReplaceRequest, logger: Logger) async throws -> StoredResource
+    func replaceUser(
+        tenantID: String, idpID: String, id: String, _ request: UserReplaceRequest, _ rendering: ScimRendering, logger: Logger
+    ) async throws -> RenderedScim
     func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws
-    func searchUsers(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage
+    /// A page of `rendering.query` as a SCIM `ListResponse`.
+    func renderedUserSearch(tenantID: String, idpID: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim
+    /// A page of stored users (the mapping service walks an IdP's users with it to re-map them).
+    func searchUsers(tenantID: String, idpID: String, _ search: SearchRequest, logger: Logger) async throws -> DirectoryPage
     /// The typed identity attributes stored for a user (404 when there is no such user).
     func userIdentity(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> UserIdentity
     /// Replaces a user's identity attributes (a re-mapping) without touching its resource or version.
     func setUserIdentity(tenantID: String, idpID: String, id: String, _ update: UserIdentityUpdate, logger: Logger) async throws
 
-    func createGroup(tenantID: String, idpID: String, _ request: GroupWriteRequest, logger: Logger) async throws -> StoredResource
-    func group(tenantID: String, idpID: String, id: String, includeMembers: Bool, logger: Logger) async throws -> StoredResource
-    func replaceGroup(tenantID: String, idpID: String, id: String, _ request: GroupWriteRequest, logger: Logger) async throws -> StoredResource
-    func patchGroup(tenantID: String, idpID: String, id: String, _ request: GroupPatchRequest, logger: Logger) async throws -> StoredResource
+    func createGroup(tenantID: String, idpID: String, _ request: GroupWriteRequest, _ rendering: ScimRendering, logger: Logger) async throws
+        -> RenderedScim
+    func renderedGroup(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim
+    func replaceGroup(
+        tenantID: String, idpID: String, id: String, _ request: GroupWriteRequest, _ rendering: ScimRendering, logger: Logger
+    ) async throws -> RenderedScim
+    func patchGroup(
+        tenantID: String, idpID: String, id: String, _ request: GroupPatchRequest, _ rendering: ScimRendering, logger: Logger
+    ) async throws -> RenderedScim
     func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws
-    func searchGroups(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage
+    func renderedGroupSearch(tenantID: String, idpID: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim
 
     /// The tenant's activity log, newest first, optionally of one identity provider.
     func activity(tenantID: String, idpID: String?, limit: Int, logger: Logger) async throws -> [ActivityEntry]
-
-    /// Reads answered as the gateway's client sees them (``ScimRendering``). Each has a default implementation in
-    /// terms of the plain reads (DirectoryClient+Rendered.swift); the HTTP client has the directory render them.
-    func renderedUser(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedRead
-    func renderedGroup(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedRead
-    func renderedUserSearch(
-        tenantID: String, idpID: String, _ search: DirectorySearch, _ rendering: ScimRendering, logger: Logger
-    ) async throws -> RenderedRead
-    func renderedGroupSearch(
-        tenantID: String, idpID: String, _ search: DirectorySearch, _ rendering: ScimRendering, logger: Logger
-    ) async throws -> RenderedRead
 }
 
 package struct HTTPDirectoryClient: DirectoryClient {
@@ -92,42 +97,65 @@ package struct HTTPDirectoryClient: DirectoryClient {
         try await client.sendExpectingNoContent(.DELETE, idpPath(tenantID, idpID), logger: logger)
     }
 
-    package func createUser(tenantID: String, idpID: String, _ request: UserWriteRequest, logger: Logger) async throws -> StoredResource {
-        try await client.send(.POST, idpPath(tenantID, idpID) + "/users", body: request, logger: logger)
+    private func usersPath(_ tenantID: String, _ idpID: String) -> String { idpPath(tenantID, idpID) + "/users" }
+    private func groupsPath(_ tenantID: String, _ idpID: String) -> String { idpPath(tenantID, idpID) + "/groups" }
+
+    package func createUser(
+        tenantID: String, idpID: String, _ request: UserWriteRequest, _ rendering: ScimRendering, logger: Logger
+    ) async throws -> RenderedScim {
+        try await client.sendRendered(.POST, Self.oneResource(usersPath(tenantID, idpID), rendering), body: request.encoded(), rendering, logger: logger)
+    }
+    package func renderedUser(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim {
+        try await client.sendRendered(.GET, Self.oneResource(usersPath(tenantID, idpID) + "/\(pathSegment(id))", rendering), rendering, logger: logger)
     }
     package func user(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> StoredResource {
-        try await client.send(.GET, idpPath(tenantID, idpID) + "/users/\(pathSegment(id))", logger: logger)
+        try await client.send(.GET, usersPath(tenantID, idpID) + "/\(pathSegment(id))", logger: logger)
     }
-
-    package func replaceUser(tenantID: String, idpID: String, id: String, _ request: UserReplaceRequest, logger: Logger) async throws -> StoredResource {
-        try await client.send(.PUT, idpPath(tenantID, idpID) + "/users/\(pathSegment(id))", body: request, logger: logger)
+    package func replaceUser(
+        tenantID: String, idpID: String, id: String, _ request: UserReplaceRequest, _ rendering: ScimRendering, logger: Logger
+    ) async throws -> RenderedScim {
+        try await client.sendRendered(
+            .PUT, Self.oneResource(usersPath(tenantID, idpID) + "/\(pathSegment(id))", rendering), body: request.encoded(), rendering, logger: logger)
     }
     package func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws {
-        try await client.sendExpectingNoContent(.DELETE, idpPath(tenantID, idpID) + "/users/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)
+        try await client.sendExpectingNoContent(.DELETE, usersPath(tenantID, idpID) + "/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)
     }
-    package func searchUsers(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
-        let call = Self.listCall(idpPath(tenantID, idpID) + "/users", search)
+    package func renderedUserSearch(tenantID: String, idpID: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim {
+        let call = Self.listCall(usersPath(tenantID, idpID), rendering.query)
+        return try await client.sendRendered(call.method, call.path, body: call.body?.encoded(), rendering, logger: logger)
+    }
+    package func searchUsers(tenantID: String, idpID: String, _ search: SearchRequest, logger: Logger) async throws -> DirectoryPage {
+        let call = Self.listCall(usersPath(tenantID, idpID), search)
         return try await client.send(call.method, call.path, body: call.body, logger: logger)
     }
 
-    package func createGroup(tenantID: String, idpID: String, _ request: GroupWriteRequest, logger: Logger) async throws -> StoredResource {
-        try await client.send(.POST, idpPath(tenantID, idpID) + "/groups", body: request, logger: logger)
+    package func createGroup(
+        tenantID: String, idpID: String, _ request: GroupWriteRequest, _ rendering: ScimRendering, logger: Logger
+    ) async throws -> RenderedScim {
+        try await client.sendRendered(.POST, Self.oneResource(groupsPath(tenantID, idpID), rendering), body: request.encoded(), rendering, logger: logger)
     }
-    package func group(tenantID: String, idpID: String, id: String, includeMembers: Bool, logger: Logger) async throws -> StoredResource {
-        try await client.send(.GET, idpPath(tenantID, idpID) + "/groups/\(pathSegment(id))?members=\(includeMembers)", logger: logger)
+    package func renderedGroup(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim {
+        try await client.sendRendered(.GET, Self.oneResource(groupsPath(tenantID, idpID) + "/\(pathSegment(id))", rendering), rendering, logger: logger)
     }
-    package func replaceGroup(tenantID: String, idpID: String, id: String, _ request: GroupWriteRequest, logger: Logger) async throws -> StoredResource {
-        try await client.send(.PUT, idpPath(tenantID, idpID) + "/groups/\(pathSegment(id))", body: request, logger: logger)
+    package func replaceGroup(
+        tenantID: String, idpID: String, id: String, _ request: GroupWriteRequest, _ rendering: ScimRendering, logger: Logger
+    ) async throws -> RenderedScim {
+        try await client.sendRendered(
+            .PUT, Self.oneResource(groupsPath(tenantID, idpID) + "/\(pathSegment(id))", rendering), body: request.encoded(), rendering, logger: logger)
     }
-    package func patchGroup(tenantID: String, idpID: String, id: String, _ request: GroupPatchRequest, logger: Logger) async throws -> StoredResource {
-        try await client.send(.PATCH, idpPath(tenantID, idpID) + "/groups/\(pathSegment(id))", body: request, logger: logger)
+    package func patchGroup(
+        tenantID: String, idpID: String, id: String, _ request: GroupPatchRequest, _ rendering: ScimRendering, logger: Logger
+    ) async throws -> RenderedScim {
+        try await client.sendRendered(
+            .PATCH, Self.oneResource(groupsPath(tenantID, idpID) + "/\(pathSegment(id))", rendering), body: request.encoded(), rendering,
+            logger: logger)
     }
     package func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws {
-        try await client.sendExpectingNoContent(.DELETE, idpPath(tenantID, idpID) + "/groups/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)
+        try await client.sendExpectingNoContent(.DELETE, groupsPath(tenantID, idpID) + "/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)
     }
-    package func searchGroups(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
-        let call = Self.listCall(idpPath(tenantID, idpID) + "/groups", search)
-        return try await client.send(call.method, call.path, body: call.body, logger: logger)
+    package func renderedGroupSearch(tenantID: String, idpID: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim {
+        let call = Self.listCall(groupsPath(tenantID, idpID), rendering.query)
+        return try await client.sendRendered(call.method, call.path, body: call.body?.encoded(), rendering, logger: logger)
     }
 
     package func activity(tenantID: String, idpID: String?, limit: Int, logger: Logger) async throws -> [ActivityEntry] {
@@ -135,47 +163,31 @@ package struct HTTPDirectoryClient: DirectoryClient {
         return try await client.send(.GET, "/internal/v1/tenants/\(pathSegment(tenantID))/activity?limit=\(limit)\(idpQuery)", logger: logger)
     }
 
-    package func renderedUser(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedRead {
-        try await client.sendRendered(.GET, idpPath(tenantID, idpID) + "/users/\(pathSegment(id))", rendering: rendering, logger: logger)
-    }
-    package func renderedGroup(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedRead {
-        try await client.sendRendered(.GET, idpPath(tenantID, idpID) + "/groups/\(pathSegment(id))", rendering: rendering, logger: logger)
-    }
-    package func renderedUserSearch(
-        tenantID: String, idpID: String, _ search: DirectorySearch, _ rendering: ScimRendering, logger: Logger
-    ) async throws -> RenderedRead {
-        let call = Self.listCall(idpPath(tenantID, idpID) + "/users", search)
-        return try await client.sendRendered(call.method, call.path, body: call.body?.encoded(), rendering: rendering, logger: logger)
-    }
-    package func renderedGroupSearch(
-        tenantID: String, idpID: String, _ search: DirectorySearch, _ rendering: ScimRendering, logger: Logger
-    ) async throws -> RenderedRead {
-        let call = Self.listCall(idpPath(tenantID, idpID) + "/groups", search)
-        return try await client.sendRendered(call.method, call.path, body: call.body?.encoded(), rendering: rendering, logger: logger)
+    /// A path to one resource with the client's projection as its query (what the answer about one resource
+    /// depends on).
+    static func oneResource(_ path: String, _ rendering: ScimRendering) -> String {
+        let query = rendering.query.projectionQuery
+        return query.isEmpty ? path : path + "?" + query
     }
 
     private func ifMatchQuery(_ ifMatch: Int?) -> String { ifMatch.map { "?ifMatch=\($0)" } ?? "" }
 
     /// The longest list query sent in the URL; a longer one (a client's `POST /.search` may carry a filter of many
-    /// kilobytes) goes as a JSON body to `…/search`, which has no such limit.
+    /// kilobytes) goes as a `.search` body to `…/search`, which has no such limit.
     package static let maximumListQueryLength = 4096
 
-    /// How a list goes to the directory: a `GET` of `collection` with the search as its query, or, when that would be
-    /// too long, a `POST` of the search as JSON to `collection/search`.
-    static func listCall(_ collection: String, _ search: DirectorySearch) -> (method: HTTPMethod, path: String, body: DirectorySearch?) {
+    /// How a list goes to the directory: a `GET` of `collection` with the query in the URL, or, when that would be
+    /// too long, a `POST` of the query as a SCIM `.search` body to `collection/search`. Either way the directory
+    /// reads back the same ``SearchRequest``.
+    static func listCall(_ collection: String, _ search: SearchRequest) -> (method: HTTPMethod, path: String, body: JSONValue?) {
         if let path = listPath(collection, search) { return (.GET, path, nil) }
-        return (.POST, collection + "/search", search)
+        return (.POST, collection + "/search", search.searchBody)
     }
 
-    /// `collection` with the search as its query, or nil when the query would be longer than
-    /// ``maximumListQueryLength``.
-    package static func listPath(_ collection: String, _ search: DirectorySearch) -> String? {
-        var query = ""
-        for (name, value) in search.queryItems {
-            query += query.isEmpty ? "?" : "&"
-            query += name + "=" + pathSegment(value)
-            if query.utf8.count > maximumListQueryLength { return nil }
-        }
-        return collection + query
+    /// `collection` with the query, or nil when the query would be longer than ``maximumListQueryLength``.
+    package static func listPath(_ collection: String, _ search: SearchRequest) -> String? {
+        let query = search.rawQuery
+        guard query.utf8.count <= maximumListQueryLength else { return nil }
+        return query.isEmpty ? collection : collection + "?" + query
     }
 }

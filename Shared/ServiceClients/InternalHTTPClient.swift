@@ -58,13 +58,16 @@ package struct InternalHTTPClient: Sendable {
         Data(buffer: try await exchange(method, path, body: body, logger: logger).body)
     }
 
-    /// A read the peer answers with final SCIM bytes (``ScimRendering``); the version comes from its `ETag`.
+    /// A SCIM answer the directory renders for the gateway's client (``ScimRendering``): the public base URL goes in
+    /// a header (the client's query is already in `path`); the version comes back in `ETag`, a created resource's
+    /// location in `Location`.
     package func sendRendered(
-        _ method: HTTPMethod, _ path: String, body: Data? = nil, rendering: ScimRendering, logger: Logger
-    ) async throws -> RenderedRead {
-        let answer = try await exchange(method, path, body: body, extraHeaders: rendering.headers, logger: logger)
-        return RenderedRead(
-            body: Array(buffer: answer.body), version: answer.headers.first(name: "ETag").flatMap { ETag.version(from: $0) })
+        _ method: HTTPMethod, _ path: String, body: Data? = nil, _ rendering: ScimRendering, logger: Logger
+    ) async throws -> RenderedScim {
+        let answer = try await exchange(method, path, body: body, extraHeaders: [(ScimRendering.baseHeader, rendering.baseURL)], logger: logger)
+        return RenderedScim(
+            body: Array(buffer: answer.body), version: answer.headers.first(name: "ETag").flatMap { ETag.version(from: $0) },
+            location: answer.headers.first(name: "Location"))
     }
 
     /// One request and its 2xx answer; anything else becomes the `ScimError` the answer describes.
@@ -130,37 +133,8 @@ package struct InternalHTTPClient: Sendable {
     }
 }
 
-/// Percent-encodes one URL path segment (ids from the IdP may carry anything): everything but RFC 3986's unreserved
-/// characters is encoded. Ids and names made of unreserved ASCII only — nearly all of them — come back unchanged.
-/// Also encodes the values of the directory's list queries (a filter on every IdP lookup), so it works on bytes.
-package func pathSegment(_ text: String) -> String {
-    if text.utf8.allSatisfy(isUnreserved) { return text }
-    let hex = Array("0123456789ABCDEF".utf8)
-    var encoded: [UInt8] = []
-    encoded.reserveCapacity(text.utf8.count * 3)
-    for byte in text.utf8 {
-        if isUnreserved(byte) {
-            encoded.append(byte)
-        } else {
-            encoded.append(UInt8(ascii: "%"))
-            encoded.append(hex[Int(byte >> 4)])
-            encoded.append(hex[Int(byte & 0x0F)])
-        }
-    }
-    return String(decoding: encoded, as: UTF8.self)
-}
-
-/// RFC 3986 §2.3: ALPHA / DIGIT / "-" / "." / "_" / "~".
-private func isUnreserved(_ byte: UInt8) -> Bool {
-    switch byte {
-    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-        return true
-    case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-        return true
-    default:
-        return false
-    }
-}
+/// Percent-encodes one URL path segment (ids from the IdP may carry anything) or query value.
+package func pathSegment(_ text: String) -> String { PercentEncoding.encode(text) }
 
 /// Never the internal key, however the client ends up printed: ServiceLifecycle logs its services at `debug`, and
 /// a service holding a client printed its fields.

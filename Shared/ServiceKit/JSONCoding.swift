@@ -49,12 +49,13 @@ package enum JSONCoding {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: value.encoded())))
     }
 
-    /// A read the directory rendered (``RenderedRead``), as it came: `application/scim+json`, with `ETag` when it is
-    /// one resource.
-    package static func scimResponse(_ read: RenderedRead) -> Response {
+    /// A SCIM answer the directory rendered (``RenderedScim``), as it came: `application/scim+json`, with `ETag` when
+    /// it is one resource and `Location` when it was created.
+    package static func scimResponse(_ answer: RenderedScim, status: HTTPResponse.Status = .ok) -> Response {
         var headers: HTTPFields = [.contentType: MediaType.scim]
-        if let version = read.version { headers[.eTag] = ETag.weak(version) }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: read.body)))
+        if let version = answer.version { headers[.eTag] = ETag.weak(version) }
+        if let location = answer.location { headers[.location] = location }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 
     /// The request body, bounded by the context's upload limit (413 beyond it).

@@ -1,5 +1,6 @@
 import InternalAPI
 import Persistence
+import ScimCore
 import Testing
 
 @testable import DirectoryService
@@ -7,11 +8,9 @@ import Testing
 /// Which list filters are point lookups (at most one resource through a unique index), run by storage without
 /// leaving the caller's thread.
 @Suite struct ListQueryBuilderTests {
-    private func isUniqueMatch(_ filter: String?, _ resourceType: String = "User", includeMembers: Bool = false) throws -> Bool {
-        let builder = ListQueryBuilder(resourceType: resourceType, engine: .sqlite)
-        let search = DirectorySearch(
-            filter: filter, startIndex: 1, count: 100, sortBy: nil, descending: false, cursor: nil, includeMembers: includeMembers)
-        return try builder.query(for: search).isUniqueMatch
+    private func isUniqueMatch(_ filter: String?, _ resourceType: ScimResourceType = .user) throws -> Bool {
+        try ListQueryBuilder(resourceType: resourceType, engine: .sqlite).query(for: SearchRequest(filter: filter, count: 100), includeMembers: false)
+            .isUniqueMatch
     }
 
     @Test func equalityOnAUniqueAttributeIsALookup() throws {
@@ -19,7 +18,7 @@ import Testing
         #expect(try isUniqueMatch(#"USERNAME EQ "ada@example.com""#))
         #expect(try isUniqueMatch(#"urn:ietf:params:scim:schemas:core:2.0:User:userName eq "ada""#))
         #expect(try isUniqueMatch(#"id eq "2819c223""#))
-        #expect(try isUniqueMatch(#"id eq "2819c223""#, "Group"))
+        #expect(try isUniqueMatch(#"id eq "2819c223""#, .group))
     }
 
     @Test func anythingThatMayMatchSeveralIsNot() throws {
@@ -30,6 +29,6 @@ import Testing
         #expect(try !isUniqueMatch(#"userName eq "ada" or userName eq "bob""#))
         #expect(try !isUniqueMatch(#"emails[value eq "ada@example.com"]"#))
         #expect(try !isUniqueMatch(#"name.givenName eq "Ada""#))
-        #expect(try !isUniqueMatch(#"displayName eq "Staff""#, "Group"))
+        #expect(try !isUniqueMatch(#"displayName eq "Staff""#, .group))
     }
 }

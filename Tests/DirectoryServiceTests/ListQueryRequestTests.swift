@@ -7,8 +7,9 @@ import ServiceTestSupport
 import Foundation
 import Testing
 
-/// List requests in the URL query (`GET …/users?filter=…`), as `HTTPDirectoryClient` sends them when the query is
-/// short enough: the same page as the JSON body sent to `…/search`, and a clear 400 for a value that does not parse.
+/// List requests as `HTTPDirectoryClient` sends them: the client's `SearchRequest` whole, in the URL query
+/// (`GET …/users?filter=…`) when it is short enough, otherwise as a `.search` body to `…/search` — the same page
+/// either way — and a clear 400 for a value that does not parse.
 @Suite struct ListQueryRequestTests {
     static let prefix = "/internal/v1/tenants/acme/idps/okta"
 
@@ -21,17 +22,17 @@ import Testing
                 _ = try await client.createUser(tenant: "acme", idp: "okta", user)
             }
             let searches = [
-                DirectorySearch(filter: #"userName eq "BOB@example.com""#),
-                DirectorySearch(filter: #"displayName co "& co / 100%" and userName ne "alice@example.com""#, startIndex: 2, count: 1),
-                DirectorySearch(filter: "", count: 0),
-                DirectorySearch(sortBy: "userName", descending: true),
-                DirectorySearch(count: 2, cursor: ""),
-                DirectorySearch(filter: #"userName sw "ä""#, includeMembers: false),
+                SearchRequest(filter: #"userName eq "BOB@example.com""#),
+                SearchRequest(filter: #"displayName co "& co / 100%" and userName ne "alice@example.com""#, startIndex: 2, count: 1),
+                SearchRequest(filter: "", count: 0),
+                SearchRequest(sortBy: "userName", sortOrder: .descending),
+                SearchRequest(count: 2, cursor: ""),
+                SearchRequest(filter: #"userName sw "ä""#, excludedAttributes: ["emails"]),
             ]
             for search in searches {
                 let path = try #require(HTTPDirectoryClient.listPath(Self.prefix + "/users", search))
                 let byQuery = try await client.call(.get, path)
-                let byBody = try await client.call(.post, Self.prefix + "/users/search", json: try JSONReader.parse(search.encoded()))
+                let byBody = try await client.call(.post, Self.prefix + "/users/search", json: search.searchBody)
                 #expect(byQuery.status == .ok, "\(path): \(byQuery.text)")
                 #expect(try byQuery.json == byBody.json, "\(path)")
             }
@@ -41,9 +42,9 @@ import Testing
     }
 
     @Test func aQueryTooLongForAURLIsLeftToTheBody() throws {
-        let long = DirectorySearch(filter: (0..<300).map { #"userName eq "user-\#($0)@example.com""# }.joined(separator: " or "))
+        let long = SearchRequest(filter: (0..<300).map { #"userName eq "user-\#($0)@example.com""# }.joined(separator: " or "))
         #expect(HTTPDirectoryClient.listPath(Self.prefix + "/users", long) == nil)
-        #expect(HTTPDirectoryClient.listPath(Self.prefix + "/users", DirectorySearch(filter: #"userName eq "a""#)) != nil)
+        #expect(HTTPDirectoryClient.listPath(Self.prefix + "/users", SearchRequest(filter: #"userName eq "a""#)) != nil)
     }
 
     /// The longest filter accepted runs on real SQLite and finds what it names; one term more is a 400, not a crash.
@@ -56,22 +57,22 @@ import Testing
             }
             let terms = (0..<1_000).map { #"userName eq "u\#($0)""# }  // FilterParser.maximumTerms
             let found = try await client.call(
-                .post, Self.prefix + "/users/search", json: try JSONReader.parse(DirectorySearch(filter: terms.joined(separator: " or ")).encoded()))
+                .post, Self.prefix + "/users/search", json: SearchRequest(filter: terms.joined(separator: " or ")).searchBody)
             #expect(found.status == .ok, "\(found.text.prefix(300))")
             #expect(try found.json["totalResults"] == 2)
             let tooMany = try await client.call(
                 .post, Self.prefix + "/users/search",
-                json: try JSONReader.parse(DirectorySearch(filter: (terms + [#"userName eq "x""#]).joined(separator: " or ")).encoded()))
+                json: SearchRequest(filter: (terms + [#"userName eq "x""#]).joined(separator: " or ")).searchBody)
             #expect(tooMany.status == .badRequest)
             #expect(try tooMany.json["scimType"] == "invalidFilter")
         }
     }
 
-    @Test func aNumberOrFlagThatDoesNotParseIsInvalidValue() async throws {
+    @Test func aValueThatDoesNotParseIsInvalidValue() async throws {
         try await withDirectory { client in
             try await client.createTenant("acme")
             try await client.createIdentityProvider(tenant: "acme", "okta")
-            for query in ["startIndex=one", "count=1.5", "descending=yes", "includeMembers=1"] {
+            for query in ["startIndex=one", "count=1.5", "sortOrder=up", "cursor=x&startIndex=2"] {
                 let answer = try await client.call(.get, Self.prefix + "/users?" + query)
                 #expect(answer.status == .badRequest, "\(query)")
                 #expect(try answer.json["scimType"] == "invalidValue", "\(query)")

@@ -37,15 +37,21 @@ import Testing
 
     static func renderers() throws -> [ResourceRenderer] {
         try [
-            ScimRendering(baseURL: base).renderer(resourceType: "User"),
-            ScimRendering(baseURL: base, attributes: ["userName", "groups"]).renderer(resourceType: "User"),
-            ScimRendering(baseURL: base, excludedAttributes: ["emails", enterprise]).renderer(resourceType: "User"),
+            renderer(),
+            renderer(attributes: ["userName", "groups"]),
+            renderer(excludedAttributes: ["emails", enterprise]),
         ]
+    }
+
+    static func renderer(attributes: [String] = [], excludedAttributes: [String] = []) throws -> ResourceRenderer {
+        ResourceRenderer(
+            baseURL: base,
+            projection: try AttributeProjection(attributes: attributes, excludedAttributes: excludedAttributes, registry: .standard, resourceType: "User"))
     }
 
     /// What the read answered before: parse, representation, render, write.
     static func parsedAndRendered(_ user: StoredUserText, by renderer: ResourceRenderer) throws -> [UInt8] {
-        Array(JSONWriter.string(renderer.render(try UserDocument.representation(of: user).resource, resourceType: "User", id: user.id)).utf8)
+        Array(JSONWriter.string(renderer.render(try UserDocument.representation(of: user).resource, resourceType: .user, id: user.id)).utf8)
     }
 
     @Test(arguments: documents, groupSets)
@@ -68,7 +74,7 @@ import Testing
     }
 
     @Test func theDefaultAnswerHasItsLocationAndNoHiddenAttribute() throws {
-        let renderer = try ScimRendering(baseURL: Self.base).renderer(resourceType: "User")
+        let renderer = try Self.renderer()
         let answer = try JSONValue.decode(String(decoding: try UserTextRendering.rendered(Self.user(Self.documents[3]), by: renderer).body, as: UTF8.self))
         #expect(answer["password"] == nil)
         #expect(answer["meta"]?["location"] == .string("\(Self.base)/Users/2819c223-7f76-453a-919d-413861904646"))
@@ -77,7 +83,7 @@ import Testing
     }
 
     @Test func textJSONWriterDidNotWriteIsParsedInstead() throws {
-        let renderer = try ScimRendering(baseURL: Self.base).renderer(resourceType: "User")
+        let renderer = try Self.renderer()
         let spaced = Self.user([:], text: #"{ "userName" : "spaced",  "active" : true }"#)
         #expect(try UserTextRendering.rendered(spaced, by: renderer).body == (try Self.parsedAndRendered(spaced, by: renderer)))
         let unreadable = Self.user([:], text: #"{"userName":"#)
@@ -95,11 +101,11 @@ import Testing
                 let page = try UserTextRendering.rendered(users, totalResults: 40, startIndex: startIndex, nextCursor: nextCursor, by: renderer)
                 let parsed = DirectoryPage(
                     totalResults: 40, startIndex: startIndex, resources: try users.map(UserDocument.representation(of:)), nextCursor: nextCursor)
-                #expect(page.body == parsed.rendered(resourceType: "User", by: renderer).body)
+                #expect(page.body == RenderedAnswer.rendered(parsed, .user, by: renderer).body)
                 #expect(page.version == nil)
             }
             let empty = try UserTextRendering.rendered([], totalResults: 0, startIndex: 1, nextCursor: nil, by: renderer)
-            #expect(empty.body == DirectoryPage(totalResults: 0, startIndex: 1, resources: [], nextCursor: nil).rendered(resourceType: "User", by: renderer).body)
+            #expect(empty.body == RenderedAnswer.rendered(DirectoryPage(totalResults: 0, startIndex: 1, resources: [], nextCursor: nil), .user, by: renderer).body)
         }
     }
 }

@@ -35,7 +35,7 @@ struct AuthFailureLimiterRouterTests {
     @Test func afterTheThresholdASourceGets429WithRetryAfterAndIsNotVerified() async throws {
         let gateway = Self.gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             try await Self.fail(client, times: 3)
             #expect(gateway.tokens.verifyCalls.count == 3)
 
@@ -56,7 +56,7 @@ struct AuthFailureLimiterRouterTests {
     @Test func belowTheThresholdFailuresAre401() async throws {
         let gateway = Self.gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             try await Self.fail(client, times: 2)
             #expect(try await client.request(.get, "\(Self.users)/nope", bearer: token).status == .notFound)
             try await Self.fail(client, times: 1)
@@ -66,7 +66,7 @@ struct AuthFailureLimiterRouterTests {
     @Test func aTokenThatAuthenticatedEarlierKeepsWorkingFromABlockedSource() async throws {
         let gateway = Self.gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             #expect(try await client.request(.get, "\(Self.users)/nope", bearer: token).status == .notFound)
 
             try await Self.fail(client, times: 3)
@@ -83,7 +83,7 @@ struct AuthFailureLimiterRouterTests {
     @Test func theBlockEndsWithTheWindowAndCountingStartsAgain() async throws {
         let gateway = Self.gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             try await Self.fail(client, times: 3)
             gateway.limiterClock.advance(by: .seconds(59))
             try Self.expectTooManyRequests(try await client.request(.get, Self.users, bearer: "pvs_garbage"), retryAfter: "1")
@@ -98,7 +98,7 @@ struct AuthFailureLimiterRouterTests {
     @Test func failuresSpreadOverMoreThanAWindowDoNotBlock() async throws {
         let gateway = Self.gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             try await Self.fail(client, times: 2)
             gateway.limiterClock.advance(by: .seconds(61))
             try await Self.fail(client, times: 2)
@@ -109,7 +109,7 @@ struct AuthFailureLimiterRouterTests {
     @Test func failedClientAuthenticationsAtTheTokenEndpointCountAndAreRefusedWith429() async throws {
         let gateway = Self.gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             let wrong = OAuthRouterTests.basic(FakeTokenClient.clientID, "wrong")
             for _ in 0..<3 {
                 let response = try await OAuthRouterTests.token(client, "grant_type=client_credentials", authorization: wrong)
@@ -131,7 +131,7 @@ struct AuthFailureLimiterRouterTests {
     @Test func limitZeroTurnsTheLimiterOff() async throws {
         let gateway = Gateway(authFailureLimit: 0)
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             try await Self.fail(client, times: 30)
         }
     }

@@ -8,7 +8,7 @@ import Testing
 
 @testable import ScimGateway
 
-/// RFC 7644 §4 discovery endpoints, through the real `buildRouter` on the fakes of `Support.swift`.
+/// RFC 7644 §4 discovery endpoints, through the gateway `buildApplication` composes, on the peers of `Support.swift`.
 @Suite("DiscoveryTests")
 struct DiscoveryTests {
     /// What the IdP's endpoint serves: the standard schemas with the fake mapping's mandatory attributes required.
@@ -21,7 +21,7 @@ struct DiscoveryTests {
     @Test(.timeLimit(.minutes(1))) func serviceProviderConfig() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             let response = try await client.request(.get, "\(Self.prefix)/ServiceProviderConfig", bearer: token)
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/scim+json")
@@ -36,7 +36,7 @@ struct DiscoveryTests {
     @Test(.timeLimit(.minutes(1))) func schemasList() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             let response = try await client.request(.get, "\(Self.prefix)/Schemas", bearer: token)
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/scim+json")
@@ -65,7 +65,7 @@ struct DiscoveryTests {
     func schemaByID(requested: String, expectedID: String) async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             let response = try await client.request(.get, "\(Self.prefix)/Schemas/\(requested)", bearer: token)
             #expect(response.status == .ok, "\(response.text)")
             #expect(response.headers[.contentType] == "application/scim+json")
@@ -78,7 +78,7 @@ struct DiscoveryTests {
     @Test(.timeLimit(.minutes(1))) func resourceTypesList() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             let body = try await client.request(.get, "\(Self.prefix)/ResourceTypes", bearer: token).json
             #expect(body["schemas"] == [.string(ScimSchemaURN.listResponse)])
             #expect(body["totalResults"] == 2)
@@ -94,7 +94,7 @@ struct DiscoveryTests {
     func resourceTypeByID(requested: String, expectedID: String) async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             let response = try await client.request(.get, "\(Self.prefix)/ResourceTypes/\(requested)", bearer: token)
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/scim+json")
@@ -108,7 +108,7 @@ struct DiscoveryTests {
     func unknownIDIs404(path: String) async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             try await client.request(.get, "\(Self.prefix)/\(path)", bearer: token).expectScimError(404)
         }
     }
@@ -116,7 +116,7 @@ struct DiscoveryTests {
     @Test(.timeLimit(.minutes(1))) func otherMethodsAre405WithAllow() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             for path in Self.paths {
                 for method in [HTTPRequest.Method.post, .put, .patch, .delete] {
                     let response = try await client.request(method, "\(Self.prefix)/\(path)", bearer: token, json: ["x": 1])
@@ -133,8 +133,8 @@ struct DiscoveryTests {
     @Test(.timeLimit(.minutes(1))) func discoveryNeedsTheIdPsToken() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
-            let otherToken = gateway.seed(tenant: "acme", idp: "entra")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
+            let otherToken = try await gateway.seed(tenant: "acme", idp: "entra")
             for path in Self.paths {
                 try await client.request(.get, "\(Self.prefix)/\(path)").expectScimError(401)
                 try await client.request(.get, "\(Self.prefix)/\(path)", bearer: otherToken).expectScimError(401)
@@ -146,7 +146,7 @@ struct DiscoveryTests {
     @Test(.timeLimit(.minutes(1))) func locationsFollowTheIdP() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "globex", idp: "entra")
+            let token = try await gateway.seed(tenant: "globex", idp: "entra")
             let config = try await client.request(.get, "/scim/v2/globex/entra/ServiceProviderConfig", bearer: token).json
             #expect(config["meta"]?["location"] == "https://scim.example.test/scim/v2/globex/entra/ServiceProviderConfig")
             let type = try await client.request(.get, "/scim/v2/globex/entra/ResourceTypes/User", bearer: token).json
@@ -157,7 +157,7 @@ struct DiscoveryTests {
     @Test(.timeLimit(.minutes(1))) func filterIs403OtherParametersAreIgnored() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             for path in ["ServiceProviderConfig", "Schemas", "ResourceTypes", "ResourceTypes/User"] {
                 try await client.request(.get, "\(Self.prefix)/\(path)?filter=name+eq+%22User%22", bearer: token).expectScimError(403)
             }

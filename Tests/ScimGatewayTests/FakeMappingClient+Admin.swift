@@ -5,7 +5,7 @@ import ScimCore
 import ServiceClients
 import Synchronization
 
-/// The admin operations of the fake mapping and directory services, in memory: enough for the gateway's own part
+/// The admin operations of the fake mapping service, in memory: enough for the gateway's own part
 /// (checking the tenant and IdP, registering the IdP, forcing the actor, choosing the status, relaying the peer's
 /// SCIM errors as they are). The rules themselves are tested in MappingServiceTests and end to end; the fake
 /// refuses with the mapping service's statuses, scimTypes and details.
@@ -172,23 +172,6 @@ extension FakeMappingClient {
     private static func refuseBuiltIn(_ name: String, doing verb: String) throws {
         if let builtIn = AdminState.builtIns.first(where: { $0.name.lowercased() == name.lowercased() }) {
             throw ScimError.mutability("'\(builtIn.name)' is a built-in identity attribute and cannot be \(verb).")
-        }
-    }
-}
-
-extension FakeDirectoryClient {
-    /// The identity the gateway stored with the user (`UserWriteRequest.identity`).
-    func userIdentity(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> UserIdentity {
-        try state.withLock { state in
-            guard let identity = state.identities["\(tenantID)/\(idpID)/\(id)"] else { throw ScimError.notFound("User '\(id)' not found.") }
-            return UserIdentity(id: id, identity: identity)
-        }
-    }
-
-    func setUserIdentity(tenantID: String, idpID: String, id: String, _ update: UserIdentityUpdate, logger: Logger) async throws {
-        try state.withLock { state in
-            guard state.identities["\(tenantID)/\(idpID)/\(id)"] != nil else { throw ScimError.notFound("User '\(id)' not found.") }
-            state.identities["\(tenantID)/\(idpID)/\(id)"] = update.identity
         }
     }
 }

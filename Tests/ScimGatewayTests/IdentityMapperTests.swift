@@ -64,7 +64,7 @@ struct IdentityMapperTests {
     func aChangeMadeThroughThisReplicaReachesTheNextUserWriteAtOnce(change: RuleChange) async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             #expect(try await client.admin(.post, "/tenants/acme/attributes", json: ["name": "Cost Center", "type": "string"]).status == .created)
             for name in ["bob", "carol"] {
                 #expect(try await client.request(.post, "/scim/v2/acme/okta/Users", bearer: token, json: Self.user(name)).status == .created)

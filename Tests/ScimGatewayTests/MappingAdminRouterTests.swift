@@ -25,7 +25,7 @@ struct MappingAdminRouterTests {
     @Test func listsTheTenantsAttributesAndRefusesAnUnknownTenant() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             let listed = try await client.admin(.get, "/tenants/acme/attributes")
             #expect(listed.status == .ok)
             #expect(try listed.json.arrayValue?.compactMap { $0["name"]?.stringValue } == ["Username", "Email", "Department"])
@@ -38,7 +38,7 @@ struct MappingAdminRouterTests {
     @Test func createsAnAttributeAs201WithTheAdminAsActor() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             // The body's actor is not the admin's to choose: the gateway names the admin key's principal.
             let created = try await client.admin(
                 .post, "/tenants/acme/attributes", json: ["name": "Cost Center", "type": "String", "mandatory": false, "actor": "mallory"])
@@ -55,7 +55,7 @@ struct MappingAdminRouterTests {
     @Test func creatingADuplicateAttributeRelaysTheMappingServicesConflict() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             try Self.expectRelayed(
                 try await client.admin(.post, "/tenants/acme/attributes", json: ["name": "email", "type": "string"]),
                 .uniqueness("An identity attribute named 'Email' already exists."))
@@ -75,7 +75,7 @@ struct MappingAdminRouterTests {
     @Test func updatesAnAttributeNamedWithPercentEncodingAndRefusesABuiltIn() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             #expect(try await client.admin(.post, "/tenants/acme/attributes", json: ["name": "Cost Center", "type": "string"]).status == .created)
 
             let updated = try await client.admin(
@@ -97,7 +97,7 @@ struct MappingAdminRouterTests {
     @Test func deletesAnAttributeAs204AndRefusesABuiltInOrAnUnknownOne() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             #expect(try await client.admin(.post, "/tenants/acme/attributes", json: ["name": "Cost Center", "type": "string"]).status == .created)
 
             let deleted = try await client.admin(.delete, "/tenants/acme/attributes/Cost%20Center")
@@ -119,7 +119,7 @@ struct MappingAdminRouterTests {
         let gateway = Gateway()
         try await gateway.run { client in
             // Seeded directly in the directory: the mapping service has never heard of it; the gateway registers it.
-            _ = gateway.seed(tenant: "acme", idp: "okta", providerType: .okta)
+            _ = try await gateway.seed(tenant: "acme", idp: "okta", providerType: .okta)
             #expect(try await client.admin(.post, "/tenants/acme/attributes", json: ["name": "Cost Center", "type": "string"]).status == .created)
 
             let both = try await client.admin(.get, "/tenants/acme/idps/okta/mappings")
@@ -148,7 +148,7 @@ struct MappingAdminRouterTests {
     @Test func mappingsRefuseAnUnknownViewAndAnUnknownIdentityProvider() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             try await client.admin(.get, "/tenants/acme/idps/okta/mappings?view=everything").expectScimError(400, scimType: "invalidValue")
 
             try Self.expectRelayed(
@@ -161,7 +161,7 @@ struct MappingAdminRouterTests {
     @Test func setsAMappingAndAnswersTheIdPsView() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             #expect(try await client.admin(.post, "/tenants/acme/attributes", json: ["name": "Cost Center", "type": "string"]).status == .created)
 
             let path = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter"
@@ -179,7 +179,7 @@ struct MappingAdminRouterTests {
     @Test func settingAMappingRelaysTheMappingServicesRefusals() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             try Self.expectRelayed(
                 try await client.admin(.put, "/tenants/acme/idps/okta/mappings/Nothing", json: ["scimPath": "title"]),
                 .notFound("Identity attribute 'Nothing' not found in tenant 'acme'."))
@@ -194,7 +194,7 @@ struct MappingAdminRouterTests {
     @Test func removesAnOptionalMappingAs204AndRefusesAMandatoryOne() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             let removed = try await client.admin(.delete, "/tenants/acme/idps/okta/mappings/Department")
             #expect(removed.status == .noContent)
             #expect(gateway.mapping.adminCalls == ["mapping.removed Department by admin"])
@@ -215,7 +215,7 @@ struct MappingAdminRouterTests {
     @Test func startsAReapplyJobAs202AndAnswersTheRunningOneWith200() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             let started = try await client.admin(.post, "/tenants/acme/idps/okta/mappings/reapply")
             #expect(started.status == .accepted)
             let job = try started.json
@@ -244,7 +244,7 @@ struct MappingAdminRouterTests {
     @Test func reapplyRefusesAnUnknownIdPAndAnUnknownJob() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             try Self.expectRelayed(
                 try await client.admin(.post, "/tenants/acme/idps/ghost/mappings/reapply"),
                 .notFound("Identity provider 'ghost' not found in tenant 'acme'."))
@@ -262,7 +262,7 @@ struct MappingAdminRouterTests {
     @Test func userIdentityIsWhatTheGatewayStoredAndAnUnknownUserIs404() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             let created = try await client.request(.post, "/scim/v2/acme/okta/Users", bearer: token, json: ["userName": "bob@example.com"])
             let id = try #require(try created.json["id"]?.stringValue)
 
@@ -278,7 +278,7 @@ struct MappingAdminRouterTests {
     @Test func everyMappingAdminRouteNeedsTheAdminKey() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             let routes: [(HTTPRequest.Method, String)] = [
                 (.get, "attributes"), (.post, "attributes"), (.patch, "attributes/x"), (.delete, "attributes/x"),
                 (.get, "idps/okta/mappings"), (.put, "idps/okta/mappings/x"), (.delete, "idps/okta/mappings/x"),

@@ -67,7 +67,7 @@ struct OAuthRouterTests {
     @Test func basicClientAuthenticationGrantsATokenThatOpensTheIdPsSCIMURL() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            _ = gateway.seed(tenant: "acme", idp: "okta")
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
             let response = try await Self.token(client, "grant_type=client_credentials&scope=scim", authorization: Self.basic())
             let accessToken = try Self.expectAccessToken(response)
             #expect(try await client.request(.get, "/scim/v2/acme/okta/Users/nope", bearer: accessToken).status == .notFound)

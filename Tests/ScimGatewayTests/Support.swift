@@ -12,6 +12,7 @@ import ServiceTestSupport
 import Synchronization
 import Testing
 
+@testable import DirectoryService
 @testable import ScimGateway
 
 enum Fixture {
@@ -21,10 +22,14 @@ enum Fixture {
     static let invalidToken = ScimError.unauthorized("The bearer token is not valid.")  // what TokenController.verify answers
 }
 
-/// The gateway's router on in-memory fakes of its three peers, in an `Application` driven by `app.test(.router)`.
+/// The gateway as production composes it (``buildApplication(configuration:gateway:peers:services:authFailureClock:logger:)``,
+/// the whole middleware stack) on fakes of the token and mapping services and on the real directory service: the
+/// directory's own application, on an in-memory SQLite, serving on an ephemeral port that the gateway reaches
+/// through its production `HTTPDirectoryClient`. What the two services say to each other is what these tests
+/// exercise, not a re-implementation of the directory.
 struct Gateway {
     let tokens = FakeTokenClient()
-    let directory = FakeDirectoryClient()
+    let directory = RunningDirectory()
     let mapping = FakeMappingClient()
     /// The identity mapper's cache: rules stay in it for the whole test unless the gateway forgets them, so that a
     /// test sees each invalidation (and none is hidden by an entry that expired on a slow machine).
@@ -35,21 +40,82 @@ struct Gateway {
     var authFailureWindow: Duration = .seconds(60)
 
     func run(tokenCacheTTL: Duration = .seconds(30), _ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let peers = GatewayPeers(
-            tokens: tokens, directory: directory, mapping: mapping, identityMapper: IdentityMapper(mapping: mapping, mappers: mappers),
-            readiness: [ReadinessCheck(name: "token") { _ in true }, ReadinessCheck(name: "directory") { _ in true }])
-        var configuration = GatewayConfiguration(adminKey: Fixture.adminKey, publicURL: Fixture.publicURL, tokenCacheTTL: tokenCacheTTL)
-        configuration.authFailureLimit = authFailureLimit
-        configuration.authFailureWindow = authFailureWindow
-        let router = buildRouter(peers: peers, gateway: configuration, authFailureClock: { [limiterClock] in limiterClock.now() })
-        let app = Application(router: router, logger: .discarding)
-        try await app.test(.router) { client in try await test(client) }
+        let directoryApplication = try await DirectoryService.buildApplication(
+            configuration: ServiceConfiguration(
+                serviceName: "directory", port: 0, internalKey: ServiceTestCredentials.internalKey, databaseURL: "sqlite::memory:"),
+            logger: .discarding)
+        try await directoryApplication.test(.live) { directoryServer in
+            let port = try #require(directoryServer.port)
+            let http = try InternalHTTPClient(
+                baseURL: "http://localhost:\(port)", internalKey: ServiceTestCredentials.internalKey, serviceName: "directory")
+            directory.connect(HTTPDirectoryClient(client: http))
+            let peers = GatewayPeers(
+                tokens: tokens, directory: HTTPDirectoryClient(client: http), mapping: mapping,
+                identityMapper: IdentityMapper(mapping: mapping, mappers: mappers),
+                readiness: [ReadinessCheck(name: "token") { _ in true }, ReadinessCheck(name: "directory") { await http.isAlive(logger: $0) }])
+            var configuration = GatewayConfiguration(adminKey: Fixture.adminKey, publicURL: Fixture.publicURL, tokenCacheTTL: tokenCacheTTL)
+            configuration.authFailureLimit = authFailureLimit
+            configuration.authFailureWindow = authFailureWindow
+            let app = ScimGateway.buildApplication(
+                configuration: ServiceConfiguration(serviceName: "gateway", port: 0, internalKey: ServiceTestCredentials.internalKey),
+                gateway: configuration, peers: peers, authFailureClock: { [limiterClock] in limiterClock.now() }, logger: .discarding)
+            do {
+                try await app.test(.router) { client in try await test(client) }
+            } catch {
+                await http.shutdown()
+                throw error
+            }
+            await http.shutdown()
+        }
     }
 
-    /// A tenant with one identity provider and a token for it, set up directly in the fakes.
-    func seed(tenant: String, idp: String, providerType: ProviderType = .okta) -> String {
-        directory.seed(tenant: tenant, idp: idp, providerType: providerType)
+    /// A tenant (created unless it exists) with one identity provider in the directory, and a token for it.
+    func seed(tenant: String, idp: String, providerType: ProviderType = .okta) async throws -> String {
+        let client = try directory.client
+        if (try? await client.tenant(tenant, logger: .discarding)) == nil {
+            _ = try await client.createTenant(TenantCreateRequest(id: tenant, name: tenant), logger: .discarding)
+        }
+        _ = try await client.createIdentityProvider(
+            tenantID: tenant, IdentityProviderCreateRequest(id: idp, name: idp, providerType: providerType), logger: .discarding)
         return tokens.issue(tenantID: tenant, idpID: idp)
+    }
+}
+
+/// The directory of a running ``Gateway``, as the gateway's client reaches it: for seeding, and for looking at what
+/// the gateway stored.
+final class RunningDirectory: Sendable {
+    private let connected = Mutex<HTTPDirectoryClient?>(nil)
+
+    func connect(_ client: HTTPDirectoryClient) { connected.withLock { $0 = client } }
+
+    var client: HTTPDirectoryClient {
+        get throws {
+            guard let client = connected.withLock({ $0 }) else { throw ScimError.internalError("The directory runs only inside Gateway.run.") }
+            return client
+        }
+    }
+
+    var tenantIDs: [String] {
+        get async throws { try await client.listTenants(logger: .discarding).map(\.id) }
+    }
+
+    /// How many users are stored, in every tenant and identity provider.
+    var userCount: Int {
+        get async throws {
+            let client = try client
+            var count = 0
+            for tenant in try await client.listTenants(logger: .discarding) {
+                for idp in try await client.listIdentityProviders(tenantID: tenant.id, logger: .discarding) {
+                    count += try await client.searchUsers(tenantID: tenant.id, idpID: idp.id, SearchRequest(count: 0), logger: .discarding).totalResults
+                }
+            }
+            return count
+        }
+    }
+
+    /// The identity attributes stored with a user.
+    func identity(tenant: String, idp: String, id: String) async throws -> [String: JSONValue] {
+        try await client.userIdentity(tenantID: tenant, idpID: idp, id: id, logger: .discarding).identity
     }
 }
 
@@ -118,193 +184,6 @@ final class FakeTokenClient: TokenClient {
         if delay > .zero { try await Task.sleep(for: delay) }
         guard let found = state.withLock({ $0.tokens[token] }) else { throw Fixture.invalidToken }
         return found
-    }
-}
-
-/// The directory service: tenants, identity providers and users in memory, with its 404s.
-final class FakeDirectoryClient: DirectoryClient {
-    struct State {
-        var tenants: [String: Tenant] = [:]
-        var idps: [String: IdentityProvider] = [:]  // "tenant/idp"
-        var users: [String: StoredResource] = [:]  // "tenant/idp/id"
-        var userWrites: [UserWriteRequest] = []
-        var identities: [String: [String: JSONValue]] = [:]  // "tenant/idp/id": what the gateway stored with the user
-    }
-
-    let state = Mutex(State())
-    private static let epoch = Date(timeIntervalSince1970: 1_893_456_000)
-
-    var userWrites: [UserWriteRequest] { state.withLock { $0.userWrites } }
-    var tenantIDs: [String] { state.withLock { $0.tenants.keys.sorted() } }
-
-    func seed(tenant: String, idp: String, providerType: ProviderType) {
-        state.withLock { state in
-            state.tenants[tenant] = Tenant(id: tenant, name: tenant, createdAt: Self.epoch, updatedAt: Self.epoch)
-            state.idps["\(tenant)/\(idp)"] = IdentityProvider(
-                tenantID: tenant, id: idp, name: idp, description: "", providerType: providerType, createdAt: Self.epoch, updatedAt: Self.epoch)
-        }
-    }
-
-    func createTenant(_ request: TenantCreateRequest, logger: Logger) async throws -> Tenant {
-        let tenant = Tenant(id: request.id ?? Slug.derive(from: request.name), name: request.name, createdAt: Self.epoch, updatedAt: Self.epoch)
-        try state.withLock { state in
-            guard state.tenants[tenant.id] == nil else { throw ScimError.uniqueness("A tenant with id '\(tenant.id)' already exists.") }
-            state.tenants[tenant.id] = tenant
-        }
-        return tenant
-    }
-
-    func listTenants(logger: Logger) async throws -> [Tenant] {
-        state.withLock { $0.tenants.values.sorted { $0.id < $1.id } }
-    }
-
-    func tenant(_ id: String, logger: Logger) async throws -> Tenant {
-        guard let tenant = state.withLock({ $0.tenants[id] }) else { throw ScimError.notFound("Tenant '\(id)' not found.") }
-        return tenant
-    }
-
-    func updateTenant(_ id: String, _ request: TenantUpdateRequest, logger: Logger) async throws -> Tenant {
-        try state.withLock { state in
-            guard var tenant = state.tenants[id] else { throw ScimError.notFound("Tenant '\(id)' not found.") }
-            if let name = request.name { tenant.name = name }
-            state.tenants[id] = tenant
-            return tenant
-        }
-    }
-
-    func deleteTenant(_ id: String, logger: Logger) async throws {
-        try state.withLock { state in
-            guard state.tenants.removeValue(forKey: id) != nil else { throw ScimError.notFound("Tenant '\(id)' not found.") }
-            state.idps = state.idps.filter { $0.value.tenantID != id }
-        }
-    }
-
-    func createIdentityProvider(tenantID: String, _ request: IdentityProviderCreateRequest, logger: Logger) async throws -> IdentityProvider {
-        try state.withLock { state in
-            guard state.tenants[tenantID] != nil else { throw ScimError.notFound("Tenant '\(tenantID)' not found.") }
-            let id = request.id ?? Slug.derive(from: request.name)
-            guard state.idps["\(tenantID)/\(id)"] == nil else { throw ScimError.uniqueness("An identity provider with id '\(id)' already exists.") }
-            let idp = IdentityProvider(
-                tenantID: tenantID, id: id, name: request.name, description: request.description ?? "",
-                providerType: request.providerType ?? .generic, createdAt: Self.epoch, updatedAt: Self.epoch)
-            state.idps["\(tenantID)/\(id)"] = idp
-            return idp
-        }
-    }
-
-    func listIdentityProviders(tenantID: String, logger: Logger) async throws -> [IdentityProvider] {
-        state.withLock { $0.idps.values.filter { $0.tenantID == tenantID }.sorted { $0.id < $1.id } }
-    }
-
-    func identityProvider(tenantID: String, idpID: String, logger: Logger) async throws -> IdentityProvider {
-        guard let idp = state.withLock({ $0.idps["\(tenantID)/\(idpID)"] }) else {
-            throw ScimError.notFound("Identity provider '\(idpID)' not found in tenant '\(tenantID)'.")
-        }
-        return idp
-    }
-
-    func updateIdentityProvider(
-        tenantID: String, idpID: String, _ request: IdentityProviderUpdateRequest, logger: Logger
-    ) async throws -> IdentityProvider {
-        try state.withLock { state in
-            guard var idp = state.idps["\(tenantID)/\(idpID)"] else { throw ScimError.notFound("Identity provider '\(idpID)' not found.") }
-            if let name = request.name { idp.name = name }
-            if let description = request.description { idp.description = description }
-            if let providerType = request.providerType { idp.providerType = providerType }
-            state.idps["\(tenantID)/\(idpID)"] = idp
-            return idp
-        }
-    }
-
-    func deleteIdentityProvider(tenantID: String, idpID: String, logger: Logger) async throws {
-        try state.withLock { state in
-            guard state.idps.removeValue(forKey: "\(tenantID)/\(idpID)") != nil else {
-                throw ScimError.notFound("Identity provider '\(idpID)' not found.")
-            }
-            state.users = state.users.filter { !$0.key.hasPrefix("\(tenantID)/\(idpID)/") }
-        }
-    }
-
-    /// Stores the resource as the real directory does: `id`, `schemas` and `meta` (without `location`), version 1.
-    func createUser(tenantID: String, idpID: String, _ request: UserWriteRequest, logger: Logger) async throws -> StoredResource {
-        let id = UUID().uuidString.lowercased()
-        var members = request.resource.objectValue ?? [:]
-        members["id"] = .string(id)
-        members["password"] = nil
-        members["meta"] = ["resourceType": "User", "created": "2030-01-01T00:00:00.000Z", "lastModified": "2030-01-01T00:00:00.000Z", "version": #"W/"1""#]
-        let stored = StoredResource(id: id, version: 1, resource: .object(members))
-        try state.withLock { state in
-            guard state.idps["\(tenantID)/\(idpID)"] != nil else { throw ScimError.notFound("Identity provider '\(idpID)' not found.") }
-            state.userWrites.append(request)
-            state.users["\(tenantID)/\(idpID)/\(id)"] = stored
-            state.identities["\(tenantID)/\(idpID)/\(id)"] = request.identity
-        }
-        return stored
-    }
-
-    func user(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> StoredResource {
-        guard let user = state.withLock({ $0.users["\(tenantID)/\(idpID)/\(id)"] }) else { throw ScimError.notFound("User '\(id)' not found.") }
-        return user
-    }
-}
-
-extension FakeDirectoryClient {
-    func replaceUser(tenantID: String, idpID: String, id: String, _ request: UserReplaceRequest, logger: Logger) async throws -> StoredResource {
-        try state.withLock { state in
-            let key = "\(tenantID)/\(idpID)/\(id)"
-            guard let current = state.users[key] else { throw ScimError.notFound("User '\(id)' not found.") }
-            if let ifMatch = request.ifMatch, ifMatch != current.version { throw ScimError.invalidVersion("Version mismatch.") }
-            var members = request.resource.objectValue ?? [:]
-            members["id"] = .string(id)
-            members["meta"] = ["resourceType": "User", "version": .string(ETag.weak(current.version + 1))]
-            let replaced = StoredResource(id: id, version: current.version + 1, resource: .object(members))
-            state.users[key] = replaced
-            return replaced
-        }
-    }
-
-    func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws {
-        try state.withLock { state in
-            guard state.users.removeValue(forKey: "\(tenantID)/\(idpID)/\(id)") != nil else { throw ScimError.notFound("User '\(id)' not found.") }
-        }
-    }
-
-    func searchUsers(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
-        let users = state.withLock { state in
-            state.users.filter { $0.key.hasPrefix("\(tenantID)/\(idpID)/") }.values.sorted { $0.id < $1.id }
-        }
-        return DirectoryPage(totalResults: users.count, startIndex: 1, resources: Array(users.prefix(search.count)), nextCursor: nil)
-    }
-
-    // Groups are not exercised by these tests; the fake refuses them loudly.
-    private static let noGroups = ScimError(status: 501, detail: "FakeDirectoryClient does not fake groups.")
-
-    func createGroup(tenantID: String, idpID: String, _ request: GroupWriteRequest, logger: Logger) async throws -> StoredResource {
-        throw Self.noGroups
-    }
-    func group(tenantID: String, idpID: String, id: String, includeMembers: Bool, logger: Logger) async throws -> StoredResource {
-        throw Self.noGroups
-    }
-    func replaceGroup(tenantID: String, idpID: String, id: String, _ request: GroupWriteRequest, logger: Logger) async throws -> StoredResource {
-        throw Self.noGroups
-    }
-    func patchGroup(tenantID: String, idpID: String, id: String, _ request: GroupPatchRequest, logger: Logger) async throws -> StoredResource {
-        throw Self.noGroups
-    }
-    func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws {
-        throw Self.noGroups
-    }
-    func searchGroups(tenantID: String, idpID: String, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
-        throw Self.noGroups
-    }
-
-    /// One entry per tenant the fake knows, so the admin route has something to relay.
-    func activity(tenantID: String, idpID: String?, limit: Int, logger: Logger) async throws -> [ActivityEntry] {
-        try state.withLock { state in
-            guard state.tenants[tenantID] != nil else { throw ScimError.notFound("Tenant '\(tenantID)' not found.") }
-            return [ActivityEntry(occurredAt: "2026-11-22T12:00:00.000Z", idpID: idpID, actor: "admin", action: "tenant.created",
-                                  resourceType: "Tenant", resourceID: tenantID, detail: nil)]
-        }
     }
 }
 
@@ -404,4 +283,10 @@ func waitUntil(_ condition: () -> Bool) async throws {
         try await Task.sleep(for: .milliseconds(10))
     }
     #expect(condition(), "waited 10 s")
+}
+
+extension JSONValue {
+    /// `value["key"]`, the same as ServiceTestSupport's: DirectoryService (imported `@testable`) declares this member
+    /// too, and a declaration of the test module shadows both, where the two imported ones would be ambiguous.
+    subscript(_ key: String) -> JSONValue? { objectValue?[key] }
 }

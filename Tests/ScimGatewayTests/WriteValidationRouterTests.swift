@@ -8,7 +8,7 @@ import Testing
 @testable import ScimGateway
 
 /// Writes are type-checked against the schemas before anything is mapped or stored, and the RFC 9110 preconditions
-/// of a write hold: the gateway's router with fake peers.
+/// of a write hold: the gateway on fakes of the token and mapping services and the real directory.
 @Suite("Gateway: type validation and write preconditions")
 struct WriteValidationRouterTests {
     static let users = "/scim/v2/acme/okta/Users"
@@ -43,13 +43,13 @@ struct WriteValidationRouterTests {
     private func refused(body: String, detail: String) async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             let response = try await client.request(.post, Self.users, bearer: token, rawBody: body)
             #expect(response.status == .badRequest, "\(body)")
             #expect(try response.json["scimType"] == "invalidValue", "\(body)")
             #expect(response.detail?.contains(detail) == true, "\(response.detail ?? "")")
             #expect(gateway.mapping.rulesFetches.isEmpty)
-            #expect(gateway.directory.userWrites.isEmpty)
+            #expect(try await gateway.directory.userCount == 0)
         }
     }
 
@@ -63,7 +63,7 @@ struct WriteValidationRouterTests {
     func idpDialectsStayAccepted(body: String) async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             let response = try await client.request(.post, Self.users, bearer: token, rawBody: body)
             #expect(response.status == .created, "\(body): \(response.detail ?? "")")
         }
@@ -72,7 +72,7 @@ struct WriteValidationRouterTests {
     @Test func aPatchThatWouldStoreAMistypedValueIsRefused() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             let created = try await client.request(.post, Self.users, bearer: token, json: ["userName": "bob"])
             let id = try #require(try created.json["id"]?.stringValue)
             for operation: JSONValue in [
@@ -85,14 +85,14 @@ struct WriteValidationRouterTests {
                 #expect(response.status == .badRequest, "\(operation)")
                 #expect(try response.json["scimType"] == "invalidValue", "\(operation)")
             }
-            #expect(gateway.directory.userWrites.count == 1)
+            #expect(try await gateway.directory.userCount == 1)
         }
     }
 
     @Test func ifNoneMatchOnAWriteOfAnExistingResourceIs412() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             let created = try await client.request(.post, Self.users, bearer: token, json: ["userName": "bob"])
             let id = try #require(try created.json["id"]?.stringValue)
             let path = "\(Self.users)/\(id)"
@@ -116,7 +116,7 @@ struct WriteValidationRouterTests {
     @Test func ifNoneMatchOnAGetIs304OnlyForACurrentTag() async throws {
         let gateway = Gateway()
         try await gateway.run { client in
-            let token = gateway.seed(tenant: "acme", idp: "okta")
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
             let created = try await client.request(.post, Self.users, bearer: token, json: ["userName": "bob"])
             let id = try #require(try created.json["id"]?.stringValue)
             let star = try await client.request(.get, "\(Self.users)/\(id)", bearer: token, headers: [.ifNoneMatch: "*"])

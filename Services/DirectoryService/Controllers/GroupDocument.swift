@@ -16,7 +16,7 @@ enum GroupDocument {
 
     /// The storable document of a group resource: canonicalized, without server-assigned attributes and members.
     static func fields(of resource: JSONValue) throws(ScimError) -> Fields {
-        guard case .object(var members) = SchemaRegistry.standard.canonicalize(resource, resourceType: "Group") else {
+        guard case .object(var members) = SchemaRegistry.standard.canonicalize(resource, resourceType: ScimResourceType.group.name) else {
             throw ScimError.invalidSyntax("A group must be a JSON object.")
         }
         for key in members.keys where ignoredOnWrite.contains(key.lowercased()) {
@@ -56,7 +56,7 @@ enum GroupDocument {
         }
         members["id"] = .string(record.id)
         if members["schemas"] == nil {
-            members["schemas"] = [.string(ScimSchemaURN.group)]
+            members["schemas"] = [.string(ScimResourceType.group.schema)]
         }
         if let rows = record.members {
             members["members"] = .array(rows.map { row in
@@ -66,7 +66,7 @@ enum GroupDocument {
             })
         }
         members["meta"] = [
-            "resourceType": "Group",
+            "resourceType": .string(ScimResourceType.group.name),
             "created": .string(record.created),
             "lastModified": .string(record.lastModified),
             "version": .string(ETag.weak(record.version)),

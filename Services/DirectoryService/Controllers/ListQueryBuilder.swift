@@ -4,23 +4,29 @@ import Persistence
 import ScimCore
 import ScimFilter
 
-/// Turns a gateway's list request into a storage query: the filter parsed, checked against the schema and
-/// translated to bound SQL over allow-listed columns; `sortBy` to an allow-listed expression; the cursor decoded.
+/// Compiles a client's list request, as the gateway passed it, into the store's query: the filter parsed, checked
+/// against the schema and translated to bound SQL over allow-listed columns; `sortBy` to an allow-listed
+/// expression; the cursor decoded.
 struct ListQueryBuilder: Sendable {
-    let resourceType: String
+    let resourceType: ScimResourceType
     let columns: any ColumnMap
     let dialect: SQLDialect
     let registry: SchemaRegistry
 
-    init(resourceType: String, engine: SQLEngine, registry: SchemaRegistry = .standard) {
+    /// The page size of a request that names none (the gateway always names one, held to its advertised maximum).
+    static let defaultCount = 100
+
+    init(resourceType: ScimResourceType, engine: SQLEngine, registry: SchemaRegistry = .standard) {
         self.resourceType = resourceType
-        self.columns = resourceType == "Group" ? GroupColumnMap() as any ColumnMap : UserColumnMap() as any ColumnMap
+        self.columns = resourceType == .group ? GroupColumnMap() as any ColumnMap : UserColumnMap() as any ColumnMap
         self.dialect = engine == .postgres ? .postgres : .sqlite
         self.registry = registry
     }
 
-    func query(for search: DirectorySearch) throws(ScimError) -> ListQuery {
-        let translator = SQLTranslator(registry: registry, resourceType: resourceType, columns: columns, dialect: dialect)
+    /// `includeMembers`: whether a group page loads its membership rows (the answer's projection decides).
+    func query(for search: SearchRequest, includeMembers: Bool) throws(ScimError) -> ListQuery {
+        let translator = SQLTranslator(registry: registry, resourceType: resourceType.name, columns: columns, dialect: dialect)
+        let descending = search.sortOrder == .descending
         var filter: SQLFragment?
         var isUniqueMatch = false
         if let text = search.filter?.trimmingSpaces(), !text.isEmpty {
@@ -36,26 +42,26 @@ struct ListQueryBuilder: Sendable {
             } catch {
                 throw ScimError.invalidValue("sortBy '\(sortBy)' is not an attribute path.")
             }
-            orderBy = try translator.orderBy(path, ascending: !search.descending)
+            orderBy = try translator.orderBy(path, ascending: !descending)
         }
         var cursor: ListCursor?
         if let text = search.cursor {
-            guard orderBy == nil, !search.descending else {
+            guard orderBy == nil, !descending else {
                 throw ScimError.invalidValue("Cursor pagination lists resources in creation order; it cannot be combined with sortBy or sortOrder.")
             }
             cursor = text.isEmpty ? ListCursor(created: "", id: "") : try CursorCoding.decode(text)
         }
         return ListQuery(
-            filter: filter, orderBy: orderBy, descending: search.descending, startIndex: max(search.startIndex, 1), count: max(search.count, 0),
-            cursor: cursor, includeMembers: search.includeMembers, isUniqueMatch: isUniqueMatch)
+            filter: filter, orderBy: orderBy, descending: descending, startIndex: max(search.startIndex, 1),
+            count: max(search.count ?? Self.defaultCount, 0), cursor: cursor, includeMembers: includeMembers, isUniqueMatch: isUniqueMatch)
     }
 
     /// `id eq "…"`, or `userName eq "…"` for users (unique per identity provider, case-insensitively): at most one
     /// resource, found through a unique index.
     func isUnique(_ expression: FilterExpression) -> Bool {
         guard case .compare(let path, .eq, .string?) = expression, path.subAttribute == nil else { return false }
-        if let urn = path.schemaURN, !urn.caseInsensitiveEquals(registry.resourceType(id: resourceType)?.schema ?? "") { return false }
-        return path.attribute.caseInsensitiveEquals("id") || (resourceType == "User" && path.attribute.caseInsensitiveEquals("userName"))
+        if let urn = path.schemaURN, !urn.caseInsensitiveEquals(resourceType.schema) { return false }
+        return path.attribute.caseInsensitiveEquals("id") || (resourceType == .user && path.attribute.caseInsensitiveEquals("userName"))
     }
 }
 

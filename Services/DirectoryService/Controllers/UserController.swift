@@ -6,8 +6,9 @@ import Persistence
 import ScimCore
 import ServiceKit
 
-/// Internal API for one identity provider's users. The gateway has already authenticated the IdP, validated the
-/// resource and mapped its identity attributes; this stores it.
+/// Internal API for one identity provider's users. The gateway has already authenticated the IdP, type-checked the
+/// resource and mapped its identity attributes; this stores it and answers as the gateway's client will see it
+/// (``RenderedAnswer``).
 struct UserController<Store: DirectoryStore> {
     let store: Store
     let lists: ListQueryBuilder
@@ -23,19 +24,20 @@ struct UserController<Store: DirectoryStore> {
 
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
+        let answer = try RenderedAnswer(request, resourceType: .user)
         let body = try await JSONCoding.decode(UserWriteRequest.self, from: request, context: context)
         let record = try UserDocument.record(
             from: body.resource, identity: body.identity, tenantID: tenantID, idpID: idpID, id: RandomUUID.lowercasedString(),
             now: Timestamp.now())
         try await store.insertUser(record, actor: "idp:\(idpID)")
         context.logger.debug("User created", metadata: ["tenant.id": "\(tenantID)", "idp.id": "\(idpID)", "user.id": "\(record.id)"])
-        return JSONCoding.response(UserDocument.representation(of: record), status: .created)
+        return answer.response(UserDocument.representation(of: record), status: .created)
     }
 
     @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
         let id = try context.parameters.require("id")
-        let answer = try RenderedAnswer(request, resourceType: "User")
+        let answer = try RenderedAnswer(request, resourceType: .user)
         if let renderer = answer.renderer {
             guard let user = try await store.userText(tenantID: tenantID, idpID: idpID, id: id) else {
                 throw ScimError.notFound("User '\(id)' not found.")
@@ -45,17 +47,18 @@ struct UserController<Store: DirectoryStore> {
         guard let record = try await store.user(tenantID: tenantID, idpID: idpID, id: id) else {
             throw ScimError.notFound("User '\(id)' not found.")
         }
-        return answer.response(UserDocument.representation(of: record), resourceType: "User")
+        return answer.response(UserDocument.representation(of: record))
     }
 
     @Sendable func replace(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
         let id = try context.parameters.require("id")
+        let answer = try RenderedAnswer(request, resourceType: .user)
         let body = try await JSONCoding.decode(UserReplaceRequest.self, from: request, context: context)
         let record = try UserDocument.record(
             from: body.resource, identity: body.identity, tenantID: tenantID, idpID: idpID, id: id, now: Timestamp.now())
         let replaced = try await store.replaceUser(record, ifMatch: body.ifMatch, actor: "idp:\(idpID)")
-        return JSONCoding.response(UserDocument.representation(of: replaced))
+        return answer.response(UserDocument.representation(of: replaced))
     }
 
     @Sendable func delete(_ request: Request, context: ServiceRequestContext) async throws -> Response {
@@ -68,10 +71,9 @@ struct UserController<Store: DirectoryStore> {
 
     @Sendable func search(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
-        let answer = try RenderedAnswer(request, resourceType: "User")
-        var search = try await SearchRequestDecoding.search(from: request, context: context)
-        search.includeMembers = answer.includesMembers(otherwise: search.includeMembers)
-        let query = try lists.query(for: search)
+        let search = try await SearchRequestDecoding.search(from: request, context: context)
+        let answer = try RenderedAnswer(request, query: search, resourceType: .user)
+        let query = try lists.query(for: search, includeMembers: answer.includesMembers)
         let startIndex = query.cursor == nil ? query.startIndex : nil
         if let renderer = answer.renderer {
             let result = try await store.listUserTexts(tenantID: tenantID, idpID: idpID, query: query)
@@ -84,8 +86,7 @@ struct UserController<Store: DirectoryStore> {
         return answer.response(
             DirectoryPage(
                 totalResults: result.totalResults, startIndex: startIndex,
-                resources: result.records.map(UserDocument.representation(of:)), nextCursor: result.nextCursor.map(CursorCoding.encode)),
-            resourceType: "User")
+                resources: result.records.map(UserDocument.representation(of:)), nextCursor: result.nextCursor.map(CursorCoding.encode)))
     }
 
     private func scope(_ context: ServiceRequestContext) throws -> (String, String) {

@@ -12,7 +12,7 @@ enum UserDocument {
     static func record(
         from resource: JSONValue, identity: [String: JSONValue], tenantID: String, idpID: String, id: String, now: String
     ) throws(ScimError) -> UserRecord {
-        guard case .object(var members) = SchemaRegistry.standard.canonicalize(resource, resourceType: "User") else {
+        guard case .object(var members) = SchemaRegistry.standard.canonicalize(resource, resourceType: ScimResourceType.user.name) else {
             throw ScimError.invalidSyntax("A user must be a JSON object.")
         }
         for key in members.keys where ignoredOnWrite.contains(key.lowercased()) {
@@ -55,7 +55,7 @@ enum UserDocument {
         }
     }
 
-    /// The SCIM representation: the stored document plus `id`, `groups` and `meta` (the gateway adds `meta.location`).
+    /// The SCIM representation: the stored document plus `id`, `groups` and `meta` (``RenderedAnswer`` adds `meta.location`).
     static func representation(of record: UserRecord) -> StoredResource {
         representation(
             id: record.id, document: record.resource, groups: record.groups, version: record.version, created: record.created,
@@ -92,7 +92,7 @@ enum UserDocument {
     }
 
     /// `schemas` of a document stored without it.
-    static let defaultSchemas: JSONValue = [.string(ScimSchemaURN.user)]
+    static let defaultSchemas: JSONValue = [.string(ScimResourceType.user.schema)]
 
     /// `groups`: the user's direct groups.
     static func groupsValue(_ groups: [GroupReference]) -> JSONValue {
@@ -102,7 +102,7 @@ enum UserDocument {
     /// `meta` without `location` (the renderer adds it).
     static func meta(created: String, lastModified: String, version: Int) -> [String: JSONValue] {
         [
-            "resourceType": "User",
+            "resourceType": .string(ScimResourceType.user.name),
             "created": .string(created),
             "lastModified": .string(lastModified),
             "version": .string(ETag.weak(version)),

@@ -4,7 +4,8 @@ import ScimCore
 /// Rendered user reads written from the stored text: the stored document's members are copied as bytes and the
 /// members the representation adds (`id`, `schemas` when absent, `groups`, `meta` with `location`) are written
 /// between them in key order — the same bytes as parsing the document, building ``UserDocument/representation(of:)``,
-/// rendering it and writing it again, which was about a tenth of the directory's CPU on a read by id or a filter.
+/// rendering it and writing it again, without the parse and the second write: reads by id and filters are most of
+/// what IdPs send, and those two steps were a large share of the directory's work on each.
 ///
 /// A user is copied only when the client's projection is sure to leave it as it is
 /// (``AttributeProjection/leavesUnchanged(topLevelName:)`` for every member: no `attributes`/`excludedAttributes`, nothing
@@ -12,17 +13,17 @@ import ScimCore
 /// parsed and rendered the usual way, in the same answer.
 enum UserTextRendering {
     /// One user, for a read by id.
-    static func rendered(_ user: StoredUserText, by renderer: ResourceRenderer) throws(ScimError) -> RenderedRead {
+    static func rendered(_ user: StoredUserText, by renderer: ResourceRenderer) throws(ScimError) -> RenderedScim {
         var writer = JSONWriter(capacity: user.resourceText.utf8.count + 512)
         try write(user, by: renderer, to: &writer)
-        return RenderedRead(body: writer.bytes, version: user.version)
+        return RenderedScim(body: writer.bytes, version: user.version)
     }
 
     /// A page of users as a `ListResponse`, for a search.
     static func rendered(
         _ users: [StoredUserText], totalResults: Int, startIndex: Int?, nextCursor: String?, by renderer: ResourceRenderer
-    ) throws(ScimError) -> RenderedRead {
-        // The envelope as ``DirectoryPage/rendered(resourceType:by:)`` writes it, with the users put in its empty
+    ) throws(ScimError) -> RenderedScim {
+        // The envelope as ``RenderedAnswer/rendered(_:_:by:)`` writes a page, with the users put in its empty
         // `Resources` (the first key in order).
         var envelope = JSONWriter(capacity: 256)
         envelope.write(
@@ -38,7 +39,7 @@ enum UserTextRendering {
             try write(user, by: renderer, to: &writer)
         }
         writer.appendRaw(envelope.bytes[opening.count...])
-        return RenderedRead(body: writer.bytes, version: nil)
+        return RenderedScim(body: writer.bytes, version: nil)
     }
 
     /// The members the representation adds (a switch: hashing each stored key into a `Set` showed in profiles).
@@ -51,7 +52,7 @@ enum UserTextRendering {
 
     private static func write(_ user: StoredUserText, by renderer: ResourceRenderer, to writer: inout JSONWriter) throws(ScimError) {
         guard let (document, added) = copyPlan(user, by: renderer) else {
-            writer.write(renderer.render(try UserDocument.representation(of: user).resource, resourceType: "User", id: user.id))
+            writer.write(renderer.render(try UserDocument.representation(of: user).resource, resourceType: .user, id: user.id))
             return
         }
         // Both lists are in key order: merge them.
@@ -94,7 +95,7 @@ enum UserTextRendering {
             }
         }
         var meta = UserDocument.meta(created: user.created, lastModified: user.lastModified, version: user.version)
-        meta["location"] = .string(renderer.location(resourceType: "User", id: user.id))
+        meta["location"] = .string(renderer.location(resourceType: .user, id: user.id))
         var added: [(key: String, value: JSONValue)] = [("id", .string(user.id)), ("meta", .object(meta))]
         if !user.groups.isEmpty { added.append(("groups", UserDocument.groupsValue(user.groups))) }
         if !hasSchemas { added.append(("schemas", UserDocument.defaultSchemas)) }

@@ -23,7 +23,7 @@ struct HTTPMappingDirectory: MappingDirectory {
     let client: InternalHTTPClient
 
     func users(tenantID: String, idpID: String, cursor: String, count: Int, logger: Logger) async throws -> DirectoryPage {
-        try await directory.searchUsers(tenantID: tenantID, idpID: idpID, DirectorySearch(count: count, cursor: cursor), logger: logger)
+        try await directory.searchUsers(tenantID: tenantID, idpID: idpID, SearchRequest(count: count, cursor: cursor), logger: logger)
     }
 
     func setIdentity(tenantID: String, idpID: String, userID: String, identity: [String: JSONValue], logger: Logger) async throws {

@@ -79,19 +79,20 @@ struct BulkController {
             return version
         }
         let logger = context.logger
+        // Only the version and location reach the Bulk response: the directory renders no more than the id.
+        let rendering = http.rendering(principal, ScimHTTP.versionOnly)
         switch (operation.method, id) {
         case ("POST", nil):
-            let stored = try await resources.create(kind, principal, resource: try Self.data(operation), includeMembers: false, logger: logger)
-            if let bulkID = operation.bulkID { resolved[bulkID] = stored.id }
-            return Self.result(operation, status: 201, location: http.location(principal, kind, stored.id), version: stored.version)
+            let created = try await resources.create(kind, principal, resource: try Self.data(operation), rendering, logger: logger)
+            if let bulkID = operation.bulkID, let id = created.createdID { resolved[bulkID] = id }
+            return Self.result(operation, status: 201, location: created.location, version: created.version)
         case ("PUT", let id?):
-            let stored = try await resources.replace(
-                kind, principal, id: id, resource: try Self.data(operation), ifMatch: ifMatch, includeMembers: false, logger: logger)
-            return Self.result(operation, status: 200, location: http.location(principal, kind, id), version: stored.version)
+            let replaced = try await resources.replace(
+                kind, principal, id: id, resource: try Self.data(operation), ifMatch: ifMatch, rendering, logger: logger)
+            return Self.result(operation, status: 200, location: http.location(principal, kind, id), version: replaced.version)
         case ("PATCH", let id?):
-            let stored = try await resources.patch(
-                kind, principal, id: id, patch: try Self.data(operation), ifMatch: ifMatch, includeMembers: false, logger: logger)
-            return Self.result(operation, status: 200, location: http.location(principal, kind, id), version: stored.version)
+            let patched = try await resources.patch(kind, principal, id: id, patch: try Self.data(operation), ifMatch: ifMatch, rendering, logger: logger)
+            return Self.result(operation, status: 200, location: http.location(principal, kind, id), version: patched.version)
         case ("DELETE", let id?):
             try await resources.delete(kind, principal, id: id, ifMatch: ifMatch, logger: logger)
             return Self.result(operation, status: 204, location: http.location(principal, kind, id), version: nil)
@@ -119,9 +120,9 @@ struct BulkController {
     }
 
     /// `/Users` or `/Groups/{id}`.
-    static func target(of path: String) throws(ScimError) -> (ResourceKind, String?) {
+    static func target(of path: String) throws(ScimError) -> (ScimResourceType, String?) {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        guard (1...2).contains(parts.count), let kind = ResourceKind.allCases.first(where: { $0.endpoint.lowercased() == parts[0].lowercased() }) else {
+        guard (1...2).contains(parts.count), let kind = ScimResourceType(endpoint: parts[0]) else {
             throw ScimError.invalidPath("Bulk path '\(path)' is not /Users, /Groups or one of their resources.")
         }
         return (kind, parts.count == 2 ? parts[1] : nil)

@@ -6,9 +6,11 @@ import Logging
 import ScimCore
 import ServiceKit
 
-/// `/scim/v2/{tenant}/{idp}/Users` and `/Groups`: create, read, list, search, replace, patch, delete.
+/// `/scim/v2/{tenant}/{idp}/Users` and `/Groups`: create, read, list, search, replace, patch, delete. Every answer
+/// about resources is rendered by the directory for this client (``ScimHTTP/rendering(_:_:)``) and relayed as its
+/// bytes; the gateway sets the status and the `ETag` (and `Location`) that come with it.
 struct ResourceController {
-    let kind: ResourceKind
+    let kind: ScimResourceType
     let resources: ScimResources
     let http: ScimHTTP
 
@@ -24,14 +26,13 @@ struct ResourceController {
 
     @Sendable func create(_ request: Request, context: ScimRequestContext) async throws -> Response {
         let principal = context.principal
-        let projection = try http.projection(try http.search(of: request), kind)
+        let search = try http.search(of: request)
+        try http.checkProjection(search, kind)
         let resource = try await JSONCoding.jsonValue(of: request, context: context)
-        let stored = try await resources.create(
-            kind, principal, resource: resource, includeMembers: projection.includes("members"), logger: context.logger)
-        return http.resourceResponse(stored, kind, principal, projection: projection, status: .created)
+        let created = try await resources.create(kind, principal, resource: resource, http.rendering(principal, search), logger: context.logger)
+        return JSONCoding.scimResponse(created, status: .created)
     }
 
-    /// Rendered by the directory (``ScimRendering``): the answer's bytes are relayed as they come.
     @Sendable func get(_ request: Request, context: ScimRequestContext) async throws -> Response {
         let principal = context.principal
         let read = try await resources.renderedGet(
@@ -54,20 +55,20 @@ struct ResourceController {
     /// whether members are loaded).
     private func answer(_ search: SearchRequest, context: ScimRequestContext) async throws -> Response {
         let principal = context.principal
-        let read = try await resources.renderedSearch(
-            kind, principal, resources.directorySearch(search, includeMembers: true), http.rendering(principal, search), logger: context.logger)
+        let read = try await resources.renderedSearch(kind, principal, http.rendering(principal, resources.page(search)), logger: context.logger)
         return JSONCoding.scimResponse(read)
     }
 
     @Sendable func replace(_ request: Request, context: ScimRequestContext) async throws -> Response {
         let principal = context.principal
-        let projection = try http.projection(try http.search(of: request), kind)
+        let search = try http.search(of: request)
+        try http.checkProjection(search, kind)
         let id = try http.resourceID(context)
         let resource = try await JSONCoding.jsonValue(of: request, context: context)
-        let stored = try await resources.replace(
+        let replaced = try await resources.replace(
             kind, principal, id: id, resource: resource, ifMatch: try await writeCondition(request, principal, id: id, context: context),
-            includeMembers: projection.includes("members"), logger: context.logger)
-        return http.resourceResponse(stored, kind, principal, projection: projection)
+            http.rendering(principal, search), logger: context.logger)
+        return JSONCoding.scimResponse(replaced)
     }
 
     /// 200 with the resource, or 204: always for groups unless the client named `attributes`/`excludedAttributes`
@@ -75,7 +76,7 @@ struct ResourceController {
     @Sendable func patch(_ request: Request, context: ScimRequestContext) async throws -> Response {
         let principal = context.principal
         let search = try http.search(of: request)
-        let projection = try http.projection(search, kind)
+        try http.checkProjection(search, kind)
         let wantsBody: Bool
         switch kind {
         case .group: wantsBody = !search.attributes.isEmpty || !search.excludedAttributes.isEmpty
@@ -83,11 +84,15 @@ struct ResourceController {
         }
         let id = try http.resourceID(context)
         let patch = try await JSONCoding.jsonValue(of: request, context: context)
-        let stored = try await resources.patch(
+        let patched = try await resources.patch(
             kind, principal, id: id, patch: patch, ifMatch: try await writeCondition(request, principal, id: id, context: context),
-            includeMembers: wantsBody && projection.includes("members"), logger: context.logger)
-        guard wantsBody else { return Response(status: .noContent, headers: [.eTag: ETag.weak(stored.version)]) }
-        return http.resourceResponse(stored, kind, principal, projection: projection)
+            http.rendering(principal, wantsBody ? search : ScimHTTP.versionOnly), logger: context.logger)
+        guard wantsBody else {
+            var headers = HTTPFields()
+            if let version = patched.version { headers[.eTag] = ETag.weak(version) }
+            return Response(status: .noContent, headers: headers)
+        }
+        return JSONCoding.scimResponse(patched)
     }
 
     @Sendable func delete(_ request: Request, context: ScimRequestContext) async throws -> Response {
@@ -105,13 +110,13 @@ struct ResourceController {
         let ifMatch = try http.ifMatch(request)
         guard request.headers[.ifNoneMatch] != nil else { return ifMatch }
         let current = try await resources.renderedGet(
-            kind, principal, id: id, http.rendering(principal, SearchRequest(attributes: ["id"])), logger: context.logger)
+            kind, principal, id: id, http.rendering(principal, ScimHTTP.versionOnly), logger: context.logger)
         guard let version = current.version else { return ifMatch }
         if http.ifNoneMatchFails(request, version: version) == true {
-            throw ScimError(status: 412, detail: "If-None-Match: \(kind.rawValue) '\(id)' exists at a version the condition excludes.")
+            throw ScimError(status: 412, detail: "If-None-Match: \(kind.name) '\(id)' exists at a version the condition excludes.")
         }
         if let ifMatch, ifMatch != version {
-            throw ScimError.invalidVersion("\(kind.rawValue) '\(id)' is at version \(version), not \(ifMatch); read it again and retry.")
+            throw ScimError.invalidVersion("\(kind.name) '\(id)' is at version \(version), not \(ifMatch); read it again and retry.")
         }
         return version
     }

@@ -5,10 +5,11 @@ import InternalAPI
 import ScimCore
 import ServiceKit
 
-/// The HTTP side of SCIM shared by the resource routes: where a resource lives, versions in headers, and rendering
-/// a stored resource for the client.
+/// The HTTP side of SCIM shared by the resource routes: where a resource lives, versions in headers, and how the
+/// directory is to render its answer for the client.
 struct ScimHTTP: Sendable {
     let gateway: GatewayConfiguration
+
 
     /// Longest resource id accepted in a path: ids are issued here as UUIDs; 256 bytes leaves room for ids kept
     /// from an import.
@@ -24,31 +25,19 @@ struct ScimHTTP: Sendable {
         return id
     }
 
-    func location(_ principal: ScimPrincipal, _ kind: ResourceKind, _ id: String) -> String {
+    func location(_ principal: ScimPrincipal, _ kind: ScimResourceType, _ id: String) -> String {
         gateway.scimBaseURL(tenantID: principal.tenantID, idpID: principal.idpID) + "/" + kind.endpoint + "/" + id
     }
 
-    /// The resource with `meta.location`, each member's `$ref`, and the client's projection applied.
-    func render(_ stored: StoredResource, _ kind: ResourceKind, _ principal: ScimPrincipal, projection: AttributeProjection) -> JSONValue {
-        ResourceRenderer(baseURL: gateway.scimBaseURL(tenantID: principal.tenantID, idpID: principal.idpID), projection: projection)
-            .render(stored.resource, resourceType: kind.rawValue, id: stored.id)
-    }
-
-    /// How the directory renders a read for this client: its locations and the projection it asked for.
+    /// How the directory renders an answer for this client: its locations, and its query (the projection; for a
+    /// list also the filter, order and page).
     func rendering(_ principal: ScimPrincipal, _ search: SearchRequest) -> ScimRendering {
-        ScimRendering(
-            baseURL: gateway.scimBaseURL(tenantID: principal.tenantID, idpID: principal.idpID), attributes: search.attributes,
-            excludedAttributes: search.excludedAttributes)
+        ScimRendering(baseURL: gateway.scimBaseURL(tenantID: principal.tenantID, idpID: principal.idpID), query: search)
     }
 
-    /// A single-resource answer with `ETag` (and `Location` on create).
-    func resourceResponse(
-        _ stored: StoredResource, _ kind: ResourceKind, _ principal: ScimPrincipal, projection: AttributeProjection, status: HTTPResponse.Status = .ok
-    ) -> Response {
-        var headers: HTTPFields = [.eTag: ETag.weak(stored.version)]
-        if status == .created { headers[.location] = location(principal, kind, stored.id) }
-        return JSONCoding.scimResponse(render(stored, kind, principal, projection: projection), status: status, headers: headers)
-    }
+    /// The query of an answer whose body is not relayed (a 204, a Bulk result, a version check): only the `id`, the
+    /// least the directory can render (a group's members are not even loaded).
+    static let versionOnly = SearchRequest(attributes: ["id"])
 
     /// The version an `If-Match` header requires; nil without one (or for `*`, which any existing resource matches).
     func ifMatch(_ request: Request) throws -> Int? {
@@ -81,7 +70,9 @@ struct ScimHTTP: Sendable {
         try SearchRequest(rawQuery: request.uri.query)
     }
 
-    func projection(_ search: SearchRequest, _ kind: ResourceKind) throws -> AttributeProjection {
-        try AttributeProjection(search, registry: .standard, resourceType: kind.rawValue)
+    /// Refuses a projection the directory could not apply to the answer (`invalidPath`) before anything is done; the
+    /// directory renders the answer with it.
+    func checkProjection(_ search: SearchRequest, _ kind: ScimResourceType) throws {
+        _ = try AttributeProjection(search, registry: .standard, resourceType: kind.name)
     }
 }

@@ -6,18 +6,11 @@ import ScimPatch
 import ServiceClients
 import ServiceKit
 
-/// The resource types the gateway serves.
-enum ResourceKind: String, Sendable, CaseIterable {
-    case user = "User"
-    case group = "Group"
-
-    var endpoint: String { self == .user ? "Users" : "Groups" }
-}
-
 /// What the gateway does for each SCIM operation, whichever way it arrived (its own route or a `/Bulk`
-/// operation): users are type-checked against the IdP's schemas and mapped onto identity attributes in this process
-/// (``IdentityMapper``) before the directory stores them; user PATCH is a read-modify-write guarded by the version;
-/// group PATCH runs inside the directory as row changes.
+/// operation): every write is type-checked against the identity provider's schemas, and a user's identity
+/// attributes are mapped in this process (``IdentityMapper``), before the directory stores it; user PATCH is a read-modify-write guarded by the
+/// version; group PATCH runs inside the directory as row changes. The directory answers each operation rendered
+/// for the client (`rendering`), and the gateway relays that answer.
 struct ScimResources: Sendable {
     let peers: GatewayPeers
     /// The identity provider's schemas (its custom extensions included), against which every write is type-checked.
@@ -27,25 +20,25 @@ struct ScimResources: Sendable {
     /// between attempts it waits a few random milliseconds so that racing writers spread out.
     var patchAttempts = 8
 
-    func create(_ kind: ResourceKind, _ principal: ScimPrincipal, resource: JSONValue, includeMembers: Bool, logger: Logger) async throws
-        -> StoredResource
+    func create(_ kind: ScimResourceType, _ principal: ScimPrincipal, resource: JSONValue, _ rendering: ScimRendering, logger: Logger)
+        async throws -> RenderedScim
     {
         try await validate(resource, kind, principal, logger: logger)
         switch kind {
         case .user:
             let identity = try await peers.identityMapper.identity(of: resource, tenantID: principal.tenantID, idpID: principal.idpID, logger: logger)
             return try await peers.directory.createUser(
-                tenantID: principal.tenantID, idpID: principal.idpID, UserWriteRequest(resource: resource, identity: identity), logger: logger)
+                tenantID: principal.tenantID, idpID: principal.idpID, UserWriteRequest(resource: resource, identity: identity), rendering,
+                logger: logger)
         case .group:
             return try await peers.directory.createGroup(
-                tenantID: principal.tenantID, idpID: principal.idpID, GroupWriteRequest(resource: resource, includeMembers: includeMembers),
-                logger: logger)
+                tenantID: principal.tenantID, idpID: principal.idpID, GroupWriteRequest(resource: resource), rendering, logger: logger)
         }
     }
 
     /// A read as the client sees it, rendered by the directory.
-    func renderedGet(_ kind: ResourceKind, _ principal: ScimPrincipal, id: String, _ rendering: ScimRendering, logger: Logger) async throws
-        -> RenderedRead
+    func renderedGet(_ kind: ScimResourceType, _ principal: ScimPrincipal, id: String, _ rendering: ScimRendering, logger: Logger) async throws
+        -> RenderedScim
     {
         switch kind {
         case .user: try await peers.directory.renderedUser(tenantID: principal.tenantID, idpID: principal.idpID, id: id, rendering, logger: logger)
@@ -54,33 +47,36 @@ struct ScimResources: Sendable {
     }
 
     func replace(
-        _ kind: ResourceKind, _ principal: ScimPrincipal, id: String, resource: JSONValue, ifMatch: Int?, includeMembers: Bool, logger: Logger
-    ) async throws -> StoredResource {
+        _ kind: ScimResourceType, _ principal: ScimPrincipal, id: String, resource: JSONValue, ifMatch: Int?, _ rendering: ScimRendering,
+        logger: Logger
+    ) async throws -> RenderedScim {
         try await validate(resource, kind, principal, logger: logger)
         switch kind {
         case .user:
             let identity = try await peers.identityMapper.identity(of: resource, tenantID: principal.tenantID, idpID: principal.idpID, logger: logger)
             return try await peers.directory.replaceUser(
                 tenantID: principal.tenantID, idpID: principal.idpID, id: id,
-                UserReplaceRequest(resource: resource, identity: identity, ifMatch: ifMatch), logger: logger)
+                UserReplaceRequest(resource: resource, identity: identity, ifMatch: ifMatch), rendering, logger: logger)
         case .group:
             return try await peers.directory.replaceGroup(
-                tenantID: principal.tenantID, idpID: principal.idpID, id: id,
-                GroupWriteRequest(resource: resource, ifMatch: ifMatch, includeMembers: includeMembers), logger: logger)
+                tenantID: principal.tenantID, idpID: principal.idpID, id: id, GroupWriteRequest(resource: resource, ifMatch: ifMatch), rendering,
+                logger: logger)
         }
     }
 
+    /// A user PATCH that changes nothing writes nothing; its answer is the user as it is.
     func patch(
-        _ kind: ResourceKind, _ principal: ScimPrincipal, id: String, patch: JSONValue, ifMatch: Int?, includeMembers: Bool, logger: Logger
-    ) async throws -> StoredResource {
+        _ kind: ScimResourceType, _ principal: ScimPrincipal, id: String, patch: JSONValue, ifMatch: Int?, _ rendering: ScimRendering,
+        logger: Logger
+    ) async throws -> RenderedScim {
         let request = try PatchRequest(json: patch)
         switch kind {
         case .group:
             return try await peers.directory.patchGroup(
                 tenantID: principal.tenantID, idpID: principal.idpID, id: id,
-                GroupPatchRequest(patch: patch, ifMatch: ifMatch, includeMembers: includeMembers), logger: logger)
+                GroupPatchRequest(patch: patch, ifMatch: ifMatch), rendering, logger: logger)
         case .user:
-            let engine = PatchEngine(registry: .standard, resourceType: "User")
+            let engine = PatchEngine(registry: .standard, resourceType: ScimResourceType.user.name)
             var attempt = 1
             while true {
                 let current = try await peers.directory.user(tenantID: principal.tenantID, idpID: principal.idpID, id: id, logger: logger)
@@ -88,14 +84,14 @@ struct ScimResources: Sendable {
                     throw ScimError.invalidVersion("User '\(id)' is at version \(current.version), not \(ifMatch); read it again and retry.")
                 }
                 let result = try engine.apply(request, to: Self.document(of: current.resource))
-                guard result.changed else { return current }
+                guard result.changed else { return try await renderedGet(.user, principal, id: id, rendering, logger: logger) }
                 try await validate(result.resource, kind, principal, logger: logger)
                 let identity = try await peers.identityMapper.identity(
                     of: result.resource, tenantID: principal.tenantID, idpID: principal.idpID, logger: logger)
                 do {
                     return try await peers.directory.replaceUser(
                         tenantID: principal.tenantID, idpID: principal.idpID, id: id,
-                        UserReplaceRequest(resource: result.resource, identity: identity, ifMatch: current.version), logger: logger)
+                        UserReplaceRequest(resource: result.resource, identity: identity, ifMatch: current.version), rendering, logger: logger)
                 } catch let error as ScimError where error.scimType == .invalidVers && ifMatch == nil && attempt < patchAttempts {
                     logger.debug("User changed during PATCH; applying again", metadata: ["user.id": "\(id)", "attempt": "\(attempt)"])
                     attempt += 1
@@ -105,7 +101,7 @@ struct ScimResources: Sendable {
         }
     }
 
-    func delete(_ kind: ResourceKind, _ principal: ScimPrincipal, id: String, ifMatch: Int?, logger: Logger) async throws {
+    func delete(_ kind: ScimResourceType, _ principal: ScimPrincipal, id: String, ifMatch: Int?, logger: Logger) async throws {
         switch kind {
         case .user:
             try await peers.directory.deleteUser(tenantID: principal.tenantID, idpID: principal.idpID, id: id, ifMatch: ifMatch, logger: logger)
@@ -114,32 +110,22 @@ struct ScimResources: Sendable {
         }
     }
 
-    func search(_ kind: ResourceKind, _ principal: ScimPrincipal, _ search: DirectorySearch, logger: Logger) async throws -> DirectoryPage {
-        switch kind {
-        case .user: try await peers.directory.searchUsers(tenantID: principal.tenantID, idpID: principal.idpID, search, logger: logger)
-        case .group: try await peers.directory.searchGroups(tenantID: principal.tenantID, idpID: principal.idpID, search, logger: logger)
-        }
-    }
-
-    /// A list page as the client sees it, rendered by the directory.
-    func renderedSearch(_ kind: ResourceKind, _ principal: ScimPrincipal, _ search: DirectorySearch, _ rendering: ScimRendering, logger: Logger)
-        async throws -> RenderedRead
+    /// A list page as the client sees it (a SCIM `ListResponse`), rendered by the directory.
+    func renderedSearch(_ kind: ScimResourceType, _ principal: ScimPrincipal, _ rendering: ScimRendering, logger: Logger) async throws
+        -> RenderedScim
     {
         switch kind {
-        case .user:
-            try await peers.directory.renderedUserSearch(tenantID: principal.tenantID, idpID: principal.idpID, search, rendering, logger: logger)
-        case .group:
-            try await peers.directory.renderedGroupSearch(tenantID: principal.tenantID, idpID: principal.idpID, search, rendering, logger: logger)
+        case .user: try await peers.directory.renderedUserSearch(tenantID: principal.tenantID, idpID: principal.idpID, rendering, logger: logger)
+        case .group: try await peers.directory.renderedGroupSearch(tenantID: principal.tenantID, idpID: principal.idpID, rendering, logger: logger)
         }
     }
 
-    /// A SCIM list request in the directory's terms: the page size defaulted and held to the advertised maximum.
-    func directorySearch(_ request: SearchRequest, includeMembers: Bool) -> DirectorySearch {
+    /// The client's list request with its page size defaulted and held to the advertised maximum.
+    func page(_ request: SearchRequest) -> SearchRequest {
         let pagination = capabilities.pagination
-        let count = min(max(request.count ?? pagination.defaultPageSize, 0), min(pagination.maxPageSize, capabilities.filter.maxResults))
-        return DirectorySearch(
-            filter: request.filter, startIndex: max(request.startIndex, 1), count: count, sortBy: request.sortBy,
-            descending: request.sortOrder == .descending, cursor: request.cursor, includeMembers: includeMembers)
+        var page = request
+        page.count = min(max(request.count ?? pagination.defaultPageSize, 0), min(pagination.maxPageSize, capabilities.filter.maxResults))
+        return page
     }
 
     /// The stored representation as the PATCH engine's input: everything but `meta`.
@@ -150,10 +136,10 @@ struct ScimResources: Sendable {
     }
 
     /// Type-checks a resource against the identity provider's schemas before it is mapped or stored.
-    private func validate(_ resource: JSONValue, _ kind: ResourceKind, _ principal: ScimPrincipal, logger: Logger) async throws {
-        guard resource.objectValue != nil else { throw ScimError.invalidSyntax("A \(kind.rawValue.lowercased()) must be a JSON object.") }
+    private func validate(_ resource: JSONValue, _ kind: ScimResourceType, _ principal: ScimPrincipal, logger: Logger) async throws {
+        guard resource.objectValue != nil else { throw ScimError.invalidSyntax("A \(kind.name.lowercased()) must be a JSON object.") }
         // Groups have no tenant extensions: the standard registry is the whole truth, without a lookup.
         let registry = kind == .user ? try await schemas.registry(for: principal, logger: logger) : .standard
-        try ResourceValidator(registry: registry, resourceType: kind.rawValue).validate(resource)
+        try ResourceValidator(registry: registry, resourceType: kind.name).validate(resource)
     }
 }

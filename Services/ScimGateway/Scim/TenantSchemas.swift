@@ -50,14 +50,14 @@ final class TenantSchemas: Sendable {
                         required: attribute.mandatory, description: attribute.description.isEmpty ? attribute.name : attribute.description))
             } else if attribute.mandatory {
                 let target = AttributePath(schemaURN: path.attribute.schemaURN, attribute: path.attribute.attribute, subAttribute: path.targetSubAttribute)
-                registry = registry.requiring(target, resourceType: "User")
+                registry = registry.requiring(target, resourceType: ScimResourceType.user.name)
             }
         }
         for urn in extensionOrder {
             let name = urn.split(separator: ":").dropLast().last.map(String.init) ?? "Custom"
             let definition = SchemaDefinition(
                 id: urn, name: "\(name) extension", description: "Custom attributes of the tenant's identity providers.", attributes: extensions[urn] ?? [])
-            registry = registry.adding(extension: definition, to: "User", required: false)
+            registry = registry.adding(extension: definition, to: ScimResourceType.user.name, required: false)
         }
         return registry
     }

@@ -8,7 +8,7 @@
 /// does not know, so we expose nothing beyond the RFC. Unknown keys such as `members[].display` still survive storage.
 package enum StandardSchemas {
     package static let user = SchemaDefinition(
-        id: ScimSchemaURN.user, name: "User", description: "User Account",
+        id: ScimSchemaURN.user, name: ScimResourceType.user.name, description: "User Account",
         attributes: [
             string(
                 "userName", required: true, uniqueness: .server,
@@ -84,7 +84,7 @@ package enum StandardSchemas {
                 description: "A list of groups to which the user belongs, either through direct membership, through nested groups, or dynamically calculated.",
                 subAttributes: [
                     string("value", mutability: .readOnly, "The identifier of the User's group."),
-                    reference("$ref", ["User", "Group"], mutability: .readOnly, "The URI of the corresponding 'Group' resource to which the user belongs."),
+                    reference("$ref", ScimResourceType.allCases.map(\.name), mutability: .readOnly, "The URI of the corresponding 'Group' resource to which the user belongs."),
                     string("display", mutability: .readOnly, "A human-readable name, primarily used for display purposes.  READ-ONLY."),
                     string("type", mutability: .readOnly, canonicalValues: ["direct", "indirect"], "A label indicating the attribute's function, e.g., 'direct' or 'indirect'."),
                 ]),
@@ -107,7 +107,7 @@ package enum StandardSchemas {
         ])
 
     package static let group = SchemaDefinition(
-        id: ScimSchemaURN.group, name: "Group", description: "Group",
+        id: ScimSchemaURN.group, name: ScimResourceType.group.name, description: "Group",
         attributes: [
             // The RFC 7643 §8.7.1 schema JSON says required: false, but §4.2's text says REQUIRED; Provisio needs a name
             // to show and to match groups by (Okta and Entra filter on it), so it follows the text.
@@ -116,8 +116,8 @@ package enum StandardSchemas {
                 name: "members", type: .complex, multiValued: true, description: "A list of members of the Group.",
                 subAttributes: [
                     string("value", mutability: .immutable, "Identifier of the member of this Group."),
-                    reference("$ref", ["User", "Group"], mutability: .immutable, "The URI corresponding to a SCIM resource that is a member of this Group."),
-                    string("type", mutability: .immutable, canonicalValues: ["User", "Group"], "A label indicating the type of resource, e.g., 'User' or 'Group'."),
+                    reference("$ref", ScimResourceType.allCases.map(\.name), mutability: .immutable, "The URI corresponding to a SCIM resource that is a member of this Group."),
+                    string("type", mutability: .immutable, canonicalValues: ScimResourceType.allCases.map(\.name), "A label indicating the type of resource, e.g., 'User' or 'Group'."),
                 ]),
         ])
 
@@ -134,7 +134,7 @@ package enum StandardSchemas {
                 description: "The User's manager.  A complex type that optionally allows service providers to represent organizational hierarchy by referencing the 'id' attribute of another User.",
                 subAttributes: [
                     string("value", "The id of the SCIM resource representing the User's manager.  REQUIRED."),
-                    reference("$ref", ["User"], "The URI of the SCIM resource representing the User's manager.  REQUIRED."),
+                    reference("$ref", [ScimResourceType.user.name], "The URI of the SCIM resource representing the User's manager.  REQUIRED."),
                     string("displayName", mutability: .readOnly, "The displayName of the User's manager. OPTIONAL and READ-ONLY."),
                 ]),
         ])
@@ -163,11 +163,13 @@ package enum StandardSchemas {
     ]
 
     package static let userResourceType = ResourceTypeDefinition(
-        id: "User", name: "User", endpoint: "/Users", description: "User Account", schema: ScimSchemaURN.user,
+        id: ScimResourceType.user.name, name: ScimResourceType.user.name, endpoint: "/" + ScimResourceType.user.endpoint, description: "User Account",
+        schema: ScimResourceType.user.schema,
         schemaExtensions: [SchemaExtensionReference(schema: ScimSchemaURN.enterpriseUser, required: false)])
 
     package static let groupResourceType = ResourceTypeDefinition(
-        id: "Group", name: "Group", endpoint: "/Groups", description: "Group", schema: ScimSchemaURN.group)
+        id: ScimResourceType.group.name, name: ScimResourceType.group.name, endpoint: "/" + ScimResourceType.group.endpoint, description: "Group",
+        schema: ScimResourceType.group.schema)
 
     // MARK: builders
 

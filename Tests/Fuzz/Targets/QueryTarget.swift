@@ -39,16 +39,16 @@ private func check(_ request: SearchRequest) {
     Fuzz.check(request.cursor == nil || request.startIndex == 1, "cursor with startIndex \(request.startIndex)")
     if let filter = request.filter { _ = try? FilterParser.parse(filter) }
 
-    for (resourceType, sample) in [("User", Fuzz.user), ("Group", Fuzz.group)] {
-        if let sortBy = request.sortBy, let path = try? AttributePath(parsing: sortBy), let columns = columns[resourceType] {
+    for (resourceType, sample) in [(ScimResourceType.user, Fuzz.user), (.group, Fuzz.group)] {
+        if let sortBy = request.sortBy, let path = try? AttributePath(parsing: sortBy), let columns = columns[resourceType.name] {
             for dialect in [SQLDialect.sqlite, .postgres] {
-                let translator = SQLTranslator(registry: Fuzz.tenant, resourceType: resourceType, columns: columns, dialect: dialect)
+                let translator = SQLTranslator(registry: Fuzz.tenant, resourceType: resourceType.name, columns: columns, dialect: dialect)
                 _ = try? translator.orderBy(path, ascending: request.sortOrder != .descending)
             }
         }
         let projection: AttributeProjection
         do {
-            projection = try AttributeProjection(request, registry: Fuzz.tenant, resourceType: resourceType)
+            projection = try AttributeProjection(request, registry: Fuzz.tenant, resourceType: resourceType.name)
         } catch {
             Fuzz.check(error.status == 400, "projection failed with \(error.status): \(error.detail)")
             continue
@@ -60,7 +60,7 @@ private func check(_ request: SearchRequest) {
         let id = sample.objectValue?["id"]?.stringValue ?? ""
         let rendered = ResourceRenderer(baseURL: renderer, projection: projection).render(sample, resourceType: resourceType, id: id)
         guard case .object(let members) = rendered else {
-            Fuzz.check(false, "the projected \(resourceType) is not an object")
+            Fuzz.check(false, "the projected \(resourceType.name) is not an object")
             continue
         }
         let described = rendered.encodedString()

@@ -10,8 +10,8 @@
 import Foundation
 import ScimCore
 
-private let types: [(resourceType: String, registry: SchemaRegistry, sample: JSONValue)] = [
-    ("User", Fuzz.tenant, Fuzz.user), ("Group", Fuzz.standard, Fuzz.group),
+private let types: [(resourceType: ScimResourceType, registry: SchemaRegistry, sample: JSONValue)] = [
+    (.user, Fuzz.tenant, Fuzz.user), (.group, Fuzz.standard, Fuzz.group),
 ]
 private let renderer = "https://scim.example.com/scim/v2/acme/entra"
 
@@ -19,18 +19,18 @@ private let renderer = "https://scim.example.com/scim/v2/acme/entra"
 public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     guard let document = try? JSONReader.parse(Fuzz.bytes(start, count)) else { return 0 }
     for (resourceType, registry, sample) in types {
-        let validator = ResourceValidator(registry: registry, resourceType: resourceType)
-        check(document, validator, registry)
+        let validator = ResourceValidator(registry: registry, resourceType: resourceType.name)
+        check(document, validator, registry, resourceType)
         if case .object(let fields) = document, case .object(var merged) = sample {
             for (key, value) in fields { merged[key] = value }
-            check(.object(merged), validator, registry)
+            check(.object(merged), validator, registry, resourceType)
         }
     }
     return 0
 }
 
-private func check(_ resource: JSONValue, _ validator: ResourceValidator, _ registry: SchemaRegistry) {
-    let type = validator.resourceType
+private func check(_ resource: JSONValue, _ validator: ResourceValidator, _ registry: SchemaRegistry, _ resourceType: ScimResourceType) {
+    let type = resourceType.name
     do {
         try validator.validate(resource)
     } catch {
@@ -51,6 +51,6 @@ private func check(_ resource: JSONValue, _ validator: ResourceValidator, _ regi
         return
     }
     let id = canonical.objectValue?["id"]?.stringValue ?? "fuzz"
-    let rendered = ResourceRenderer(baseURL: renderer, projection: projection).render(canonical, resourceType: type, id: id)
+    let rendered = ResourceRenderer(baseURL: renderer, projection: projection).render(canonical, resourceType: resourceType, id: id)
     Fuzz.checkRoundTrip(rendered, "rendered \(type)")
 }
