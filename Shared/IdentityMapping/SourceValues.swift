@@ -25,7 +25,7 @@ package struct SourceValues: Sendable {
         }
         let filtered: [JSONValue]
         if let filter = path.valueFilter {
-            let evaluator = FilterEvaluator(registry: registry, resourceType: "User")
+            let evaluator = FilterEvaluator(registry: registry, resourceType: .user)
             let parent = AttributePath(schemaURN: path.attribute.schemaURN, attribute: path.attribute.attribute)
             filtered = elements.filter { evaluator.matches(filter, element: $0, of: parent) }
         } else {

@@ -12,9 +12,9 @@ import ScimCore
 /// - An unknown attribute or an ill-typed comparison matches nothing. Use `FilterValidator` to reject such filters.
 package struct FilterEvaluator: Sendable {
     package let registry: SchemaRegistry
-    package let resourceType: String
+    package let resourceType: ScimResourceType
 
-    package init(registry: SchemaRegistry, resourceType: String) {
+    package init(registry: SchemaRegistry, resourceType: ScimResourceType) {
         self.registry = registry
         self.resourceType = resourceType
     }
@@ -26,7 +26,7 @@ package struct FilterEvaluator: Sendable {
     /// Evaluates `filter` with paths relative to `element`, one value of the multi-valued (or complex) `attribute`:
     /// PATCH `members[value eq "2819c223"]`.
     package func matches(_ filter: FilterExpression, element: JSONValue, of attribute: AttributePath) -> Bool {
-        guard case .success(let parent) = registry.valuePathParent(attribute, resourceType: resourceType) else { return false }
+        guard case .success(let parent) = registry.valuePathParent(attribute, resourceType: resourceType.name) else { return false }
         return evaluate(filter, scope: .element(of: parent), subject: element)
     }
 
@@ -40,11 +40,11 @@ package struct FilterEvaluator: Sendable {
             return !evaluate(inner, scope: scope, subject: subject)
         case .valuePath(let path, let inner):
             guard case .resource = scope,
-                case .success(let parent) = registry.valuePathParent(path, resourceType: resourceType)
+                case .success(let parent) = registry.valuePathParent(path, resourceType: resourceType.name)
             else { return false }
             return elements(of: parent, in: subject).contains { evaluate(inner, scope: .element(of: parent), subject: $0) }
         case .compare(let path, let op, let value):
-            guard case .success(let target) = registry.filterTarget(path, op: op, resourceType: resourceType, scope: scope)
+            guard case .success(let target) = registry.filterTarget(path, op: op, resourceType: resourceType.name, scope: scope)
             else { return false }
             return compare(target, op, value, subject: subject)
         }

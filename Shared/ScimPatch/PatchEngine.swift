@@ -12,9 +12,9 @@ import ScimFilter
 /// Okta's `id` echoed in a path-less replace, and Entra's `remove members` with a value.
 package struct PatchEngine: Sendable {
     package let registry: SchemaRegistry
-    package let resourceType: String
+    package let resourceType: ScimResourceType
 
-    package init(registry: SchemaRegistry, resourceType: String) {
+    package init(registry: SchemaRegistry, resourceType: ScimResourceType) {
         self.registry = registry
         self.resourceType = resourceType
     }
@@ -35,9 +35,9 @@ package struct PatchEngine: Sendable {
     }
 
     /// The core schema of this resource type, whose attributes live at the top level of the resource.
-    var coreSchemaURN: String? { registry.resourceType(id: resourceType)?.schema }
+    var coreSchemaURN: String? { registry.resourceType(id: resourceType.name)?.schema }
 
-    var isGroup: Bool { resourceType.caseInsensitiveEquals(ScimResourceType.group.name) }
+    var isGroup: Bool { resourceType == .group }
 
     func isCoreSchema(_ urn: String) -> Bool {
         coreSchemaURN?.caseInsensitiveEquals(urn) ?? false

@@ -122,7 +122,7 @@ struct PatchSession {
         guard key.lowercased().hasPrefix("urn:") else { return false }
         if registeredSchemaID(key) != nil { return true }
         guard case .object = value, let last = key.split(separator: ":").last else { return false }
-        return last.lowercased() == engine.resourceType.lowercased()
+        return last.lowercased() == engine.resourceType.name.lowercased()
     }
 
     /// The registry's spelling of a schema id, if the registry knows it.
@@ -141,7 +141,7 @@ struct PatchSession {
         let container: PatchTarget.Container
         let spec: AttributeSpec
         let subSpec: AttributeSpec?
-        if let resolved = engine.registry.resolve(lookup, resourceType: engine.resourceType) {
+        if let resolved = engine.registry.resolve(lookup, resourceType: engine.resourceType.name) {
             container = resolved.isExtension ? .extension(resolved.schema) : .core
             spec = AttributeSpec(resolved.attribute)
             subSpec = resolved.subAttribute.map(AttributeSpec.init)

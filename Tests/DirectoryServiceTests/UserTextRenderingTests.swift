@@ -46,7 +46,7 @@ import Testing
     static func renderer(attributes: [String] = [], excludedAttributes: [String] = []) throws -> ResourceRenderer {
         ResourceRenderer(
             baseURL: base,
-            projection: try AttributeProjection(attributes: attributes, excludedAttributes: excludedAttributes, registry: .standard, resourceType: "User"))
+            projection: try AttributeProjection(attributes: attributes, excludedAttributes: excludedAttributes, registry: .standard, resourceType: .user))
     }
 
     /// What the read answered before: parse, representation, render, write.

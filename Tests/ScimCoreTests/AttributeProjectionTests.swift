@@ -18,7 +18,7 @@ struct AttributeProjectionTests {
     static func project(
         _ resource: JSONValue, attributes: [String] = [], excluded: [String] = [], type: String = "User"
     ) throws -> JSONValue {
-        try AttributeProjection(attributes: attributes, excludedAttributes: excluded, registry: .standard, resourceType: type)
+        try AttributeProjection(attributes: attributes, excludedAttributes: excluded, registry: .standard, resourceType: try #require(ScimResourceType(name: type)))
             .apply(to: resource)
     }
 
@@ -139,7 +139,7 @@ struct AttributeProjectionTests {
 
     @Test func excludedMembersOnAGroup() throws {
         let projection = try AttributeProjection(
-            attributes: [], excludedAttributes: ["members"], registry: .standard, resourceType: "Group")
+            attributes: [], excludedAttributes: ["members"], registry: .standard, resourceType: .group)
         let projected = projection.apply(to: ProjectionFixtures.group)
         #expect(Self.keys(projected) == ["schemas", "id", "displayName", "meta"])
         #expect(!projection.includes("members"))
@@ -188,7 +188,8 @@ struct AttributeProjectionTests {
         ([], [], "User", "not a path[", true),
     ] as [([String], [String], String, String, Bool)])
     func includes(attributes: [String], excluded: [String], type: String, attribute: String, included: Bool) throws {
-        let projection = try AttributeProjection(attributes: attributes, excludedAttributes: excluded, registry: .standard, resourceType: type)
+        let projection = try AttributeProjection(
+            attributes: attributes, excludedAttributes: excluded, registry: .standard, resourceType: try #require(ScimResourceType(name: type)))
         #expect(projection.includes(attribute) == included)
     }
 
@@ -203,12 +204,14 @@ struct AttributeProjectionTests {
 
     @Test func fromSearchRequest() throws {
         let request = try SearchRequest(rawQuery: "attributes=userName,emails.value")
-        let projected = try AttributeProjection(request, registry: .standard, resourceType: "User").apply(to: ProjectionFixtures.fullUser)
+        let projected = try AttributeProjection(request, registry: .standard, resourceType: .user).apply(to: ProjectionFixtures.fullUser)
         #expect(Self.keys(projected) == ["id", "schemas", "userName", "emails"])
     }
 
-    @Test func unknownResourceTypeStillKeepsIdAndSchemas() throws {
-        let projected = try Self.project(ProjectionFixtures.fullUser, attributes: ["userName"], type: "Device")
+    @Test func aResourceTypeTheRegistryDoesNotKnowStillKeepsIdAndSchemas() throws {
+        let projected = try AttributeProjection(
+            attributes: ["userName"], excludedAttributes: [], registry: SchemaRegistry(schemas: [], resourceTypes: []), resourceType: .user
+        ).apply(to: ProjectionFixtures.fullUser)
         #expect(Self.keys(projected) == ["id", "schemas", "userName"])
     }
 
@@ -218,7 +221,7 @@ struct AttributeProjectionTests {
     func invalidNamesAreInvalidPath(name: String) {
         for (attributes, excluded) in [([name], [String]()), ([], [name])] {
             #expect {
-                try AttributeProjection(attributes: attributes, excludedAttributes: excluded, registry: .standard, resourceType: "User")
+                try AttributeProjection(attributes: attributes, excludedAttributes: excluded, registry: .standard, resourceType: .user)
             } throws: { error in
                 (error as? ScimError)?.scimType == .invalidPath && (error as? ScimError)?.status == 400
             }
@@ -249,7 +252,7 @@ struct AttributeProjectionTests {
     @Test func defaultProjectionFollowsExtensionsAddedToTheRegistry() throws {
         let (urn, extended) = ProjectionFixtures.acmeExtended
         let user: JSONValue = ["id": "1", "userName": "bjensen", .init(stringLiteral: urn): ["badge": "B-7", "pin": "1234"]]
-        let projected = try AttributeProjection(attributes: [], excludedAttributes: [], registry: extended, resourceType: "User").apply(to: user)
+        let projected = try AttributeProjection(attributes: [], excludedAttributes: [], registry: extended, resourceType: .user).apply(to: user)
         #expect(projected == ["id": "1", "userName": "bjensen", .init(stringLiteral: urn): ["badge": "B-7"]])
         // The standard registry does not know the extension: nothing in it is hidden.
         #expect(try Self.project(user) == user)
@@ -258,7 +261,7 @@ struct AttributeProjectionTests {
     @Test func defaultProjectionKeepsAResourceWithoutHiddenAttributesAsItIs() throws {
         let user: JSONValue = ["id": "1", "userName": "bjensen", "emails": [["value": "b@example.com", "type": "work", "primary": true]]]
         #expect(try Self.project(user) == user)
-        let projection = try AttributeProjection(attributes: [], excludedAttributes: [], registry: .standard, resourceType: "User")
+        let projection = try AttributeProjection(attributes: [], excludedAttributes: [], registry: .standard, resourceType: .user)
         #expect(projection.includes("emails"))
         #expect(!projection.includes("password"))
     }
@@ -309,7 +312,7 @@ extension AttributeProjection {
     static let userNames = ["schemas", "id", "userName", "emails", "groups", "meta", ScimSchemaURN.enterpriseUser]
 
     @Test func theDefaultProjectionLeavesAResourceWithoutHiddenAttributesAsItIs() throws {
-        let projection = try AttributeProjection(attributes: [], excludedAttributes: [], registry: .standard, resourceType: "User")
+        let projection = try AttributeProjection(attributes: [], excludedAttributes: [], registry: .standard, resourceType: .user)
         #expect(projection.leavesUnchanged(topLevelNames: Self.userNames))
         #expect(projection.leavesUnchanged(topLevelNames: ["unregisteredAttribute", "urn:example:unregistered:2.0:User"]))
         #expect(!projection.leavesUnchanged(topLevelNames: Self.userNames + ["password"]))
@@ -318,15 +321,15 @@ extension AttributeProjection {
     }
 
     @Test func aClientsListsAreNeverTakenAsUnchanged() throws {
-        let attributes = try AttributeProjection(attributes: ["userName"], excludedAttributes: [], registry: .standard, resourceType: "User")
-        let excluded = try AttributeProjection(attributes: [], excludedAttributes: ["nickName"], registry: .standard, resourceType: "User")
+        let attributes = try AttributeProjection(attributes: ["userName"], excludedAttributes: [], registry: .standard, resourceType: .user)
+        let excluded = try AttributeProjection(attributes: [], excludedAttributes: ["nickName"], registry: .standard, resourceType: .user)
         #expect(!attributes.leavesUnchanged(topLevelNames: ["userName"]))
         #expect(!excluded.leavesUnchanged(topLevelNames: ["userName"]))
     }
 
     @Test func anExtensionWithAHiddenAttributeIsNotUnchanged() throws {
         let (urn, extended) = ProjectionFixtures.acmeExtended
-        let projection = try AttributeProjection(attributes: [], excludedAttributes: [], registry: extended, resourceType: "User")
+        let projection = try AttributeProjection(attributes: [], excludedAttributes: [], registry: extended, resourceType: .user)
         #expect(!projection.leavesUnchanged(topLevelNames: ["userName", urn]))
         #expect(!projection.leavesUnchanged(topLevelNames: ["userName", urn.uppercased()]))
         #expect(projection.leavesUnchanged(topLevelNames: ["userName", ScimSchemaURN.enterpriseUser]))

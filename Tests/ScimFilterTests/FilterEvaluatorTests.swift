@@ -5,8 +5,8 @@ import Testing
 
 @Suite("FilterEvaluator")
 struct FilterEvaluatorTests {
-    let users = FilterEvaluator(registry: .standard, resourceType: "User")
-    let groups = FilterEvaluator(registry: .standard, resourceType: "Group")
+    let users = FilterEvaluator(registry: .standard, resourceType: .user)
+    let groups = FilterEvaluator(registry: .standard, resourceType: .group)
 
     @Test(arguments: [
         // RFC 7644 §3.4.2.2 examples against the RFC 7643 §8.2 user.
@@ -163,7 +163,7 @@ struct FilterEvaluatorTests {
                     AttributeDefinition(name: "score", type: .decimal),
                     AttributeDefinition(name: "badge", type: .string, caseExact: true),
                 ]), to: "User", required: false)
-        let evaluator = FilterEvaluator(registry: registry, resourceType: "User")
+        let evaluator = FilterEvaluator(registry: registry, resourceType: .user)
         let user: JSONValue = ["userName": "a", .init(stringLiteral: urn): ["costCenter": "CC-1", "level": 7, "score": 2.5, "badge": "AbC"]]
         let expectations: [(String, Bool)] = [
             (#"urn:ietf:params:scim:schemas:extension:MyApp:2.0:User:costCenter eq "cc-1""#, true),

@@ -5,8 +5,8 @@ import Testing
 
 @Suite("FilterValidator")
 struct FilterValidatorTests {
-    let users = FilterValidator(registry: .standard, resourceType: "User")
-    let groups = FilterValidator(registry: .standard, resourceType: "Group")
+    let users = FilterValidator(registry: .standard, resourceType: .user)
+    let groups = FilterValidator(registry: .standard, resourceType: .group)
 
     @Test(arguments: FilterParserTests.rfcExamples + [
         #"emails[type eq "work"].value eq "x""#,
@@ -78,10 +78,11 @@ struct FilterValidatorTests {
         let registry = SchemaRegistry.standard.adding(
             extension: SchemaDefinition(id: urn, name: "MyApp", description: "", attributes: [AttributeDefinition(name: "level", type: .integer)]),
             to: "User", required: false)
-        let validator = FilterValidator(registry: registry, resourceType: "User")
+        let validator = FilterValidator(registry: registry, resourceType: .user)
         try validator.validate(Fixtures.parse("\(urn):level ge 3"))
         #expect(throws: ScimError.invalidFilter("'level' is an integer; 3.5 is not.")) { try validator.validate(Fixtures.parse("level ge 3.5")) }
-        #expect(throws: ScimError.self) { try FilterValidator(registry: .standard, resourceType: "Nope").validate(Fixtures.parse("id pr")) }
+        let withoutUsers = SchemaRegistry(schemas: [], resourceTypes: [])
+        #expect(throws: ScimError.self) { try FilterValidator(registry: withoutUsers, resourceType: .user).validate(Fixtures.parse("id pr")) }
     }
 
     @Test func elementFilters() throws {

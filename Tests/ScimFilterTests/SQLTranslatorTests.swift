@@ -14,11 +14,11 @@ struct SQLTranslatorTests {
         to: "User", required: false)
 
     static func users(_ dialect: SQLDialect) -> SQLTranslator {
-        SQLTranslator(registry: registry, resourceType: "User", columns: UserColumnMap(), dialect: dialect)
+        SQLTranslator(registry: registry, resourceType: .user, columns: UserColumnMap(), dialect: dialect)
     }
 
     static func groups(_ dialect: SQLDialect) -> SQLTranslator {
-        SQLTranslator(registry: registry, resourceType: "Group", columns: GroupColumnMap(), dialect: dialect)
+        SQLTranslator(registry: registry, resourceType: .group, columns: GroupColumnMap(), dialect: dialect)
     }
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -229,7 +229,7 @@ struct SQLTranslatorTests {
             #expect(throws: ScimError.self) { try translator.translate(Fixtures.parse(#"members[value eq "x" and $ref pr]"#)) }
             #expect(throws: ScimError.self) { try translator.orderBy(AttributePath(attribute: "members"), ascending: true) }
         }
-        let inJSON = SQLTranslator(registry: .standard, resourceType: "Group", columns: GroupColumnMap(membersInJSON: true), dialect: .sqlite)
+        let inJSON = SQLTranslator(registry: .standard, resourceType: .group, columns: GroupColumnMap(membersInJSON: true), dialect: .sqlite)
         #expect(
             try inJSON.translate(Fixtures.parse(#"members.$ref pr"#))
                 == SQLFragment(sql: #"EXISTS (SELECT 1 FROM json_each(groups.resource, '$.members') AS e1 WHERE json_extract(e1.value, '$."$ref"') <> '')"#))
@@ -264,7 +264,7 @@ struct SQLTranslatorTests {
     }
 
     @Test func columnMapIsAnAllowList() throws {
-        let translator = SQLTranslator(registry: .standard, resourceType: "User", columns: StrictMap(), dialect: .postgres)
+        let translator = SQLTranslator(registry: .standard, resourceType: .user, columns: StrictMap(), dialect: .postgres)
         #expect(try translator.translate(Fixtures.parse(#"username eq "X""#)) == SQLFragment(sql: "lower(t.user_name) = lower(?)", binds: ["X"]))
         #expect(throws: ScimError.invalidFilter("'title' is not filterable here.")) { try translator.translate(Fixtures.parse(#"title eq "x""#)) }
         #expect(throws: ScimError.invalidFilter("'emails' is not filterable here.")) { try translator.translate(Fixtures.parse(#"emails[type eq "x"]"#)) }

@@ -33,7 +33,7 @@ struct IdPFixtureTests {
     func replay(_ name: String) throws {
         let url = try #require(Self.directory?.appendingPathComponent("\(name).json"))
         let fixture = try JSONValue.decode(try Data(contentsOf: url))
-        let resourceType = try #require(fixture["resourceType"]?.stringValue)
+        let resourceType = try #require(fixture["resourceType"]?.stringValue.flatMap(ScimResourceType.init(name:)))
         let before = try #require(fixture["before"])
         let engine = PatchEngine(registry: .standard, resourceType: resourceType)
 

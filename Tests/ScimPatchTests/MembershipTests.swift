@@ -111,7 +111,7 @@ struct PatchErrorTests {
         var name: String
         var body: String
         var scimType: ScimError.ScimType
-        var resourceType = "User"
+        var resourceType = ScimResourceType.user
         var testDescription: String { name }
     }
 
@@ -131,7 +131,7 @@ struct PatchErrorTests {
         Case(name: "readOnly target id", body: patch(#"{"op":"replace","path":"id","value":"x"}"#), scimType: .mutability),
         Case(name: "readOnly target meta", body: patch(#"{"op":"replace","path":"meta.version","value":"W/\"2\""}"#), scimType: .mutability),
         Case(
-            name: "readOnly target group id", body: patch(#"{"op":"replace","path":"id","value":"x"}"#), scimType: .mutability, resourceType: "Group"),
+            name: "readOnly target group id", body: patch(#"{"op":"replace","path":"id","value":"x"}"#), scimType: .mutability, resourceType: .group),
         Case(name: "wrong type boolean", body: patch(#"{"op":"replace","path":"active","value":"nope"}"#), scimType: .invalidValue),
         Case(name: "wrong type string", body: patch(#"{"op":"replace","path":"displayName","value":["x"]}"#), scimType: .invalidValue),
         Case(name: "wrong type complex", body: patch(#"{"op":"replace","path":"name","value":7}"#), scimType: .invalidValue),
@@ -145,13 +145,13 @@ struct PatchErrorTests {
         Case(name: "members on a user", body: patch(#"{"op":"add","path":"members","value":[{"value":"u1"}]}"#), scimType: .invalidPath),
         Case(
             name: "user attribute on a group", body: patch(#"{"op":"add","path":"userName","value":"x"}"#), scimType: .invalidPath,
-            resourceType: "Group"),
+            resourceType: .group),
     ]
 
     @Test("errors carry the RFC 7644 Table 9 scimType and status 400", arguments: cases)
     func error(_ testCase: Case) {
         let engine = PatchEngine(registry: .standard, resourceType: testCase.resourceType)
-        let resource = testCase.resourceType == "Group" ? baseGroup : baseUser
+        let resource = testCase.resourceType == .group ? baseGroup : baseUser
         let error = patchError(testCase.body, on: resource, engine: engine)
         #expect(error?.scimType == testCase.scimType, "\(String(describing: error))")
         #expect(error?.status == 400)

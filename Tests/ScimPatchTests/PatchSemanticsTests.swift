@@ -16,7 +16,7 @@ let acmeEngine: PatchEngine = {
             AttributeDefinition(name: "badge", type: .string, mutability: .immutable),
             AttributeDefinition(name: "tags", type: .string, multiValued: true),
         ])
-    return PatchEngine(registry: SchemaRegistry.standard.adding(extension: acme, to: "User", required: false), resourceType: "User")
+    return PatchEngine(registry: SchemaRegistry.standard.adding(extension: acme, to: "User", required: false), resourceType: .user)
 }()
 
 @Suite("Type coercion")

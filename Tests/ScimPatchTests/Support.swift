@@ -14,8 +14,8 @@ func json(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> 
     }
 }
 
-let userEngine = PatchEngine(registry: .standard, resourceType: "User")
-let groupEngine = PatchEngine(registry: .standard, resourceType: "Group")
+let userEngine = PatchEngine(registry: .standard, resourceType: .user)
+let groupEngine = PatchEngine(registry: .standard, resourceType: .group)
 
 enum URN {
     static let user = ScimSchemaURN.user

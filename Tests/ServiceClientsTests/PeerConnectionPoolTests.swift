@@ -64,7 +64,8 @@ struct PeerConnectionPoolTests {
                 for try await answer in tasks { answers.insert(answer) }
                 #expect(answers == Set((0..<200).map(String.init)))
             }
-            #expect(peer.connectionsAccepted <= 4)
+            // At once, not in all: on a loaded machine a connection may close and be replaced.
+            #expect(peer.mostConnectionsOpenAtOnce <= 4, "accepted \(peer.connectionsAccepted), closed \(peer.connectionsClosed)")
         }
     }
 

@@ -25,6 +25,8 @@ final class ScriptedPeer: Sendable {
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var connectionsAccepted: Int { accepted.count }
     var connectionsClosed: Int { log.closed }
+    /// The most connections that were open at one time.
+    var mostConnectionsOpenAtOnce: Int { log.mostOpen }
 
     /// How many requests with this method and path the peer has read (whole, up to their end).
     func received(_ method: HTTPMethod, _ path: String) -> Int {
@@ -45,6 +47,7 @@ final class ScriptedPeer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 let number = counter.next()
+                log.recordOpened()
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(ScriptedAnswers(connection: number, log: log))
@@ -68,12 +71,24 @@ private final class Counter: Sendable {
 
 /// The requests the peer read, by method and path, and the connections that closed.
 private final class RequestLog: Sendable {
-    private let state = Mutex<(requests: [String: Int], closed: Int)>(([:], 0))
+    private let state = Mutex<(requests: [String: Int], closed: Int, open: Int, mostOpen: Int)>(([:], 0, 0, 0))
 
     func record(_ request: String) { state.withLock { $0.requests[request, default: 0] += 1 } }
     func count(of request: String) -> Int { state.withLock { $0.requests[request] ?? 0 } }
-    func recordClosed() { state.withLock { $0.closed += 1 } }
+    func recordOpened() {
+        state.withLock {
+            $0.open += 1
+            $0.mostOpen = max($0.mostOpen, $0.open)
+        }
+    }
+    func recordClosed() {
+        state.withLock {
+            $0.closed += 1
+            $0.open -= 1
+        }
+    }
     var closed: Int { state.withLock { $0.closed } }
+    var mostOpen: Int { state.withLock { $0.mostOpen } }
 }
 
 private final class ScriptedAnswers: ChannelInboundHandler {

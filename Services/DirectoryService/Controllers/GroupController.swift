@@ -64,7 +64,7 @@ struct GroupController<Store: DirectoryStore> {
         let answer = try RenderedAnswer(request, resourceType: .group)
         let body = try await JSONCoding.decode(GroupPatchRequest.self, from: request, context: context)
         let patch = try PatchRequest(json: body.patch)
-        let engine = PatchEngine(registry: .standard, resourceType: ScimResourceType.group.name)
+        let engine = PatchEngine(registry: .standard, resourceType: .group)
         let patched = try await store.patchGroup(
             tenantID: tenantID, idpID: idpID, id: id, ifMatch: body.ifMatch, includeMembers: answer.includesMembers, actor: "idp:\(idpID)"
         ) { current throws(ScimError) in

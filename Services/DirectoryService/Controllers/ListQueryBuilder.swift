@@ -25,7 +25,7 @@ struct ListQueryBuilder: Sendable {
 
     /// `includeMembers`: whether a group page loads its membership rows (the answer's projection decides).
     func query(for search: SearchRequest, includeMembers: Bool) throws(ScimError) -> ListQuery {
-        let translator = SQLTranslator(registry: registry, resourceType: resourceType.name, columns: columns, dialect: dialect)
+        let translator = SQLTranslator(registry: registry, resourceType: resourceType, columns: columns, dialect: dialect)
         let descending = search.sortOrder == .descending
         var filter: SQLFragment?
         var isUniqueMatch = false

@@ -24,7 +24,7 @@ struct RenderedAnswer {
             return
         }
         renderer = ResourceRenderer(
-            baseURL: base, projection: try AttributeProjection(query, registry: .standard, resourceType: resourceType.name))
+            baseURL: base, projection: try AttributeProjection(query, registry: .standard, resourceType: resourceType))
     }
 
     /// For a route about one resource, whose query is only the client's projection.

@@ -23,7 +23,7 @@ extension SQLDirectoryStore {
                 let added = try await Self.addMembers(members, to: group, in: database)
                 try await Self.record(
                     ActivityEvent(
-                        tenantID: group.tenantID, idpID: group.idpID, actor: actor, action: "group.created", resourceType: "Group", resourceID: group.id,
+                        tenantID: group.tenantID, idpID: group.idpID, actor: actor, action: "group.created", resourceType: ScimResourceType.group.name, resourceID: group.id,
                         detail: "members=\(added)"),
                     in: database)
                 var created = group
@@ -52,7 +52,7 @@ extension SQLDirectoryStore {
             let current = try await database.raw(
                 "SELECT version, created FROM groups WHERE tenant_id = \(bind: group.tenantID) AND idp_id = \(bind: group.idpID) AND id = \(bind: group.id)\(unsafeRaw: rowLock)"
             ).first()
-            let version = try Self.check(version: try current?.decode(column: "version", as: Int.self), ifMatch: ifMatch, resource: "Group", id: group.id)
+            let version = try Self.check(version: try current?.decode(column: "version", as: Int.self), ifMatch: ifMatch, resource: .group, id: group.id)
             var updated = group
             updated.version = version + 1
             updated.created = try current?.decode(column: "created", as: String.self) ?? group.created
@@ -61,7 +61,7 @@ extension SQLDirectoryStore {
             let added = try await Self.addMembers(members, to: updated, in: database)
             try await Self.record(
                 ActivityEvent(
-                    tenantID: group.tenantID, idpID: group.idpID, actor: actor, action: "group.replaced", resourceType: "Group", resourceID: group.id,
+                    tenantID: group.tenantID, idpID: group.idpID, actor: actor, action: "group.replaced", resourceType: ScimResourceType.group.name, resourceID: group.id,
                     detail: "members=\(added)"),
                 in: database)
             updated.members = try await Self.members(ofGroup: group.id, in: database)
@@ -78,7 +78,7 @@ extension SQLDirectoryStore {
             ).first().map(Self.group(from:)) else {
                 throw ScimError.notFound("Group '\(id)' not found.")
             }
-            _ = try Self.check(version: group.version, ifMatch: ifMatch, resource: "Group", id: id)
+            _ = try Self.check(version: group.version, ifMatch: ifMatch, resource: .group, id: id)
             // The engine sees the `id` so that a client repeating it (Okta sends it with every rename) is no change.
             var document = group.resource
             if case .object(var members) = document {
@@ -100,7 +100,7 @@ extension SQLDirectoryStore {
                     removed += try await Self.removeAllMembers(from: id, in: database)
                     added += try await Self.addMembers(references, to: group, in: database)
                 case .removeMatching(let filter):
-                    let evaluator = FilterEvaluator(registry: .standard, resourceType: "Group")
+                    let evaluator = FilterEvaluator(registry: .standard, resourceType: .group)
                     let matching = try await Self.members(ofGroup: id, in: database).filter { member in
                         evaluator.matches(filter, element: Self.memberJSON(member), of: AttributePath(attribute: "members"))
                     }
@@ -119,7 +119,7 @@ extension SQLDirectoryStore {
                 try await Self.updateDocument(of: group, in: database)
                 try await Self.record(
                     ActivityEvent(
-                        tenantID: tenantID, idpID: idpID, actor: actor, action: "group.patched", resourceType: "Group", resourceID: id,
+                        tenantID: tenantID, idpID: idpID, actor: actor, action: "group.patched", resourceType: ScimResourceType.group.name, resourceID: id,
                         detail: "added=\(added) removed=\(removed)\(documentChanged ? " attributes" : "")"),
                     in: database)
             }
@@ -133,11 +133,11 @@ extension SQLDirectoryStore {
             let version = try await database.raw(
                 "SELECT version FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)\(unsafeRaw: rowLock)"
             ).first()?.decode(column: "version", as: Int.self)
-            _ = try Self.check(version: version, ifMatch: ifMatch, resource: "Group", id: id)
+            _ = try Self.check(version: version, ifMatch: ifMatch, resource: .group, id: id)
             try await database.raw("DELETE FROM group_members WHERE group_id = \(bind: id) OR member_id = \(bind: id)").run()
             try await database.raw("DELETE FROM groups WHERE id = \(bind: id)").run()
             try await Self.record(
-                ActivityEvent(tenantID: tenantID, idpID: idpID, actor: actor, action: "group.deleted", resourceType: "Group", resourceID: id),
+                ActivityEvent(tenantID: tenantID, idpID: idpID, actor: actor, action: "group.deleted", resourceType: ScimResourceType.group.name, resourceID: id),
                 in: database)
         }
     }
@@ -169,7 +169,7 @@ extension SQLDirectoryStore {
         // Look the ids up by primary key and check the namespace here: with `tenant_id = ? AND idp_id = ?` in the
         // WHERE clause SQLite's planner walks the IdP's listing index instead (50 ms per 500 ids at 50,000 users).
         for chunk in ids.chunked(into: 500) {
-            for (table, type) in [("users", "User"), ("groups", "Group")] {
+            for (table, type) in [("users", ScimResourceType.user.name), ("groups", ScimResourceType.group.name)] {
                 let rows = try await database.raw(
                     "SELECT id, tenant_id, idp_id FROM \(unsafeRaw: table) WHERE id IN (\(binds: Array(chunk)))"
                 ).all()
@@ -197,7 +197,7 @@ extension SQLDirectoryStore {
             var rows: [SQLQueryString] = []
             rows.reserveCapacity(chunk.count)
             for id in chunk {
-                rows.append("(\(bind: group.id), \(bind: id), \(bind: types[id] ?? "User"), \(bind: unique[id]?.display))")
+                rows.append("(\(bind: group.id), \(bind: id), \(bind: types[id] ?? ScimResourceType.user.name), \(bind: unique[id]?.display))")
             }
             let inserted = try await database.raw(
                 "INSERT INTO group_members (group_id, member_id, member_type, display) VALUES "

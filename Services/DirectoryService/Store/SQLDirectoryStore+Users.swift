@@ -23,7 +23,7 @@ extension SQLDirectoryStore {
                 ).run()
                 try await Self.insertEmails(of: user, in: database)
                 try await Self.record(
-                    ActivityEvent(tenantID: user.tenantID, idpID: user.idpID, actor: actor, action: "user.created", resourceType: "User", resourceID: user.id),
+                    ActivityEvent(tenantID: user.tenantID, idpID: user.idpID, actor: actor, action: "user.created", resourceType: ScimResourceType.user.name, resourceID: user.id),
                     in: database)
             }
         } catch where StorageErrors.isUniqueViolation(error) {
@@ -59,7 +59,7 @@ extension SQLDirectoryStore {
                     "SELECT version, created FROM users WHERE tenant_id = \(bind: user.tenantID) AND idp_id = \(bind: user.idpID) AND id = \(bind: user.id)\(unsafeRaw: rowLock)"
                 ).first()
                 let version = try Self.check(
-                    version: try current?.decode(column: "version", as: Int.self), ifMatch: ifMatch, resource: "User", id: user.id)
+                    version: try current?.decode(column: "version", as: Int.self), ifMatch: ifMatch, resource: .user, id: user.id)
                 var updated = user
                 updated.version = version + 1
                 updated.created = try current?.decode(column: "created", as: String.self) ?? user.created
@@ -77,7 +77,7 @@ extension SQLDirectoryStore {
                 try await Self.record(
                     ActivityEvent(
                         tenantID: updated.tenantID, idpID: updated.idpID, actor: actor, action: updated.active ? "user.updated" : "user.updated.inactive",
-                        resourceType: "User", resourceID: updated.id),
+                        resourceType: ScimResourceType.user.name, resourceID: updated.id),
                     in: database)
                 let memberOf = try await database.raw("SELECT \(unsafeRaw: memberOfColumn) FROM users WHERE users.id = \(bind: updated.id)").first()
                 updated.groups = try memberOf.map(Self.groups(from:)) ?? []
@@ -93,7 +93,7 @@ extension SQLDirectoryStore {
             let version = try await database.raw(
                 "SELECT version FROM users WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)\(unsafeRaw: rowLock)"
             ).first()?.decode(column: "version", as: Int.self)
-            _ = try Self.check(version: version, ifMatch: ifMatch, resource: "User", id: id)
+            _ = try Self.check(version: version, ifMatch: ifMatch, resource: .user, id: id)
             // The groups the user leaves change too: their versions move on.
             try await database.raw(
                 """
@@ -105,7 +105,7 @@ extension SQLDirectoryStore {
             try await database.raw("DELETE FROM user_emails WHERE user_id = \(bind: id)").run()
             try await database.raw("DELETE FROM users WHERE id = \(bind: id)").run()
             try await Self.record(
-                ActivityEvent(tenantID: tenantID, idpID: idpID, actor: actor, action: "user.deleted", resourceType: "User", resourceID: id),
+                ActivityEvent(tenantID: tenantID, idpID: idpID, actor: actor, action: "user.deleted", resourceType: ScimResourceType.user.name, resourceID: id),
                 in: database)
         }
     }

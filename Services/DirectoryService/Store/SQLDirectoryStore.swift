@@ -96,10 +96,10 @@ extension SQLDirectoryStore {
     }
 
     /// Applies a version precondition: 404 when the row is gone, 412 when `ifMatch` names another version.
-    static func check(version: Int?, ifMatch: Int?, resource: String, id: String) throws -> Int {
-        guard let version else { throw ScimError.notFound("\(resource) '\(id)' not found.") }
+    static func check(version: Int?, ifMatch: Int?, resource: ScimResourceType, id: String) throws -> Int {
+        guard let version else { throw ScimError.notFound("\(resource.name) '\(id)' not found.") }
         if let ifMatch, ifMatch != version {
-            throw ScimError.invalidVersion("\(resource) '\(id)' is at version \(version), not \(ifMatch); read it again and retry.")
+            throw ScimError.invalidVersion("\(resource.name) '\(id)' is at version \(version), not \(ifMatch); read it again and retry.")
         }
         return version
     }

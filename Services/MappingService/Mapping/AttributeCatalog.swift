@@ -36,7 +36,7 @@ enum AttributeCatalog {
         } catch {
             throw ScimError.invalidPath("'\(text)' is not a SCIM attribute path: \(error.detail)")
         }
-        if path.targetSubAttribute == nil, let resolved = SchemaRegistry.standard.resolve(path.attribute, resourceType: "User"),
+        if path.targetSubAttribute == nil, let resolved = SchemaRegistry.standard.resolve(path.attribute, resourceType: ScimResourceType.user.name),
             resolved.attribute.type == .complex
         {
             let name = resolved.attribute.name

@@ -72,7 +72,7 @@ struct RootSearchController {
         var firstRefusal: ScimError?
         for kind in ScimResourceType.allCases {
             do throws(ScimError) {
-                try FilterValidator(registry: .standard, resourceType: kind.name).validate(expression)
+                try FilterValidator(registry: .standard, resourceType: kind).validate(expression)
                 accepted.append(kind)
             } catch {
                 firstRefusal = firstRefusal ?? error

@@ -73,6 +73,6 @@ struct ScimHTTP: Sendable {
     /// Refuses a projection the directory could not apply to the answer (`invalidPath`) before anything is done; the
     /// directory renders the answer with it.
     func checkProjection(_ search: SearchRequest, _ kind: ScimResourceType) throws {
-        _ = try AttributeProjection(search, registry: .standard, resourceType: kind.name)
+        _ = try AttributeProjection(search, registry: .standard, resourceType: kind)
     }
 }

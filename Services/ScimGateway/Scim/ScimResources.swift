@@ -76,7 +76,7 @@ struct ScimResources: Sendable {
                 tenantID: principal.tenantID, idpID: principal.idpID, id: id,
                 GroupPatchRequest(patch: patch, ifMatch: ifMatch), rendering, logger: logger)
         case .user:
-            let engine = PatchEngine(registry: .standard, resourceType: ScimResourceType.user.name)
+            let engine = PatchEngine(registry: .standard, resourceType: .user)
             var attempt = 1
             while true {
                 let current = try await peers.directory.user(tenantID: principal.tenantID, idpID: principal.idpID, id: id, logger: logger)
@@ -140,6 +140,6 @@ struct ScimResources: Sendable {
         guard resource.objectValue != nil else { throw ScimError.invalidSyntax("A \(kind.name.lowercased()) must be a JSON object.") }
         // Groups have no tenant extensions: the standard registry is the whole truth, without a lookup.
         let registry = kind == .user ? try await schemas.registry(for: principal, logger: logger) : .standard
-        try ResourceValidator(registry: registry, resourceType: kind.name).validate(resource)
+        try ResourceValidator(registry: registry, resourceType: kind).validate(resource)
     }
 }

@@ -53,7 +53,7 @@ package struct AttributeProjection: Sendable {
     /// Lowercased top-level keys named as a whole: extension URNs, including unregistered ones.
     private let wholeContainers: Set<String>
     private let registry: SchemaRegistry
-    private let resourceType: String
+    private let resourceType: ScimResourceType
     private let coreSchema: String?
     /// Set for the default projection (neither list given): what it may change, checked before walking the schema.
     private let defaultVisibility: DefaultVisibility?
@@ -68,17 +68,17 @@ package struct AttributeProjection: Sendable {
         selections = [:]
         wholeContainers = []
         registry = SchemaRegistry(schemas: [], resourceTypes: [])
-        resourceType = ""
+        resourceType = .user  // unused: the identity projection reads nothing of the registry
         coreSchema = nil
         defaultVisibility = nil
     }
 
     /// A projection for one resource type. `attributes` wins over `excludedAttributes` when both are non-empty.
     /// A name that is not attribute notation is `invalidPath`; unknown names are allowed.
-    package init(attributes: [String], excludedAttributes: [String], registry: SchemaRegistry, resourceType: String) throws(ScimError) {
+    package init(attributes: [String], excludedAttributes: [String], registry: SchemaRegistry, resourceType: ScimResourceType) throws(ScimError) {
         self.registry = registry
         self.resourceType = resourceType
-        let core = registry.resourceType(id: resourceType)?.schema
+        let core = registry.resourceType(id: resourceType.name)?.schema
         self.coreSchema = core
         let names = attributes.isEmpty ? excludedAttributes : attributes
         self.mode = attributes.isEmpty ? .exclude : .include
@@ -87,7 +87,7 @@ package struct AttributeProjection: Sendable {
         for raw in names {
             let text = raw.trimmingSpaces()
             guard !text.isEmpty else { continue }
-            if let urn = registry.extensionURN(text, resourceType: resourceType) {
+            if let urn = registry.extensionURN(text, resourceType: resourceType.name) {
                 whole.insert(urn.lowercased())
                 continue
             }
@@ -96,7 +96,7 @@ package struct AttributeProjection: Sendable {
                 // `urn:a:b:2.0:User` may be an unregistered extension rather than attribute `User` of `urn:a:b:2.0`.
                 whole.insert(text.lowercased())
             }
-            let key = Self.key(for: path, registry: registry, resourceType: resourceType, coreSchema: core)
+            let key = Self.key(for: path, registry: registry, resourceType: resourceType.name, coreSchema: core)
             if let sub = path.subAttribute {
                 selections[key, default: Selection()].subAttributes.insert(sub.lowercased())
             } else {
@@ -105,11 +105,11 @@ package struct AttributeProjection: Sendable {
         }
         self.selections = selections
         self.wholeContainers = whole
-        self.defaultVisibility = selections.isEmpty && whole.isEmpty ? registry.defaultVisibility(of: resourceType) : nil
+        self.defaultVisibility = selections.isEmpty && whole.isEmpty ? registry.defaultVisibility(of: resourceType.name) : nil
     }
 
     /// The projection a search asks for.
-    package init(_ request: SearchRequest, registry: SchemaRegistry, resourceType: String) throws(ScimError) {
+    package init(_ request: SearchRequest, registry: SchemaRegistry, resourceType: ScimResourceType) throws(ScimError) {
         try self.init(
             attributes: request.attributes, excludedAttributes: request.excludedAttributes, registry: registry, resourceType: resourceType)
     }
@@ -121,7 +121,7 @@ package struct AttributeProjection: Sendable {
         guard mode != .identity else { return true }
         let text = attribute.trimmingSpaces()
         if let defaultVisibility, !text.contains("."), !text.contains(":"), !defaultVisibility.mayChange(topLevel: text) { return true }
-        if let urn = registry.extensionURN(text, resourceType: resourceType) {
+        if let urn = registry.extensionURN(text, resourceType: resourceType.name) {
             let container = urn.lowercased()
             switch mode {
             case .identity: return true
@@ -130,8 +130,8 @@ package struct AttributeProjection: Sendable {
             }
         }
         guard let path = try? AttributePath(parsing: text) else { return true }
-        let key = Self.key(for: path, registry: registry, resourceType: resourceType, coreSchema: coreSchema)
-        let schemaURN = key.container == nil ? coreSchema : path.schemaURN ?? registry.resolve(path.parent, resourceType: resourceType)?.schema
+        let key = Self.key(for: path, registry: registry, resourceType: resourceType.name, coreSchema: coreSchema)
+        let schemaURN = key.container == nil ? coreSchema : path.schemaURN ?? registry.resolve(path.parent, resourceType: resourceType.name)?.schema
         let definition = self.definition(schemaURN: schemaURN, name: path.attribute)
         guard case .keep(let filter) = decision(for: key, definition: definition) else { return false }
         guard let sub = path.subAttribute else { return true }
@@ -277,7 +277,7 @@ package struct AttributeProjection: Sendable {
     /// The definition of attribute `name` in schema `schemaURN` (common attributes count as core), if registered.
     private func definition(schemaURN: String?, name: String) -> AttributeDefinition? {
         guard let schemaURN else { return nil }
-        return registry.resolve(AttributePath(schemaURN: schemaURN, attribute: name), resourceType: resourceType)?.attribute
+        return registry.resolve(AttributePath(schemaURN: schemaURN, attribute: name), resourceType: resourceType.name)?.attribute
     }
 
     /// Where a named attribute lives: top level (core and common attributes) or inside an extension object.

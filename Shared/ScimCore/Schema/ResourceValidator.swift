@@ -32,18 +32,18 @@ package struct ResourceValidator: Sendable {
     static let indexedPaths: Set<String> = ["username", "externalid", "displayname", "emails.value"]
 
     package let registry: SchemaRegistry
-    package let resourceType: String
+    package let resourceType: ScimResourceType
 
-    package init(registry: SchemaRegistry, resourceType: String) {
+    package init(registry: SchemaRegistry, resourceType: ScimResourceType) {
         self.registry = registry
         self.resourceType = resourceType
     }
 
     package func validate(_ resource: JSONValue) throws(ScimError) {
         guard case .object(let members) = resource else {
-            throw .invalidSyntax("A \(resourceType.lowercased()) must be a JSON object.")
+            throw .invalidSyntax("A \(resourceType.name.lowercased()) must be a JSON object.")
         }
-        guard let type = registry.resourceType(id: resourceType) else { return }
+        guard let type = registry.resourceType(id: resourceType.name) else { return }
         let core = (registry.schema(id: type.schema)?.attributes ?? []) + registry.commonAttributes
         let extensions = registry.extensionSchemas(of: type)
         for (key, value) in members {

@@ -14,11 +14,11 @@ import ScimCore
 /// there (pre-lowered columns are exact); Postgres folds per its collation.
 package struct SQLTranslator: Sendable {
     package let registry: SchemaRegistry
-    package let resourceType: String
+    package let resourceType: ScimResourceType
     package let columns: any ColumnMap
     package let dialect: SQLDialect
 
-    package init(registry: SchemaRegistry, resourceType: String, columns: any ColumnMap, dialect: SQLDialect) {
+    package init(registry: SchemaRegistry, resourceType: ScimResourceType, columns: any ColumnMap, dialect: SQLDialect) {
         self.registry = registry
         self.resourceType = resourceType
         self.columns = columns
@@ -35,7 +35,7 @@ package struct SQLTranslator: Sendable {
     /// last ascending and first descending. Multi-valued attributes sort by their primary (else first) element.
     /// Append a unique tie-breaker (e.g. `, users.id`) for stable paging.
     package func orderBy(_ path: AttributePath, ascending: Bool) throws(ScimError) -> String {
-        guard let resolved = registry.resolve(path, resourceType: resourceType) else {
+        guard let resolved = registry.resolve(path, resourceType: resourceType.name) else {
             throw .invalidValue("Unknown sortBy attribute '\(path)'.")
         }
         var target = resolved
@@ -140,7 +140,7 @@ package struct SQLTranslator: Sendable {
     }
 
     private func valuePath(_ path: AttributePath, _ inner: FilterExpression, state: inout State) throws(ScimError) -> SQLFragment {
-        let parent = try registry.valuePathParent(path, resourceType: resourceType).get()
+        let parent = try registry.valuePathParent(path, resourceType: resourceType.name).get()
         let mapping = try columns.column(for: parent, path: parent.canonicalPath)
         switch mapping {
         case .column:
@@ -184,7 +184,7 @@ package struct SQLTranslator: Sendable {
     private func compare(
         _ path: AttributePath, _ op: CompareOperator, _ rawValue: JSONValue?, scope: Scope, state: inout State
     ) throws(ScimError) -> SQLFragment {
-        let target = try registry.filterTarget(path, op: op, resourceType: resourceType, scope: scope.filterScope).get()
+        let target = try registry.filterTarget(path, op: op, resourceType: resourceType.name, scope: scope.filterScope).get()
         let value = target.leaf.flatMap { FilterValueRules.coerced(rawValue, for: $0) }
         switch scope {
         case .jsonElement(_, let root):

@@ -37,7 +37,7 @@ let benchmarks: @Sendable () -> Void = {
     // MARK: SQL translation (validation included, as SQLTranslator.translate validates first)
 
     for (name, dialect) in [("SQLite", SQLDialect.sqlite), ("PostgreSQL", SQLDialect.postgres)] {
-        let translator = SQLTranslator(registry: .standard, resourceType: "User", columns: UserColumnMap(), dialect: dialect)
+        let translator = SQLTranslator(registry: .standard, resourceType: .user, columns: UserColumnMap(), dialect: dialect)
         Benchmark("SQL translate: Entra userName eq (\(name))") { benchmark in
             for _ in benchmark.scaledIterations {
                 let fragment = try translator.translate(Inputs.entraExpression)
@@ -54,7 +54,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: PATCH apply (decoding the PatchOp message from JSON included, as in the gateway and directory)
 
-    let userEngine = PatchEngine(registry: .standard, resourceType: "User")
+    let userEngine = PatchEngine(registry: .standard, resourceType: .user)
     Benchmark("PATCH apply: Entra path-less dotted replace") { benchmark in
         for _ in benchmark.scaledIterations {
             let request = try PatchRequest(json: Inputs.entraDottedReplace)
@@ -62,7 +62,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    let groupEngine = PatchEngine(registry: .standard, resourceType: "Group")
+    let groupEngine = PatchEngine(registry: .standard, resourceType: .group)
     Benchmark("PATCH apply: group add 100 members") { benchmark in
         for _ in benchmark.scaledIterations {
             let request = try PatchRequest(json: Inputs.addHundredMembers)

@@ -50,22 +50,22 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
                 checkSQL(fragment, dialect: dialect, filter: text)
             }
         }
-        let users = FilterEvaluator(registry: registry, resourceType: "User")
+        let users = FilterEvaluator(registry: registry, resourceType: .user)
         _ = users.matches(expression, resource: Fuzz.user)
-        _ = FilterEvaluator(registry: registry, resourceType: "Group").matches(expression, resource: Fuzz.group)
+        _ = FilterEvaluator(registry: registry, resourceType: .group).matches(expression, resource: Fuzz.group)
         // A PATCH value filter (`emails[…]`, `members[…]`): paths relative to one element.
         let emails = AttributePath(attribute: "emails")
-        if (try? FilterValidator(registry: registry, resourceType: "User").validate(expression, elementOf: emails)) != nil,
+        if (try? FilterValidator(registry: registry, resourceType: .user).validate(expression, elementOf: emails)) != nil,
             case .array(let elements)? = Fuzz.user.objectValue?["emails"]
         {
             for element in elements { _ = users.matches(expression, element: element, of: emails) }
         }
     }
     let members = AttributePath(attribute: "members")
-    if (try? FilterValidator(registry: Fuzz.standard, resourceType: "Group").validate(expression, elementOf: members)) != nil,
+    if (try? FilterValidator(registry: Fuzz.standard, resourceType: .group).validate(expression, elementOf: members)) != nil,
         case .array(let elements)? = Fuzz.group.objectValue?["members"]
     {
-        let groups = FilterEvaluator(registry: Fuzz.standard, resourceType: "Group")
+        let groups = FilterEvaluator(registry: Fuzz.standard, resourceType: .group)
         for element in elements { _ = groups.matches(expression, element: element, of: members) }
     }
     return 0

@@ -10,8 +10,8 @@ import ScimCore
 import ScimFilter
 import ScimPatch
 
-private let userEngine = PatchEngine(registry: Fuzz.tenant, resourceType: "User")
-private let groupEngine = PatchEngine(registry: Fuzz.standard, resourceType: "Group")
+private let userEngine = PatchEngine(registry: Fuzz.tenant, resourceType: .user)
+private let groupEngine = PatchEngine(registry: Fuzz.standard, resourceType: .group)
 private let canonicalUser = Fuzz.tenant.canonicalize(Fuzz.user, resourceType: "User")
 
 @_cdecl("LLVMFuzzerTestOneInput")

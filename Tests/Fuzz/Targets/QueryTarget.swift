@@ -42,13 +42,13 @@ private func check(_ request: SearchRequest) {
     for (resourceType, sample) in [(ScimResourceType.user, Fuzz.user), (.group, Fuzz.group)] {
         if let sortBy = request.sortBy, let path = try? AttributePath(parsing: sortBy), let columns = columns[resourceType.name] {
             for dialect in [SQLDialect.sqlite, .postgres] {
-                let translator = SQLTranslator(registry: Fuzz.tenant, resourceType: resourceType.name, columns: columns, dialect: dialect)
+                let translator = SQLTranslator(registry: Fuzz.tenant, resourceType: resourceType, columns: columns, dialect: dialect)
                 _ = try? translator.orderBy(path, ascending: request.sortOrder != .descending)
             }
         }
         let projection: AttributeProjection
         do {
-            projection = try AttributeProjection(request, registry: Fuzz.tenant, resourceType: resourceType.name)
+            projection = try AttributeProjection(request, registry: Fuzz.tenant, resourceType: resourceType)
         } catch {
             Fuzz.check(error.status == 400, "projection failed with \(error.status): \(error.detail)")
             continue

@@ -19,7 +19,7 @@ private let renderer = "https://scim.example.com/scim/v2/acme/entra"
 public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     guard let document = try? JSONReader.parse(Fuzz.bytes(start, count)) else { return 0 }
     for (resourceType, registry, sample) in types {
-        let validator = ResourceValidator(registry: registry, resourceType: resourceType.name)
+        let validator = ResourceValidator(registry: registry, resourceType: resourceType)
         check(document, validator, registry, resourceType)
         if case .object(let fields) = document, case .object(var merged) = sample {
             for (key, value) in fields { merged[key] = value }
