@@ -13,8 +13,8 @@ import Foundation
 import ScimCore
 import ScimFilter
 
-private let columnMaps: [(resourceType: String, columns: any ColumnMap)] = [
-    ("User", UserColumnMap()), ("Group", GroupColumnMap()), ("Group", GroupColumnMap(membersInJSON: true)),
+private let columnMaps: [(resourceType: ScimResourceType, columns: any ColumnMap)] = [
+    (.user, UserColumnMap()), (.group, GroupColumnMap()), (.group, GroupColumnMap(membersInJSON: true)),
 ]
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -45,7 +45,7 @@ private func check(_ resource: JSONValue, _ validator: ResourceValidator, _ regi
     }
     let projection: AttributeProjection
     do {
-        projection = try AttributeProjection(attributes: [], excludedAttributes: [], registry: registry, resourceType: type)
+        projection = try AttributeProjection(attributes: [], excludedAttributes: [], registry: registry, resourceType: resourceType)
     } catch {
         Fuzz.check(false, "the default projection failed: \(error.detail)")
         return
