@@ -21,8 +21,8 @@ package protocol SQLStorage: Sendable {
     func lookup<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` in one transaction; it is rolled back when `body` throws.
     ///
-    /// `body` must act only through the database it is given: an engine may run it more than once (SQLite's group
-    /// commit runs a body again when another body of its batch fails), and only the last run counts.
+    /// `body` runs once and must act only through the database it is given: what it does there is undone when it
+    /// throws or its transaction does not commit (SQLite's group commit runs it in a savepoint of a shared transaction).
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Closes every connection. No query may run afterwards.
     func close() async

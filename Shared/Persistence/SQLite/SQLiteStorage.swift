@@ -84,6 +84,8 @@ package final class SQLiteStorage: SQLStorage {
 
     /// Write transactions committed so far; fewer than writes when group commit batched them.
     var committedTransactions: Int { groupCommit.transactions.load(ordering: .relaxed) }
+    /// Writes waiting for the writer; for tests.
+    var queuedWrites: Int { groupCommit.queued }
 
     package func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await groupCommit.write(body)
