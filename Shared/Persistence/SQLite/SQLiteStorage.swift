@@ -84,6 +84,10 @@ package final class SQLiteStorage: SQLStorage {
 
     /// Write transactions committed so far; fewer than writes when group commit batched them.
     var committedTransactions: Int { groupCommit.transactions.load(ordering: .relaxed) }
+    /// The statement caches of the lookup connection (nil for the in-memory database) and of the readers.
+    package var lookupStatementCache: SQLiteHandle.StatementCacheStatistics? { lookupConnection?.handle.statementCacheStatistics }
+    package var readerStatementCaches: [SQLiteHandle.StatementCacheStatistics] { readers.map(\.handle.statementCacheStatistics) }
+
     /// Writes waiting for the writer; for tests.
     var queuedWrites: Int { groupCommit.queued }
 
