@@ -4,6 +4,8 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
+import UnixSignals
 
 /// The whole of each service's `main`: read configuration, set up logging, build, run until SIGTERM/SIGINT.
 ///
@@ -41,11 +43,29 @@ package enum ServiceMain {
         do {
             app = try await build(configuration, reader, logger)
         } catch {
-            // `String(reflecting:)`: PostgresNIO's errors describe themselves generically otherwise (no SQLSTATE, no
-            // message), which leaves an operator nothing to go on. Connection URLs never appear in them.
-            logger.critical("Could not start", metadata: ["error": "\(String(reflecting: error))"])
+            couldNotStart(error, logger: logger)
+        }
+        do {
+            try await makeServiceGroup(services: [app], configuration: configuration, logger: logger).run()
+        } catch let failure as StartupFailure {  // the work before the server accepts: the store's migrations
+            couldNotStart(failure.underlying, logger: logger)
+        } catch {
+            logger.critical("Stopped on an error", metadata: ["error": "\(String(reflecting: error))"])
             exit(1)
         }
-        try await app.runService()
+    }
+
+    private static func couldNotStart(_ error: any Error, logger: Logger) -> Never {
+        // `String(reflecting:)`: PostgresNIO's errors describe themselves generically otherwise (no SQLSTATE, no
+        // message), which leaves an operator nothing to go on. Connection URLs never appear in them.
+        logger.critical("Could not start", metadata: ["error": "\(String(reflecting: error))"])
+        exit(1)
+    }
+
+    /// The group a service runs in: SIGTERM or SIGINT starts a graceful shutdown (the HTTP server drains, then the
+    /// services stop in reverse order).
+    package static func makeServiceGroup(services: [any Service], configuration: ServiceConfiguration, logger: Logger) -> ServiceGroup {
+        let group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        return ServiceGroup(configuration: group)
     }
 }
