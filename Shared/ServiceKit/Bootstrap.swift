@@ -63,9 +63,11 @@ package enum ServiceMain {
     }
 
     /// The group a service runs in: SIGTERM or SIGINT starts a graceful shutdown (the HTTP server drains, then the
-    /// services stop in reverse order).
+    /// services stop in reverse order), and whatever still runs after `configuration.shutdownTimeout` is cancelled,
+    /// so the process exits before Kubernetes kills it (`terminationGracePeriodSeconds`).
     package static func makeServiceGroup(services: [any Service], configuration: ServiceConfiguration, logger: Logger) -> ServiceGroup {
-        let group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = configuration.shutdownTimeout
         return ServiceGroup(configuration: group)
     }
 }

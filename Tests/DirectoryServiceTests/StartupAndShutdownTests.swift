@@ -11,6 +11,39 @@ import Testing
 
 /// The directory's application in the ServiceGroup a service's `main` runs it in (`ServiceMain.makeServiceGroup`).
 @Suite(.timeLimit(.minutes(1))) struct StartupAndShutdownTests {
+    /// Ignores graceful shutdown: stops only when cancelled.
+    private final class StuckService: Service {
+        let started = Atomic<Bool>(false)
+        let cancelled = Atomic<Bool>(false)
+
+        func run() async throws {
+            started.store(true, ordering: .relaxed)
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            cancelled.store(true, ordering: .relaxed)
+        }
+    }
+
+    @Test func aServiceStuckInGracefulShutdownIsCancelledAfterTheShutdownTimeout() async throws {
+        var configuration = Fixture.configuration
+        configuration.shutdownTimeout = .milliseconds(300)
+        let app = try await buildApplication(configuration: configuration, logger: .discarding)
+        let stuck = StuckService()
+        let group = ServiceMain.makeServiceGroup(services: [app, stuck], configuration: configuration, logger: .discarding)
+        let start = ContinuousClock.now
+        let running = Task { try? await group.run() }
+        while !stuck.started.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(5)) }
+        await group.triggerGracefulShutdown()
+        // Without a limit the group waits for the stuck service for ever: give up after 10 s.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        while !stuck.cancelled.load(ordering: .relaxed), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        running.cancel()
+        await running.value
+        let elapsed = ContinuousClock.now - start
+        let cancelled = stuck.cancelled.load(ordering: .relaxed)
+        #expect(cancelled)
+        #expect(elapsed < .seconds(5), "shutdown took \(elapsed)")
+    }
+
     /// Runs `body` when started, then waits for graceful shutdown.
     private struct ProbeService: Service {
         let body: @Sendable () -> Void
@@ -51,6 +84,12 @@ import Testing
         try await running.value
         let sawStartupDone = flags.probeSawStartupDone.load(ordering: .relaxed)
         #expect(sawStartupDone)
+    }
+
+    @Test func theDefaultShutdownTimeoutEndsBeforeKubernetesKillsThePod() {
+        // Deploy/k8s/base: terminationGracePeriodSeconds 30, preStop sleeps 5 s.
+        #expect(ServiceConfiguration.defaultShutdownTimeout + 5 < 30)
+        #expect(Fixture.configuration.shutdownTimeout == .seconds(ServiceConfiguration.defaultShutdownTimeout))
     }
 
     /// The migrations run before the server accepts, inside the group: a database newer than the build stops the
