@@ -76,7 +76,8 @@ package final class SQLiteStorage: SQLStorage {
     /// On the lookup connection, on the caller's thread (an event loop): a statement that finds a row through a
     /// unique index takes microseconds, less than handing it to a reader's thread and back, which cost a read by id
     /// two thread switches. Its statements are short and each runs whole under the connection's lock, so callers on
-    /// several event loops share it safely.
+    /// several event loops share it safely. A page of the lookup that is not in memory is read from disk on the loop:
+    /// a few page reads for the rare cold lookup, against two switches for every lookup, most of which are warm.
     package func lookup<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         guard let lookupConnection else { return try await read(body) }
         return try await body(lookupConnection)
