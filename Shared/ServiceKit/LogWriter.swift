@@ -28,14 +28,15 @@ package final class LogWriter: Sendable {
     private let queue = Mutex(Queue())
     private let fileDescriptor: Int32
     private let capacity: Int
-    private let thread: any EventLoop
+    /// The writer's thread; it lives as long as the process (like standard error).
+    private let thread: MultiThreadedEventLoopGroup
     private let dropped = Atomic<Int>(0)
 
     /// `capacity`: the most bytes of lines waiting to be written.
     package init(fileDescriptor: Int32, capacity: Int = 1 << 20) {
         self.fileDescriptor = fileDescriptor
         self.capacity = capacity
-        thread = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+        thread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     }
 
     /// Lines dropped so far because the queue was full.
@@ -55,7 +56,7 @@ package final class LogWriter: Sendable {
             queue.draining = true
             return true
         }
-        if startsDraining { thread.execute { self.drain() } }
+        if startsDraining { thread.next().execute { self.drain() } }
     }
 
     /// Waits (blocking) until every queued line is written, or `timeout` has passed: before the process exits.
