@@ -5,16 +5,18 @@ import Persistence
 import ScimCore
 import ServiceKit
 
-/// The composition root: opens and migrates the store, builds the router. Tests call it too.
+/// The composition root: opens the store, builds the router; the store is migrated before the server accepts.
+/// Tests call it too.
 func buildApplication(configuration: ServiceConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let location = try DatabaseLocation(
         databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory, fileName: "directory.sqlite")
     let storage = try await location.open(logger: logger, sqliteSynchronous: SQLiteSynchronous(setting: configuration.sqliteSynchronous) ?? .normal)
-    try await Migrator(DirectoryMigrations.all).migrate(storage, logger: logger)
+    let storageService = StorageService(storage: storage, migrations: DirectoryMigrations.all, logger: logger)
     let store = SQLDirectoryStore(storage: storage)
     let router = buildRouter(store: store, engine: storage.engine, configuration: configuration)
     return ServiceApplication.makeApplication(
-        router: router, configuration: configuration, services: [StorageService(storage: storage)], logger: logger)
+        router: router, configuration: configuration, startup: .init(services: [storageService], work: storageService.prepare), services: [],
+        logger: logger)
 }
 
 func buildRouter(store: some DirectoryStore, engine: SQLEngine, configuration: ServiceConfiguration) -> Router<ServiceRequestContext> {

@@ -7,17 +7,18 @@ import ServiceClients
 import ServiceKit
 import ServiceLifecycle
 
-/// The composition root: opens and migrates the store, connects to the directory (re-apply jobs and the
-/// activity log), builds the router. Tests call it too, with an in-memory directory.
+/// The composition root: opens the store, connects to the directory (re-apply jobs and the activity log), builds
+/// the router; the store is migrated before the server accepts and before the re-apply runner starts. Tests call it
+/// too, with an in-memory directory.
 func buildApplication(
     configuration: ServiceConfiguration, logger: Logger, directory: (any MappingDirectory)? = nil
 ) async throws -> some ApplicationProtocol {
     let location = try DatabaseLocation(
         databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory, fileName: "mapping.sqlite")
     let storage = try await location.open(logger: logger, sqliteSynchronous: SQLiteSynchronous(setting: configuration.sqliteSynchronous) ?? .normal)
-    try await Migrator(MappingMigrations.all).migrate(storage, logger: logger)
+    let storageService = StorageService(storage: storage, migrations: MappingMigrations.all, logger: logger)
     let store = SQLMappingStore(storage: storage)
-    var services: [any Service] = [StorageService(storage: storage)]
+    var services: [any Service] = []
     let peer: any MappingDirectory
     if let directory {
         peer = directory
@@ -32,7 +33,9 @@ func buildApplication(
     let runner = ReapplyRunner(store: store, directory: peer, settleDelay: MapperCache.defaultTTL * 2, logger: logger)
     services.append(runner)
     let router = buildRouter(store: store, directory: peer, runner: runner, configuration: configuration)
-    return ServiceApplication.makeApplication(router: router, configuration: configuration, services: services, logger: logger)
+    return ServiceApplication.makeApplication(
+        router: router, configuration: configuration, startup: .init(services: [storageService], work: storageService.prepare), services: services,
+        logger: logger)
 }
 
 /// Readiness depends on the mapping store only: re-apply jobs wait for the directory rather than fail.

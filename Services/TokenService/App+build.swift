@@ -6,8 +6,8 @@ import ServiceClients
 import ServiceKit
 import ServiceLifecycle
 
-/// The composition root: opens and migrates the store, builds the router. Tests call it too, with a clock they
-/// move and an activity sink they read.
+/// The composition root: opens the store, builds the router; the store is migrated before the server accepts and
+/// before the expiry watcher starts. Tests call it too, with a clock they move and an activity sink they read.
 func buildApplication(
     configuration: ServiceConfiguration, settings: TokenSettings = TokenSettings(), logger: Logger,
     clock: any TokenClock = SystemTokenClock(), activity: (any ActivitySink)? = nil
@@ -15,9 +15,9 @@ func buildApplication(
     let location = try DatabaseLocation(
         databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory, fileName: "token.sqlite")
     let storage = try await location.open(logger: logger, sqliteSynchronous: SQLiteSynchronous(setting: configuration.sqliteSynchronous) ?? .normal)
-    try await Migrator(TokenMigrations.all).migrate(storage, logger: logger)
+    let storageService = StorageService(storage: storage, migrations: TokenMigrations.all, logger: logger)
     let store = SQLTokenStore(storage: storage)
-    var services: [any Service] = [StorageService(storage: storage)]
+    var services: [any Service] = []
     let sink: any ActivitySink
     if let activity {
         sink = activity
@@ -30,7 +30,9 @@ func buildApplication(
     let parts = TokenServiceParts(store: store, clock: clock, settings: settings, activity: sink)
     services.append(ExpiryWatcher(warnings: parts.warnings, interval: settings.expiryCheckInterval, logger: logger))
     let router = buildRouter(parts: parts, configuration: configuration)
-    return ServiceApplication.makeApplication(router: router, configuration: configuration, services: services, logger: logger)
+    return ServiceApplication.makeApplication(
+        router: router, configuration: configuration, startup: .init(services: [storageService], work: storageService.prepare), services: services,
+        logger: logger)
 }
 
 /// The token service's collaborators, built once from the store, the clock and the settings.

@@ -35,13 +35,14 @@ package enum DatabaseLocation: Sendable, Hashable {
         }
     }
 
-    /// Opens the storage this location names; `sqliteSynchronous` applies to a SQLite file only.
+    /// Opens the storage this location names; `sqliteSynchronous` applies to a SQLite file only. A SQLite file is
+    /// open on return; PostgreSQL connects once the storage runs (``StorageService``) and is prepared.
     package func open(logger: Logger, sqliteSynchronous: SQLiteSynchronous = .normal) async throws -> any SQLStorage {
         switch self {
         case .sqlite(let path):
             return try await SQLiteStorage.open(path: path, synchronous: sqliteSynchronous, logger: logger)
         case .postgres(let url):
-            return try await PostgresStorage.open(url: url, logger: logger)
+            return try PostgresStorage(url: url, logger: logger)
         }
     }
 }

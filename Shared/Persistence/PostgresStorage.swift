@@ -7,35 +7,33 @@ import SQLKit
 /// PostgreSQL through PostgresNIO's connection pool: every read borrows a connection, every write runs in its own
 /// transaction on one. Several replicas of a service can share the database; uniqueness and row locks are the
 /// database's. While the database fills up, the storage has it gather planner statistics (``GrowthStatistics``).
+///
+/// The pool runs in ``run()``, which a service runs in its ServiceGroup (``StorageService``), so that it lives and
+/// stops with the service; ``prepare()`` creates the database when it is missing.
 package final class PostgresStorage: SQLStorage {
     package var engine: SQLEngine { .postgres }
 
+    private let target: PostgresURL
     private let client: PostgresClient
-    private let runner: Task<Void, Never>
     private let logger: Logger
     private let growth = GrowthStatistics()
 
-    private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger) {
-        self.client = client
-        self.runner = runner
+    /// For the database of `url` (`postgres://user:password@host:port/database?sslmode=disable|require`). Nothing is
+    /// connected until the storage runs and is asked for a query.
+    package init(url: String, logger: Logger) throws {
+        target = try PostgresURL(url)
+        client = PostgresClient(configuration: try target.configuration(database: target.database), backgroundLogger: logger)
         self.logger = logger
     }
 
-    /// Connects to the database of `url` (`postgres://user:password@host:port/database?sslmode=disable|require`),
-    /// creating the database first when it does not exist and the user may create it.
-    package static func open(url: String, logger: Logger) async throws -> PostgresStorage {
-        let target = try PostgresURL(url)
-        try await createDatabaseIfMissing(target, logger: logger)
-        let client = PostgresClient(configuration: try target.configuration(database: target.database), backgroundLogger: logger)
-        let runner = await startRunning(client)
-        let storage = PostgresStorage(client: client, runner: runner, logger: logger)
-        do {
-            _ = try await storage.read { database in try await database.raw("SELECT 1 AS one").first() }
-        } catch {
-            runner.cancel()
-            throw error
-        }
-        return storage
+    /// Runs the connection pool until graceful shutdown begins or the task is cancelled.
+    package func run() async {
+        await client.run()
+    }
+
+    /// Creates the database when it does not exist and the user may create it.
+    package func prepare() async throws {
+        try await Self.createDatabaseIfMissing(target, logger: logger)
     }
 
     package func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -63,42 +61,43 @@ package final class PostgresStorage: SQLStorage {
         }
     }
 
-    package func close() async {
-        runner.cancel()
-        _ = await runner.value
-    }
-
-    /// Runs `client` in a task and returns once that task has started and is calling `run()`. A query that leases a
-    /// connection before `run()` is called waits for it anyway, but PostgresNIO logs a warning for it, and the first
-    /// check query right after creating the task did so at every start.
-    private static func startRunning(_ client: PostgresClient) async -> Task<Void, Never> {
-        let (started, signal) = AsyncStream<Void>.makeStream()
-        let runner = Task {
-            signal.finish()
-            await client.run()
-        }
-        for await _ in started {}
-        return runner
-    }
+    /// The pool stops with ``run()``.
+    package func close() async {}
 
     private static func createDatabaseIfMissing(_ target: PostgresURL, logger: Logger) async throws {
         let maintenance = PostgresClient(configuration: try target.configuration(database: "postgres"), backgroundLogger: logger)
-        let runner = await startRunning(maintenance)
-        defer { runner.cancel() }
-        let exists = try await maintenance.withConnection { connection in
-            try await connection.sql(queryLogLevel: nil).raw("SELECT 1 AS one FROM pg_database WHERE datname = \(bind: target.database)").first() != nil
-        }
-        guard !exists else { return }
-        do {
-            try await maintenance.withConnection { connection in
-                try await connection.sql(queryLogLevel: nil).raw("CREATE DATABASE \(ident: target.database)").run()
+        try await whileRunning(maintenance) {
+            let exists = try await maintenance.withConnection { connection in
+                try await connection.sql(queryLogLevel: nil).raw("SELECT 1 AS one FROM pg_database WHERE datname = \(bind: target.database)").first() != nil
             }
-            logger.info("Created database", metadata: ["db.name": "\(target.database)"])
-        } catch let error as PSQLError where ["42P04", "23505"].contains(error.serverInfo?[.sqlState]) {
-            // Created by a replica starting at the same moment: PostgreSQL says 42P04 (duplicate_database) when the
-            // other's CREATE DATABASE had committed before this one looked, 23505 (unique_violation on
-            // pg_database's name index) when both were under way at once.
-            logger.debug("Database created by another replica", metadata: ["db.name": "\(target.database)"])
+            guard !exists else { return }
+            do {
+                try await maintenance.withConnection { connection in
+                    try await connection.sql(queryLogLevel: nil).raw("CREATE DATABASE \(ident: target.database)").run()
+                }
+                logger.info("Created database", metadata: ["db.name": "\(target.database)"])
+            } catch let error as PSQLError where ["42P04", "23505"].contains(error.serverInfo?[.sqlState]) {
+                // Created by a replica starting at the same moment: PostgreSQL says 42P04 (duplicate_database) when
+                // the other's CREATE DATABASE had committed before this one looked, 23505 (unique_violation on
+                // pg_database's name index) when both were under way at once.
+                logger.debug("Database created by another replica", metadata: ["db.name": "\(target.database)"])
+            }
+        }
+    }
+
+    /// Runs `body` while `client` runs, from the moment its `run()` is called. A query that leases a connection
+    /// before that waits for it anyway, but PostgresNIO logs a warning for it, which a query right after starting
+    /// the client did at every start.
+    private static func whileRunning(_ client: PostgresClient, _ body: () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let (started, signal) = AsyncStream<Void>.makeStream()
+            group.addTask {
+                signal.finish()
+                await client.run()
+            }
+            defer { group.cancelAll() }
+            for await _ in started {}
+            try await body()
         }
     }
 }

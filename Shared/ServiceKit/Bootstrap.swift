@@ -4,6 +4,8 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
+import UnixSignals
 
 /// The whole of each service's `main`: read configuration, set up logging, build, run until SIGTERM/SIGINT.
 ///
@@ -19,8 +21,9 @@ package enum ServiceMain {
         // cooperative pool and back: filter reads went 17–35 % faster (BENCHMARKS.md). It must come first, before
         // any task is created. What it asks of the code: nothing may block a thread, since a blocked thread is now an
         // event loop — SQLite runs on its connections' own threads (only point lookups, which take microseconds, run
-        // on the loop: `SQLiteStorage.lookup`), locks are `AsyncLock` or short `Mutex` sections, and no
-        // `EventLoopFuture.wait()` is called anywhere in the services.
+        // on the loop: `SQLiteStorage.lookup`), log lines are written by a thread of their own (`LogWriter`: standard
+        // error can block), locks are `AsyncLock` or short `Mutex` sections, and no `EventLoopFuture.wait()` is
+        // called anywhere in the services.
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         LoggingSystem.bootstrap { label in
             var handler = ServiceLogHandler(label: label)
@@ -34,6 +37,7 @@ package enum ServiceMain {
         } catch {
             let logger = ServiceApplication.makeLogger(service: service, level: .info)
             logger.critical("Invalid configuration", metadata: ["error": "\(error)"])
+            LogWriter.standardError.flush()
             exit(1)
         }
         let logger = ServiceApplication.makeLogger(service: service, level: configuration.logLevel)
@@ -41,11 +45,34 @@ package enum ServiceMain {
         do {
             app = try await build(configuration, reader, logger)
         } catch {
-            // `String(reflecting:)`: PostgresNIO's errors describe themselves generically otherwise (no SQLSTATE, no
-            // message), which leaves an operator nothing to go on. Connection URLs never appear in them.
-            logger.critical("Could not start", metadata: ["error": "\(String(reflecting: error))"])
+            couldNotStart(error, logger: logger)
+        }
+        do {
+            try await makeServiceGroup(services: [app], configuration: configuration, logger: logger).run()
+        } catch let failure as StartupFailure {  // the work before the server accepts: the store's migrations
+            couldNotStart(failure.underlying, logger: logger)
+        } catch {
+            logger.critical("Stopped on an error", metadata: ["error": "\(String(reflecting: error))"])
+            LogWriter.standardError.flush()
             exit(1)
         }
-        try await app.runService()
+        LogWriter.standardError.flush()
+    }
+
+    private static func couldNotStart(_ error: any Error, logger: Logger) -> Never {
+        // `String(reflecting:)`: PostgresNIO's errors describe themselves generically otherwise (no SQLSTATE, no
+        // message), which leaves an operator nothing to go on. Connection URLs never appear in them.
+        logger.critical("Could not start", metadata: ["error": "\(String(reflecting: error))"])
+        LogWriter.standardError.flush()
+        exit(1)
+    }
+
+    /// The group a service runs in: SIGTERM or SIGINT starts a graceful shutdown (the HTTP server drains, then the
+    /// services stop in reverse order), and whatever still runs after `configuration.shutdownTimeout` is cancelled,
+    /// so the process exits before Kubernetes kills it (`terminationGracePeriodSeconds`).
+    package static func makeServiceGroup(services: [any Service], configuration: ServiceConfiguration, logger: Logger) -> ServiceGroup {
+        var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+        return ServiceGroup(configuration: group)
     }
 }

@@ -32,20 +32,67 @@ package enum ServiceApplication {
         return logger
     }
 
-    /// The application: `services` start before the HTTP server and stop after it, in reverse order.
+    /// Work a service does before its HTTP server accepts — readying its store (PostgreSQL: creating the database)
+    /// and applying its migrations — with the services that work needs running already: the store's connection pool.
+    package struct Startup: Sendable {
+        /// Started first and stopped last, after everything else has stopped.
+        package var services: [any Service]
+        package var work: @Sendable () async throws -> Void
+
+        package init(services: [any Service], work: @escaping @Sendable () async throws -> Void) {
+            self.services = services
+            self.work = work
+        }
+    }
+
+    /// The application: `startup.services` start first; then `startup.work` runs before the HTTP server accepts,
+    /// and `services` wait for it (they use the migrated store); all of them stop after the server, in reverse order.
+    /// When the work fails, the application throws ``StartupFailure`` (``ServiceMain`` exits with status 1).
     package static func makeApplication(
-        router: Router<ServiceRequestContext>, configuration: ServiceConfiguration, services: [any Service], logger: Logger
+        router: Router<ServiceRequestContext>, configuration: ServiceConfiguration, startup: Startup? = nil, services: [any Service],
+        logger: Logger
     ) -> some ApplicationProtocol {
-        Application(
+        let started = StartupGate()
+        var application = Application(
             router: router,
             server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "provisio"),
-            services: services,
+            services: (startup?.services ?? []) + services.map { AfterStartup(gate: started, service: $0) },
             onServerRunning: { channel in
                 logger.info("Listening", metadata: ["http.address": "\(channel.localAddress?.description ?? "?")"])
             },
             logger: logger
         )
+        application.beforeServerStarts {
+            do {
+                try await startup?.work()
+            } catch {
+                let failure = StartupFailure(underlying: error)
+                started.fail(failure)
+                throw failure
+            }
+            started.open()
+        }
+        return application
+    }
+}
+
+/// The startup work of an application failed: the service never accepted a request.
+package struct StartupFailure: Error, CustomStringConvertible {
+    package var underlying: any Error
+    package var description: String { "\(underlying)" }
+}
+
+/// A service that starts once the application's startup work is done, or fails with it.
+private struct AfterStartup: Service, CustomStringConvertible {
+    let gate: StartupGate
+    let service: any Service
+
+    var description: String { "\(service)" }
+
+    func run() async throws {
+        try await gate.wait()
+        try await service.run()
     }
 }
 

@@ -15,6 +15,10 @@ import Logging
 /// - `log.level` (`--log-level` / `LOG_LEVEL`, default `info`).
 /// - `sqlite.synchronous` (`--sqlite-synchronous` / `SQLITE_SYNCHRONOUS`, default `NORMAL`): `NORMAL` or `FULL`, what a
 ///   SQLite commit waits for (README, *Durability*).
+/// - `shutdown.timeout` (`--shutdown-timeout` / `SHUTDOWN_TIMEOUT`, seconds, default 20): how long a graceful shutdown
+///   (SIGTERM) may take before what is still running is cancelled. Kubernetes kills a pod `terminationGracePeriodSeconds`
+///   (30) after it starts stopping it, preStop hook (5 s) included: 5 + 20 leaves the service time to close its store
+///   before that.
 package struct ServiceConfiguration: Sendable {
     package var serviceName: String
     package var host: String
@@ -28,6 +32,11 @@ package struct ServiceConfiguration: Sendable {
     package var logLevel: Logger.Level
     /// `NORMAL` or `FULL` (upper case).
     package var sqliteSynchronous: String
+    /// How long a graceful shutdown may take before the services still running are cancelled.
+    package var shutdownTimeout: Duration
+
+    /// The default of `shutdown.timeout`, in seconds.
+    package static let defaultShutdownTimeout = 20
 
     /// The values `sqlite.synchronous` accepts.
     package static let sqliteSynchronousSettings = ["NORMAL", "FULL"]
@@ -50,7 +59,7 @@ package struct ServiceConfiguration: Sendable {
         databaseURL: String? = nil, tokenServiceURL: String = "http://127.0.0.1:\(DefaultPort.token)",
         directoryServiceURL: String = "http://127.0.0.1:\(DefaultPort.directory)",
         mappingServiceURL: String = "http://127.0.0.1:\(DefaultPort.mapping)", logLevel: Logger.Level = .info,
-        sqliteSynchronous: String = "NORMAL"
+        sqliteSynchronous: String = "NORMAL", shutdownTimeout: Duration = .seconds(defaultShutdownTimeout)
     ) {
         self.serviceName = serviceName
         self.host = host
@@ -63,6 +72,7 @@ package struct ServiceConfiguration: Sendable {
         self.mappingServiceURL = mappingServiceURL
         self.logLevel = logLevel
         self.sqliteSynchronous = sqliteSynchronous
+        self.shutdownTimeout = shutdownTimeout
     }
 
     /// Reads and validates the configuration; a missing or malformed value stops the service at start.
@@ -80,6 +90,10 @@ package struct ServiceConfiguration: Sendable {
         guard Self.sqliteSynchronousSettings.contains(synchronous) else {
             throw Invalid(description: "sqlite.synchronous '\(synchronous)' is not NORMAL or FULL.")
         }
+        let shutdownTimeout = reader.int(forKey: "shutdown.timeout", default: Self.defaultShutdownTimeout)
+        guard (1...3600).contains(shutdownTimeout) else {
+            throw Invalid(description: "shutdown.timeout \(shutdownTimeout) is not a number of seconds from 1 to 3600.")
+        }
         self.init(
             serviceName: serviceName,
             host: reader.string(forKey: "http.host", default: "127.0.0.1"),
@@ -91,7 +105,8 @@ package struct ServiceConfiguration: Sendable {
             directoryServiceURL: reader.string(forKey: "directory.url", default: "http://127.0.0.1:\(DefaultPort.directory)"),
             mappingServiceURL: reader.string(forKey: "mapping.url", default: "http://127.0.0.1:\(DefaultPort.mapping)"),
             logLevel: level,
-            sqliteSynchronous: synchronous
+            sqliteSynchronous: synchronous,
+            shutdownTimeout: .seconds(shutdownTimeout)
         )
     }
 }

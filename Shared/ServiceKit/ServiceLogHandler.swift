@@ -45,30 +45,12 @@ package struct ServiceLogHandler: LogHandler {
         line += ":"
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) { line += " \(key)=\(value)" }
         line += " [\(event.source)] \(event.message)\n"
-        Self.writeToStandardError(line)
-    }
-
-    /// One `write` per line (the loop only matters for a partial write).
-    private static func writeToStandardError(_ line: String) {
-        var line = line
-        line.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0, errno == EINTR {
-                    continue
-                } else {
-                    return
-                }
-            }
-        }
+        LogWriter.standardError.write(line)
     }
 }
 
 /// The local time as `StreamLogHandler` writes it (`%Y-%m-%dT%H:%M:%S%z`), formatted at most once per second.
-private enum LogClock {
+enum LogClock {
     private static let cache = Mutex<(second: time_t, text: String)>((-1, ""))
 
     static func now() -> String {

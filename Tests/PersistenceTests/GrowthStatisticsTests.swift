@@ -21,7 +21,13 @@ struct GrowthStatisticsTests {
     func aPostgreSQLTableFilledByWritesHasStatisticsWithoutWaitingForAutovacuum() async throws {
         let server = try #require(ProcessInfo.processInfo.environment["PROVISIO_TEST_POSTGRES_URL"])
         let name = "provisio_growth_\(UUID().uuidString.prefix(8).lowercased())"
-        let storage = try await PostgresStorage.open(url: server + "/" + name, logger: Logger(label: "test"))
+        try await PostgresStorage(url: server + "/" + name, logger: Logger(label: "test")).withRunning { storage in
+            try await storage.prepare()
+            try await Self.fill(storage)
+        }
+    }
+
+    private static func fill(_ storage: PostgresStorage) async throws {
         try await storage.write { database in
             try await database.raw("CREATE TABLE items (id SERIAL PRIMARY KEY, name TEXT NOT NULL) WITH (autovacuum_enabled = false)").run()
         }
@@ -47,7 +53,6 @@ struct GrowthStatisticsTests {
             estimate = try await Self.estimatedRows(storage)
         }
         #expect(estimate >= 900)
-        await storage.close()
     }
 
     private static func estimatedRows(_ storage: PostgresStorage) async throws -> Double {

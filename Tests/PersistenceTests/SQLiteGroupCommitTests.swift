@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SQLKit
+import Synchronization
 import Testing
 
 @testable import Persistence
@@ -92,6 +93,89 @@ struct SQLiteGroupCommitTests {
             try await database.raw("SELECT COUNT(*) AS c FROM items WHERE name IN ('item-3', 'item-7', 'item-13', 'item-17')").first()?.decode(column: "c", as: Int.self)
         }
         #expect(leftovers == 0)
+        await storage.close()
+    }
+}
+
+/// One batch of 50 creates, one of which collides: only that one fails, and no body runs twice.
+@Suite("SQLite group commit: a conflict in a batch")
+struct SQLiteGroupCommitConflictTests {
+    private final class Counter: Sendable {
+        let value = Atomic<Int>(0)
+    }
+
+    /// Opens when told to: a write that holds the writer while the next writes queue up behind it.
+    private final class Gate: Sendable {
+        private let opened = Mutex<(isOpen: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+        func wait() async {
+            await withCheckedContinuation { continuation in
+                let isOpen = opened.withLock { state in
+                    if !state.isOpen { state.waiters.append(continuation) }
+                    return state.isOpen
+                }
+                if isOpen { continuation.resume() }
+            }
+        }
+
+        func open() {
+            let waiters = opened.withLock { state in
+                state.isOpen = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
+    @Test func oneConflictFailsAloneTheOthersCommitOnceAndEveryBodyRunsOnce() async throws {
+        let storage = try await temporaryItemsStorage("conflict")
+        try await storage.write { database in try await database.raw("INSERT INTO items (name) VALUES ('taken')").run() }
+        let gate = Gate()
+        let blockerStarted = Counter()
+        let blocker = Task {
+            try await storage.write { _ in
+                blockerStarted.value.add(1, ordering: .relaxed)
+                await gate.wait()
+            }
+        }
+        while blockerStarted.value.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        let invocations = Counter()
+        let colliding = 25
+        let outcomes = try await withThrowingTaskGroup(of: (Int, (any Error)?).self) { group in
+            // Queued one by one, in order, behind the blocker: they make one batch with the collision in its middle.
+            for index in 0..<50 {
+                group.addTask {
+                    do {
+                        try await storage.write { database in
+                            invocations.value.add(1, ordering: .relaxed)
+                            let name = index == colliding ? "taken" : "item-\(index)"
+                            try await database.raw("INSERT INTO items (name) VALUES (\(bind: name))").run()
+                        }
+                        return (index, nil)
+                    } catch {
+                        return (index, error)
+                    }
+                }
+                while storage.queuedWrites < index + 1 { try await Task.sleep(for: .milliseconds(1)) }
+            }
+            let before = storage.committedTransactions
+            gate.open()
+            try await blocker.value
+            var outcomes: [Int: (any Error)?] = [:]
+            for try await (index, error) in group { outcomes[index] = error }
+            #expect(storage.committedTransactions - before == 2, "the blocker's transaction, then the batch's")
+            return outcomes
+        }
+        #expect(outcomes.count == 50)
+        let failed = outcomes.filter { $0.value != nil }
+        #expect(failed.map(\.key) == [colliding])
+        #expect(failed.values.allSatisfy { StorageErrors.isUniqueViolation($0!) })
+        #expect(invocations.value.load(ordering: .relaxed) == 50)
+        let committed = try await storage.read { database in
+            try await database.raw("SELECT COUNT(*) AS c FROM items WHERE name LIKE 'item-%'").first()?.decode(column: "c", as: Int.self)
+        }
+        #expect(committed == 49)
         await storage.close()
     }
 }

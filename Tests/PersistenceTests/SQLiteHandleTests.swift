@@ -39,6 +39,33 @@ struct SQLiteHandleTests {
         }
     }
 
+    /// Why a list binds its OFFSET but writes its LIMIT as a number: SQLite plans with a LIMIT's value, and plans a
+    /// statement whose LIMIT is bound again each time; an OFFSET is only counted off at run time.
+    @Test func aBoundOffsetKeepsTheStatementsPlanAndABoundLimitDoesNot() throws {
+        let handle = try SQLiteHandle.open(path: ":memory:")
+        _ = try handle.query("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)", [])
+        for id in 1...20 { _ = try handle.query("INSERT INTO t (id, name) VALUES (?, ?)", [.integer(id), .text("n\(id)")]) }
+        let start = handle.statementCacheStatistics
+        for offset in 0..<10 {
+            let rows = try handle.query("SELECT id FROM t ORDER BY name LIMIT 5 OFFSET ?", [.integer(offset)])
+            #expect(try rows.map { try $0.decode(column: "id", as: Int.self) }.count == 5)
+        }
+        let afterOffsets = handle.statementCacheStatistics
+        #expect(afterOffsets.prepares - start.prepares == 1)
+        #expect(afterOffsets.reprepares == start.reprepares)
+        for limit in 1...10 { _ = try handle.query("SELECT id FROM t ORDER BY name LIMIT ?", [.integer(limit)]) }
+        let afterLimits = handle.statementCacheStatistics
+        #expect(afterLimits.prepares - afterOffsets.prepares == 1)
+        #expect(afterLimits.reprepares - afterOffsets.reprepares >= 9)
+    }
+
+    @Test func moreStatementsThanTheCacheHoldsAreEvictedAndCounted() throws {
+        let handle = try SQLiteHandle.open(path: ":memory:")
+        for number in 0..<(SQLiteHandle.cacheCapacity + 20) { _ = try handle.query("SELECT \(number) AS n", []) }
+        #expect(handle.statementCacheStatistics.prepares == SQLiteHandle.cacheCapacity + 20)
+        #expect(handle.statementCacheStatistics.evictions == 20)
+    }
+
     @Test func statementsWithManyParametersRunWithoutBeingKept() throws {
         let handle = try SQLiteHandle.open(path: ":memory:")
         let count = SQLiteHandle.cacheableParameterLimit + 10

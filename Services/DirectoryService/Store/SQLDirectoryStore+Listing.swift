@@ -47,13 +47,15 @@ extension SQLDirectoryStore {
         } else {
             pageQuery.appendLiteral(" ORDER BY \(table).created \(query.cursor == nil ? direction : "ASC"), \(table).id \(query.cursor == nil ? direction : "ASC")")
         }
-        // LIMIT and OFFSET are written as numbers, not bound: SQLite re-plans a statement whose LIMIT is a parameter
-        // every time a value is bound, which undid the connection's prepared-statement cache on every list.
+        // LIMIT is written as a number: SQLite's planner reads a LIMIT's value (it weighs walking an index in order
+        // against sorting by it), so a bound LIMIT makes SQLite plan the statement again each time it is bound, and
+        // page sizes are few. OFFSET is bound: SQLite only counts rows off with it, and each distinct number
+        // written in would be a statement of its own, pushing the hot ones out of the connection's cache.
         let limit: Int = query.count + (query.cursor == nil ? 0 : 1)
         pageQuery.appendLiteral(" LIMIT \(limit)")
         if query.cursor == nil {
-            let offset: Int = max(query.startIndex - 1, 0)
-            pageQuery.appendLiteral(" OFFSET \(offset)")
+            pageQuery.appendLiteral(" OFFSET ")
+            pageQuery.appendInterpolation(bind: max(query.startIndex - 1, 0))
         }
         let rows = try await database.raw(pageQuery).all()
         var records: [Record] = []

@@ -9,10 +9,11 @@ import Synchronization
 /// paid for its own `BEGIN`, its own `COMMIT` and the WAL frames of every page it touched (about 17 pages of 4 KiB
 /// per user created). Together, the pages they share are written once per batch.
 ///
-/// Each body still sees the effects of the ones before it and none of the ones after it, exactly as if they had
-/// run one by one; a caller gets its answer only after the batch is committed. When a body throws, the batch is
-/// rolled back, that caller gets its error, and the others run again, each in a transaction of its own — which is
-/// why a body must act only through the database it is given (``SQLStorage/write(_:)``).
+/// Each body runs once, inside a savepoint of its own: it sees the effects of the ones before it and none of the
+/// ones after it, exactly as if they had run one by one. When a body throws, its savepoint is rolled back — only its
+/// own changes — and the batch goes on; a body that fails on a conflict (a 409) costs the others nothing. A caller
+/// gets its answer, its value or its error, only after the batch has committed, since an error may come from a row
+/// an earlier body of the batch wrote: when the commit fails, every caller of the batch gets the commit's error.
 final class SQLiteGroupCommit: Sendable {
     /// A queued write: `run` executes the body and returns how to hand its result to the caller.
     private struct Pending: Sendable {
@@ -29,8 +30,10 @@ final class SQLiteGroupCommit: Sendable {
     static let batchLimit = 64
 
     private let state = Mutex(State())
-    /// Transactions committed so far (one per batch, or per body run alone); for tests.
+    /// Transactions committed so far (one per batch); for tests.
     let transactions = Atomic<Int>(0)
+    /// Writes waiting for the next batch; for tests.
+    var queued: Int { state.withLock { $0.queue.count } }
     private let database: SQLiteHandleDatabase
     private let lock: AsyncLock
     private let logger: Logger
@@ -77,50 +80,34 @@ final class SQLiteGroupCommit: Sendable {
     }
 
     private func run(_ batch: [Pending]) async {
-        if batch.count == 1 {
-            await runAlone(batch[0])
-            return
-        }
-        var deliveries: [@Sendable () -> Void] = []
         do {
             try await database.raw("BEGIN IMMEDIATE").run()
         } catch {
             for pending in batch { pending.fail(error) }
             return
         }
-        for (index, pending) in batch.enumerated() {
-            do {
-                deliveries.append(try await pending.run(database))
-            } catch {
-                // This body's error is its own; the ones before it are rolled back with it and run again.
-                await rollback()
-                pending.fail(error)
-                for other in batch[..<index] + batch[(index + 1)...] { await runAlone(other) }
-                return
-            }
-        }
+        var outcomes: [@Sendable () -> Void] = []
         do {
+            for pending in batch {
+                try await database.raw("SAVEPOINT provisio_write").run()
+                do {
+                    outcomes.append(try await pending.run(database))
+                } catch {
+                    // A failed body undoes its own changes only. Should the savepoint be gone (SQLite rolls the
+                    // whole transaction back on a full disk or an I/O error), this throws and the batch fails.
+                    try await database.raw("ROLLBACK TO provisio_write").run()
+                    outcomes.append { pending.fail(error) }
+                }
+                try await database.raw("RELEASE provisio_write").run()
+            }
             try await database.raw("COMMIT").run()
-            transactions.add(1, ordering: .relaxed)
         } catch {
             await rollback()
             for pending in batch { pending.fail(error) }
             return
         }
-        for deliver in deliveries { deliver() }
-    }
-
-    /// One body in a transaction of its own.
-    private func runAlone(_ pending: Pending) async {
-        do {
-            let deliver = try await SQLTransaction.run(on: database, begin: "BEGIN IMMEDIATE", logger: logger) { database in
-                try await pending.run(database)
-            }
-            transactions.add(1, ordering: .relaxed)
-            deliver()
-        } catch {
-            pending.fail(error)
-        }
+        transactions.add(1, ordering: .relaxed)
+        for deliver in outcomes { deliver() }
     }
 
     private func rollback() async {

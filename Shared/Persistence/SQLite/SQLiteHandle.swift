@@ -29,7 +29,21 @@ package final class SQLiteHandle: Sendable {
         var database: OpaquePointer?
         var statements: [String: CachedStatement] = [:]
         var uses: UInt64 = 0
+        var cacheStatistics = StatementCacheStatistics()
     }
+
+    /// What the statement cache has done so far, to check that a workload's statements stay in it.
+    package struct StatementCacheStatistics: Sendable, Equatable {
+        /// Statements prepared because they were not in the cache (kept or not).
+        package var prepares = 0
+        /// Cached statements finalized to make room for another.
+        package var evictions = 0
+        /// Times SQLite planned a statement again before running it: a schema change, or a bound value its plan
+        /// depends on.
+        package var reprepares = 0
+    }
+
+    package var statementCacheStatistics: StatementCacheStatistics { state.withLock { $0.cacheStatistics } }
 
     private let state: Mutex<State>
 
@@ -69,6 +83,7 @@ package final class SQLiteHandle: Sendable {
                 let flags = cacheable ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
                 let code = sqlite_nio_sqlite3_prepare_v3(database, sql, -1, flags, &prepared, nil)
                 guard code == SQLITE_OK, let prepared else { throw SQLiteFailure(database: database, code: code) }
+                state.cacheStatistics.prepares += 1
                 statement = prepared
                 columns = SQLiteColumnNames(statement: prepared)
                 if cacheable {
@@ -77,6 +92,7 @@ package final class SQLiteHandle: Sendable {
                 }
             }
             defer {
+                state.cacheStatistics.reprepares += Int(sqlite_nio_sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 1))
                 sqlite_nio_sqlite3_reset(statement)
                 sqlite_nio_sqlite3_clear_bindings(statement)
                 if !cacheable { sqlite_nio_sqlite3_finalize(statement) }
@@ -113,6 +129,7 @@ package final class SQLiteHandle: Sendable {
         else { return }
         sqlite_nio_sqlite3_finalize(oldest.value.statement)
         state.statements[oldest.key] = nil
+        state.cacheStatistics.evictions += 1
     }
 
     /// `SQLITE_TRANSIENT`: SQLite copies the bound bytes (a C macro Swift does not import).

@@ -76,7 +76,8 @@ package final class SQLiteStorage: SQLStorage {
     /// On the lookup connection, on the caller's thread (an event loop): a statement that finds a row through a
     /// unique index takes microseconds, less than handing it to a reader's thread and back, which cost a read by id
     /// two thread switches. Its statements are short and each runs whole under the connection's lock, so callers on
-    /// several event loops share it safely.
+    /// several event loops share it safely. A page of the lookup that is not in memory is read from disk on the loop:
+    /// a few page reads for the rare cold lookup, against two switches for every lookup, most of which are warm.
     package func lookup<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         guard let lookupConnection else { return try await read(body) }
         return try await body(lookupConnection)
@@ -84,6 +85,12 @@ package final class SQLiteStorage: SQLStorage {
 
     /// Write transactions committed so far; fewer than writes when group commit batched them.
     var committedTransactions: Int { groupCommit.transactions.load(ordering: .relaxed) }
+    /// The statement caches of the lookup connection (nil for the in-memory database) and of the readers.
+    package var lookupStatementCache: SQLiteHandle.StatementCacheStatistics? { lookupConnection?.handle.statementCacheStatistics }
+    package var readerStatementCaches: [SQLiteHandle.StatementCacheStatistics] { readers.map(\.handle.statementCacheStatistics) }
+
+    /// Writes waiting for the writer; for tests.
+    var queuedWrites: Int { groupCommit.queued }
 
     package func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await groupCommit.write(body)
