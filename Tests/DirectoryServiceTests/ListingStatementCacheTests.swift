@@ -1,6 +1,7 @@
 import Foundation
 import InternalAPI
 import Persistence
+import ScimCore
 import ServiceTestSupport
 import Testing
 
@@ -14,10 +15,9 @@ import Testing
         let storage = try await SQLiteStorage.open(path: folder.appendingPathComponent("directory.sqlite").path, readerCount: 1, logger: .discarding)
         try await Migrator(DirectoryMigrations.all).migrate(storage, logger: .discarding)
         let store = SQLDirectoryStore(storage: storage)
-        let lists = ListQueryBuilder(resourceType: "User", engine: .sqlite)
+        let lists = ListQueryBuilder(resourceType: .user, engine: .sqlite)
         func page(_ filter: String?, _ startIndex: Int) throws -> ListQuery {
-            try lists.query(
-                for: DirectorySearch(filter: filter, startIndex: startIndex, count: 10, sortBy: nil, descending: false, cursor: nil, includeMembers: false))
+            try lists.query(for: SearchRequest(filter: filter, startIndex: startIndex, count: 10), includeMembers: false)
         }
         // A read by id, and an IdP's `userName eq` check: both run on the lookup connection.
         _ = try await store.user(tenantID: "acme", idpID: "okta", id: "u1")
