@@ -15,9 +15,8 @@ import Glibc
 struct ReplicasEndToEndTests {
     @Test func concurrentPatchesThroughTwoGatewaysAndTwoDirectoriesLoseNothing() async throws {
         let server = try #require(ProcessInfo.processInfo.environment["PROVISIO_TEST_POSTGRES_URL"])
-        let topology = try ReplicaTopology(postgresServer: server)
+        let topology = try await ReplicaTopology.started(postgresServer: server)
         defer { topology.stop() }
-        try await topology.waitUntilReady()
         let gateways = topology.gatewayURLs
 
         // Bootstrap through the first gateway; the token works at both.
@@ -142,6 +141,32 @@ final class ReplicaTopology {
         self.readyURLs = readyURLs
         self.logFiles = logFiles
         self.gatewayURLs = gateways.map { "http://127.0.0.1:\($0)" }
+    }
+
+    /// Six processes on ports chosen up front: another test's connection may take one of them before its process
+    /// binds it. Such a start is retried on new ports (twice at most); any other failure is the test's.
+    static func started(postgresServer: String) async throws -> ReplicaTopology {
+        for attempt in 1...3 {
+            let topology = try ReplicaTopology(postgresServer: postgresServer)
+            do {
+                try await topology.waitUntilReady()
+                return topology
+            } catch let error as StackError where attempt < 3 && topology.lostAPort {
+                topology.stop()
+                print("Replica topology lost a port to another process; starting again: \(error)")
+            } catch {
+                topology.stop()
+                throw error
+            }
+        }
+        throw StackError("unreachable")
+    }
+
+    /// Whether a process that exited could not bind its port.
+    private var lostAPort: Bool {
+        zip(processes, logFiles).contains { process, log in
+            !process.isRunning && ((try? String(contentsOf: log, encoding: .utf8))?.contains("Address already in use") ?? false)
+        }
     }
 
     func waitUntilReady() async throws {
