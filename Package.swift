@@ -39,52 +39,83 @@ let package = Package(
         .target(
             name: "ServiceClients",
             dependencies: ["ScimCore", "InternalAPI", "IdentityMapping", .logging, .nioCore, .nioPosix, .nioHTTP1, .nioFoundation],
-            path: "Shared/ServiceClients"),
+            path: "Shared/ServiceClients"
+        ),
         .target(
-            name: "Persistence", dependencies: [.sqlKit, .sqliteKit, .sqliteNIO, .postgresKit, .logging, .lifecycle, .nioCore, .nioPosix],
-            path: "Shared/Persistence"),
+            name: "Persistence",
+            dependencies: [.sqlKit, .sqliteKit, .sqliteNIO, .postgresKit, .logging, .lifecycle, .nioCore, .nioPosix],
+            path: "Shared/Persistence"
+        ),
         .target(
             name: "ServiceKit",
             dependencies: [
                 "ScimCore", "InternalAPI", "ServiceClients", .hummingbird, .configuration, .lifecycle, .logging, .nioCore, .nioPosix, .nioHTTP1,
                 .nioHTTPTypes, .nioHTTPTypesHTTP1, .crypto,
             ],
-            path: "Shared/ServiceKit"),
+            path: "Shared/ServiceKit"
+        ),
         // Services/
         .service("TokenService", ["ServiceKit", "Persistence", "InternalAPI", "ServiceClients", .crypto, .jwtKit, .nioHTTP1, .lifecycle]),
-        .service("ScimGateway", ["ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", .crypto, .lifecycle]),
+        .service(
+            "ScimGateway",
+            ["ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", .crypto, .lifecycle]
+        ),
         .service("DirectoryService", ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"]),
         .service(
             "MappingService",
-            ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", .nioHTTP1, .lifecycle]),
+            [
+                "ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", .nioHTTP1,
+                .lifecycle,
+            ]
+        ),
         .executableTarget(
             name: "ProvisioCLI",
-            dependencies: ["InternalAPI", "ServiceClients", "ServiceKit", "Persistence", .argumentParser, .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation]
+            dependencies: [
+                "InternalAPI", "ServiceClients", "ServiceKit", "Persistence", .argumentParser, .ahc, .logging, .nioCore, .nioHTTP1, .nioFoundation,
+            ]
                 // `swift run provisio up` builds the four services it starts.
                 + services.map { .target(name: $0) },
-            path: "Services/ProvisioCLI"),
+            path: "Services/ProvisioCLI"
+        ),
         // Tests/
         // The load tool (BENCHMARKS.md): talks to a running stack, or starts the `provisio` built next to it.
         .executableTarget(
-            name: "ProvisioLoad", dependencies: ["ServiceKit", .argumentParser, .ahc, .hummingbird, .logging, .nioCore, .nioPosix, .nioHTTP1, .nioFoundation], path: "Tests/Load",
-            exclude: ["run.sh", "wrk"]),
+            name: "ProvisioLoad",
+            dependencies: ["ServiceKit", .argumentParser, .ahc, .hummingbird, .logging, .nioCore, .nioPosix, .nioHTTP1, .nioFoundation],
+            path: "Tests/Load",
+            exclude: ["run.sh", "wrk"]
+        ),
         // What the services' in-process router tests share (a regular target: test targets cannot depend on test targets).
         .target(
-            name: "ServiceTestSupport", dependencies: ["ServiceKit", "InternalAPI", "ScimCore", .hbTesting, .logging, .nioCore],
-            path: "Tests/ServiceTestSupport"),
+            name: "ServiceTestSupport",
+            dependencies: ["ServiceKit", "InternalAPI", "ScimCore", .hbTesting, .logging, .nioCore],
+            path: "Tests/ServiceTestSupport"
+        ),
         .target(name: "ScimExamples", dependencies: ["ScimCore"], path: "Tests/ScimExamples"),  // RFC example resources for tests
         .testTarget(name: "ScimCoreTests", dependencies: ["ScimCore", "ScimExamples"], path: "Tests/ScimCoreTests"),
         .testTarget(name: "ScimFilterTests", dependencies: ["ScimFilter", "ScimCore", "ScimExamples"], path: "Tests/ScimFilterTests"),
-        .testTarget(name: "ScimPatchTests", dependencies: ["ScimPatch", "ScimCore", "ScimFilter"], path: "Tests/ScimPatchTests", resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "ServiceClientsTests", dependencies: ["ServiceClients", "ScimCore", .logging, .nioCore, .nioPosix, .nioHTTP1],
-            path: "Tests/ServiceClientsTests"),
-        .testTarget(name: "PersistenceTests", dependencies: ["Persistence", .sqlKit, .sqliteNIO, .postgresKit, .logging, .nioCore], path: "Tests/PersistenceTests"),
+            name: "ScimPatchTests",
+            dependencies: ["ScimPatch", "ScimCore", "ScimFilter"],
+            path: "Tests/ScimPatchTests",
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ServiceClientsTests",
+            dependencies: ["ServiceClients", "ScimCore", .logging, .nioCore, .nioPosix, .nioHTTP1],
+            path: "Tests/ServiceClientsTests"
+        ),
+        .testTarget(
+            name: "PersistenceTests",
+            dependencies: ["Persistence", .sqlKit, .sqliteNIO, .postgresKit, .logging, .nioCore],
+            path: "Tests/PersistenceTests"
+        ),
         .testTarget(
             name: "EndToEndTests",
             // Depending on the CLI makes `swift build --build-tests` build `provisio` and the four services it starts.
             dependencies: ["ProvisioCLI", "ServiceKit", .ahc, .nioCore, .nioHTTP1, .nioFoundation],
-            path: "Tests/EndToEndTests"),
+            path: "Tests/EndToEndTests"
+        ),
     ] + services.map { .serviceTests($0, also: $0 == "ScimGateway" ? ["DirectoryService"] : []) }
 )
 
@@ -97,11 +128,13 @@ extension Target {
         .testTarget(
             name: "\(name)Tests",
             dependencies: [
-                .target(name: name), "ServiceTestSupport", "ServiceKit", "InternalAPI", "ScimCore", "ScimExamples", "ServiceClients", .hummingbird, .hbTesting,
+                .target(name: name), "ServiceTestSupport", "ServiceKit", "InternalAPI", "ScimCore", "ScimExamples", "ServiceClients", .hummingbird,
+                .hbTesting,
                 .logging,
                 .nioCore,
             ] + also.map { .target(name: $0) },
-            path: "Tests/\(name)Tests")
+            path: "Tests/\(name)Tests"
+        )
     }
 }
 
@@ -135,12 +168,17 @@ if Context.environment["ENABLE_BENCHMARKS"] != nil {
     package.dependencies.append(.package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]))
     package.targets.append(
         .executableTarget(
-            name: "ScimBenchmarks", dependencies: ["ScimCore", "ScimFilter", "ScimPatch", .product(name: "Benchmark", package: "benchmark")],
-            path: "Tests/Benchmarks/ScimBenchmarks", plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))
+            name: "ScimBenchmarks",
+            dependencies: ["ScimCore", "ScimFilter", "ScimPatch", .product(name: "Benchmark", package: "benchmark")],
+            path: "Tests/Benchmarks/ScimBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
 }
 
 for target in package.targets {  // the same strictness everywhere
-    target.swiftSettings = (target.swiftSettings ?? []) + [
-        .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
-    ]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
+        ]
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command of the README: everything CI checks, in one go.
-#   1. system packages the build needs (Debian; installed only when missing and we are root)
+#   1. system packages the build needs (Debian; installed only when missing and we are root), and the format check
+#      (`swift format lint --strict` with the committed .swift-format, on every Swift file)
 #   2. debug build of every target, then every test suite (unit, in-process router, end-to-end through the real executables)
 #      on SQLite, then the end-to-end suites again on a throwaway PostgreSQL cluster
 #   3. the hostile corpus and the faults-under-load sync through the real stack (SQLite, then PostgreSQL), each fuzz
@@ -24,6 +25,12 @@ if ((${#missing[@]})); then
         exit 1
     fi
 fi
+echo "ok"
+
+step "Format (swift format lint --strict)"
+# `swift format format -i -r -p Package.swift Services Shared Tests` fixes what this reports, except the few rules
+# that only lint (e.g. forEach instead of for-in).
+swift format lint --strict --recursive --parallel Package.swift Services Shared Tests
 echo "ok"
 
 step "Build (debug, with tests)"

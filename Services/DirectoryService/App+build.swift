@@ -9,21 +9,29 @@ import ServiceKit
 /// Tests call it too.
 func buildApplication(configuration: ServiceConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let location = try DatabaseLocation(
-        databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory, fileName: "directory.sqlite")
+        databaseURL: configuration.databaseURL,
+        dataDirectory: configuration.dataDirectory,
+        fileName: "directory.sqlite"
+    )
     let storage = try await location.open(logger: logger, sqliteSynchronous: SQLiteSynchronous(setting: configuration.sqliteSynchronous) ?? .normal)
     let storageService = StorageService(storage: storage, migrations: DirectoryMigrations.all, logger: logger)
     let store = SQLDirectoryStore(storage: storage)
     let router = buildRouter(store: store, engine: storage.engine, configuration: configuration)
     return ServiceApplication.makeApplication(
-        router: router, configuration: configuration, startup: .init(services: [storageService], work: storageService.prepare), services: [],
-        logger: logger)
+        router: router,
+        configuration: configuration,
+        startup: .init(services: [storageService], work: storageService.prepare),
+        services: [],
+        logger: logger
+    )
 }
 
 func buildRouter(store: some DirectoryStore, engine: SQLEngine, configuration: ServiceConfiguration) -> Router<ServiceRequestContext> {
     let router = ServiceApplication.makeRouter(refusedValue: StorageErrors.refusedValue, isUnavailable: StorageErrors.isUnavailable)
     router.addHealthRoutes(
         service: "directory",
-        checks: [ReadinessCheck(name: "store") { _ in await store.isReachable() }])
+        checks: [ReadinessCheck(name: "store") { _ in await store.isReachable() }]
+    )
     let internalAPI = router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey))
     TenantController(store: store).register(on: internalAPI)
     ActivityController(store: store).register(on: internalAPI)

@@ -11,10 +11,15 @@ import ServiceLifecycle
 /// the router; the store is migrated before the server accepts and before the re-apply runner starts. Tests call it
 /// too, with an in-memory directory.
 func buildApplication(
-    configuration: ServiceConfiguration, logger: Logger, directory: (any MappingDirectory)? = nil
+    configuration: ServiceConfiguration,
+    logger: Logger,
+    directory: (any MappingDirectory)? = nil
 ) async throws -> some ApplicationProtocol {
     let location = try DatabaseLocation(
-        databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory, fileName: "mapping.sqlite")
+        databaseURL: configuration.databaseURL,
+        dataDirectory: configuration.dataDirectory,
+        fileName: "mapping.sqlite"
+    )
     let storage = try await location.open(logger: logger, sqliteSynchronous: SQLiteSynchronous(setting: configuration.sqliteSynchronous) ?? .normal)
     let storageService = StorageService(storage: storage, migrations: MappingMigrations.all, logger: logger)
     let store = SQLMappingStore(storage: storage)
@@ -24,7 +29,10 @@ func buildApplication(
         peer = directory
     } else {
         let client = try InternalHTTPClient(
-            baseURL: configuration.directoryServiceURL, internalKey: configuration.internalKey, serviceName: "directory")
+            baseURL: configuration.directoryServiceURL,
+            internalKey: configuration.internalKey,
+            serviceName: "directory"
+        )
         peer = HTTPMappingDirectory(directory: HTTPDirectoryClient(client: client), client: client)
         services.append(ShutdownAction(name: "http-client") { await client.shutdown() })
     }
@@ -34,13 +42,20 @@ func buildApplication(
     services.append(runner)
     let router = buildRouter(store: store, directory: peer, runner: runner, configuration: configuration)
     return ServiceApplication.makeApplication(
-        router: router, configuration: configuration, startup: .init(services: [storageService], work: storageService.prepare), services: services,
-        logger: logger)
+        router: router,
+        configuration: configuration,
+        startup: .init(services: [storageService], work: storageService.prepare),
+        services: services,
+        logger: logger
+    )
 }
 
 /// Readiness depends on the mapping store only: re-apply jobs wait for the directory rather than fail.
 func buildRouter<Store: MappingStore>(
-    store: Store, directory: any MappingDirectory, runner: ReapplyRunner<Store>, configuration: ServiceConfiguration
+    store: Store,
+    directory: any MappingDirectory,
+    runner: ReapplyRunner<Store>,
+    configuration: ServiceConfiguration
 ) -> Router<ServiceRequestContext> {
     let router = ServiceApplication.makeRouter(refusedValue: StorageErrors.refusedValue, isUnavailable: StorageErrors.isUnavailable)
     router.addHealthRoutes(service: "mapping", checks: [ReadinessCheck(name: "store") { _ in await store.isReachable() }])

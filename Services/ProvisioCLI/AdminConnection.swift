@@ -67,7 +67,8 @@ enum Describe {
     static func token(_ value: Any) -> String {
         guard let token = value as? [String: Any] else { return "" }
         let state = (token["revokedAt"] as? String).map { "revoked \($0)" } ?? "active"
-        return "\(token["id"] ?? "")  pvs_\(token["prefix"] ?? "")…  created \(token["createdAt"] ?? "")  expires \(token["expiresAt"] ?? "never")  last used \(token["lastUsedAt"] ?? "never")  \(state)"
+        return
+            "\(token["id"] ?? "")  pvs_\(token["prefix"] ?? "")…  created \(token["createdAt"] ?? "")  expires \(token["expiresAt"] ?? "never")  last used \(token["lastUsedAt"] ?? "never")  \(state)"
     }
 
     static func client(_ value: Any) -> String {

@@ -5,8 +5,10 @@ import NIOHTTP1
 /// `provisio attribute list|add|delete`: a tenant's identity attributes (the built-ins and custom ones).
 struct AttributeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "attribute", abstract: "Identity attributes of a tenant (built-in and custom).",
-        subcommands: [List.self, Add.self, Delete.self])
+        commandName: "attribute",
+        abstract: "Identity attributes of a tenant (built-in and custom).",
+        subcommands: [List.self, Add.self, Delete.self]
+    )
 
     struct TenantOption: ParsableArguments {
         @Option(help: "Tenant id.") var tenant: String

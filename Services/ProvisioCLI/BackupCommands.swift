@@ -5,7 +5,8 @@ import Foundation
 struct BackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
-        abstract: "Snapshot a stack's SQLite databases and credentials into a new folder, while the stack runs.")
+        abstract: "Snapshot a stack's SQLite databases and credentials into a new folder, while the stack runs."
+    )
 
     @Option(name: .long, help: "The stack's data folder.")
     var dataDir: String = ".provisio"
@@ -18,7 +19,9 @@ struct BackupCommand: ParsableCommand {
         let destination = URL(fileURLWithPath: to).standardizedFileURL
         let started = ContinuousClock.now
         let backup = try StackBackup.take(from: source, to: destination)
-        Console.write("Backed up \((backup.databases + backup.files).joined(separator: ", ")) to \(destination.path) in \(ContinuousClock.now - started).\n")
+        Console.write(
+            "Backed up \((backup.databases + backup.files).joined(separator: ", ")) to \(destination.path) in \(ContinuousClock.now - started).\n"
+        )
     }
 }
 
@@ -26,7 +29,8 @@ struct BackupCommand: ParsableCommand {
 struct RestoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
-        abstract: "Restore a backup made by `provisio backup` into a data folder (stop any stack using that folder first).")
+        abstract: "Restore a backup made by `provisio backup` into a data folder (stop any stack using that folder first)."
+    )
 
     @Option(name: .long, help: "The backup folder.")
     var from: String
@@ -43,6 +47,7 @@ struct RestoreCommand: ParsableCommand {
         let backup = try StackBackup.read(source)
         try backup.restore(from: source, into: destination, replacing: force)
         Console.write(
-            "Restored the backup of \(backup.createdAt.formatted(.iso8601)) into \(destination.path); start it with: provisio up --data-dir \(destination.path)\n")
+            "Restored the backup of \(backup.createdAt.formatted(.iso8601)) into \(destination.path); start it with: provisio up --data-dir \(destination.path)\n"
+        )
     }
 }

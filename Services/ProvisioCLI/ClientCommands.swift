@@ -5,12 +5,15 @@ import NIOHTTP1
 /// `provisio client create|rotate|list|revoke`: OAuth client credentials of an identity provider.
 struct ClientCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "client", abstract: "OAuth client credentials (client id + secret) of an identity provider.",
-        subcommands: [Create.self, Rotate.self, List.self, Revoke.self])
+        commandName: "client",
+        abstract: "OAuth client credentials (client id + secret) of an identity provider.",
+        subcommands: [Create.self, Rotate.self, List.self, Revoke.self]
+    )
 
     static func issued(_ value: Any) -> String {
         let object = value as? [String: Any] ?? [:]
-        return "client id:     \(object["clientID"] ?? "")\nclient secret: \(object["clientSecret"] ?? "")  (shown once; copy it now)\ntoken URL:     \(object["tokenURL"] ?? "")"
+        return
+            "client id:     \(object["clientID"] ?? "")\nclient secret: \(object["clientSecret"] ?? "")  (shown once; copy it now)\ntoken URL:     \(object["tokenURL"] ?? "")"
     }
 
     struct Create: AsyncParsableCommand {
@@ -27,7 +30,10 @@ struct ClientCommand: AsyncParsableCommand {
         @Option(help: "Client id.") var client: String
         @Option(help: "Hours the previous secret keeps working (default 0).") var graceHours: Int = 0
         func run() async throws {
-            admin.print(try await admin.call(.POST, target.path + "/clients/\(client)/rotate", body: ["graceHours": graceHours]), ClientCommand.issued)
+            admin.print(
+                try await admin.call(.POST, target.path + "/clients/\(client)/rotate", body: ["graceHours": graceHours]),
+                ClientCommand.issued
+            )
         }
     }
 

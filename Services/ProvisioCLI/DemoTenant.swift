@@ -1,9 +1,9 @@
-import NIOHTTP1
 import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
 import NIOFoundationCompat
+import NIOHTTP1
 
 /// The contents of `<data dir>/demo.json`, a contract with tooling outside the repo: keep the keys as they are.
 struct DemoCredentials: Codable, Equatable {
@@ -32,7 +32,10 @@ struct DemoTenant {
         let previous = (try? Data(contentsOf: file)).flatMap { try? JSONDecoder().decode(DemoCredentials.self, from: $0) }
 
         try await createIfMissing("/tenants", body: ["id": Self.tenantID, "name": "Demo"])
-        try await createIfMissing("/tenants/\(Self.tenantID)/idps", body: ["id": Self.idpID, "name": "Default", "providerType": "Generic", "description": "Demo identity provider"])
+        try await createIfMissing(
+            "/tenants/\(Self.tenantID)/idps",
+            body: ["id": Self.idpID, "name": "Default", "providerType": "Generic", "description": "Demo identity provider"]
+        )
         let (status, data) = try await call(.GET, "/tenants/\(Self.tenantID)/idps/\(Self.idpID)")
         guard status == 200, let idp = try? JSONDecoder().decode(IdentityProviderView.self, from: data) else {
             throw ExitError(message: "Could not read the demo identity provider (HTTP \(status)).")

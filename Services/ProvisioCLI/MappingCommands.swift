@@ -6,8 +6,10 @@ import NIOHTTP1
 /// identity attributes, and re-applying it to the IdP's existing users.
 struct MappingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "mapping", abstract: "Attribute mappings of an identity provider.",
-        subcommands: [List.self, Set.self, Remove.self, Reapply.self, Job.self])
+        commandName: "mapping",
+        abstract: "Attribute mappings of an identity provider.",
+        subcommands: [List.self, Set.self, Remove.self, Reapply.self, Job.self]
+    )
 
     static func describeJob(_ value: Any) -> String {
         let job = value as? [String: Any] ?? [:]

@@ -8,5 +8,9 @@ struct Provisio: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provisio",
         abstract: "Provisio: multi-tenant SCIM 2.0 provisioning.",
-        subcommands: [Up.self, BackupCommand.self, RestoreCommand.self, TokenCommand.self, ClientCommand.self, AttributeCommand.self, MappingCommand.self, ActivityCommand.self])
+        subcommands: [
+            Up.self, BackupCommand.self, RestoreCommand.self, TokenCommand.self, ClientCommand.self, AttributeCommand.self, MappingCommand.self,
+            ActivityCommand.self,
+        ]
+    )
 }

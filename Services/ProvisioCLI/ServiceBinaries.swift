@@ -12,10 +12,13 @@ struct ServiceBinaries {
     static func locate() throws -> ServiceBinaries {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let candidates = [executable.deletingLastPathComponent(), Bundle.main.executableURL?.deletingLastPathComponent()].compactMap { $0 }
-        for directory in candidates where names.allSatisfy({ FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent($0).path) }) {
+        for directory in candidates
+        where names.allSatisfy({ FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent($0).path) }) {
             return ServiceBinaries(directory: directory)
         }
         throw ExitError(
-            message: "The service executables (\(names.joined(separator: ", "))) are not next to provisio. Run `swift run provisio up`, which builds them.")
+            message:
+                "The service executables (\(names.joined(separator: ", "))) are not next to provisio. Run `swift run provisio up`, which builds them."
+        )
     }
 }

@@ -20,14 +20,16 @@ extension Stack {
                 guard let delay = policy.delay(afterRestarts: restarts) else {
                     note(
                         "\(name) \(exit) after \(restarts) restarts within \(Self.seconds(policy.window)); not restarting it: stopping the stack",
-                        service: name)
+                        service: name
+                    )
                     return .gaveUp(name: name, exit: exit, restarts: restarts)
                 }
                 members[index].restarts.record(now)
                 members[index].restartAt = now + .milliseconds(Int64(delay * 1000))
                 note(
                     "\(name) \(exit); restarting it in \(Self.seconds(delay)) (restart \(restarts + 1) of at most \(policy.maximumRestarts) within \(Self.seconds(policy.window)))",
-                    service: name)
+                    service: name
+                )
             }
             try? await Task.sleep(for: .milliseconds(100))
         }
@@ -39,8 +41,12 @@ extension Stack {
         members[index].restartAt = nil
         do {
             let process = try Self.makeProcess(
-                name: member.name, executable: member.executable, environment: member.environment, dataDirectory: dataDirectory,
-                logDirectory: logDirectory)
+                name: member.name,
+                executable: member.executable,
+                environment: member.environment,
+                dataDirectory: dataDirectory,
+                logDirectory: logDirectory
+            )
             try process.run()
             members[index].process = process
             note("\(member.name) restarted (pid \(process.processIdentifier), port \(member.port))", service: member.name)

@@ -1,8 +1,8 @@
-import NIOCore
-import NIOHTTP1
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOCore
+import NIOHTTP1
 import ServiceKit
 
 #if canImport(Glibc)
@@ -35,7 +35,12 @@ final class Stack {
     var members: [Member] = []
 
     init(
-        binaries: ServiceBinaries, dataDirectory: URL, gatewayPort: Int, secrets: StackSecrets, logLevel: String, databases: PostgresDatabases?,
+        binaries: ServiceBinaries,
+        dataDirectory: URL,
+        gatewayPort: Int,
+        secrets: StackSecrets,
+        logLevel: String,
+        databases: PostgresDatabases?,
         sqliteSynchronous: String? = nil
     ) throws {
         self.dataDirectory = dataDirectory
@@ -66,7 +71,13 @@ final class Stack {
                 ownEnvironment["DATABASE_URL"] = databases.url(for: name)
             }
             let executable = binaries.url(of: name)
-            let process = try Self.makeProcess(name: name, executable: executable, environment: ownEnvironment, dataDirectory: dataDirectory, logDirectory: logDirectory)
+            let process = try Self.makeProcess(
+                name: name,
+                executable: executable,
+                environment: ownEnvironment,
+                dataDirectory: dataDirectory,
+                logDirectory: logDirectory
+            )
             members.append(Member(name: name, port: ports[name]!, executable: executable, environment: ownEnvironment, process: process))
         }
     }
@@ -105,7 +116,9 @@ final class Stack {
         while !pending.isEmpty {
             if let exited = members.first(where: { !$0.process.isRunning }) {
                 throw ExitError(
-                    message: "\(exited.name) exited during start (status \(exited.process.terminationStatus)); see \(logDirectory.path)/\(exited.name).log")
+                    message:
+                        "\(exited.name) exited during start (status \(exited.process.terminationStatus)); see \(logDirectory.path)/\(exited.name).log"
+                )
             }
             guard ContinuousClock.now < deadline else {
                 throw ExitError(message: "Not ready after \(timeout): \(pending.map(\.0).joined(separator: ", ")); see \(logDirectory.path)")

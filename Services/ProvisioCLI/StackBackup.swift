@@ -23,7 +23,8 @@ struct StackBackup: Codable {
         let databases = databaseNames.filter { manager.fileExists(atPath: dataDirectory.appendingPathComponent($0).path) }
         guard !databases.isEmpty else {
             throw ExitError(
-                message: "No SQLite database in \(dataDirectory.path). A stack on PostgreSQL is backed up with pg_dump (README, Backup and restore).")
+                message: "No SQLite database in \(dataDirectory.path). A stack on PostgreSQL is backed up with pg_dump (README, Backup and restore)."
+            )
         }
         guard isEmptyOrMissing(destination) else { throw ExitError(message: "\(destination.path) already exists and is not empty.") }
         let partial = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).partial-\(UUID().uuidString)")
@@ -52,7 +53,9 @@ struct StackBackup: Codable {
     /// Reads and checks the backup in `source`: its manifest, and every database it lists passes `quick_check`.
     static func read(_ source: URL) throws -> StackBackup {
         let manifest = source.appendingPathComponent(manifestName)
-        guard let data = try? Data(contentsOf: manifest) else { throw ExitError(message: "\(source.path) is not a Provisio backup (no \(manifestName)).") }
+        guard let data = try? Data(contentsOf: manifest) else {
+            throw ExitError(message: "\(source.path) is not a Provisio backup (no \(manifestName)).")
+        }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         guard let backup = try? decoder.decode(StackBackup.self, from: data), backup.format == 1,

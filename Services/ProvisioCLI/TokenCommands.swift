@@ -5,8 +5,10 @@ import NIOHTTP1
 /// `provisio token create|recreate|set-validity|revoke|list|events`: bearer tokens of an identity provider.
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "token", abstract: "Bearer tokens of an identity provider.",
-        subcommands: [Create.self, Recreate.self, SetValidity.self, Revoke.self, List.self, Events.self])
+        commandName: "token",
+        abstract: "Bearer tokens of an identity provider.",
+        subcommands: [Create.self, Recreate.self, SetValidity.self, Revoke.self, List.self, Events.self]
+    )
 
     struct Validity: ParsableArguments {
         @Option(help: "Validity in days (1 to 3650).") var validDays: Int?
@@ -98,8 +100,10 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let data = try await admin.call(.GET, target.path + "/token-events")
             admin.print(data) { value in
-                (value as? [[String: Any]] ?? []).map { "\($0["occurredAt"] ?? "")  \($0["actor"] ?? "")  \($0["action"] ?? "")  \($0["detail"] ?? "")" }
-                    .joined(separator: "\n")
+                (value as? [[String: Any]] ?? []).map {
+                    "\($0["occurredAt"] ?? "")  \($0["actor"] ?? "")  \($0["action"] ?? "")  \($0["detail"] ?? "")"
+                }
+                .joined(separator: "\n")
             }
         }
     }

@@ -19,7 +19,9 @@ struct Up: AsyncParsableCommand {
 
     @Option(
         name: .long,
-        help: "Run on PostgreSQL instead of SQLite: a server URL (postgres://user:password@host:port). Each service gets its own database, named after the data folder, created when missing.")
+        help:
+            "Run on PostgreSQL instead of SQLite: a server URL (postgres://user:password@host:port). Each service gets its own database, named after the data folder, created when missing."
+    )
     var postgres: String?
 
     @Option(name: .long, help: "SQLite's synchronous setting: NORMAL (default) or FULL (see the README, Durability).")
@@ -52,7 +54,9 @@ struct Up: AsyncParsableCommand {
         guard restartDelay > 0, restartMaxDelay >= restartDelay, maxRestarts >= 0, restartWindow > 0,
             restartMaxDelay <= 3600, restartWindow <= 86400
         else {
-            throw ValidationError("Restart settings: 0 < --restart-delay <= --restart-max-delay <= 3600, --max-restarts >= 0, 0 < --restart-window <= 86400.")
+            throw ValidationError(
+                "Restart settings: 0 < --restart-delay <= --restart-max-delay <= 3600, --max-restarts >= 0, 0 < --restart-window <= 86400."
+            )
         }
     }
 
@@ -61,8 +65,14 @@ struct Up: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let secrets = try StackSecrets.loadOrCreate(in: dataDirectory)
         let stack = try Stack(
-            binaries: try ServiceBinaries.locate(), dataDirectory: dataDirectory, gatewayPort: port, secrets: secrets, logLevel: logLevel,
-            databases: postgres.map { PostgresDatabases(serverURL: $0, dataDirectory: dataDirectory) }, sqliteSynchronous: sqliteSynchronous?.uppercased())
+            binaries: try ServiceBinaries.locate(),
+            dataDirectory: dataDirectory,
+            gatewayPort: port,
+            secrets: secrets,
+            logLevel: logLevel,
+            databases: postgres.map { PostgresDatabases(serverURL: $0, dataDirectory: dataDirectory) },
+            sqliteSynchronous: sqliteSynchronous?.uppercased()
+        )
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM])
         try stack.start()
         do {
@@ -79,7 +89,8 @@ struct Up: AsyncParsableCommand {
                   Logs:          \(stack.logDirectory.path)
                 Press Ctrl-C to stop.
 
-                """)
+                """
+            )
         } catch {
             stack.stop()
             throw error
@@ -91,7 +102,9 @@ struct Up: AsyncParsableCommand {
             Console.write("Provisio stopped.\n")
         case .gaveUp(let name, let exit, let restarts):
             throw ExitError(
-                message: "\(name) \(exit) after \(restarts) restarts within \(restartWindow) s; the stack stopped. See \(stack.logDirectory.path)/\(name).log")
+                message:
+                    "\(name) \(exit) after \(restarts) restarts within \(restartWindow) s; the stack stopped. See \(stack.logDirectory.path)/\(name).log"
+            )
         }
     }
 }

@@ -3,9 +3,9 @@ import Hummingbird
 import InternalAPI
 import Logging
 import ScimCore
-import ServiceLifecycle
 import ServiceClients
 import ServiceKit
+import ServiceLifecycle
 
 /// The peers the gateway calls. Tests substitute in-memory fakes for the token and mapping services and run the
 /// real directory in process.
@@ -19,7 +19,11 @@ struct GatewayPeers: Sendable {
 }
 
 /// The composition root: HTTP clients to the three internal services, then the router.
-func buildApplication(configuration: ServiceConfiguration, gateway: GatewayConfiguration, logger: Logger) async throws
+func buildApplication(
+    configuration: ServiceConfiguration,
+    gateway: GatewayConfiguration,
+    logger: Logger
+) async throws
     -> some ApplicationProtocol
 {
     func client(_ url: String, _ name: String) throws -> InternalHTTPClient {
@@ -38,31 +42,44 @@ func buildApplication(configuration: ServiceConfiguration, gateway: GatewayConfi
             ReadinessCheck(name: "token") { await token.isAlive(logger: $0) },
             ReadinessCheck(name: "directory") { await directory.isAlive(logger: $0) },
             ReadinessCheck(name: "mapping") { await mapping.isAlive(logger: $0) },
-        ])
+        ]
+    )
     return buildApplication(
-        configuration: configuration, gateway: gateway, peers: peers,
+        configuration: configuration,
+        gateway: gateway,
+        peers: peers,
         services: [
             ShutdownAction(name: "http-clients") {
                 for peer in [token, directory, mapping] { await peer.shutdown() }
             }
         ],
-        logger: logger)
+        logger: logger
+    )
 }
 
 /// The application on the given peers, with the same middleware and server as production: the production overload
 /// above passes its HTTP clients, tests pass fakes (and a clock for the failed-authentication limiter).
 func buildApplication(
-    configuration: ServiceConfiguration, gateway: GatewayConfiguration, peers: GatewayPeers, services: [any Service] = [],
-    authFailureClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }, logger: Logger
+    configuration: ServiceConfiguration,
+    gateway: GatewayConfiguration,
+    peers: GatewayPeers,
+    services: [any Service] = [],
+    authFailureClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
+    logger: Logger
 ) -> some ApplicationProtocol {
     ServiceApplication.makeApplication(
-        router: buildRouter(peers: peers, gateway: gateway, authFailureClock: authFailureClock), configuration: configuration, services: services,
-        logger: logger)
+        router: buildRouter(peers: peers, gateway: gateway, authFailureClock: authFailureClock),
+        configuration: configuration,
+        services: services,
+        logger: logger
+    )
 }
 
 /// `authFailureClock` is the failed-authentication limiter's time (tests pass a clock they move by hand).
 func buildRouter(
-    peers: GatewayPeers, gateway: GatewayConfiguration, authFailureClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    peers: GatewayPeers,
+    gateway: GatewayConfiguration,
+    authFailureClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
 ) -> Router<ServiceRequestContext> {
     let router = ServiceApplication.makeRouter(requestLogLevel: .info)
     router.addHealthRoutes(service: "gateway", checks: peers.readiness)

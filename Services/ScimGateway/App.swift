@@ -9,7 +9,10 @@ struct ScimGatewayMain {
     static func main() async throws {
         try await ServiceMain.run(service: "gateway", defaultPort: ServiceConfiguration.DefaultPort.gateway) { configuration, reader, logger in
             try await buildApplication(
-                configuration: configuration, gateway: try GatewayConfiguration(reader: reader, port: configuration.port), logger: logger)
+                configuration: configuration,
+                gateway: try GatewayConfiguration(reader: reader, port: configuration.port),
+                logger: logger
+            )
         }
     }
 }

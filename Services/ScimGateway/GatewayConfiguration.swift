@@ -51,8 +51,10 @@ struct GatewayConfiguration: Sendable {
 
     /// What the SCIM endpoints support, as `/ServiceProviderConfig` advertises it and the handlers enforce it.
     static let capabilities = ServiceProviderCapabilities(
-        bulk: .init(supported: true, maxOperations: 1000, maxPayloadSize: 4_194_304), sort: true,
-        pagination: .init(cursor: true, index: true))
+        bulk: .init(supported: true, maxOperations: 1000, maxPayloadSize: 4_194_304),
+        sort: true,
+        pagination: .init(cursor: true, index: true)
+    )
 
     /// `{public base}/oauth/v2/{tenant}/token`: the tenant's OAuth token endpoint.
     func tokenURL(tenantID: String) -> String {

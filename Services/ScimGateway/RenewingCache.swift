@@ -47,7 +47,9 @@ final class RenewingCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// `isUsable` may refuse a kept value outright, renewed or not (a token past its own expiry). `servedStale` is
     /// told why a renewal failed when the old value is served instead (``FailedRenewal/serveStale``).
     func value(
-        for key: Key, isUsable: (Value) -> Bool = { _ in true }, fetch: () async throws -> Value,
+        for key: Key,
+        isUsable: (Value) -> Bool = { _ in true },
+        fetch: () async throws -> Value,
         servedStale: (any Error) -> Void = { _ in }
     ) async throws -> Value {
         guard ttl > .zero else { return try await fetch() }

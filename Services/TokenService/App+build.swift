@@ -9,11 +9,17 @@ import ServiceLifecycle
 /// The composition root: opens the store, builds the router; the store is migrated before the server accepts and
 /// before the expiry watcher starts. Tests call it too, with a clock they move and an activity sink they read.
 func buildApplication(
-    configuration: ServiceConfiguration, settings: TokenSettings = TokenSettings(), logger: Logger,
-    clock: any TokenClock = SystemTokenClock(), activity: (any ActivitySink)? = nil
+    configuration: ServiceConfiguration,
+    settings: TokenSettings = TokenSettings(),
+    logger: Logger,
+    clock: any TokenClock = SystemTokenClock(),
+    activity: (any ActivitySink)? = nil
 ) async throws -> some ApplicationProtocol {
     let location = try DatabaseLocation(
-        databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory, fileName: "token.sqlite")
+        databaseURL: configuration.databaseURL,
+        dataDirectory: configuration.dataDirectory,
+        fileName: "token.sqlite"
+    )
     let storage = try await location.open(logger: logger, sqliteSynchronous: SQLiteSynchronous(setting: configuration.sqliteSynchronous) ?? .normal)
     let storageService = StorageService(storage: storage, migrations: TokenMigrations.all, logger: logger)
     let store = SQLTokenStore(storage: storage)
@@ -23,7 +29,10 @@ func buildApplication(
         sink = activity
     } else {
         let client = try InternalHTTPClient(
-            baseURL: configuration.directoryServiceURL, internalKey: configuration.internalKey, serviceName: "directory")
+            baseURL: configuration.directoryServiceURL,
+            internalKey: configuration.internalKey,
+            serviceName: "directory"
+        )
         sink = DirectoryActivitySink(client: client)
         services.append(ShutdownAction(name: "http-client") { await client.shutdown() })
     }
@@ -31,8 +40,12 @@ func buildApplication(
     services.append(ExpiryWatcher(warnings: parts.warnings, interval: settings.expiryCheckInterval, logger: logger))
     let router = buildRouter(parts: parts, configuration: configuration)
     return ServiceApplication.makeApplication(
-        router: router, configuration: configuration, startup: .init(services: [storageService], work: storageService.prepare), services: services,
-        logger: logger)
+        router: router,
+        configuration: configuration,
+        startup: .init(services: [storageService], work: storageService.prepare),
+        services: services,
+        logger: logger
+    )
 }
 
 /// The token service's collaborators, built once from the store, the clock and the settings.
@@ -61,7 +74,11 @@ func buildRouter<Store: TokenStore>(parts: TokenServiceParts<Store>, configurati
     router.addHealthRoutes(service: "token", checks: [ReadinessCheck(name: "store") { _ in await parts.store.isReachable() }])
     let internalAPI = router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey))
     TokenController(
-        store: parts.store, clock: parts.clock, settings: parts.settings, warnings: parts.warnings, accessTokens: parts.accessTokens,
+        store: parts.store,
+        clock: parts.clock,
+        settings: parts.settings,
+        warnings: parts.warnings,
+        accessTokens: parts.accessTokens,
         activity: parts.activity
     ).register(on: internalAPI)
     ClientController(store: parts.store, clock: parts.clock, accessTokens: parts.accessTokens, activity: parts.activity).register(on: internalAPI)

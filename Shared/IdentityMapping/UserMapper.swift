@@ -1,5 +1,5 @@
-import InternalAPI
 import Foundation
+import InternalAPI
 import ScimCore
 import ScimFilter
 import ScimPatch
@@ -35,7 +35,8 @@ package struct UserMapper: Sendable {
         var identity: [String: JSONValue] = [:]
         var problems: [String] = []
         for rule in rules {
-            let mapping = rule.mapping, attribute = rule.attribute
+            let mapping = rule.mapping
+            let attribute = rule.attribute
             guard let path = rule.path else {
                 problems.append("the mapping of '\(attribute.name)' has an invalid SCIM path '\(mapping.scimPath)'")
                 continue

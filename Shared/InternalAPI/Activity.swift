@@ -10,7 +10,13 @@ package struct ActivityEntry: Codable, Sendable, Hashable {
     package var detail: String?
 
     package init(
-        occurredAt: String, idpID: String?, actor: String, action: String, resourceType: String?, resourceID: String?, detail: String?
+        occurredAt: String,
+        idpID: String?,
+        actor: String,
+        action: String,
+        resourceType: String?,
+        resourceID: String?,
+        detail: String?
     ) {
         self.occurredAt = occurredAt
         self.idpID = idpID

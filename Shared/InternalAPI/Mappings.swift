@@ -127,8 +127,17 @@ package struct ReapplyJob: Codable, Sendable, Hashable {
     package var updatedAt: String
 
     package init(
-        id: String, tenantID: String, idpID: String, state: State, total: Int, done: Int, failed: Int, detail: String?, actor: String,
-        createdAt: String, updatedAt: String
+        id: String,
+        tenantID: String,
+        idpID: String,
+        state: State,
+        total: Int,
+        done: Int,
+        failed: Int,
+        detail: String?,
+        actor: String,
+        createdAt: String,
+        updatedAt: String
     ) {
         self.id = id
         self.tenantID = tenantID

@@ -13,8 +13,14 @@ package struct OAuthClientMetadata: Codable, Sendable, Hashable {
     package var revokedAt: Date?
 
     package init(
-        clientID: String, tenantID: String, idpID: String, createdAt: Date, secretRotatedAt: Date?, previousSecretValidUntil: Date?,
-        lastUsedAt: Date?, revokedAt: Date?
+        clientID: String,
+        tenantID: String,
+        idpID: String,
+        createdAt: Date,
+        secretRotatedAt: Date?,
+        previousSecretValidUntil: Date?,
+        lastUsedAt: Date?,
+        revokedAt: Date?
     ) {
         self.clientID = clientID
         self.tenantID = tenantID
@@ -70,7 +76,10 @@ package struct OAuthAccessToken: Codable, Sendable, Hashable {
     package var scope: String
 
     enum CodingKeys: String, CodingKey {
-        case accessToken = "access_token", tokenType = "token_type", expiresIn = "expires_in", scope
+        case accessToken = "access_token"
+        case tokenType = "token_type"
+        case expiresIn = "expires_in"
+        case scope
     }
 
     package init(accessToken: String, tokenType: String = "Bearer", expiresIn: Int, scope: String) {

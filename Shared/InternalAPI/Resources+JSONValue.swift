@@ -16,8 +16,11 @@ extension DirectoryPage: JSONValueConvertible {
         var resources: [StoredResource] = []
         for element in try json.array("resources") { resources.append(try StoredResource(json: element)) }
         self.init(
-            totalResults: try json.int("totalResults"), startIndex: try json.optionalInt("startIndex"), resources: resources,
-            nextCursor: try json.optionalString("nextCursor"))
+            totalResults: try json.int("totalResults"),
+            startIndex: try json.optionalInt("startIndex"),
+            resources: resources,
+            nextCursor: try json.optionalString("nextCursor")
+        )
     }
 
     package var json: JSONValue {

@@ -54,7 +54,8 @@ package enum ProviderType: String, Codable, Sendable, Hashable, CaseIterable {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = ProviderType(lenient: text) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "providerType must be one of Generic, Azure, Okta, Duo"))
+                .init(codingPath: decoder.codingPath, debugDescription: "providerType must be one of Generic, Azure, Okta, Duo")
+            )
         }
         self = value
     }
@@ -72,7 +73,12 @@ package struct IdentityProvider: Codable, Sendable, Hashable {
     package var updatedAt: Date
 
     package init(
-        tenantID: String, id: String, name: String, description: String, providerType: ProviderType, createdAt: Date,
+        tenantID: String,
+        id: String,
+        name: String,
+        description: String,
+        providerType: ProviderType,
+        createdAt: Date,
         updatedAt: Date
     ) {
         self.tenantID = tenantID

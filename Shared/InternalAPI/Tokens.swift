@@ -14,7 +14,13 @@ package struct TokenMetadata: Codable, Sendable, Hashable {
     package var revokedAt: Date?
 
     package init(
-        id: String, prefix: String, tenantID: String, idpID: String, createdAt: Date, expiresAt: Date?, lastUsedAt: Date?,
+        id: String,
+        prefix: String,
+        tenantID: String,
+        idpID: String,
+        createdAt: Date,
+        expiresAt: Date?,
+        lastUsedAt: Date?,
         revokedAt: Date?
     ) {
         self.id = id

@@ -68,7 +68,8 @@ package final class PostgresStorage: SQLStorage {
         let maintenance = PostgresClient(configuration: try target.configuration(database: "postgres"), backgroundLogger: logger)
         try await whileRunning(maintenance) {
             let exists = try await maintenance.withConnection { connection in
-                try await connection.sql(queryLogLevel: nil).raw("SELECT 1 AS one FROM pg_database WHERE datname = \(bind: target.database)").first() != nil
+                try await connection.sql(queryLogLevel: nil).raw("SELECT 1 AS one FROM pg_database WHERE datname = \(bind: target.database)").first()
+                    != nil
             }
             guard !exists else { return }
             do {
@@ -143,7 +144,13 @@ struct PostgresURL: Sendable {
     func configuration(database: String) throws -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS = requireTLS ? .require(.makeClientConfiguration()) : .disable
         var configuration = PostgresClient.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: tls)
+            host: host,
+            port: port,
+            username: username,
+            password: password,
+            database: database,
+            tls: tls
+        )
         configuration.options.maximumConnections = 20
         configuration.options.connectionIdleTimeout = .seconds(10)
         configuration.options.keepAliveBehavior = nil

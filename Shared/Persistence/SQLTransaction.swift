@@ -5,7 +5,10 @@ import SQLKit
 /// unchanged (a `ScimError` stays a `ScimError`). Both engines' `write` use it.
 enum SQLTransaction {
     static func run<T: Sendable>(
-        on database: any SQLDatabase, begin: String = "BEGIN", logger: Logger, _ body: @Sendable (any SQLDatabase) async throws -> T
+        on database: any SQLDatabase,
+        begin: String = "BEGIN",
+        logger: Logger,
+        _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         try await database.raw(SQLQueryString(begin)).run()
         do {

@@ -46,10 +46,18 @@ enum FilterLexer {
             }
             let position = reader.position(of: reader.index)
             switch byte {
-            case UInt8(ascii: "("): tokens.append(.init(kind: .leftParen, position: position)); reader.index += 1
-            case UInt8(ascii: ")"): tokens.append(.init(kind: .rightParen, position: position)); reader.index += 1
-            case UInt8(ascii: "["): tokens.append(.init(kind: .leftBracket, position: position)); reader.index += 1
-            case UInt8(ascii: "]"): tokens.append(.init(kind: .rightBracket, position: position)); reader.index += 1
+            case UInt8(ascii: "("):
+                tokens.append(.init(kind: .leftParen, position: position))
+                reader.index += 1
+            case UInt8(ascii: ")"):
+                tokens.append(.init(kind: .rightParen, position: position))
+                reader.index += 1
+            case UInt8(ascii: "["):
+                tokens.append(.init(kind: .leftBracket, position: position))
+                reader.index += 1
+            case UInt8(ascii: "]"):
+                tokens.append(.init(kind: .rightBracket, position: position))
+                reader.index += 1
             case UInt8(ascii: "\""): tokens.append(.init(kind: .string(try reader.readString()), position: position))
             default: tokens.append(.init(kind: .word(reader.readWord()), position: position))
             }
@@ -173,7 +181,8 @@ private struct ByteReader {
             default:
                 let (character, _) = self.scalar(at: escapeOffset + 1)
                 throw .invalidFilter(
-                    "Invalid escape '\\\(character)' at position \(position(of: escapeOffset)) in the string starting at position \(startPosition).")
+                    "Invalid escape '\\\(character)' at position \(position(of: escapeOffset)) in the string starting at position \(startPosition)."
+                )
             }
         }
         throw .invalidFilter("Unterminated string literal starting at position \(startPosition).")

@@ -45,7 +45,9 @@ package enum FilterParser {
         guard parser.peek.kind != .end else { throw .invalidFilter("The filter is empty.") }
         let expression = try parser.parseOr(depth: 0, inValuePath: false)
         guard parser.peek.kind == .end else {
-            throw .invalidFilter("Unexpected \(parser.peek.kind.summary) at position \(parser.peek.position); expected 'and', 'or' or the end of the filter.")
+            throw .invalidFilter(
+                "Unexpected \(parser.peek.kind.summary) at position \(parser.peek.position); expected 'and', 'or' or the end of the filter."
+            )
         }
         return expression
     }
@@ -126,7 +128,9 @@ private struct Parser {
                     throw .invalidFilter("Nested value filter '[' at position \(open.position) is not allowed.")
                 }
                 guard path.subAttribute == nil else {
-                    throw .invalidFilter("A value filter needs a multi-valued or complex attribute, not the sub-attribute '\(path)' (position \(token.position)).")
+                    throw .invalidFilter(
+                        "A value filter needs a multi-valued or complex attribute, not the sub-attribute '\(path)' (position \(token.position))."
+                    )
                 }
                 let inner = try parseOr(depth: depth + 1, inValuePath: true)
                 try expect(.rightBracket, closing: "[", at: open.position)
@@ -161,7 +165,9 @@ private struct Parser {
             throw .invalidFilter("Expected an operator after '\(path)' at position \(opToken.position), found \(opToken.kind.summary).")
         }
         guard let op = CompareOperator(rawValue: opWord) ?? CompareOperator(rawValue: opWord.lowercased()) else {
-            throw .invalidFilter("Unknown operator '\(opWord)' at position \(opToken.position); expected one of eq, ne, co, sw, ew, gt, ge, lt, le, pr.")
+            throw .invalidFilter(
+                "Unknown operator '\(opWord)' at position \(opToken.position); expected one of eq, ne, co, sw, ew, gt, ge, lt, le, pr."
+            )
         }
         if op == .pr { return .compare(path, .pr, nil) }
         let valueToken = advance()
@@ -186,7 +192,8 @@ private struct Parser {
                 // A bare word is no value in RFC 7644's grammar; reading it as a string would let a typo match (or
                 // miss) silently, so it is refused with the fix in the detail.
                 throw .invalidFilter(
-                    "Expected a value after '\(opWord)' at position \(valueToken.position), found the bare word '\(word.prefix(64))'; a string value is quoted (\"…\"), other values are numbers, true, false or null.")
+                    "Expected a value after '\(opWord)' at position \(valueToken.position), found the bare word '\(word.prefix(64))'; a string value is quoted (\"…\"), other values are numbers, true, false or null."
+                )
             }
         case .end:
             throw .invalidFilter("\(missing).")
@@ -199,7 +206,9 @@ private struct Parser {
         let token = advance()
         guard token.kind == kind else {
             let close = kind == .rightParen ? ")" : "]"
-            throw .invalidFilter("Missing '\(close)' for the '\(open)' at position \(openPosition); found \(token.kind.summary) at position \(token.position).")
+            throw .invalidFilter(
+                "Missing '\(close)' for the '\(open)' at position \(openPosition); found \(token.kind.summary) at position \(token.position)."
+            )
         }
     }
 

@@ -23,7 +23,10 @@ enum FilterScope: Sendable, Hashable {
 extension SchemaRegistry {
     /// Resolves the path of a comparison, or explains why it cannot be used in a filter.
     func filterTarget(
-        _ path: AttributePath, op: CompareOperator, resourceType: String, scope: FilterScope
+        _ path: AttributePath,
+        op: CompareOperator,
+        resourceType: String,
+        scope: FilterScope
     ) -> Result<FilterTarget, ScimError> {
         switch scope {
         case .resource:

@@ -11,8 +11,12 @@ struct AttributeSpec: Sendable, Hashable {
     var subAttributes: [AttributeSpec]
 
     init(
-        name: String, type: AttributeType, multiValued: Bool = false, required: Bool = false,
-        mutability: Mutability = .readWrite, subAttributes: [AttributeSpec] = []
+        name: String,
+        type: AttributeType,
+        multiValued: Bool = false,
+        required: Bool = false,
+        mutability: Mutability = .readWrite,
+        subAttributes: [AttributeSpec] = []
     ) {
         self.name = name
         self.type = type
@@ -24,9 +28,13 @@ struct AttributeSpec: Sendable, Hashable {
 
     init(_ definition: AttributeDefinition) {
         self.init(
-            name: definition.name, type: definition.type, multiValued: definition.multiValued,
-            required: definition.required, mutability: definition.mutability,
-            subAttributes: definition.subAttributes.map(AttributeSpec.init))
+            name: definition.name,
+            type: definition.type,
+            multiValued: definition.multiValued,
+            required: definition.required,
+            mutability: definition.mutability,
+            subAttributes: definition.subAttributes.map(AttributeSpec.init)
+        )
     }
 
     func subAttribute(named name: String) -> AttributeSpec? {

@@ -30,8 +30,10 @@ package struct PatchEngine: Sendable {
         session.reconcileSchemas()
         let patched = JSONValue.object(session.root)
         return PatchResult(
-            resource: patched, membershipChanges: session.membershipChanges,
-            changed: patched != resource || !session.membershipChanges.isEmpty)
+            resource: patched,
+            membershipChanges: session.membershipChanges,
+            changed: patched != resource || !session.membershipChanges.isEmpty
+        )
     }
 
     /// The core schema of this resource type, whose attributes live at the top level of the resource.

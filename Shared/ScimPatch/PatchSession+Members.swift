@@ -70,7 +70,10 @@ extension PatchSession {
                 throw ScimError.invalidValue("Each member needs a non-empty string 'value'.")
             }
             return MemberReference(
-                value: id, type: try optionalString(element, "type"), display: try optionalString(element, "display"))
+                value: id,
+                type: try optionalString(element, "type"),
+                display: try optionalString(element, "display")
+            )
         default:
             throw ScimError.invalidValue("Each member must be an object with a non-empty string 'value'.")
         }

@@ -51,7 +51,10 @@ extension PatchSession {
 
     /// A whole multi-valued attribute: `add` appends values not already present, `replace` swaps the list.
     private mutating func writeList(
-        _ kind: PatchOperationKind, _ target: PatchTarget, spec: AttributeSpec, value: JSONValue
+        _ kind: PatchOperationKind,
+        _ target: PatchTarget,
+        spec: AttributeSpec,
+        value: JSONValue
     ) throws(ScimError) {
         let values = try ValueCoercion.list(value, as: spec, at: target.display)
         guard kind == .add else { return try commit(target, .array(values)) }
@@ -77,7 +80,10 @@ extension PatchSession {
     /// later operations in the request find and extend that element. Whole-element `replace` with no match is
     /// `noTarget`, as RFC 7644 §3.5.2.3 says.
     private mutating func writeElements(
-        _ kind: PatchOperationKind, _ target: PatchTarget, spec: AttributeSpec, value: JSONValue
+        _ kind: PatchOperationKind,
+        _ target: PatchTarget,
+        spec: AttributeSpec,
+        value: JSONValue
     ) throws(ScimError) {
         var list = existingList(target)
         let matches = matchingIndices(list, target)
@@ -103,7 +109,11 @@ extension PatchSession {
             }
         } else if spec.isComplex {
             let members = try ValueCoercion.complex(
-                try singleElement(value, target), as: spec, at: target.display, keepNulls: true)
+                try singleElement(value, target),
+                as: spec,
+                at: target.display,
+                keepNulls: true
+            )
             if matches.isEmpty {
                 guard kind == .add, var element = try seed(target, spec: spec) else {
                     throw ScimError.noTarget("No value of '\(target.name)' matches the filter in '\(target.display)'.")

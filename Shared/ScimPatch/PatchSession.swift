@@ -154,9 +154,15 @@ struct PatchSession {
                 throw ScimError.invalidPath("'\(display)': value filters need a registered schema.")
             }
             return PatchTarget(
-                container: .extension(urn), spec: nil, name: attribute.attribute,
+                container: .extension(urn),
+                spec: nil,
+                name: attribute.attribute,
                 attributePath: AttributePath(schemaURN: urn, attribute: attribute.attribute, subAttribute: nil),
-                filter: nil, subName: subName, subSpec: nil, display: display)
+                filter: nil,
+                subName: subName,
+                subSpec: nil,
+                display: display
+            )
         } else {
             throw ScimError.invalidPath("'\(display)' is not an attribute of a \(engine.resourceType).")
         }
@@ -181,8 +187,15 @@ struct PatchSession {
             try validate(filter, elementOf: attributePath, display: display)
         }
         return PatchTarget(
-            container: container, spec: spec, name: spec.name,
-            attributePath: attributePath, filter: path.valueFilter, subName: subSpec?.name ?? subName, subSpec: subSpec, display: display)
+            container: container,
+            spec: spec,
+            name: spec.name,
+            attributePath: attributePath,
+            filter: path.valueFilter,
+            subName: subSpec?.name ?? subName,
+            subSpec: subSpec,
+            display: display
+        )
     }
 
     /// A value filter must name sub-attributes of the attribute with fitting values (`FilterValidator`); one that

@@ -46,7 +46,10 @@ enum ValueCoercion {
     /// The members of a complex value with schema spelling. With `keepNulls`, a `null` sub-attribute stays in
     /// the result (as `.null`) so that a merge can unassign it.
     static func complex(
-        _ value: JSONValue, as spec: AttributeSpec, at path: String, keepNulls: Bool
+        _ value: JSONValue,
+        as spec: AttributeSpec,
+        at path: String,
+        keepNulls: Bool
     ) throws(ScimError) -> [String: JSONValue] {
         switch value {
         case .object(let members):

@@ -1,7 +1,7 @@
 import Foundation
-import NIOHTTP1
 import InternalAPI
 import Logging
+import NIOHTTP1
 import ScimCore
 
 /// The directory service as its callers see it: tenants, identity providers, users and groups.
@@ -15,18 +15,34 @@ package protocol DirectoryClient: Sendable {
     func createIdentityProvider(tenantID: String, _ request: IdentityProviderCreateRequest, logger: Logger) async throws -> IdentityProvider
     func listIdentityProviders(tenantID: String, logger: Logger) async throws -> [IdentityProvider]
     func identityProvider(tenantID: String, idpID: String, logger: Logger) async throws -> IdentityProvider
-    func updateIdentityProvider(tenantID: String, idpID: String, _ request: IdentityProviderUpdateRequest, logger: Logger) async throws -> IdentityProvider
+    func updateIdentityProvider(
+        tenantID: String,
+        idpID: String,
+        _ request: IdentityProviderUpdateRequest,
+        logger: Logger
+    ) async throws -> IdentityProvider
     func deleteIdentityProvider(tenantID: String, idpID: String, logger: Logger) async throws
 
     // Users and groups. Each SCIM write answers as the gateway's client will see it (``RenderedScim``), rendered by
     // the directory for `rendering`; so do the reads the gateway relays.
-    func createUser(tenantID: String, idpID: String, _ request: UserWriteRequest, _ rendering: ScimRendering, logger: Logger) async throws
+    func createUser(
+        tenantID: String,
+        idpID: String,
+        _ request: UserWriteRequest,
+        _ rendering: ScimRendering,
+        logger: Logger
+    ) async throws
         -> RenderedScim
     func renderedUser(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim
     /// The stored resource, for the gateway's user PATCH (a read-modify-write that needs the document itself).
     func user(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> StoredResource
     func replaceUser(
-        tenantID: String, idpID: String, id: String, _ request: UserReplaceRequest, _ rendering: ScimRendering, logger: Logger
+        tenantID: String,
+        idpID: String,
+        id: String,
+        _ request: UserReplaceRequest,
+        _ rendering: ScimRendering,
+        logger: Logger
     ) async throws -> RenderedScim
     func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws
     /// A page of `rendering.query` as a SCIM `ListResponse`.
@@ -38,14 +54,30 @@ package protocol DirectoryClient: Sendable {
     /// Replaces a user's identity attributes (a re-mapping) without touching its resource or version.
     func setUserIdentity(tenantID: String, idpID: String, id: String, _ update: UserIdentityUpdate, logger: Logger) async throws
 
-    func createGroup(tenantID: String, idpID: String, _ request: GroupWriteRequest, _ rendering: ScimRendering, logger: Logger) async throws
+    func createGroup(
+        tenantID: String,
+        idpID: String,
+        _ request: GroupWriteRequest,
+        _ rendering: ScimRendering,
+        logger: Logger
+    ) async throws
         -> RenderedScim
     func renderedGroup(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim
     func replaceGroup(
-        tenantID: String, idpID: String, id: String, _ request: GroupWriteRequest, _ rendering: ScimRendering, logger: Logger
+        tenantID: String,
+        idpID: String,
+        id: String,
+        _ request: GroupWriteRequest,
+        _ rendering: ScimRendering,
+        logger: Logger
     ) async throws -> RenderedScim
     func patchGroup(
-        tenantID: String, idpID: String, id: String, _ request: GroupPatchRequest, _ rendering: ScimRendering, logger: Logger
+        tenantID: String,
+        idpID: String,
+        id: String,
+        _ request: GroupPatchRequest,
+        _ rendering: ScimRendering,
+        logger: Logger
     ) async throws -> RenderedScim
     func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws
     func renderedGroupSearch(tenantID: String, idpID: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim
@@ -89,7 +121,10 @@ package struct HTTPDirectoryClient: DirectoryClient {
         try await client.send(.GET, idpPath(tenantID, idpID), logger: logger)
     }
     package func updateIdentityProvider(
-        tenantID: String, idpID: String, _ request: IdentityProviderUpdateRequest, logger: Logger
+        tenantID: String,
+        idpID: String,
+        _ request: IdentityProviderUpdateRequest,
+        logger: Logger
     ) async throws -> IdentityProvider {
         try await client.send(.PATCH, idpPath(tenantID, idpID), body: request, logger: logger)
     }
@@ -101,21 +136,46 @@ package struct HTTPDirectoryClient: DirectoryClient {
     private func groupsPath(_ tenantID: String, _ idpID: String) -> String { idpPath(tenantID, idpID) + "/groups" }
 
     package func createUser(
-        tenantID: String, idpID: String, _ request: UserWriteRequest, _ rendering: ScimRendering, logger: Logger
+        tenantID: String,
+        idpID: String,
+        _ request: UserWriteRequest,
+        _ rendering: ScimRendering,
+        logger: Logger
     ) async throws -> RenderedScim {
-        try await client.sendRendered(.POST, Self.oneResource(usersPath(tenantID, idpID), rendering), body: request.encoded(), rendering, logger: logger)
+        try await client.sendRendered(
+            .POST,
+            Self.oneResource(usersPath(tenantID, idpID), rendering),
+            body: request.encoded(),
+            rendering,
+            logger: logger
+        )
     }
     package func renderedUser(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim {
-        try await client.sendRendered(.GET, Self.oneResource(usersPath(tenantID, idpID) + "/\(pathSegment(id))", rendering), rendering, logger: logger)
+        try await client.sendRendered(
+            .GET,
+            Self.oneResource(usersPath(tenantID, idpID) + "/\(pathSegment(id))", rendering),
+            rendering,
+            logger: logger
+        )
     }
     package func user(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> StoredResource {
         try await client.send(.GET, usersPath(tenantID, idpID) + "/\(pathSegment(id))", logger: logger)
     }
     package func replaceUser(
-        tenantID: String, idpID: String, id: String, _ request: UserReplaceRequest, _ rendering: ScimRendering, logger: Logger
+        tenantID: String,
+        idpID: String,
+        id: String,
+        _ request: UserReplaceRequest,
+        _ rendering: ScimRendering,
+        logger: Logger
     ) async throws -> RenderedScim {
         try await client.sendRendered(
-            .PUT, Self.oneResource(usersPath(tenantID, idpID) + "/\(pathSegment(id))", rendering), body: request.encoded(), rendering, logger: logger)
+            .PUT,
+            Self.oneResource(usersPath(tenantID, idpID) + "/\(pathSegment(id))", rendering),
+            body: request.encoded(),
+            rendering,
+            logger: logger
+        )
     }
     package func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws {
         try await client.sendExpectingNoContent(.DELETE, usersPath(tenantID, idpID) + "/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)
@@ -130,25 +190,59 @@ package struct HTTPDirectoryClient: DirectoryClient {
     }
 
     package func createGroup(
-        tenantID: String, idpID: String, _ request: GroupWriteRequest, _ rendering: ScimRendering, logger: Logger
+        tenantID: String,
+        idpID: String,
+        _ request: GroupWriteRequest,
+        _ rendering: ScimRendering,
+        logger: Logger
     ) async throws -> RenderedScim {
-        try await client.sendRendered(.POST, Self.oneResource(groupsPath(tenantID, idpID), rendering), body: request.encoded(), rendering, logger: logger)
+        try await client.sendRendered(
+            .POST,
+            Self.oneResource(groupsPath(tenantID, idpID), rendering),
+            body: request.encoded(),
+            rendering,
+            logger: logger
+        )
     }
     package func renderedGroup(tenantID: String, idpID: String, id: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim {
-        try await client.sendRendered(.GET, Self.oneResource(groupsPath(tenantID, idpID) + "/\(pathSegment(id))", rendering), rendering, logger: logger)
+        try await client.sendRendered(
+            .GET,
+            Self.oneResource(groupsPath(tenantID, idpID) + "/\(pathSegment(id))", rendering),
+            rendering,
+            logger: logger
+        )
     }
     package func replaceGroup(
-        tenantID: String, idpID: String, id: String, _ request: GroupWriteRequest, _ rendering: ScimRendering, logger: Logger
+        tenantID: String,
+        idpID: String,
+        id: String,
+        _ request: GroupWriteRequest,
+        _ rendering: ScimRendering,
+        logger: Logger
     ) async throws -> RenderedScim {
         try await client.sendRendered(
-            .PUT, Self.oneResource(groupsPath(tenantID, idpID) + "/\(pathSegment(id))", rendering), body: request.encoded(), rendering, logger: logger)
+            .PUT,
+            Self.oneResource(groupsPath(tenantID, idpID) + "/\(pathSegment(id))", rendering),
+            body: request.encoded(),
+            rendering,
+            logger: logger
+        )
     }
     package func patchGroup(
-        tenantID: String, idpID: String, id: String, _ request: GroupPatchRequest, _ rendering: ScimRendering, logger: Logger
+        tenantID: String,
+        idpID: String,
+        id: String,
+        _ request: GroupPatchRequest,
+        _ rendering: ScimRendering,
+        logger: Logger
     ) async throws -> RenderedScim {
         try await client.sendRendered(
-            .PATCH, Self.oneResource(groupsPath(tenantID, idpID) + "/\(pathSegment(id))", rendering), body: request.encoded(), rendering,
-            logger: logger)
+            .PATCH,
+            Self.oneResource(groupsPath(tenantID, idpID) + "/\(pathSegment(id))", rendering),
+            body: request.encoded(),
+            rendering,
+            logger: logger
+        )
     }
     package func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws {
         try await client.sendExpectingNoContent(.DELETE, groupsPath(tenantID, idpID) + "/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)

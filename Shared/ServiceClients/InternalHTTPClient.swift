@@ -33,7 +33,10 @@ package struct InternalHTTPClient: Sendable {
 
     /// Sends a request and decodes a JSON answer.
     package func send<Response: Decodable>(
-        _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none, as: Response.Type = Response.self,
+        _ method: HTTPMethod,
+        _ path: String,
+        body: (some Encodable)? = Optional<Int>.none,
+        as: Response.Type = Response.self,
         logger: Logger
     ) async throws -> Response {
         let data = try await sendRaw(method, path, body: try body.map(encode), logger: logger)
@@ -49,7 +52,12 @@ package struct InternalHTTPClient: Sendable {
     }
 
     /// Sends a request whose answer carries no body (204).
-    package func sendExpectingNoContent(_ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none, logger: Logger) async throws {
+    package func sendExpectingNoContent(
+        _ method: HTTPMethod,
+        _ path: String,
+        body: (some Encodable)? = Optional<Int>.none,
+        logger: Logger
+    ) async throws {
         _ = try await sendRaw(method, path, body: try body.map(encode), logger: logger)
     }
 
@@ -62,17 +70,27 @@ package struct InternalHTTPClient: Sendable {
     /// a header (the client's query is already in `path`); the version comes back in `ETag`, a created resource's
     /// location in `Location`.
     package func sendRendered(
-        _ method: HTTPMethod, _ path: String, body: Data? = nil, _ rendering: ScimRendering, logger: Logger
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Data? = nil,
+        _ rendering: ScimRendering,
+        logger: Logger
     ) async throws -> RenderedScim {
         let answer = try await exchange(method, path, body: body, extraHeaders: [(ScimRendering.baseHeader, rendering.baseURL)], logger: logger)
         return RenderedScim(
-            body: Array(buffer: answer.body), version: answer.headers.first(name: "ETag").flatMap { ETag.version(from: $0) },
-            location: answer.headers.first(name: "Location"))
+            body: Array(buffer: answer.body),
+            version: answer.headers.first(name: "ETag").flatMap { ETag.version(from: $0) },
+            location: answer.headers.first(name: "Location")
+        )
     }
 
     /// One request and its 2xx answer; anything else becomes the `ScimError` the answer describes.
     private func exchange(
-        _ method: HTTPMethod, _ path: String, body: Data?, extraHeaders: [(name: String, value: String)] = [], logger: Logger
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Data?,
+        extraHeaders: [(name: String, value: String)] = [],
+        logger: Logger
     ) async throws -> (headers: HTTPHeaders, body: ByteBuffer) {
         var headers = HTTPHeaders()
         headers.add(name: InternalHeaders.internalKey, value: internalKey)
@@ -89,7 +107,8 @@ package struct InternalHTTPClient: Sendable {
         }
         let request = PeerRequest(
             head: HTTPRequestHead(version: .http1_1, method: method, uri: connections.pathPrefix + path, headers: headers),
-            body: body.map { ByteBuffer(data: $0) })
+            body: body.map { ByteBuffer(data: $0) }
+        )
         let response: PeerResponse
         do {
             response = try await connections.execute(request, timeout: timeout)
@@ -109,7 +128,9 @@ package struct InternalHTTPClient: Sendable {
     /// True when the peer answers its liveness probe.
     package func isAlive(logger: Logger) async -> Bool {
         let request = PeerRequest(
-            head: HTTPRequestHead(version: .http1_1, method: .GET, uri: connections.pathPrefix + "/healthz", headers: [:]), body: nil)
+            head: HTTPRequestHead(version: .http1_1, method: .GET, uri: connections.pathPrefix + "/healthz", headers: [:]),
+            body: nil
+        )
         guard let response = try? await connections.execute(request, timeout: .seconds(2)) else { return false }
         return response.status == .ok
     }

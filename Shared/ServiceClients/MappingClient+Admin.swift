@@ -16,19 +16,28 @@ extension HTTPMappingClient {
     }
 
     package func createIdentityAttribute(
-        tenantID: String, _ request: IdentityAttributeCreateRequest, logger: Logger
+        tenantID: String,
+        _ request: IdentityAttributeCreateRequest,
+        logger: Logger
     ) async throws -> IdentityAttribute {
         try await client.send(.POST, tenantPath(tenantID) + "/attributes", body: request, logger: logger)
     }
 
     package func updateIdentityAttribute(
-        tenantID: String, name: String, _ request: IdentityAttributeUpdateRequest, logger: Logger
+        tenantID: String,
+        name: String,
+        _ request: IdentityAttributeUpdateRequest,
+        logger: Logger
     ) async throws -> IdentityAttribute {
         try await client.send(.PATCH, tenantPath(tenantID) + "/attributes/\(pathSegment(name))", body: request, logger: logger)
     }
 
     package func deleteIdentityAttribute(tenantID: String, name: String, actor: String, logger: Logger) async throws {
-        try await client.sendExpectingNoContent(.DELETE, tenantPath(tenantID) + "/attributes/\(pathSegment(name))" + actorQuery(actor), logger: logger)
+        try await client.sendExpectingNoContent(
+            .DELETE,
+            tenantPath(tenantID) + "/attributes/\(pathSegment(name))" + actorQuery(actor),
+            logger: logger
+        )
     }
 
     package func mappingsView(tenantID: String, idpID: String, logger: Logger) async throws -> AttributeMappingsView {
@@ -36,14 +45,21 @@ extension HTTPMappingClient {
     }
 
     package func setMapping(
-        tenantID: String, idpID: String, attribute: String, _ request: AttributeMappingSetRequest, logger: Logger
+        tenantID: String,
+        idpID: String,
+        attribute: String,
+        _ request: AttributeMappingSetRequest,
+        logger: Logger
     ) async throws -> AttributeMappingsView {
         try await client.send(.PUT, idpPath(tenantID, idpID) + "/mappings/\(pathSegment(attribute))", body: request, logger: logger)
     }
 
     package func removeMapping(tenantID: String, idpID: String, attribute: String, actor: String, logger: Logger) async throws {
         try await client.sendExpectingNoContent(
-            .DELETE, idpPath(tenantID, idpID) + "/mappings/\(pathSegment(attribute))" + actorQuery(actor), logger: logger)
+            .DELETE,
+            idpPath(tenantID, idpID) + "/mappings/\(pathSegment(attribute))" + actorQuery(actor),
+            logger: logger
+        )
     }
 
     package func startReapply(tenantID: String, idpID: String, _ request: ReapplyJobRequest, logger: Logger) async throws -> ReapplyJob {

@@ -1,7 +1,7 @@
-import NIOHTTP1
 import IdentityMapping
 import InternalAPI
 import Logging
+import NIOHTTP1
 import ScimCore
 
 /// The mapping service as its callers see it.
@@ -20,11 +20,20 @@ package protocol MappingClient: Sendable {
     func identityAttributes(tenantID: String, logger: Logger) async throws -> [IdentityAttribute]
     func createIdentityAttribute(tenantID: String, _ request: IdentityAttributeCreateRequest, logger: Logger) async throws -> IdentityAttribute
     func updateIdentityAttribute(
-        tenantID: String, name: String, _ request: IdentityAttributeUpdateRequest, logger: Logger) async throws -> IdentityAttribute
+        tenantID: String,
+        name: String,
+        _ request: IdentityAttributeUpdateRequest,
+        logger: Logger
+    ) async throws -> IdentityAttribute
     func deleteIdentityAttribute(tenantID: String, name: String, actor: String, logger: Logger) async throws
     func mappingsView(tenantID: String, idpID: String, logger: Logger) async throws -> AttributeMappingsView
     func setMapping(
-        tenantID: String, idpID: String, attribute: String, _ request: AttributeMappingSetRequest, logger: Logger) async throws -> AttributeMappingsView
+        tenantID: String,
+        idpID: String,
+        attribute: String,
+        _ request: AttributeMappingSetRequest,
+        logger: Logger
+    ) async throws -> AttributeMappingsView
     func removeMapping(tenantID: String, idpID: String, attribute: String, actor: String, logger: Logger) async throws
     func startReapply(tenantID: String, idpID: String, _ request: ReapplyJobRequest, logger: Logger) async throws -> ReapplyJob
     func reapplyJob(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> ReapplyJob
@@ -51,8 +60,11 @@ package struct HTTPMappingClient: MappingClient {
 
     package func registerIdentityProvider(tenantID: String, idpID: String, providerType: ProviderType, logger: Logger) async throws {
         try await client.sendExpectingNoContent(
-            .PUT, "/internal/v1/tenants/\(pathSegment(tenantID))/idps/\(pathSegment(idpID))", body: RegisterRequest(providerType: providerType),
-            logger: logger)
+            .PUT,
+            "/internal/v1/tenants/\(pathSegment(tenantID))/idps/\(pathSegment(idpID))",
+            body: RegisterRequest(providerType: providerType),
+            logger: logger
+        )
     }
 
     package func deleteConfiguration(tenantID: String, idpID: String?, logger: Logger) async throws {

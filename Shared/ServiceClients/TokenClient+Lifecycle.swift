@@ -9,12 +9,20 @@ extension HTTPTokenClient {
     }
 
     package func recreateToken(
-        tenantID: String, idpID: String, tokenID: String, _ request: TokenRecreateRequest, logger: Logger
+        tenantID: String,
+        idpID: String,
+        tokenID: String,
+        _ request: TokenRecreateRequest,
+        logger: Logger
     ) async throws -> RecreatedToken {
         try await client.send(.POST, idpPath(tenantID, idpID) + "/tokens/\(pathSegment(tokenID))/recreate", body: request, logger: logger)
     }
     package func setTokenValidity(
-        tenantID: String, idpID: String, tokenID: String, _ request: TokenCreateRequest, logger: Logger
+        tenantID: String,
+        idpID: String,
+        tokenID: String,
+        _ request: TokenCreateRequest,
+        logger: Logger
     ) async throws -> TokenMetadata {
         try await client.send(.PATCH, idpPath(tenantID, idpID) + "/tokens/\(pathSegment(tokenID))", body: request, logger: logger)
     }
@@ -31,7 +39,11 @@ extension HTTPTokenClient {
         try await client.send(.GET, idpPath(tenantID, idpID) + "/clients", logger: logger)
     }
     package func rotateClientSecret(
-        tenantID: String, idpID: String, clientID: String, _ request: ClientRotateRequest, logger: Logger
+        tenantID: String,
+        idpID: String,
+        clientID: String,
+        _ request: ClientRotateRequest,
+        logger: Logger
     ) async throws -> IssuedClientSecret {
         try await client.send(.POST, idpPath(tenantID, idpID) + "/clients/\(pathSegment(clientID))/rotate", body: request, logger: logger)
     }

@@ -1,19 +1,37 @@
-import NIOHTTP1
 import InternalAPI
 import Logging
+import NIOHTTP1
 
 /// The token service as its callers see it.
 package protocol TokenClient: Sendable {
     func createToken(tenantID: String, idpID: String, _ request: TokenCreateRequest, logger: Logger) async throws -> IssuedToken
     /// The IdP's tokens with its expiry warning (listing also records the warning's activity event once).
     func listTokens(tenantID: String, idpID: String, logger: Logger) async throws -> TokenList
-    func recreateToken(tenantID: String, idpID: String, tokenID: String, _ request: TokenRecreateRequest, logger: Logger) async throws -> RecreatedToken
-    func setTokenValidity(tenantID: String, idpID: String, tokenID: String, _ request: TokenCreateRequest, logger: Logger) async throws -> TokenMetadata
+    func recreateToken(
+        tenantID: String,
+        idpID: String,
+        tokenID: String,
+        _ request: TokenRecreateRequest,
+        logger: Logger
+    ) async throws -> RecreatedToken
+    func setTokenValidity(
+        tenantID: String,
+        idpID: String,
+        tokenID: String,
+        _ request: TokenCreateRequest,
+        logger: Logger
+    ) async throws -> TokenMetadata
     func revokeToken(tenantID: String, idpID: String, tokenID: String, logger: Logger) async throws
     func tokenEvents(tenantID: String, idpID: String, limit: Int, logger: Logger) async throws -> [TokenEvent]
     func createClient(tenantID: String, idpID: String, logger: Logger) async throws -> IssuedClientSecret
     func listClients(tenantID: String, idpID: String, logger: Logger) async throws -> [OAuthClientMetadata]
-    func rotateClientSecret(tenantID: String, idpID: String, clientID: String, _ request: ClientRotateRequest, logger: Logger) async throws
+    func rotateClientSecret(
+        tenantID: String,
+        idpID: String,
+        clientID: String,
+        _ request: ClientRotateRequest,
+        logger: Logger
+    ) async throws
         -> IssuedClientSecret
     func revokeClient(tenantID: String, idpID: String, clientID: String, logger: Logger) async throws
     /// The client-credentials grant: 401 `ScimError` for a failed client authentication, 400 for a bad scope.

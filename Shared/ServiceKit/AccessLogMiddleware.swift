@@ -20,7 +20,9 @@ package struct AccessLogMiddleware: RouterMiddleware {
     }
 
     package func handle(
-        _ request: Request, context: ServiceRequestContext, next: (Request, ServiceRequestContext) async throws -> Response
+        _ request: Request,
+        context: ServiceRequestContext,
+        next: (Request, ServiceRequestContext) async throws -> Response
     ) async throws -> Response {
         guard context.logger.logLevel <= level else { return try await next(request, context) }
         let start = ContinuousClock.now

@@ -13,7 +13,8 @@ import UnixSignals
 /// with status 1, instead of crashing with a backtrace.
 package enum ServiceMain {
     package static func run<App: ApplicationProtocol>(
-        service: String, defaultPort: Int,
+        service: String,
+        defaultPort: Int,
         build: @Sendable (ServiceConfiguration, ConfigReader, Logger) async throws -> App
     ) async throws {
         // Swift Concurrency's global executor becomes NIO's event loops (the ones the HTTP server and client use),

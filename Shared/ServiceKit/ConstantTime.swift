@@ -1,4 +1,5 @@
 import Logging
+
 /// Comparisons of secrets whose duration does not depend on where the inputs first differ.
 package enum ConstantTime {
     package static func equals(_ lhs: String, _ rhs: String) -> Bool {

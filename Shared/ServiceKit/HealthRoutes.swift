@@ -35,7 +35,8 @@ extension Router where Context == ServiceRequestContext {
             let ready = !results.values.contains("unavailable")
             return JSONCoding.response(
                 ReadinessReport(status: ready ? "ready" : "not ready", checks: results),
-                status: ready ? .ok : .serviceUnavailable)
+                status: ready ? .ok : .serviceUnavailable
+            )
         }
     }
 }

@@ -1,7 +1,7 @@
-import Logging
 import HTTPTypes
 import Hummingbird
 import InternalAPI
+import Logging
 import ScimCore
 
 /// Refuses internal API calls that do not carry the shared internal credential (401, SCIM error body).
@@ -16,7 +16,9 @@ package struct InternalAuthMiddleware: RouterMiddleware {
     }
 
     package func handle(
-        _ request: Request, context: ServiceRequestContext, next: (Request, ServiceRequestContext) async throws -> Response
+        _ request: Request,
+        context: ServiceRequestContext,
+        next: (Request, ServiceRequestContext) async throws -> Response
     ) async throws -> Response {
         guard let presented = request.headers.value(of: Self.headerName), ConstantTime.equals(presented, internalKey) else {
             context.logger.debug("Internal call without a valid internal credential")

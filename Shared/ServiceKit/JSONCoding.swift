@@ -1,7 +1,7 @@
-import Logging
 import Foundation
 import Hummingbird
 import InternalAPI
+import Logging
 import NIOCore
 import NIOFoundationCompat
 import ScimCore
@@ -35,7 +35,10 @@ package enum JSONCoding {
 
     /// A JSON response with the given status and content type.
     package static func response(
-        _ value: some Encodable, status: HTTPResponse.Status = .ok, contentType: String = MediaType.json, headers: HTTPFields = [:]
+        _ value: some Encodable,
+        status: HTTPResponse.Status = .ok,
+        contentType: String = MediaType.json,
+        headers: HTTPFields = [:]
     ) -> Response {
         var headers = headers
         headers[.contentType] = contentType
@@ -104,7 +107,8 @@ package enum JSONCoding {
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             return "Wrong type for \(path(context.codingPath)): \(context.debugDescription)"
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "The request body is not valid JSON." : "Invalid value for \(path(context.codingPath)): \(context.debugDescription)"
+            return context.codingPath.isEmpty
+                ? "The request body is not valid JSON." : "Invalid value for \(path(context.codingPath)): \(context.debugDescription)"
         @unknown default:
             return "The request body could not be decoded."
         }

@@ -1,11 +1,12 @@
+import NIOCore
+import NIOPosix
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NIOCore
-import NIOPosix
-import Synchronization
 
 /// Writes the services' log lines to a file descriptor (standard error) from a thread of its own.
 ///
@@ -68,13 +69,19 @@ package final class LogWriter: Sendable {
     private func drain() {
         while true {
             let (lines, dropped) = queue.withLock { queue -> ([String], Int) in
-                defer { queue.lines = []; queue.bytes = 0; queue.dropped = 0 }
+                defer {
+                    queue.lines = []
+                    queue.bytes = 0
+                    queue.dropped = 0
+                }
                 if queue.lines.isEmpty && queue.dropped == 0 { queue.draining = false }
                 return (queue.lines, queue.dropped)
             }
             guard !lines.isEmpty || dropped > 0 else { return }
             if dropped > 0 {
-                writeWhole("\(LogClock.now()) warning provisio: log.dropped=\(dropped) [ServiceKit] Log lines dropped: standard error was not read fast enough\n")
+                writeWhole(
+                    "\(LogClock.now()) warning provisio: log.dropped=\(dropped) [ServiceKit] Log lines dropped: standard error was not read fast enough\n"
+                )
             }
             for line in lines { writeWhole(line) }
         }

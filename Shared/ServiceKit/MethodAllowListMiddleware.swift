@@ -13,11 +13,16 @@ package struct MethodAllowListMiddleware: RouterMiddleware {
     package init() {}
 
     package func handle(
-        _ request: Request, context: ServiceRequestContext, next: (Request, ServiceRequestContext) async throws -> Response
+        _ request: Request,
+        context: ServiceRequestContext,
+        next: (Request, ServiceRequestContext) async throws -> Response
     ) async throws -> Response {
         guard Self.allowed.contains(request.method) else {
-            return ScimError(status: 405, detail: "The method \(request.method.rawValue.prefix(32)) is not served here; methods are \(MalformedRequestHandler.allowedMethods).")
-                .response(extraHeaders: [.allow: MalformedRequestHandler.allowedMethods])
+            return ScimError(
+                status: 405,
+                detail: "The method \(request.method.rawValue.prefix(32)) is not served here; methods are \(MalformedRequestHandler.allowedMethods)."
+            )
+            .response(extraHeaders: [.allow: MalformedRequestHandler.allowedMethods])
         }
         return try await next(request, context)
     }

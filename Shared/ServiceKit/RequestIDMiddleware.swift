@@ -15,7 +15,9 @@ package struct RequestIDMiddleware: RouterMiddleware {
     package init() {}
 
     package func handle(
-        _ request: Request, context: ServiceRequestContext, next: (Request, ServiceRequestContext) async throws -> Response
+        _ request: Request,
+        context: ServiceRequestContext,
+        next: (Request, ServiceRequestContext) async throws -> Response
     ) async throws -> Response {
         var context = context
         let incoming = request.headers.value(of: Self.headerName)

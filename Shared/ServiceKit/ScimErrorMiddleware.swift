@@ -26,7 +26,9 @@ package struct ScimErrorMiddleware: RouterMiddleware {
     }
 
     package func handle(
-        _ request: Request, context: ServiceRequestContext, next: (Request, ServiceRequestContext) async throws -> Response
+        _ request: Request,
+        context: ServiceRequestContext,
+        next: (Request, ServiceRequestContext) async throws -> Response
     ) async throws -> Response {
         do {
             return try await next(request, context)
@@ -34,7 +36,10 @@ package struct ScimErrorMiddleware: RouterMiddleware {
             if error.status >= 500 {
                 context.logger.error("Request failed", metadata: ["scim.status": "\(error.status)", "error.detail": "\(error.detail)"])
             } else {
-                context.logger.debug("Request refused", metadata: ["scim.status": "\(error.status)", "scim.type": "\(error.scimType?.rawValue ?? "")"])
+                context.logger.debug(
+                    "Request refused",
+                    metadata: ["scim.status": "\(error.status)", "scim.type": "\(error.scimType?.rawValue ?? "")"]
+                )
             }
             return error.response()
         } catch let error as HTTPError {
@@ -48,7 +53,7 @@ package struct ScimErrorMiddleware: RouterMiddleware {
             return ScimError.payloadTooLarge("The request body is larger than \(context.maxUploadSize) bytes.").response()
         } catch let error as any HTTPResponseError {
             return ScimError(status: Int(error.status.code), detail: error.status.reasonPhrase).response()
-        } catch where isUnavailable(error) {
+        } catch  where isUnavailable(error) {
             context.logger.warning("Store unavailable", metadata: ["error": "\(String(reflecting: error))"])
             return ScimError.unavailable("The service's database is unavailable; try again later.").response()
         } catch {
@@ -80,6 +85,9 @@ extension ScimError {
         }
         let body = JSONCoding.encode(ScimErrorBody(self))
         return Response(
-            status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            status: .init(code: status),
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: body))
+        )
     }
 }

@@ -13,7 +13,8 @@ package enum ServiceApplication {
     /// `refusedValue` recognizes a store's refusal of a client's value, `isUnavailable` errors of the service's store
     /// that mean "not now" (``ScimErrorMiddleware``).
     package static func makeRouter(
-        requestLogLevel: Logger.Level = .debug, refusedValue: @escaping @Sendable (any Error) -> String? = { _ in nil },
+        requestLogLevel: Logger.Level = .debug,
+        refusedValue: @escaping @Sendable (any Error) -> String? = { _ in nil },
         isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false }
     ) -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
@@ -49,7 +50,10 @@ package enum ServiceApplication {
     /// and `services` wait for it (they use the migrated store); all of them stop after the server, in reverse order.
     /// When the work fails, the application throws ``StartupFailure`` (``ServiceMain`` exits with status 1).
     package static func makeApplication(
-        router: Router<ServiceRequestContext>, configuration: ServiceConfiguration, startup: Startup? = nil, services: [any Service],
+        router: Router<ServiceRequestContext>,
+        configuration: ServiceConfiguration,
+        startup: Startup? = nil,
+        services: [any Service],
         logger: Logger
     ) -> some ApplicationProtocol {
         let started = StartupGate()

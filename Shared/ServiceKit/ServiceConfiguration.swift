@@ -55,11 +55,18 @@ package struct ServiceConfiguration: Sendable {
     }
 
     package init(
-        serviceName: String, host: String = "127.0.0.1", port: Int, internalKey: String, dataDirectory: String = ".provisio",
-        databaseURL: String? = nil, tokenServiceURL: String = "http://127.0.0.1:\(DefaultPort.token)",
+        serviceName: String,
+        host: String = "127.0.0.1",
+        port: Int,
+        internalKey: String,
+        dataDirectory: String = ".provisio",
+        databaseURL: String? = nil,
+        tokenServiceURL: String = "http://127.0.0.1:\(DefaultPort.token)",
         directoryServiceURL: String = "http://127.0.0.1:\(DefaultPort.directory)",
-        mappingServiceURL: String = "http://127.0.0.1:\(DefaultPort.mapping)", logLevel: Logger.Level = .info,
-        sqliteSynchronous: String = "NORMAL", shutdownTimeout: Duration = .seconds(defaultShutdownTimeout)
+        mappingServiceURL: String = "http://127.0.0.1:\(DefaultPort.mapping)",
+        logLevel: Logger.Level = .info,
+        sqliteSynchronous: String = "NORMAL",
+        shutdownTimeout: Duration = .seconds(defaultShutdownTimeout)
     ) {
         self.serviceName = serviceName
         self.host = host

@@ -1,10 +1,11 @@
+import Logging
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Logging
-import Synchronization
 
 /// The services' log handler: one line per event on standard error, in swift-log's `StreamLogHandler` format
 /// (`<time> <level> <label>: <key=value …> [<source>] <message>`), with the metadata kept as a plain dictionary until

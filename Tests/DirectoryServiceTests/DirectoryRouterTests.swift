@@ -135,8 +135,10 @@ struct DirectoryRouterTests {
         try await withDirectory { client in
             try await client.createTenant("acme")
             let created = try await client.call(
-                .post, "/internal/v1/tenants/acme/idps",
-                json: ["id": "okta-prod", "name": "Okta production", "description": "Main IdP", "providerType": "okta"])
+                .post,
+                "/internal/v1/tenants/acme/idps",
+                json: ["id": "okta-prod", "name": "Okta production", "description": "Main IdP", "providerType": "okta"]
+            )
             #expect(created.status == .created)
             let body = try created.json
             #expect(body["tenantID"] == "acme")
@@ -160,7 +162,10 @@ struct DirectoryRouterTests {
             #expect(try fetched.json["providerType"] == "Okta")
 
             let updated = try await client.call(
-                .patch, "/internal/v1/tenants/acme/idps/okta-prod", json: ["name": "Entra now", "providerType": "entra"])
+                .patch,
+                "/internal/v1/tenants/acme/idps/okta-prod",
+                json: ["name": "Entra now", "providerType": "entra"]
+            )
             #expect(updated.status == .ok)
             #expect(try updated.json["name"] == "Entra now")
             #expect(try updated.json["providerType"] == "Azure")
@@ -178,7 +183,10 @@ struct DirectoryRouterTests {
         try await withDirectory { client in
             try await client.createTenant("acme")
             let create = try await client.call(
-                .post, "/internal/v1/tenants/acme/idps", json: ["id": "ping", "name": "Ping", "providerType": "PingFederate"])
+                .post,
+                "/internal/v1/tenants/acme/idps",
+                json: ["id": "ping", "name": "Ping", "providerType": "PingFederate"]
+            )
             try create.expectScimError(400, scimType: "invalidSyntax")
             #expect(try create.json["detail"]?.stringValue?.contains("providerType") == true)
             try await client.call(.get, "/internal/v1/tenants/acme/idps/ping").expectScimError(404)
@@ -264,20 +272,28 @@ struct DirectoryRouterTests {
             let member = try #require(try await client.createUser(tenant: "acme", idp: "okta", Self.alice).json["id"]?.stringValue)
             let loner = try #require(
                 try await client.createUser(tenant: "acme", idp: "okta", ["schemas": [.string(ScimSchemaURN.user)], "userName": "loner"]).json["id"]?
-                    .stringValue)
+                    .stringValue
+            )
             var groupIDs: [String: String] = [:]
             for name in ["beta \"quoted\"", "Alpha", "Gamma"] {
                 let created = try await client.call(
-                    .post, "/internal/v1/tenants/acme/idps/okta/groups",
+                    .post,
+                    "/internal/v1/tenants/acme/idps/okta/groups",
                     json: [
-                        "resource": ["schemas": [.string(ScimSchemaURN.group)], "displayName": .string(name), "members": name == "Gamma" ? [] : [["value": .string(member)]]]
-                    ])
+                        "resource": [
+                            "schemas": [.string(ScimSchemaURN.group)], "displayName": .string(name),
+                            "members": name == "Gamma" ? [] : [["value": .string(member)]],
+                        ]
+                    ]
+                )
                 #expect(created.status == .created, "\(created.text)")
                 groupIDs[name] = try #require(try created.json["id"]?.stringValue)
             }
-            let expected: JSONValue = .array(["Alpha", "beta \"quoted\""].map { name in
-                ["value": .string(groupIDs[name]!), "display": .string(name), "type": "direct"]
-            })
+            let expected: JSONValue = .array(
+                ["Alpha", "beta \"quoted\""].map { name in
+                    ["value": .string(groupIDs[name]!), "display": .string(name), "type": "direct"]
+                }
+            )
 
             let fetched = try await client.call(.get, "/internal/v1/tenants/acme/idps/okta/users/\(member)").json
             #expect(fetched["resource"]?["groups"] == expected)
@@ -285,7 +301,10 @@ struct DirectoryRouterTests {
             #expect(alone["resource"]?["groups"] == nil)
             // A replace answers with the user's groups too.
             let replaced = try await client.call(
-                .put, "/internal/v1/tenants/acme/idps/okta/users/\(member)", json: ["resource": Self.alice, "identity": [:]])
+                .put,
+                "/internal/v1/tenants/acme/idps/okta/users/\(member)",
+                json: ["resource": Self.alice, "identity": [:]]
+            )
             #expect(replaced.status == .ok, "\(replaced.text)")
             #expect(try replaced.json["resource"]?["groups"] == expected)
 
@@ -405,9 +424,11 @@ struct DirectoryRouterTests {
             #expect(response.status == .ok)
             #expect(!response.text.contains("Sup3r-Secret-Pa55"))
             let events = try #require(try response.json.arrayValue)
-            #expect(events.compactMap { $0["action"]?.stringValue } == [
-                "idp.updated", "tenant.updated", "user.created", "idp.created", "tenant.created",
-            ])
+            #expect(
+                events.compactMap { $0["action"]?.stringValue } == [
+                    "idp.updated", "tenant.updated", "user.created", "idp.created", "tenant.created",
+                ]
+            )
             #expect(events[0]["detail"] == "type=Duo")
             #expect(events[0]["idpID"] == "okta")
             #expect(events[2]["resourceType"] == "User")

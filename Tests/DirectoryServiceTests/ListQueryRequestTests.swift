@@ -1,10 +1,10 @@
+import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import InternalAPI
 import ScimCore
 import ServiceClients
 import ServiceTestSupport
-import Foundation
 import Testing
 
 /// List requests as `HTTPDirectoryClient` sends them: the client's `SearchRequest` whole, in the URL query
@@ -18,7 +18,10 @@ import Testing
             try await client.createTenant("acme")
             try await client.createIdentityProvider(tenant: "acme", "okta")
             for name in ["alice", "bob", "carol", "dave"] {
-                let user: JSONValue = ["schemas": [.string(ScimSchemaURN.user)], "userName": .string("\(name)@example.com"), "displayName": .string("\(name) & co / 100%")]
+                let user: JSONValue = [
+                    "schemas": [.string(ScimSchemaURN.user)], "userName": .string("\(name)@example.com"),
+                    "displayName": .string("\(name) & co / 100%"),
+                ]
                 _ = try await client.createUser(tenant: "acme", idp: "okta", user)
             }
             let searches = [
@@ -57,12 +60,17 @@ import Testing
             }
             let terms = (0..<1_000).map { #"userName eq "u\#($0)""# }  // FilterParser.maximumTerms
             let found = try await client.call(
-                .post, Self.prefix + "/users/search", json: SearchRequest(filter: terms.joined(separator: " or ")).searchBody)
+                .post,
+                Self.prefix + "/users/search",
+                json: SearchRequest(filter: terms.joined(separator: " or ")).searchBody
+            )
             #expect(found.status == .ok, "\(found.text.prefix(300))")
             #expect(try found.json["totalResults"] == 2)
             let tooMany = try await client.call(
-                .post, Self.prefix + "/users/search",
-                json: SearchRequest(filter: (terms + [#"userName eq "x""#]).joined(separator: " or ")).searchBody)
+                .post,
+                Self.prefix + "/users/search",
+                json: SearchRequest(filter: (terms + [#"userName eq "x""#]).joined(separator: " or ")).searchBody
+            )
             #expect(tooMany.status == .badRequest)
             #expect(try tooMany.json["scimType"] == "invalidFilter")
         }

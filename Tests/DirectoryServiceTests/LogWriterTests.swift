@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import ServiceKit
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The services' log lines leave the event loops through ``LogWriter``: a reader of standard error that stalls must
 /// not stall the loops that log.
@@ -11,7 +12,10 @@ import Testing
     @Test func aStalledReaderNeitherBlocksTheLoggingCallerNorHidesWhatWasDropped() async throws {
         var ends: [Int32] = [0, 0]
         #expect(pipe(&ends) == 0)
-        defer { close(ends[0]); close(ends[1]) }
+        defer {
+            close(ends[0])
+            close(ends[1])
+        }
         let writer = LogWriter(fileDescriptor: ends[1], capacity: 16 * 1024)
         let line = String(repeating: "x", count: 199) + "\n"
 
@@ -37,7 +41,8 @@ import Testing
         while case let count = read(ends[0], &buffer, buffer.count), count > 0 { text += String(decoding: buffer[..<count], as: UTF8.self) }
         let lines = text.split(separator: "\n")
         #expect(lines.filter { $0 == line.dropLast() }.count == 10_000 - dropped)
-        let reported = lines.compactMap { line in line.split(separator: " ").first { $0.hasPrefix("log.dropped=") }.flatMap { Int($0.dropFirst(12)) } }
+        let reported = lines.compactMap { line in line.split(separator: " ").first { $0.hasPrefix("log.dropped=") }.flatMap { Int($0.dropFirst(12)) }
+        }
         #expect(reported.reduce(0, +) == dropped, "\(reported)")
     }
 }

@@ -46,8 +46,10 @@ import Testing
         }
         try await Migrator(DirectoryMigrations.all).migrate(storage, logger: .discarding)
         let indexes = try await storage.read { database in
-            try await database.raw("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'group_members' AND sql IS NOT NULL ORDER BY name")
-                .all().map { try $0.decode(column: "name", as: String.self) }
+            try await database.raw(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'group_members' AND sql IS NOT NULL ORDER BY name"
+            )
+            .all().map { try $0.decode(column: "name", as: String.self) }
         }
         #expect(indexes == ["group_members_member_group"])
         let groups = try await storage.read { database in

@@ -13,7 +13,11 @@ import Testing
 
     /// `uri` with `query` as its URL query, or, with `body`, `query` as the `.search` body.
     private func rendered(
-        _ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, query: SearchRequest = SearchRequest(), body: Bool = false,
+        _ client: some TestClientProtocol,
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        query: SearchRequest = SearchRequest(),
+        body: Bool = false,
         resource: JSONValue? = nil
     ) async throws -> TestResponse {
         let headers: HTTPFields = [.internalKey: ServiceTestCredentials.internalKey, HTTPField.Name(ScimRendering.baseHeader)!: Self.base]
@@ -74,8 +78,10 @@ import Testing
             try await client.createIdentityProvider(tenant: "acme", "okta")
             let member = try #require(try await client.createUser(tenant: "acme", idp: "okta", DirectoryRouterTests.alice).json["id"]?.stringValue)
             let created = try await client.call(
-                .post, "/internal/v1/tenants/acme/idps/okta/groups",
-                json: ["resource": ["schemas": [.string(ScimSchemaURN.group)], "displayName": "Staff", "members": [["value": .string(member)]]]])
+                .post,
+                "/internal/v1/tenants/acme/idps/okta/groups",
+                json: ["resource": ["schemas": [.string(ScimSchemaURN.group)], "displayName": "Staff", "members": [["value": .string(member)]]]]
+            )
             let id = try #require(try created.json["id"]?.stringValue)
             let path = "/internal/v1/tenants/acme/idps/okta/groups/\(id)"
 
@@ -97,7 +103,11 @@ import Testing
             let found = try #require(try listed.json["Resources"]?.arrayValue?.first)
             #expect(found["members"]?.arrayValue?.first?["$ref"] == .string("\(Self.base)/Users/\(member)"))
             let leanList = try await rendered(
-                client, .get, groups, query: SearchRequest(filter: #"displayName eq "Staff""#, count: 10, excludedAttributes: ["members"]))
+                client,
+                .get,
+                groups,
+                query: SearchRequest(filter: #"displayName eq "Staff""#, count: 10, excludedAttributes: ["members"])
+            )
             #expect(try leanList.json["Resources"]?.arrayValue?.first?["members"] == nil)
             #expect(try leanList.json["totalResults"] == 1)
         }
@@ -109,7 +119,11 @@ import Testing
             try await client.createIdentityProvider(tenant: "acme", "okta")
             let id = try #require(try await client.createUser(tenant: "acme", idp: "okta", DirectoryRouterTests.alice).json["id"]?.stringValue)
             let answer = try await rendered(
-                client, .get, "/internal/v1/tenants/acme/idps/okta/users/\(id)", query: SearchRequest(attributes: [#"emails[type eq "work"]"#]))
+                client,
+                .get,
+                "/internal/v1/tenants/acme/idps/okta/users/\(id)",
+                query: SearchRequest(attributes: [#"emails[type eq "work"]"#])
+            )
             #expect(answer.status == .badRequest)
             #expect(try answer.json["scimType"] == "invalidPath")
         }
@@ -122,8 +136,12 @@ import Testing
             try await client.createIdentityProvider(tenant: "acme", "okta")
             let users = "/internal/v1/tenants/acme/idps/okta/users"
             let created = try await rendered(
-                client, .post, users, query: SearchRequest(excludedAttributes: ["emails"]),
-                resource: ["resource": DirectoryRouterTests.alice, "identity": ["Email": "alice@example.com"]])
+                client,
+                .post,
+                users,
+                query: SearchRequest(excludedAttributes: ["emails"]),
+                resource: ["resource": DirectoryRouterTests.alice, "identity": ["Email": "alice@example.com"]]
+            )
             #expect(created.status == .created, "\(created.text)")
             #expect(created.headers[.contentType] == "application/scim+json")
             #expect(created.headers[.eTag] == #"W/"1""#)
@@ -136,8 +154,12 @@ import Testing
             #expect(user["userName"] == "Alice@Example.com")
 
             let replaced = try await rendered(
-                client, .put, "\(users)/\(id)", query: SearchRequest(attributes: ["userName"]),
-                resource: ["resource": DirectoryRouterTests.alice, "identity": [:], "ifMatch": 1])
+                client,
+                .put,
+                "\(users)/\(id)",
+                query: SearchRequest(attributes: ["userName"]),
+                resource: ["resource": DirectoryRouterTests.alice, "identity": [:], "ifMatch": 1]
+            )
             #expect(replaced.status == .ok, "\(replaced.text)")
             #expect(replaced.headers[.eTag] == #"W/"2""#)
             #expect(replaced.headers[.location] == nil)
@@ -152,8 +174,12 @@ import Testing
             try await client.createIdentityProvider(tenant: "acme", "okta")
             let users = "/internal/v1/tenants/acme/idps/okta/users"
             let refused = try await rendered(
-                client, .post, users, query: SearchRequest(attributes: [#"emails[type eq "work"]"#]),
-                resource: ["resource": DirectoryRouterTests.alice, "identity": [:]])
+                client,
+                .post,
+                users,
+                query: SearchRequest(attributes: [#"emails[type eq "work"]"#]),
+                resource: ["resource": DirectoryRouterTests.alice, "identity": [:]]
+            )
             try refused.expectScimError(400, scimType: "invalidPath")
             #expect(try await client.call(.get, users + "?count=0").json["totalResults"] == 0)
         }

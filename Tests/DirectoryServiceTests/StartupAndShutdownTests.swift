@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 import Persistence
-import ServiceTestSupport
 import ServiceKit
 import ServiceLifecycle
+import ServiceTestSupport
 import Synchronization
 import Testing
 
@@ -65,7 +65,8 @@ import Testing
     @Test func servicesStartOnlyOnceTheStartupWorkIsDone() async throws {
         let flags = Flags()
         let app = ServiceApplication.makeApplication(
-            router: ServiceApplication.makeRouter(), configuration: Fixture.configuration,
+            router: ServiceApplication.makeRouter(),
+            configuration: Fixture.configuration,
             startup: .init(services: []) {
                 try await Task.sleep(for: .milliseconds(200))
                 flags.startupDone.store(true, ordering: .relaxed)
@@ -76,7 +77,8 @@ import Testing
                     flags.probeRan.store(true, ordering: .relaxed)
                 }
             ],
-            logger: .discarding)
+            logger: .discarding
+        )
         let group = ServiceMain.makeServiceGroup(services: [app], configuration: Fixture.configuration, logger: .discarding)
         let running = Task { try await group.run() }
         while !flags.probeRan.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(5)) }
@@ -99,7 +101,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("directory.sqlite").path
         let storage = try await SQLiteStorage.open(path: path, logger: .discarding)
-        try await Migrator([Migration(version: 9_999, name: "from-the-future", ["CREATE TABLE future (id INTEGER)"])]).migrate(storage, logger: .discarding)
+        try await Migrator([Migration(version: 9_999, name: "from-the-future", ["CREATE TABLE future (id INTEGER)"])]).migrate(
+            storage,
+            logger: .discarding
+        )
         await storage.close()
 
         var configuration = Fixture.configuration

@@ -39,8 +39,10 @@ extension TestClientProtocol {
     @discardableResult
     func createIdentityProvider(tenant: String, _ id: String, providerType: String = "Generic") async throws -> TestResponse {
         let response = try await call(
-            .post, "/internal/v1/tenants/\(tenant)/idps",
-            json: ["id": .string(id), "name": .string("IdP \(id)"), "providerType": .string(providerType)])
+            .post,
+            "/internal/v1/tenants/\(tenant)/idps",
+            json: ["id": .string(id), "name": .string("IdP \(id)"), "providerType": .string(providerType)]
+        )
         #expect(response.status == .created, "creating idp \(tenant)/\(id): \(response.text)")
         return response
     }
@@ -48,7 +50,10 @@ extension TestClientProtocol {
     /// Creates a user the way the gateway does (resource plus mapped identity).
     func createUser(tenant: String, idp: String, _ resource: JSONValue, identity: JSONValue = [:]) async throws -> TestResponse {
         try await call(
-            .post, "/internal/v1/tenants/\(tenant)/idps/\(idp)/users", json: ["resource": resource, "identity": identity])
+            .post,
+            "/internal/v1/tenants/\(tenant)/idps/\(idp)/users",
+            json: ["resource": resource, "identity": identity]
+        )
     }
 }
 

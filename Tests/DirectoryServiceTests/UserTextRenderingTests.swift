@@ -13,7 +13,10 @@ import Testing
 
     static let documents: [JSONValue] = [
         ["schemas": [.string(ScimSchemaURN.user)], "userName": "alice@example.com", "active": true],
-        ["userName": "no-schemas@example.com", "active": false, "displayName": "Zoë \"Z\" Ünal 😀", "emails": [["value": "z@example.com", "primary": true]]],
+        [
+            "userName": "no-schemas@example.com", "active": false, "displayName": "Zoë \"Z\" Ünal 😀",
+            "emails": [["value": "z@example.com", "primary": true]],
+        ],
         [
             "schemas": [.string(ScimSchemaURN.user), .string(enterprise)], "userName": "bob", "active": true, "externalId": "00u1",
             "name": ["givenName": "Bob", "familyName": "Example"], "Upper": 1, "score": 12.75,
@@ -27,12 +30,19 @@ import Testing
         RFC7643Examples.fullUser.removing("id", "meta", "groups", "password"),
     ]
 
-    static let groupSets: [[GroupReference]] = [[], [GroupReference(id: "g-2", displayName: "Staff"), GroupReference(id: "g-1", displayName: "Älteste \"Gruppe\"")]]
+    static let groupSets: [[GroupReference]] = [
+        [], [GroupReference(id: "g-2", displayName: "Staff"), GroupReference(id: "g-1", displayName: "Älteste \"Gruppe\"")],
+    ]
 
     static func user(_ document: JSONValue, text: String? = nil, groups: [GroupReference] = []) -> StoredUserText {
         StoredUserText(
-            id: "2819c223-7f76-453a-919d-413861904646", resourceText: text ?? JSONWriter.string(document), version: 3,
-            created: "2026-11-20T10:00:00Z", lastModified: "2026-11-21T11:30:00Z", groups: groups)
+            id: "2819c223-7f76-453a-919d-413861904646",
+            resourceText: text ?? JSONWriter.string(document),
+            version: 3,
+            created: "2026-11-20T10:00:00Z",
+            lastModified: "2026-11-21T11:30:00Z",
+            groups: groups
+        )
     }
 
     static func renderers() throws -> [ResourceRenderer] {
@@ -46,7 +56,13 @@ import Testing
     static func renderer(attributes: [String] = [], excludedAttributes: [String] = []) throws -> ResourceRenderer {
         ResourceRenderer(
             baseURL: base,
-            projection: try AttributeProjection(attributes: attributes, excludedAttributes: excludedAttributes, registry: .standard, resourceType: .user))
+            projection: try AttributeProjection(
+                attributes: attributes,
+                excludedAttributes: excludedAttributes,
+                registry: .standard,
+                resourceType: .user
+            )
+        )
     }
 
     /// What the read answered before: parse, representation, render, write.
@@ -75,7 +91,9 @@ import Testing
 
     @Test func theDefaultAnswerHasItsLocationAndNoHiddenAttribute() throws {
         let renderer = try Self.renderer()
-        let answer = try JSONValue.decode(String(decoding: try UserTextRendering.rendered(Self.user(Self.documents[3]), by: renderer).body, as: UTF8.self))
+        let answer = try JSONValue.decode(
+            String(decoding: try UserTextRendering.rendered(Self.user(Self.documents[3]), by: renderer).body, as: UTF8.self)
+        )
         #expect(answer["password"] == nil)
         #expect(answer["meta"]?["location"] == .string("\(Self.base)/Users/2819c223-7f76-453a-919d-413861904646"))
         #expect(answer["meta"]?["version"] == #"W/"3""#)
@@ -100,12 +118,20 @@ import Testing
                 }
                 let page = try UserTextRendering.rendered(users, totalResults: 40, startIndex: startIndex, nextCursor: nextCursor, by: renderer)
                 let parsed = DirectoryPage(
-                    totalResults: 40, startIndex: startIndex, resources: try users.map(UserDocument.representation(of:)), nextCursor: nextCursor)
+                    totalResults: 40,
+                    startIndex: startIndex,
+                    resources: try users.map(UserDocument.representation(of:)),
+                    nextCursor: nextCursor
+                )
                 #expect(page.body == RenderedAnswer.rendered(parsed, .user, by: renderer).body)
                 #expect(page.version == nil)
             }
             let empty = try UserTextRendering.rendered([], totalResults: 0, startIndex: 1, nextCursor: nil, by: renderer)
-            #expect(empty.body == RenderedAnswer.rendered(DirectoryPage(totalResults: 0, startIndex: 1, resources: [], nextCursor: nil), .user, by: renderer).body)
+            #expect(
+                empty.body
+                    == RenderedAnswer.rendered(DirectoryPage(totalResults: 0, startIndex: 1, resources: [], nextCursor: nil), .user, by: renderer)
+                    .body
+            )
         }
     }
 }

@@ -62,7 +62,10 @@ struct BackupEndToEndTests {
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: backupFolder.path)
         #expect(Set(files) == ["backup.json", "token.sqlite", "directory.sqlite", "mapping.sqlite", "secrets.json", "demo.json"])
-        #expect((try FileManager.default.attributesOfItem(atPath: backupFolder.appendingPathComponent("secrets.json").path)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(
+            (try FileManager.default.attributesOfItem(atPath: backupFolder.appendingPathComponent("secrets.json").path)[.posixPermissions]
+                as? NSNumber)?.intValue == 0o600
+        )
 
         // Restore into a new folder; a second restore there is refused without --force, accepted with it.
         let restored = scratch.appendingPathComponent("restored")
@@ -84,7 +87,9 @@ struct BackupEndToEndTests {
                 if answer.status != 200 || answer.json["userName"] as? String != user.userName { missing.append(user.userName) }
             }
             let total = try await HTTP.scim(demo, .GET, "/Users?count=1").json["totalResults"] as? Int ?? -1
-            print("backup: \(beforeBackup.count) users acknowledged before the backup, \(acknowledged.count) in all; restored \(total); missing \(missing.count)")
+            print(
+                "backup: \(beforeBackup.count) users acknowledged before the backup, \(acknowledged.count) in all; restored \(total); missing \(missing.count)"
+            )
             #expect(missing.isEmpty, "acknowledged before the backup but not restored: \(missing)")
             #expect(total >= beforeBackup.count && total <= acknowledged.count + 4)
         } catch {

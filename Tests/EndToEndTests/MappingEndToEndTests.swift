@@ -57,12 +57,17 @@ struct MappingEndToEndTests {
             #expect(resourceTypes.text.contains(Self.custom))
 
             // An Okta-style create: custom attributes typed, "True" stored as true.
-            let created = try await HTTP.send(.POST, okta + "/Users", bearer: oktaToken, json: [
-                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", Self.custom],
-                "userName": "kim@example.com", "active": true, "name": ["givenName": "Kim", "familyName": "Lee"],
-                "emails": [["primary": true, "value": "kim@example.com", "type": "work"]],
-                Self.custom: ["costCenter": "42", "contractor": "True", "roles": ["admin", "dev"]],
-            ] as [String: Any])
+            let created = try await HTTP.send(
+                .POST,
+                okta + "/Users",
+                bearer: oktaToken,
+                json: [
+                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", Self.custom],
+                    "userName": "kim@example.com", "active": true, "name": ["givenName": "Kim", "familyName": "Lee"],
+                    "emails": [["primary": true, "value": "kim@example.com", "type": "work"]],
+                    Self.custom: ["costCenter": "42", "contractor": "True", "roles": ["admin", "dev"]],
+                ] as [String: Any]
+            )
             #expect(created.status == 201, "\(created.text)")
             let kim = try #require(created.json["id"] as? String)
             var typed = try await identity(demo, idp: "okta", user: kim)
@@ -75,10 +80,15 @@ struct MappingEndToEndTests {
             #expect((read.json[Self.custom] as? [String: Any])?["contractor"] as? String == "True")
 
             // Type mismatch: 400 invalidValue naming the path (the IdP's schema types the custom extension), nothing stored.
-            let mismatch = try await HTTP.send(.POST, okta + "/Users", bearer: oktaToken, json: [
-                "userName": "bad@example.com", "name": ["givenName": "B", "familyName": "D"], "emails": [["value": "bad@example.com"]],
-                Self.custom: ["costCenter": "n/a"],
-            ] as [String: Any])
+            let mismatch = try await HTTP.send(
+                .POST,
+                okta + "/Users",
+                bearer: oktaToken,
+                json: [
+                    "userName": "bad@example.com", "name": ["givenName": "B", "familyName": "D"], "emails": [["value": "bad@example.com"]],
+                    Self.custom: ["costCenter": "n/a"],
+                ] as [String: Any]
+            )
             #expect(mismatch.status == 400)
             #expect(mismatch.json["scimType"] as? String == "invalidValue")
             #expect((mismatch.json["detail"] as? String)?.contains("\(Self.custom):costCenter' expects a value of type decimal") == true)
@@ -86,13 +96,21 @@ struct MappingEndToEndTests {
             // An Entra-style create: enterprise extension and the work email.
             let (entra, entraToken) = try await identityProvider(demo, id: "entra", type: "Azure")
             #expect(try await admin(demo, .POST, "/tenants/demo/attributes", ["name": "Department", "type": "string"]).status == 201)
-            #expect(try await admin(demo, .PUT, "/tenants/demo/idps/entra/mappings/Department", ["scimPath": "\(Self.enterprise):department"]).status == 200)
-            let alice = try await HTTP.send(.POST, entra + "/Users", bearer: entraToken, json: [
-                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", Self.enterprise],
-                "userName": "alice@contoso.com", "active": true, "name": ["givenName": "Alice", "familyName": "Example"],
-                "emails": [["type": "other", "value": "alice@home.example", "primary": true], ["type": "work", "value": "alice@contoso.com"]],
-                Self.enterprise: ["department": "Finance"],
-            ] as [String: Any])
+            #expect(
+                try await admin(demo, .PUT, "/tenants/demo/idps/entra/mappings/Department", ["scimPath": "\(Self.enterprise):department"]).status
+                    == 200
+            )
+            let alice = try await HTTP.send(
+                .POST,
+                entra + "/Users",
+                bearer: entraToken,
+                json: [
+                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", Self.enterprise],
+                    "userName": "alice@contoso.com", "active": true, "name": ["givenName": "Alice", "familyName": "Example"],
+                    "emails": [["type": "other", "value": "alice@home.example", "primary": true], ["type": "work", "value": "alice@contoso.com"]],
+                    Self.enterprise: ["department": "Finance"],
+                ] as [String: Any]
+            )
             #expect(alice.status == 201, "\(alice.text)")
             let aliceID = try #require(alice.json["id"] as? String)
             typed = try await identity(demo, idp: "entra", user: aliceID)
@@ -101,14 +119,21 @@ struct MappingEndToEndTests {
             #expect(typed["Status"] as? Bool == true)
 
             // A create lacking Email is refused and nothing is stored.
-            let noEmail = try await HTTP.send(.POST, entra + "/Users", bearer: entraToken, json: [
-                "userName": "noemail@contoso.com", "active": true, "name": ["givenName": "No", "familyName": "Email"],
-            ] as [String: Any])
+            let noEmail = try await HTTP.send(
+                .POST,
+                entra + "/Users",
+                bearer: entraToken,
+                json: [
+                    "userName": "noemail@contoso.com", "active": true, "name": ["givenName": "No", "familyName": "Email"],
+                ] as [String: Any]
+            )
             #expect(noEmail.status == 400)
             #expect((noEmail.json["detail"] as? String)?.contains("Email") == true)
             let search = try await HTTP.send(
-                .GET, entra + "/Users?filter=" + "userName eq \"noemail@contoso.com\"".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
-                bearer: entraToken)
+                .GET,
+                entra + "/Users?filter=" + "userName eq \"noemail@contoso.com\"".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
+                bearer: entraToken
+            )
             #expect(search.json["totalResults"] as? Int == 0)
 
             // A deleted attribute in use is refused naming the IdP; a mandatory mapping cannot be removed.
@@ -131,11 +156,19 @@ struct MappingEndToEndTests {
             let warm = try await HTTP.send(.POST, entra + "/Users", bearer: entraToken, json: ["userName": "warm@contoso.com"] as [String: Any])
             #expect(warm.status == 400)
             #expect(try await admin(demo, .PUT, "/tenants/demo/idps/entra/mappings/Department", ["scimPath": "title"]).status == 200)
-            _ = try await HTTP.send(.PATCH, entra + "/Users/\(aliceID)", bearer: entraToken, json: [
-                "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [["op": "add", "path": "title", "value": "Analyst"]],
-            ] as [String: Any])
+            _ = try await HTTP.send(
+                .PATCH,
+                entra + "/Users/\(aliceID)",
+                bearer: entraToken,
+                json: [
+                    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [["op": "add", "path": "title", "value": "Analyst"]],
+                ] as [String: Any]
+            )
             #expect(try await identity(demo, idp: "entra", user: aliceID)["Department"] as? String == "Analyst")
-            #expect(try await admin(demo, .PUT, "/tenants/demo/idps/entra/mappings/Department", ["scimPath": "\(Self.enterprise):department"]).status == 200)
+            #expect(
+                try await admin(demo, .PUT, "/tenants/demo/idps/entra/mappings/Department", ["scimPath": "\(Self.enterprise):department"]).status
+                    == 200
+            )
             #expect(try await identity(demo, idp: "entra", user: aliceID)["Department"] as? String == "Analyst")  // not yet re-applied
             let started = try await admin(demo, .POST, "/tenants/demo/idps/entra/mappings/reapply")
             #expect(started.status == 202, "\(started.text)")

@@ -33,7 +33,10 @@ struct PostgresBackupEndToEndTests {
             keptID = try #require(kept.json["id"] as? String)
             for service in services {
                 databases[service] = try Self.databaseURL(of: service, in: stack)
-                let dump = try await ChildProcess.run("pg_dump", ["-Fc", "-d", databases[service]!, "-f", dumps.appendingPathComponent("\(service).dump").path])
+                let dump = try await ChildProcess.run(
+                    "pg_dump",
+                    ["-Fc", "-d", databases[service]!, "-f", dumps.appendingPathComponent("\(service).dump").path]
+                )
                 #expect(dump.status == 0, "pg_dump \(service): \(dump.output)")
             }
             let later = try await HTTP.scim(demo, .POST, "/Users", json: SupervisionEndToEndTests.user("later@example.com"))
@@ -48,7 +51,9 @@ struct PostgresBackupEndToEndTests {
 
         for service in services {
             let restore = try await ChildProcess.run(
-                "pg_restore", ["--clean", "--if-exists", "--no-owner", "-d", databases[service]!, dumps.appendingPathComponent("\(service).dump").path])
+                "pg_restore",
+                ["--clean", "--if-exists", "--no-owner", "-d", databases[service]!, dumps.appendingPathComponent("\(service).dump").path]
+            )
             #expect(restore.status == 0, "pg_restore \(service): \(restore.output)")
         }
 

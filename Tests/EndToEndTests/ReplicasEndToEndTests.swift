@@ -10,8 +10,10 @@ import Glibc
 /// mapping service. Concurrent writes to one group and one user through both gateways lose nothing.
 /// Runs in the PostgreSQL pass of the test script (it needs a shared database).
 @Suite(
-    .serialized, .timeLimit(.minutes(5)),
-    .enabled(if: ProcessInfo.processInfo.environment["PROVISIO_TEST_POSTGRES_URL"].map { !$0.isEmpty } ?? false))
+    .serialized,
+    .timeLimit(.minutes(5)),
+    .enabled(if: ProcessInfo.processInfo.environment["PROVISIO_TEST_POSTGRES_URL"].map { !$0.isEmpty } ?? false)
+)
 struct ReplicasEndToEndTests {
     @Test func concurrentPatchesThroughTwoGatewaysAndTwoDirectoriesLoseNothing() async throws {
         let server = try #require(ProcessInfo.processInfo.environment["PROVISIO_TEST_POSTGRES_URL"])
@@ -22,8 +24,18 @@ struct ReplicasEndToEndTests {
         // Bootstrap through the first gateway; the token works at both.
         let admin = gateways[0] + "/admin/v1"
         #expect(try await HTTP.send(.POST, admin + "/tenants", bearer: topology.adminKey, json: ["id": "acme", "name": "Acme"]).status == 201)
-        #expect(try await HTTP.send(.POST, admin + "/tenants/acme/idps", bearer: topology.adminKey, json: ["id": "entra", "name": "Entra", "providerType": "Azure"]).status == 201)
-        let token = try #require(try await HTTP.send(.POST, admin + "/tenants/acme/idps/entra/tokens", bearer: topology.adminKey, json: ["validDays": 1]).json["token"] as? String)
+        #expect(
+            try await HTTP.send(
+                .POST,
+                admin + "/tenants/acme/idps",
+                bearer: topology.adminKey,
+                json: ["id": "entra", "name": "Entra", "providerType": "Azure"]
+            ).status == 201
+        )
+        let token = try #require(
+            try await HTTP.send(.POST, admin + "/tenants/acme/idps/entra/tokens", bearer: topology.adminKey, json: ["validDays": 1]).json["token"]
+                as? String
+        )
         let bases = gateways.map { $0 + "/scim/v2/acme/entra" }
 
         // 60 users, created through both gateways.
@@ -39,10 +51,15 @@ struct ReplicasEndToEndTests {
         let statuses = try await withThrowingTaskGroup(of: Int.self) { tasks in
             for (index, id) in userIDs.enumerated() {
                 tasks.addTask {
-                    let operations: [[String: Any]] = index % 10 == 0
-                        ? [["op": "replace", "value": ["displayName": "Everyone \(index)"]], ["op": "add", "path": "members", "value": [["value": id]]]]
+                    let operations: [[String: Any]] =
+                        index % 10 == 0
+                        ? [
+                            ["op": "replace", "value": ["displayName": "Everyone \(index)"]],
+                            ["op": "add", "path": "members", "value": [["value": id]]],
+                        ]
                         : [["op": "Add", "path": "members", "value": [["value": id]]]]
-                    return try await HTTP.send(.PATCH, bases[index % 2] + "/Groups/\(groupID)", bearer: token, json: ["Operations": operations]).status
+                    return try await HTTP.send(.PATCH, bases[index % 2] + "/Groups/\(groupID)", bearer: token, json: ["Operations": operations])
+                        .status
                 }
             }
             return try await tasks.reduce(into: [Int]()) { $0.append($1) }
@@ -62,8 +79,12 @@ struct ReplicasEndToEndTests {
         let userStatuses = try await withThrowingTaskGroup(of: Int.self) { tasks in
             for (index, (attribute, value)) in changes.enumerated() {
                 tasks.addTask {
-                    try await HTTP.send(.PATCH, bases[index % 2] + "/Users/\(target)", bearer: token,
-                                        json: ["Operations": [["op": "replace", "path": attribute, "value": value]]]).status
+                    try await HTTP.send(
+                        .PATCH,
+                        bases[index % 2] + "/Users/\(target)",
+                        bearer: token,
+                        json: ["Operations": [["op": "replace", "path": attribute, "value": value]]]
+                    ).status
                 }
             }
             return try await tasks.reduce(into: [Int]()) { $0.append($1) }
@@ -99,7 +120,8 @@ final class ReplicaTopology {
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         let suffix = String(UUID().uuidString.prefix(8)).lowercased()
         func database(_ name: String) -> String { "\(postgresServer)/provisio_\(name)_replicas_\(suffix)" }
-        let token = try freePort(), mapping = try freePort()
+        let token = try freePort()
+        let mapping = try freePort()
         let directories = [try freePort(), try freePort()]
         let gateways = [try freePort(), try freePort()]
         let common = [
@@ -109,16 +131,24 @@ final class ReplicaTopology {
         ]
         var plan: [(String, [String: String])] = [
             ("TokenService", ["HTTP_PORT": "\(token)", "DATABASE_URL": database("token"), "DIRECTORY_URL": "http://127.0.0.1:\(directories[0])"]),
-            ("MappingService", ["HTTP_PORT": "\(mapping)", "DATABASE_URL": database("mapping"), "DIRECTORY_URL": "http://127.0.0.1:\(directories[1])"]),
+            (
+                "MappingService",
+                ["HTTP_PORT": "\(mapping)", "DATABASE_URL": database("mapping"), "DIRECTORY_URL": "http://127.0.0.1:\(directories[1])"]
+            ),
         ]
         for (index, port) in directories.enumerated() {
             plan.append(("DirectoryService", ["HTTP_PORT": "\(port)", "DATABASE_URL": database("directory"), "LOG_NAME": "directory\(index)"]))
         }
         for (index, port) in gateways.enumerated() {
-            plan.append(("ScimGateway", [
-                "HTTP_PORT": "\(port)", "DIRECTORY_URL": "http://127.0.0.1:\(directories[index])", "PUBLIC_URL": "http://127.0.0.1:\(port)",
-                "AUTH_FAILURE_LIMIT": "0", "LOG_NAME": "gateway\(index)",
-            ]))
+            plan.append(
+                (
+                    "ScimGateway",
+                    [
+                        "HTTP_PORT": "\(port)", "DIRECTORY_URL": "http://127.0.0.1:\(directories[index])", "PUBLIC_URL": "http://127.0.0.1:\(port)",
+                        "AUTH_FAILURE_LIMIT": "0", "LOG_NAME": "gateway\(index)",
+                    ]
+                )
+            )
         }
         var processes: [Process] = []
         var readyURLs: [String] = []

@@ -10,8 +10,9 @@ extension StackProcess {
     /// The pid of the running (not dead, not yet reaped) service `name`, e.g. "DirectoryService".
     func servicePID(_ name: String) -> Int32? {
         childPIDs.first { pid in
-            ServiceProcess.isAlive(pid) && (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe"))
-                .map { URL(fileURLWithPath: $0).lastPathComponent == name } == true
+            ServiceProcess.isAlive(pid)
+                && (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe"))
+                    .map { URL(fileURLWithPath: $0).lastPathComponent == name } == true
         }
     }
 

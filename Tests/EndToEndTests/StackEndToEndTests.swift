@@ -7,16 +7,18 @@ import Testing
 /// files, and the test speaks SCIM and the admin API to the gateway.
 @Suite(.serialized, .timeLimit(.minutes(10)))
 struct StackEndToEndTests {
-    static var user: [String: Any] { [
-        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-        "userName": "ada@example.com",
-        "externalId": "00u1ada",
-        "name": ["givenName": "Ada", "familyName": "Lovelace"],
-        "emails": [["value": "ada@example.com", "type": "work", "primary": true]],
-        "active": true,
-        "password": "Correct-Horse-Battery-Staple-1",
-        "groups": [],
-    ] }
+    static var user: [String: Any] {
+        [
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "ada@example.com",
+            "externalId": "00u1ada",
+            "name": ["givenName": "Ada", "familyName": "Lovelace"],
+            "emails": [["value": "ada@example.com", "type": "work", "primary": true]],
+            "active": true,
+            "password": "Correct-Horse-Battery-Staple-1",
+            "groups": [],
+        ]
+    }
 
     /// The internal services log requests at debug: at that level their logs show the propagated request ids, and
     /// the check that no secret reaches a log covers every line the services can write.
@@ -42,7 +44,9 @@ struct StackEndToEndTests {
         // The four services share this machine: each runs half the cores' worth of event loops (ColocatedEventLoops).
         let services = stack.childPIDs
         #expect(services.count == 4)
-        let expectedLoops = ColocatedEventLoops.environment(ProcessInfo.processInfo.environment)[ColocatedEventLoops.environmentVariable].flatMap(Int.init)
+        let expectedLoops = ColocatedEventLoops.environment(ProcessInfo.processInfo.environment)[ColocatedEventLoops.environmentVariable].flatMap(
+            Int.init
+        )
         for pid in services {
             let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
             let loops = threads.filter { thread in
@@ -69,18 +73,30 @@ struct StackEndToEndTests {
         // cached rules); an admin read of the IdP's mappings reaches the mapping service.
         let requestID = "e2e-\(UUID().uuidString)"
         let traced = try await HTTP.send(
-            .POST, demo.scimBaseURL + "/Users", bearer: demo.token,
-            json: Self.user.merging(["userName": "traced@example.com", "externalId": "00u1traced"]) { $1 }, headers: [("X-Request-Id", requestID)])
+            .POST,
+            demo.scimBaseURL + "/Users",
+            bearer: demo.token,
+            json: Self.user.merging(["userName": "traced@example.com", "externalId": "00u1traced"]) { $1 },
+            headers: [("X-Request-Id", requestID)]
+        )
         #expect(traced.status == 201)
         #expect(traced.headers.first(name: "X-Request-Id") == requestID)
         let mappingRequestID = "e2e-\(UUID().uuidString)"
         let mappings = try await HTTP.send(
-            .GET, demo.adminURL + "/tenants/demo/idps/default/mappings", bearer: demo.adminKey,
-            headers: [("X-Request-Id", mappingRequestID)])
+            .GET,
+            demo.adminURL + "/tenants/demo/idps/default/mappings",
+            bearer: demo.adminKey,
+            headers: [("X-Request-Id", mappingRequestID)]
+        )
         #expect(mappings.status == 200)
 
         // Refusals carry SCIM error bodies.
-        let duplicate = try await HTTP.send(.POST, demo.scimBaseURL + "/Users", bearer: demo.token, json: Self.user.merging(["userName": "ADA@example.com"]) { $1 })
+        let duplicate = try await HTTP.send(
+            .POST,
+            demo.scimBaseURL + "/Users",
+            bearer: demo.token,
+            json: Self.user.merging(["userName": "ADA@example.com"]) { $1 }
+        )
         #expect(duplicate.status == 409)
         #expect(duplicate.json["scimType"] as? String == "uniqueness")
         #expect(duplicate.json["status"] as? String == "409")
@@ -105,17 +121,24 @@ struct StackEndToEndTests {
         let client = try await admin(demo, .POST, "/tenants/other/idps/default/clients")
         let clientSecret = try #require(client.json["clientSecret"] as? String)
         let grant = try await HTTP.send(
-            .POST, "http://127.0.0.1:\(port)/oauth/v2/other/token", json: nil,
-            headers: [("Authorization", "Basic " + Data("\(client.json["clientID"] as? String ?? ""):\(clientSecret)".utf8).base64EncodedString()),
-                      ("Content-Type", "application/x-www-form-urlencoded")],
-            rawBody: "grant_type=client_credentials")
+            .POST,
+            "http://127.0.0.1:\(port)/oauth/v2/other/token",
+            json: nil,
+            headers: [
+                ("Authorization", "Basic " + Data("\(client.json["clientID"] as? String ?? ""):\(clientSecret)".utf8).base64EncodedString()),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            rawBody: "grant_type=client_credentials"
+        )
         let accessToken = try #require(grant.json["access_token"] as? String, "\(grant.text)")
 
         // Every cross-namespace use is the same 401 as a garbage token.
         let garbage = try await HTTP.send(.GET, demo.scimBaseURL + "/Users/" + id, bearer: "pvs_aaaaaaaaaa_" + String(repeating: "x", count: 43))
         #expect(garbage.status == 401)
-        for (url, token) in [(demo.scimBaseURL, secondToken), (demo.scimBaseURL, otherToken), (secondURL, demo.token), (secondURL, otherToken),
-                             ("http://127.0.0.1:\(port)/scim/v2/other/default", demo.token), ("http://127.0.0.1:\(port)/scim/v2/nope/default", demo.token)] {
+        for (url, token) in [
+            (demo.scimBaseURL, secondToken), (demo.scimBaseURL, otherToken), (secondURL, demo.token), (secondURL, otherToken),
+            ("http://127.0.0.1:\(port)/scim/v2/other/default", demo.token), ("http://127.0.0.1:\(port)/scim/v2/nope/default", demo.token),
+        ] {
             let answer = try await HTTP.send(.GET, url + "/Users/" + id, bearer: token)
             #expect(answer.status == 401, "\(url)")
             #expect(answer.json["detail"] as? String == garbage.json["detail"] as? String)
@@ -132,7 +155,8 @@ struct StackEndToEndTests {
         #expect(actions.isSuperset(of: ["tenant.created", "idp.created", "user.created", "token.created"]), "\(actions)")
         #expect(entries.allSatisfy { ($0["occurredAt"] as? String)?.hasPrefix("20") == true && $0["actor"] as? String != nil })
         #expect(!activity.text.contains(demo.token) && !activity.text.contains(secondToken))
-        let secondOnly = try JSONSerialization.jsonObject(with: try await admin(demo, .GET, "/tenants/demo/activity?idp=second").body) as? [[String: Any]]
+        let secondOnly =
+            try JSONSerialization.jsonObject(with: try await admin(demo, .GET, "/tenants/demo/activity?idp=second").body) as? [[String: Any]]
         #expect(secondOnly?.isEmpty == false)
         #expect(secondOnly?.allSatisfy { $0["idpID"] as? String == "second" } == true)
 
@@ -163,7 +187,8 @@ struct StackEndToEndTests {
         #expect(try await stack.stop() == 0)
 
         // No secret reached a log file: bearer tokens, the admin key, the internal key, the user's password.
-        let secrets = try JSONSerialization.jsonObject(with: Data(contentsOf: dataDirectory.appendingPathComponent("secrets.json"))) as? [String: String]
+        let secrets =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dataDirectory.appendingPathComponent("secrets.json"))) as? [String: String]
         let logs = try FileManager.default.contentsOfDirectory(at: dataDirectory.appendingPathComponent("logs"), includingPropertiesForKeys: nil)
             .map { try String(contentsOf: $0, encoding: .utf8) }.joined()
         #expect(!logs.isEmpty)
@@ -178,7 +203,10 @@ struct StackEndToEndTests {
         let accessLine = gatewayLog.split(separator: "\n").first { $0.contains("request.id=\(requestID)") && $0.contains(" POST ") }
         #expect(accessLine?.contains(" POST \(URL(string: demo.scimBaseURL)!.path)/Users 201 ") == true, "\(accessLine ?? "no access-log line")")
         #expect(accessLine?.hasSuffix("ms") == true)
-        for secret in [demo.token, secondToken, otherToken, clientSecret, accessToken, demo.adminKey, secrets?["internalKey"] ?? "missing", "Correct-Horse-Battery-Staple-1"] {
+        for secret in [
+            demo.token, secondToken, otherToken, clientSecret, accessToken, demo.adminKey, secrets?["internalKey"] ?? "missing",
+            "Correct-Horse-Battery-Staple-1",
+        ] {
             #expect(!logs.contains(secret))
         }
     }

@@ -117,7 +117,12 @@ struct HTTP {
     }
 
     static func send(
-        _ method: HTTPMethod, _ url: String, bearer: String? = nil, json: Any? = nil, headers: [(String, String)] = [], rawBody: String? = nil
+        _ method: HTTPMethod,
+        _ url: String,
+        bearer: String? = nil,
+        json: Any? = nil,
+        headers: [(String, String)] = [],
+        rawBody: String? = nil
     ) async throws -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -168,7 +173,13 @@ func withStack(environment: [String: String] = [:], arguments: [String] = [], _ 
 
 extension HTTP {
     /// A SCIM call with the demo token: `path` is relative to the SCIM base URL.
-    static func scim(_ demo: DemoFile, _ method: HTTPMethod, _ path: String, json: Any? = nil, headers: [(String, String)] = []) async throws -> Answer {
+    static func scim(
+        _ demo: DemoFile,
+        _ method: HTTPMethod,
+        _ path: String,
+        json: Any? = nil,
+        headers: [(String, String)] = []
+    ) async throws -> Answer {
         try await send(method, demo.scimBaseURL + path, bearer: demo.token, json: json, headers: headers)
     }
 }

@@ -31,7 +31,8 @@ struct StartupEndToEndTests {
 
         let (status, output) = try await ChildProcess.run(
             StackProcess.binaryDirectory.appendingPathComponent("DirectoryService"),
-            ["--http-port", String(try freePort()), "--internal-key", "startup-test-internal-key-0123456789", "--database-url", url])
+            ["--http-port", String(try freePort()), "--internal-key", "startup-test-internal-key-0123456789", "--database-url", url]
+        )
         #expect(status == 1, "\(output)")
         #expect(output.contains("Could not start"), "\(output)")
         #expect(output.contains("newer than this build knows"), "\(output)")

@@ -47,7 +47,11 @@ struct SupervisionEndToEndTests {
             #expect(during.json["schemas"] as? [String] == ["urn:ietf:params:scim:api:messages:2.0:Error"])
             #expect(during.json["status"] as? String == "503")
             #expect((during.json["detail"] as? String)?.isEmpty == false)
-            let lookup = try await HTTP.scim(demo, .GET, "/Users?filter=" + "userName eq \"before@example.com\"".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            let lookup = try await HTTP.scim(
+                demo,
+                .GET,
+                "/Users?filter=" + "userName eq \"before@example.com\"".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            )
             #expect(lookup.status == 503)
             #expect(lookup.headers.first(name: "Retry-After") != nil)
 
@@ -60,7 +64,10 @@ struct SupervisionEndToEndTests {
             #expect(stack.servicePID("ScimGateway") == gateway)
             #expect(stack.servicePID("DirectoryService") == restarted)
             #expect(stack.isRunning)
-            #expect(stack.output.contains("DirectoryService was killed by signal 9; restarting it in 3 s (restart 1 of at most 5 within 60 s)"), "\(stack.output)")
+            #expect(
+                stack.output.contains("DirectoryService was killed by signal 9; restarting it in 3 s (restart 1 of at most 5 within 60 s)"),
+                "\(stack.output)"
+            )
             let log = try String(contentsOf: stack.dataDirectory.appendingPathComponent("logs/DirectoryService.log"), encoding: .utf8)
             #expect(log.contains("provisio up: DirectoryService was killed by signal 9"))
             #expect(log.contains("provisio up: DirectoryService restarted (pid \(restarted)"))

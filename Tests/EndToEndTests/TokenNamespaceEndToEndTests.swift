@@ -54,7 +54,11 @@ struct TokenNamespaceEndToEndTests {
             #expect(!jwks.text.contains("\"d\""))
 
             // RFC 6749 §5.2 errors.
-            let wrongBasic = try await form(tokenURL, "grant_type=client_credentials", authorization: "Basic " + Data("\(clientID):nope".utf8).base64EncodedString())
+            let wrongBasic = try await form(
+                tokenURL,
+                "grant_type=client_credentials",
+                authorization: "Basic " + Data("\(clientID):nope".utf8).base64EncodedString()
+            )
             #expect(wrongBasic.status == 401)
             #expect(wrongBasic.json["error"] as? String == "invalid_client")
             #expect(wrongBasic.headers.first(name: "WWW-Authenticate")?.hasPrefix("Basic") == true)
@@ -62,10 +66,22 @@ struct TokenNamespaceEndToEndTests {
             #expect(wrongBody.json["error"] as? String == "invalid_client")
             #expect(try await form(tokenURL, "grant_type=password", authorization: basic).json["error"] as? String == "unsupported_grant_type")
             #expect(try await form(tokenURL, "", authorization: basic).json["error"] as? String == "invalid_request")
-            #expect(try await form(tokenURL, "grant_type=client_credentials&grant_type=client_credentials", authorization: basic).json["error"] as? String == "invalid_request")
-            #expect(try await form(tokenURL, "grant_type=client_credentials&client_secret=\(clientSecret)", authorization: basic).json["error"] as? String == "invalid_request")
-            #expect(try await form(tokenURL, "grant_type=client_credentials&scope=admin", authorization: basic).json["error"] as? String == "invalid_scope")
-            #expect(try await form(base + "/oauth/v2/demo/token", "grant_type=client_credentials", authorization: basic).json["error"] as? String == "invalid_client")
+            #expect(
+                try await form(tokenURL, "grant_type=client_credentials&grant_type=client_credentials", authorization: basic).json["error"] as? String
+                    == "invalid_request"
+            )
+            #expect(
+                try await form(tokenURL, "grant_type=client_credentials&client_secret=\(clientSecret)", authorization: basic).json["error"] as? String
+                    == "invalid_request"
+            )
+            #expect(
+                try await form(tokenURL, "grant_type=client_credentials&scope=admin", authorization: basic).json["error"] as? String
+                    == "invalid_scope"
+            )
+            #expect(
+                try await form(base + "/oauth/v2/demo/token", "grant_type=client_credentials", authorization: basic).json["error"] as? String
+                    == "invalid_client"
+            )
 
             // The route walk: every foreign credential gets the garbage answer at every route of the demo IdP.
             let garbageToken = "pvs_aaaaaaaaaa_" + String(repeating: "x", count: 43)
@@ -92,7 +108,10 @@ struct TokenNamespaceEndToEndTests {
             var blocked: HTTP.Answer?
             for _ in 0..<200 {
                 let answer = try await HTTP.send(.GET, demo.scimBaseURL + "/Users", bearer: garbageToken)
-                if answer.status == 429 { blocked = answer; break }
+                if answer.status == 429 {
+                    blocked = answer
+                    break
+                }
             }
             let refusal = try #require(blocked, "no 429 after repeated failures")
             #expect(Int(refusal.headers.first(name: "Retry-After") ?? "") ?? 0 > 0)
@@ -101,8 +120,11 @@ struct TokenNamespaceEndToEndTests {
 
             // Logs: no client secret, no JWT, no bearer token.
             _ = try await stack.stop()
-            let logs = try FileManager.default.contentsOfDirectory(at: stack.dataDirectory.appendingPathComponent("logs"), includingPropertiesForKeys: nil)
-                .map { try String(contentsOf: $0, encoding: .utf8) }.joined()
+            let logs = try FileManager.default.contentsOfDirectory(
+                at: stack.dataDirectory.appendingPathComponent("logs"),
+                includingPropertiesForKeys: nil
+            )
+            .map { try String(contentsOf: $0, encoding: .utf8) }.joined()
             #expect(!logs.isEmpty)
             for secret in [clientSecret, jwt, secondToken, otherToken, demo.token, demo.adminKey] {
                 #expect(!logs.contains(secret))

@@ -14,7 +14,11 @@ enum ClosedLoopGets {
     /// `count` GETs of `path(index)` (an absolute path with query) against `baseURL`'s host and port, over
     /// `connections` connections; an answer `accept` refuses fails the run.
     static func run(
-        baseURL: String, headers: [(String, String)], count: Int, connections: Int, path: @escaping @Sendable (Int) -> String,
+        baseURL: String,
+        headers: [(String, String)],
+        count: Int,
+        connections: Int,
+        path: @escaping @Sendable (Int) -> String,
         accept: @escaping @Sendable (HTTPResponseStatus, ByteBuffer) -> Bool
     ) async throws -> RunResult {
         guard let url = URL(string: baseURL), let host = url.host else { throw LoadError("not a URL: \(baseURL)") }
@@ -42,7 +46,12 @@ enum ClosedLoopGets {
         let headers: HTTPHeaders
         private let next = Atomic<Int>(0)
 
-        init(count: Int, path: @escaping @Sendable (Int) -> String, accept: @escaping @Sendable (HTTPResponseStatus, ByteBuffer) -> Bool, headers: HTTPHeaders) {
+        init(
+            count: Int,
+            path: @escaping @Sendable (Int) -> String,
+            accept: @escaping @Sendable (HTTPResponseStatus, ByteBuffer) -> Bool,
+            headers: HTTPHeaders
+        ) {
             self.count = count
             self.path = path
             self.accept = accept

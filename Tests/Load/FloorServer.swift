@@ -15,7 +15,9 @@ import NIOCore
 /// `provisio-load scale` starts both itself; the subcommand is public so the floor can also be driven by `wrk`.
 struct FloorServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "floor-server", abstract: "A bare Hummingbird server (or a relay to one): the cost floor the scale figures are compared with.")
+        commandName: "floor-server",
+        abstract: "A bare Hummingbird server (or a relay to one): the cost floor the scale figures are compared with."
+    )
 
     @Option(help: "Loopback port to listen on.")
     var port: Int

@@ -52,7 +52,8 @@ struct HostSteadiness {
             p99Microseconds: times[min(times.count - 1, times.count * 99 / 100)],
             maxMicroseconds: times[times.count - 1],
             slowShare: Double(times.filter { $0 > 1.5 * median }.count) / Double(times.count),
-            checksum: buffer.reduce(0, ^))
+            checksum: buffer.reduce(0, ^)
+        )
     }
 
     /// CPU time of the calling thread (`CLOCK_THREAD_CPUTIME_ID`).

@@ -62,14 +62,18 @@ enum Runner {
     /// Runs `operation(0..<count)` with at most `concurrency` calls in flight: `concurrency` workers, worker `w`
     /// taking indices w, w + concurrency, …; each worker keeps its own samples, merged at the end.
     static func concurrent(
-        count: Int, concurrency: Int, _ operation: @escaping @Sendable (Int) async throws -> Void
+        count: Int,
+        concurrency: Int,
+        _ operation: @escaping @Sendable (Int) async throws -> Void
     ) async throws -> RunResult {
         try await collecting(count: count, concurrency: concurrency, operation).run
     }
 
     /// Like ``concurrent(count:concurrency:_:)``, also returning each call's value by index.
     static func collecting<T: Sendable>(
-        count: Int, concurrency: Int, _ operation: @escaping @Sendable (Int) async throws -> T
+        count: Int,
+        concurrency: Int,
+        _ operation: @escaping @Sendable (Int) async throws -> T
     ) async throws -> (run: RunResult, values: [T]) {
         let workers = max(1, min(concurrency, count))
         let start = ContinuousClock.now
@@ -103,7 +107,10 @@ enum Runner {
     /// runs from when the call was due, so a call that had to wait for a busy connection counts its wait
     /// (no coordinated omission). This is how an IdP's traffic arrives: at its own pace, not as fast as answers come.
     static func paced(
-        count: Int, rate: Double, concurrency: Int, _ operation: @escaping @Sendable (Int) async throws -> Void
+        count: Int,
+        rate: Double,
+        concurrency: Int,
+        _ operation: @escaping @Sendable (Int) async throws -> Void
     ) async throws -> RunResult {
         let workers = max(1, min(concurrency, count))
         let start = ContinuousClock.now

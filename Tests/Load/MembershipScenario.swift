@@ -13,7 +13,9 @@ import NIOHTTP1
 /// 6. `GET /Users?filter=userName eq "…"` on random existing users at N users, `--concurrency` in flight.
 struct MembershipScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "membership", abstract: "Membership at scale: big vs small group costs (issue 3 item 10).")
+        commandName: "membership",
+        abstract: "Membership at scale: big vs small group costs (issue 3 item 10)."
+    )
 
     @OptionGroup var target: TargetOptions
     @OptionGroup var output: OutputOptions
@@ -37,7 +39,9 @@ struct MembershipScenario: AsyncParsableCommand {
         guard users >= 10, batch >= 1, samples >= 1, requests >= 1, concurrency >= 1 else {
             throw ValidationError("--users must be at least 10; --batch, --samples, --requests and --concurrency at least 1.")
         }
-        guard users <= 1_000_000, samples <= 100_000, requests <= 1_000_000 else { throw ValidationError("Counts are bounded: at most 1,000,000 users.") }
+        guard users <= 1_000_000, samples <= 100_000, requests <= 1_000_000 else {
+            throw ValidationError("Counts are bounded: at most 1,000,000 users.")
+        }
     }
 
     func run() async throws {
@@ -58,7 +62,9 @@ struct MembershipScenario: AsyncParsableCommand {
         var random = SeededGenerator(seed: seed)
         let runID = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)  // unique names across runs on one stack
         let label = build.map { " (\($0) build)" } ?? ""
-        reporter.note("membership scenario\(label): users=\(users) batch=\(batch) samples=\(samples) requests=\(requests) concurrency=\(concurrency) run=\(runID)")
+        reporter.note(
+            "membership scenario\(label): users=\(users) batch=\(batch) samples=\(samples) requests=\(requests) concurrency=\(concurrency) run=\(runID)"
+        )
 
         // 1. Seed users.
         reporter.progress("seeding \(users) users, \(concurrency) in flight …")
@@ -76,8 +82,13 @@ struct MembershipScenario: AsyncParsableCommand {
         }
         var seedTable = ReportTable(title: "Seeding and building\(label)", columns: ["operation", "count", "wall", "per s", "p50 ms", "p99 ms"])
         seedTable.add(
-            "POST /Users (\(concurrency) in flight)", "\(users)", Format.seconds(seeding.wall), Format.rate(seeding.perSecond),
-            Format.ms(seeding.latencies.p50), Format.ms(seeding.latencies.p99))
+            "POST /Users (\(concurrency) in flight)",
+            "\(users)",
+            Format.seconds(seeding.wall),
+            Format.rate(seeding.perSecond),
+            Format.ms(seeding.latencies.p50),
+            Format.ms(seeding.latencies.p99)
+        )
 
         // 2. The big group, built by PATCHes of `batch` members, one at a time (as an IdP pushes one group).
         let big = try await createGroup(client, name: "load-\(runID)-big", members: [])
@@ -86,12 +97,21 @@ struct MembershipScenario: AsyncParsableCommand {
         let building = try await Runner.sequential(count: batches.count) { index in
             let value = batches[index].map { ["value": $0] }
             try await client.expect(
-                [200, 204], .PATCH, "/Groups/\(big)",
-                json: ["schemas": [Self.patchSchema], "Operations": [["op": "add", "path": "members", "value": value] as [String: Any]]] as [String: Any])
+                [200, 204],
+                .PATCH,
+                "/Groups/\(big)",
+                json: ["schemas": [Self.patchSchema], "Operations": [["op": "add", "path": "members", "value": value] as [String: Any]]]
+                    as [String: Any]
+            )
         }
         seedTable.add(
-            "PATCH add \(batch) members (big group)", "\(batches.count)", Format.seconds(building.wall), Format.rate(building.perSecond),
-            Format.ms(building.latencies.p50), Format.ms(building.latencies.p99))
+            "PATCH add \(batch) members (big group)",
+            "\(batches.count)",
+            Format.seconds(building.wall),
+            Format.rate(building.perSecond),
+            Format.ms(building.latencies.p50),
+            Format.ms(building.latencies.p99)
+        )
         let bigCount = try await memberCount(client, group: big)
         guard bigCount == users else { throw LoadError("the big group has \(bigCount) members, expected \(users)") }
 
@@ -103,7 +123,11 @@ struct MembershipScenario: AsyncParsableCommand {
         // 4. Single-member changes, interleaved: for each sample, big then small, each: remove (Entra shape), add
         //    back, remove (Okta shape, `members[value eq "…"]`), add back. Every call is a real change.
         reporter.progress("single-member remove/add: \(samples) samples per shape and group, interleaved …")
-        enum Operation: String, CaseIterable { case removeEntra = "remove (value list)", add = "add (value list)", removeOkta = "remove (members[value eq])" }
+        enum Operation: String, CaseIterable {
+            case removeEntra = "remove (value list)"
+            case add = "add (value list)"
+            case removeOkta = "remove (members[value eq])"
+        }
         var timings: [String: [Operation: Latencies]] = ["big": [:], "small": [:]]
         for sample in 0..<samples {
             for (name, group, member) in [
@@ -117,7 +141,12 @@ struct MembershipScenario: AsyncParsableCommand {
                 ]
                 for (operation, op) in steps {
                     let (_, duration) = try await Runner.timed {
-                        try await client.expect([200, 204], .PATCH, "/Groups/\(group)", json: ["schemas": [Self.patchSchema], "Operations": [op]] as [String: Any])
+                        try await client.expect(
+                            [200, 204],
+                            .PATCH,
+                            "/Groups/\(group)",
+                            json: ["schemas": [Self.patchSchema], "Operations": [op]] as [String: Any]
+                        )
                     }
                     timings[name]![operation, default: Latencies()].add(duration)
                 }
@@ -128,22 +157,34 @@ struct MembershipScenario: AsyncParsableCommand {
         }
         var single = ReportTable(
             title: "Single-member PATCH, big (\(users) members) vs small (10 members), sequential\(label)",
-            columns: ["operation", "n", "big p50", "big p99", "small p50", "small p99", "ratio p50", "ratio p99"])
+            columns: ["operation", "n", "big p50", "big p99", "small p50", "small p99", "ratio p50", "ratio p99"]
+        )
         for operation in Operation.allCases {
             let b = timings["big"]![operation]!
             let s = timings["small"]![operation]!
             single.add(
-                operation.rawValue, "\(b.count)", Format.ms(b.p50), Format.ms(b.p99), Format.ms(s.p50), Format.ms(s.p99),
-                Format.ratio(b.p50 / s.p50), Format.ratio(b.p99 / s.p99))
+                operation.rawValue,
+                "\(b.count)",
+                Format.ms(b.p50),
+                Format.ms(b.p99),
+                Format.ms(s.p50),
+                Format.ms(s.p99),
+                Format.ratio(b.p50 / s.p50),
+                Format.ratio(b.p99 / s.p99)
+            )
         }
         reporter.table(single)
 
         // 5. GET without members: sequential interleaved, then concurrent runs.
-        reporter.progress("GET /Groups/{id}?excludedAttributes=members: \(samples) interleaved samples, then \(requests) requests \(concurrency) in flight per group in 4 alternating slices …")
+        reporter.progress(
+            "GET /Groups/{id}?excludedAttributes=members: \(samples) interleaved samples, then \(requests) requests \(concurrency) in flight per group in 4 alternating slices …"
+        )
         var sequential: [String: Latencies] = ["big": Latencies(), "small": Latencies()]
         for _ in 0..<samples {
             for (name, group) in [("big", big), ("small", small)] {
-                let (answer, duration) = try await Runner.timed { try await client.expect([200], .GET, "/Groups/\(group)?excludedAttributes=members") }
+                let (answer, duration) = try await Runner.timed {
+                    try await client.expect([200], .GET, "/Groups/\(group)?excludedAttributes=members")
+                }
                 if answer.json["members"] != nil { throw LoadError("excludedAttributes=members answered with members") }
                 sequential[name]!.add(duration)
             }
@@ -163,17 +204,46 @@ struct MembershipScenario: AsyncParsableCommand {
         }
         var reads = ReportTable(
             title: "GET /Groups/{id}?excludedAttributes=members, big (\(users) members) vs small (10)\(label)",
-            columns: ["run", "group", "n", "req/s", "p50 ms", "p99 ms", "ratio p50", "ratio p99", "req/s small/big"])
-        let seqB = sequential["big"]!, seqS = sequential["small"]!
-        reads.add("sequential", "big", "\(seqB.count)", "–", Format.ms(seqB.p50), Format.ms(seqB.p99), Format.ratio(seqB.p50 / seqS.p50), Format.ratio(seqB.p99 / seqS.p99), "–")
+            columns: ["run", "group", "n", "req/s", "p50 ms", "p99 ms", "ratio p50", "ratio p99", "req/s small/big"]
+        )
+        let seqB = sequential["big"]!
+        let seqS = sequential["small"]!
+        reads.add(
+            "sequential",
+            "big",
+            "\(seqB.count)",
+            "–",
+            Format.ms(seqB.p50),
+            Format.ms(seqB.p99),
+            Format.ratio(seqB.p50 / seqS.p50),
+            Format.ratio(seqB.p99 / seqS.p99),
+            "–"
+        )
         reads.add("sequential", "small", "\(seqS.count)", "–", Format.ms(seqS.p50), Format.ms(seqS.p99), "", "", "")
-        let conB = concurrent["big"]!, conS = concurrent["small"]!
+        let conB = concurrent["big"]!
+        let conS = concurrent["small"]!
         reads.add(
-            "\(concurrency) in flight", "big", "\(conB.latencies.count)", Format.rate(conB.perSecond), Format.ms(conB.latencies.p50), Format.ms(conB.latencies.p99),
-            Format.ratio(conB.latencies.p50 / conS.latencies.p50), Format.ratio(conB.latencies.p99 / conS.latencies.p99), Format.ratio(conS.perSecond / conB.perSecond))
+            "\(concurrency) in flight",
+            "big",
+            "\(conB.latencies.count)",
+            Format.rate(conB.perSecond),
+            Format.ms(conB.latencies.p50),
+            Format.ms(conB.latencies.p99),
+            Format.ratio(conB.latencies.p50 / conS.latencies.p50),
+            Format.ratio(conB.latencies.p99 / conS.latencies.p99),
+            Format.ratio(conS.perSecond / conB.perSecond)
+        )
         reads.add(
-            "\(concurrency) in flight", "small", "\(conS.latencies.count)", Format.rate(conS.perSecond), Format.ms(conS.latencies.p50), Format.ms(conS.latencies.p99),
-            "", "", "")
+            "\(concurrency) in flight",
+            "small",
+            "\(conS.latencies.count)",
+            Format.rate(conS.perSecond),
+            Format.ms(conS.latencies.p50),
+            Format.ms(conS.latencies.p99),
+            "",
+            "",
+            ""
+        )
         reporter.table(reads)
 
         // 6. Filter by userName at N users.
@@ -182,17 +252,31 @@ struct MembershipScenario: AsyncParsableCommand {
         let filtering = try await Runner.concurrent(count: requests, concurrency: concurrency) { index in
             let name = "load-\(runID)-\(picks[index])@example.com"
             let answer = try await client.expect([200], .GET, "/Users?filter=\("userName eq \"\(name)\"".queryEncoded)")
-            guard (answer.json["totalResults"] as? Int) == 1 else { throw LoadError("filter on \(name) did not find exactly one user: \(answer.text.prefix(300))") }
+            guard (answer.json["totalResults"] as? Int) == 1 else {
+                throw LoadError("filter on \(name) did not find exactly one user: \(answer.text.prefix(300))")
+            }
         }
-        var filterTable = ReportTable(title: "GET /Users?filter=userName eq \"…\" at \(users) users\(label)", columns: ["run", "n", "req/s", "p50 ms", "p99 ms"])
-        filterTable.add("\(concurrency) in flight", "\(filtering.latencies.count)", Format.rate(filtering.perSecond), Format.ms(filtering.latencies.p50), Format.ms(filtering.latencies.p99))
+        var filterTable = ReportTable(
+            title: "GET /Users?filter=userName eq \"…\" at \(users) users\(label)",
+            columns: ["run", "n", "req/s", "p50 ms", "p99 ms"]
+        )
+        filterTable.add(
+            "\(concurrency) in flight",
+            "\(filtering.latencies.count)",
+            Format.rate(filtering.perSecond),
+            Format.ms(filtering.latencies.p50),
+            Format.ms(filtering.latencies.p99)
+        )
         reporter.table(filterTable)
     }
 
     private func createGroup(_ client: ScimClient, name: String, members: [String]) async throws -> String {
         let answer = try await client.expect(
-            [201], .POST, "/Groups",
-            json: ["schemas": [Self.groupSchema], "displayName": name, "members": members.map { ["value": $0] }] as [String: Any])
+            [201],
+            .POST,
+            "/Groups",
+            json: ["schemas": [Self.groupSchema], "displayName": name, "members": members.map { ["value": $0] }] as [String: Any]
+        )
         guard let id = answer.json["id"] as? String else { throw LoadError("POST /Groups answered without an id: \(answer.text.prefix(300))") }
         return id
     }

@@ -14,7 +14,8 @@ struct ReportTable {
         }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in
-                index == 0 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                index == 0
+                    ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: max(0, widths[index] - cell.count)) + cell
             }.joined(separator: "  ")
         }

@@ -22,7 +22,9 @@ import Glibc
 /// 5. every figure as a ratio to the floor, and the issue's targets with where the run stands.
 struct ScaleScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "scale", abstract: "Initial sync, reads and writes at scale, peak RSS, all against the measured cost floor (issue 6).")
+        commandName: "scale",
+        abstract: "Initial sync, reads and writes at scale, peak RSS, all against the measured cost floor (issue 6)."
+    )
 
     @OptionGroup var target: TargetOptions
     @OptionGroup var output: OutputOptions
@@ -58,7 +60,9 @@ struct ScaleScenario: AsyncParsableCommand {
         guard users >= 100, groups >= 1, memberships >= 0, membersPerPatch >= 1, requests >= 100, creates >= 1, patches >= 1, concurrency >= 1 else {
             throw ValidationError("--users must be at least 100, --requests at least 100; the other counts at least 1.")
         }
-        guard !rates.isEmpty, pacedRequests >= 100 else { throw ValidationError("--paced-rates must list positive rates; --paced-requests at least 100.") }
+        guard !rates.isEmpty, pacedRequests >= 100 else {
+            throw ValidationError("--paced-rates must list positive rates; --paced-requests at least 100.")
+        }
         guard users <= 2_000_000, memberships <= users * groups, bigGroup <= users, bigGroup >= 1 else {
             throw ValidationError("At most 2,000,000 users; --memberships at most users × groups; --big-group at most --users.")
         }
@@ -76,9 +80,10 @@ struct ScaleScenario: AsyncParsableCommand {
         let label = build.map { " (\($0))" } ?? ""
         reporter.note(
             "scale scenario\(label): users=\(users) groups=\(groups) memberships=\(memberships) members-per-patch=\(membersPerPatch) "
-                + "requests=\(requests) creates=\(creates) patches=\(patches) big-group=\(bigGroup) concurrency=\(concurrency)")
+                + "requests=\(requests) creates=\(creates) patches=\(patches) big-group=\(bigGroup) concurrency=\(concurrency)"
+        )
         let floorBefore = try await measureFloor(reporter)
-        let measured = try await target.withTarget { demo, stack in
+        let measured = try await target.withTargetAndStack { demo, stack in
             try await ScimClient.withClient(demo, connections: max(target.connections, concurrency)) { client in
                 let figures = try await measure(client, reporter, label: label, cpu: stack?.serviceCPU())
                 return (figures, stack?.serviceMemory() ?? [])
@@ -115,9 +120,15 @@ struct ScaleScenario: AsyncParsableCommand {
                     runs.append(
                         try await Self.metered(floor.cpu) {
                             try await ClosedLoopGets.run(
-                                baseURL: url, headers: [], count: requests, connections: concurrency, path: { _ in "/floor" },
-                                accept: { status, body in status == .ok && body.readableBytes > 250 })
-                        })
+                                baseURL: url,
+                                headers: [],
+                                count: requests,
+                                connections: concurrency,
+                                path: { _ in "/floor" },
+                                accept: { status, body in status == .ok && body.readableBytes > 250 }
+                            )
+                        }
+                    )
                 }
                 return Floor(bare: runs[0], relay: runs[1], host: host)
             }
@@ -209,7 +220,9 @@ struct ScaleScenario: AsyncParsableCommand {
         reporter.progress("  initial sync done in \(Format.seconds(figures.syncWall))")
         if let first = batches.first {
             let count = try await memberCount(client, group: first.group)
-            guard count == perGroup || count == memberships else { throw LoadError("group \(first.group) has \(count) members after the sync, expected \(perGroup)") }
+            guard count == perGroup || count == memberships else {
+                throw LoadError("group \(first.group) has \(count) members after the sync, expected \(perGroup)")
+            }
         }
 
         // 2. Reads at this size.
@@ -218,15 +231,21 @@ struct ScaleScenario: AsyncParsableCommand {
         _ = try await Runner.concurrent(count: min(2_000, requests), concurrency: concurrency) { index in  // warm-up
             try await filterUser(client, Self.userName(runID, filterPicks[index]))
         }
-        let base = client.baseURL, basePath = URL(string: client.baseURL)?.path ?? ""
+        let base = client.baseURL
+        let basePath = URL(string: client.baseURL)?.path ?? ""
         let readHeaders = [("Authorization", "Bearer \(client.token)"), ("Accept", "application/scim+json")]
         // Paths are built before the runs: the client shares the two cores with the servers it measures.
         let filterRun = { (picks: [Int]) async throws -> RunResult in
             let paths = picks.map { basePath + "/Users?filter=" + "userName eq \"\(Self.userName(runID, $0))\"".queryEncoded }
             return try await Self.metered(cpu) {
                 try await ClosedLoopGets.run(
-                    baseURL: base, headers: readHeaders, count: requests, connections: concurrency,
-                    path: { index in paths[index] }, accept: { status, body in status == .ok && ScimClient.Answer.hasTotalResults(1, in: body) })
+                    baseURL: base,
+                    headers: readHeaders,
+                    count: requests,
+                    connections: concurrency,
+                    path: { index in paths[index] },
+                    accept: { status, body in status == .ok && ScimClient.Answer.hasTotalResults(1, in: body) }
+                )
             }
         }
         figures.runs.append(Figure(name: "GET /Users?filter=userName eq (\(users) users)", run: try await filterRun(filterPicks), isRead: true))
@@ -237,9 +256,17 @@ struct ScaleScenario: AsyncParsableCommand {
                 name: "GET /Users/{id}",
                 run: try await Self.metered(cpu) {
                     try await ClosedLoopGets.run(
-                        baseURL: base, headers: readHeaders, count: requests, connections: concurrency,
-                        path: { index in idPaths[index] }, accept: { status, _ in status == .ok })
-                }, isRead: true))
+                        baseURL: base,
+                        headers: readHeaders,
+                        count: requests,
+                        connections: concurrency,
+                        path: { index in idPaths[index] },
+                        accept: { status, _ in status == .ok }
+                    )
+                },
+                isRead: true
+            )
+        )
 
         // Reads at the pace an IdP sends them, below saturation: the latency a client sees at a given load.
         for rate in rates {
@@ -266,7 +293,10 @@ struct ScaleScenario: AsyncParsableCommand {
                 name: "POST /Users (at \(users) users)",
                 run: try await meteredRun(count: creates, cpu: cpu) { index in
                     _ = try await createUser(client, name: "extra-\(runID)-\(index)@example.com", index: users + index)
-                }, isRead: false))
+                },
+                isRead: false
+            )
+        )
         reporter.progress("PATCH adding 100 members: \(patches) groups …")
         let (_, patchGroups) = try await Runner.collecting(count: patches, concurrency: concurrency) { index in
             try await createGroup(client, name: "patch-\(runID)-\(index)")
@@ -281,7 +311,10 @@ struct ScaleScenario: AsyncParsableCommand {
                 name: "PATCH /Groups/{id} adding 100 members",
                 run: try await meteredRun(count: patches, cpu: cpu) { index in
                     try await addMembers(client, group: patchGroups[index], members: patchMembers[index])
-                }, isRead: false))
+                },
+                isRead: false
+            )
+        )
         guard try await memberCount(client, group: patchGroups[0]) == 100 else { throw LoadError("a patched group does not have 100 members") }
 
         // 4. The big group, read without its members.
@@ -298,9 +331,17 @@ struct ScaleScenario: AsyncParsableCommand {
                 name: "GET /Groups/{id}?excludedAttributes=members (\(bigGroup) members)",
                 run: try await Self.metered(cpu) {
                     try await ClosedLoopGets.run(
-                        baseURL: base, headers: readHeaders, count: requests, connections: concurrency,
-                        path: { _ in bigGroupPath }, accept: { status, body in status == .ok && !body.containsBytes(#""members""#) })
-                }, isRead: true))
+                        baseURL: base,
+                        headers: readHeaders,
+                        count: requests,
+                        connections: concurrency,
+                        path: { _ in bigGroupPath },
+                        accept: { status, body in status == .ok && !body.containsBytes(#""members""#) }
+                    )
+                },
+                isRead: true
+            )
+        )
 
         // The filter once more, a minute or so after the sync: the first read after 100,000 creates has been the
         // noisiest figure of every run, and this tells a transient of the sync from the filter's own cost.
@@ -318,7 +359,8 @@ struct ScaleScenario: AsyncParsableCommand {
             {"schemas":["\(Self.userSchema)"],"userName":"\(name)","externalId":"ext-\(name)","active":true,\
             "name":{"givenName":"Given\(index)","familyName":"Family\(index)"},"displayName":"Given\(index) Family\(index)",\
             "emails":[{"value":"\(name)","type":"work","primary":true}]}
-            """.utf8)
+            """.utf8
+        )
         let answer = try await client.expect([201], .POST, "/Users", body: body)
         guard let id = answer.resourceID else { throw LoadError("POST /Users answered without an id: \(answer.text.prefix(300))") }
         return id
@@ -352,39 +394,69 @@ struct ScaleScenario: AsyncParsableCommand {
 
     private func report(floor: [Floor], figures: Figures, memory: [ProcessMemory], reporter: Reporter, label: String) {
         func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
-        let bareRate = mean(floor.map(\.bare.perSecond)), relayRate = mean(floor.map(\.relay.perSecond))
+        let bareRate = mean(floor.map(\.bare.perSecond))
+        let relayRate = mean(floor.map(\.relay.perSecond))
         let relayP99 = mean(floor.map(\.relay.latencies.p99))
         let relayCPU = mean(floor.compactMap(\.relay.cpuPerRequest))
 
         var floorTable = ReportTable(
-            title: "Cost floor, \(concurrency) in flight\(label)", columns: ["endpoint", "run", "n", "req/s", "p50 ms", "p99 ms", "server CPU ms/req", "client CPU ms/req"])
+            title: "Cost floor, \(concurrency) in flight\(label)",
+            columns: ["endpoint", "run", "n", "req/s", "p50 ms", "p99 ms", "server CPU ms/req", "client CPU ms/req"]
+        )
         for (index, run) in floor.enumerated() {
             let when = index == 0 ? "before" : "after"
             floorTable.add(
-                "bare Hummingbird, ~300-byte JSON", when, "\(run.bare.latencies.count)", Format.rate(run.bare.perSecond), Format.ms(run.bare.latencies.p50),
-                Format.ms(run.bare.latencies.p99), Format.cpu(run.bare.cpuPerRequest), Format.cpu(run.bare.clientCPUPerRequest))
+                "bare Hummingbird, ~300-byte JSON",
+                when,
+                "\(run.bare.latencies.count)",
+                Format.rate(run.bare.perSecond),
+                Format.ms(run.bare.latencies.p50),
+                Format.ms(run.bare.latencies.p99),
+                Format.cpu(run.bare.cpuPerRequest),
+                Format.cpu(run.bare.clientCPUPerRequest)
+            )
             floorTable.add(
-                "two-hop relay (async-http-client pool)", when, "\(run.relay.latencies.count)", Format.rate(run.relay.perSecond),
-                Format.ms(run.relay.latencies.p50), Format.ms(run.relay.latencies.p99), Format.cpu(run.relay.cpuPerRequest),
-                Format.cpu(run.relay.clientCPUPerRequest))
+                "two-hop relay (async-http-client pool)",
+                when,
+                "\(run.relay.latencies.count)",
+                Format.rate(run.relay.perSecond),
+                Format.ms(run.relay.latencies.p50),
+                Format.ms(run.relay.latencies.p99),
+                Format.cpu(run.relay.cpuPerRequest),
+                Format.cpu(run.relay.clientCPUPerRequest)
+            )
         }
         reporter.table(floorTable)
 
         var hostTable = ReportTable(
             title: "Host steadiness, idle: the same ~1 ms of CPU work 200 times, by the thread's CPU clock\(label)",
-            columns: ["run", "median µs", "p99 µs", "max µs", "units over 1.5× the median"])
+            columns: ["run", "median µs", "p99 µs", "max µs", "units over 1.5× the median"]
+        )
         for (index, run) in floor.enumerated() {
             hostTable.add(
-                index == 0 ? "before" : "after", String(format: "%.0f", run.host.medianMicroseconds), String(format: "%.0f", run.host.p99Microseconds),
-                String(format: "%.0f", run.host.maxMicroseconds), String(format: "%.1f %%", run.host.slowShare * 100))
+                index == 0 ? "before" : "after",
+                String(format: "%.0f", run.host.medianMicroseconds),
+                String(format: "%.0f", run.host.p99Microseconds),
+                String(format: "%.0f", run.host.maxMicroseconds),
+                String(format: "%.1f %%", run.host.slowShare * 100)
+            )
         }
         reporter.table(hostTable)
 
-        var sync = ReportTable(title: "Initial sync, Entra-style, \(concurrency) in flight\(label)", columns: ["phase", "requests", "wall", "req/s", "p50 ms", "p99 ms", "server CPU ms/req"])
+        var sync = ReportTable(
+            title: "Initial sync, Entra-style, \(concurrency) in flight\(label)",
+            columns: ["phase", "requests", "wall", "req/s", "p50 ms", "p99 ms", "server CPU ms/req"]
+        )
         for (name, count, run) in figures.syncPhases {
             sync.add(
-                name, "\(count)", Format.seconds(run.wall), Format.rate(run.perSecond), Format.ms(run.latencies.p50), Format.ms(run.latencies.p99),
-                Format.cpu(run.cpuPerRequest))
+                name,
+                "\(count)",
+                Format.seconds(run.wall),
+                Format.rate(run.perSecond),
+                Format.ms(run.latencies.p50),
+                Format.ms(run.latencies.p99),
+                Format.cpu(run.cpuPerRequest)
+            )
         }
         sync.add("whole sync (\(users) users, \(groups) groups, \(memberships) memberships)", "", Format.seconds(figures.syncWall), "", "", "", "")
         reporter.table(sync)
@@ -394,30 +466,50 @@ struct ScaleScenario: AsyncParsableCommand {
             columns: [
                 "operation", "n", "req/s", "p50 ms", "p99 ms", "req/s ÷ relay", "req/s ÷ bare", "p99 ÷ relay p99", "server CPU ms/req",
                 "relay CPU ÷ CPU", "client CPU ms/req",
-            ])
+            ]
+        )
         for figure in figures.runs {
             let run = figure.run
             runs.add(
-                figure.name, "\(run.latencies.count)", Format.rate(run.perSecond), Format.ms(run.latencies.p50), Format.ms(run.latencies.p99),
-                Format.ratio(run.perSecond / relayRate), Format.ratio(run.perSecond / bareRate), Format.ratio(run.latencies.p99 / relayP99),
-                Format.cpu(run.cpuPerRequest), Format.ratio(run.cpuPerRequest.map { relayCPU / $0 } ?? .nan), Format.cpu(run.clientCPUPerRequest))
+                figure.name,
+                "\(run.latencies.count)",
+                Format.rate(run.perSecond),
+                Format.ms(run.latencies.p50),
+                Format.ms(run.latencies.p99),
+                Format.ratio(run.perSecond / relayRate),
+                Format.ratio(run.perSecond / bareRate),
+                Format.ratio(run.latencies.p99 / relayP99),
+                Format.cpu(run.cpuPerRequest),
+                Format.ratio(run.cpuPerRequest.map { relayCPU / $0 } ?? .nan),
+                Format.cpu(run.clientCPUPerRequest)
+            )
         }
         reporter.table(runs)
 
         if !figures.paced.isEmpty {
             var paced = ReportTable(
                 title: "Reads at a fixed arrival rate, at most \(concurrency) in flight, at \(users) users\(label)",
-                columns: ["operation", "offered req/s", "achieved req/s", "n", "p50 ms", "p99 ms", "server CPU ms/req"])
+                columns: ["operation", "offered req/s", "achieved req/s", "n", "p50 ms", "p99 ms", "server CPU ms/req"]
+            )
             for (name, rate, run) in figures.paced {
                 paced.add(
-                    name, Format.rate(rate), Format.rate(run.perSecond), "\(run.latencies.count)", Format.ms(run.latencies.p50),
-                    Format.ms(run.latencies.p99), Format.cpu(run.cpuPerRequest))
+                    name,
+                    Format.rate(rate),
+                    Format.rate(run.perSecond),
+                    "\(run.latencies.count)",
+                    Format.ms(run.latencies.p50),
+                    Format.ms(run.latencies.p99),
+                    Format.cpu(run.cpuPerRequest)
+                )
             }
             reporter.table(paced)
         }
 
         if !memory.isEmpty {
-            var rss = ReportTable(title: "Resident memory per service at \(users)+ users\(label)", columns: ["process", "peak RSS MB", "RSS at end MB"])
+            var rss = ReportTable(
+                title: "Resident memory per service at \(users)+ users\(label)",
+                columns: ["process", "peak RSS MB", "RSS at end MB"]
+            )
             for process in memory { rss.add(process.name, String(format: "%.0f", process.peakMB), String(format: "%.0f", process.currentMB)) }
             reporter.table(rss)
         }

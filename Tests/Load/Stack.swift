@@ -103,11 +103,11 @@ final class StartedStack {
 extension TargetOptions {
     /// Runs `body` against the chosen stack; a stack started here is stopped afterwards, whatever happens.
     func withTarget<T>(_ body: (DemoFile) async throws -> T) async throws -> T {
-        try await withTarget { demo, _ in try await body(demo) }
+        try await withTargetAndStack { demo, _ in try await body(demo) }
     }
 
     /// Like ``withTarget(_:)``, also handing over the started stack (nil with `--demo`), for its processes' memory.
-    func withTarget<T>(_ body: (DemoFile, StartedStack?) async throws -> T) async throws -> T {
+    func withTargetAndStack<T>(_ body: (DemoFile, StartedStack?) async throws -> T) async throws -> T {
         if let demo { return try await body(try DemoFile.read(demo), nil) }
         let stack = try StartedStack(dataDirectory: dataDir!, extraArguments: postgres.map { ["--postgres", $0] } ?? [])
         say("starting provisio up --data-dir \(stack.dataDirectory.path) --port \(stack.port) …")

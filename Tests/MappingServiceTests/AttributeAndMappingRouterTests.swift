@@ -14,7 +14,9 @@ import Testing
 
 /// Runs `test` against a fresh mapping service whose directory is `directory`.
 func withMappingService(
-    directory: FakeDirectory, databaseURL: String = "sqlite::memory:", _ test: @Sendable (any TestClientProtocol) async throws -> Void
+    directory: FakeDirectory,
+    databaseURL: String = "sqlite::memory:",
+    _ test: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     let configuration = ServiceConfiguration(serviceName: "mapping", port: 0, internalKey: Fixture.internalKey, databaseURL: databaseURL)
     let app = try await buildApplication(configuration: configuration, logger: Fixture.logger, directory: directory)
@@ -37,13 +39,22 @@ struct AttributeAndMappingRouterTests {
     /// Adds the custom attributes of the Okta examples and maps them for `idp`.
     static func configureOkta(_ client: any TestClientProtocol, idp: String = "okta") async throws {
         try await client.register(idp: idp, providerType: "Okta")
-        for (name, type, multi) in [("Cost Center", "number", false), ("Contractor", "boolean", false), ("Roles", "string", true), ("Hired", "date", false)] {
-            let created = try await client.call(.post, "\(base)/attributes", json: ["name": .string(name), "type": .string(type), "multiValued": .bool(multi)])
+        for (name, type, multi) in [
+            ("Cost Center", "number", false), ("Contractor", "boolean", false), ("Roles", "string", true), ("Hired", "date", false),
+        ] {
+            let created = try await client.call(
+                .post,
+                "\(base)/attributes",
+                json: ["name": .string(name), "type": .string(type), "multiValued": .bool(multi)]
+            )
             #expect(created.status == .created, "\(created.text)")
         }
         for (name, attr) in [("Cost Center", "costCenter"), ("Contractor", "contractor"), ("Roles", "roles"), ("Hired", "hired")] {
             let set = try await client.call(
-                .put, "\(base)/idps/\(idp)/mappings/\(name.replacingOccurrences(of: " ", with: "%20"))", json: ["scimPath": .string("\(custom):\(attr)")])
+                .put,
+                "\(base)/idps/\(idp)/mappings/\(name.replacingOccurrences(of: " ", with: "%20"))",
+                json: ["scimPath": .string("\(custom):\(attr)")]
+            )
             #expect(set.status == .ok, "\(set.text)")
         }
     }
@@ -53,17 +64,29 @@ struct AttributeAndMappingRouterTests {
     @Test func customAttributesAreListedAfterTheBuiltInsAndDuplicatesAndBadTypesAreRefused() async throws {
         try await withMappingService(directory: FakeDirectory()) { client in
             let created = try await client.call(
-                .post, "\(Self.base)/attributes", json: ["name": "Cost Center", "description": "Finance code", "type": "Number"])
+                .post,
+                "\(Self.base)/attributes",
+                json: ["name": "Cost Center", "description": "Finance code", "type": "Number"]
+            )
             #expect(created.status == .created)
             #expect(try created.json["type"] == "number")
             #expect(try created.json["builtIn"] == false)
 
-            try await client.call(.post, "\(Self.base)/attributes", json: ["name": "cost center", "type": "string"]).expectScimError(409, scimType: "uniqueness")
-            try await client.call(.post, "\(Self.base)/attributes", json: ["name": "EMAIL", "type": "string"]).expectScimError(409, scimType: "uniqueness")
+            try await client.call(.post, "\(Self.base)/attributes", json: ["name": "cost center", "type": "string"]).expectScimError(
+                409,
+                scimType: "uniqueness"
+            )
+            try await client.call(.post, "\(Self.base)/attributes", json: ["name": "EMAIL", "type": "string"]).expectScimError(
+                409,
+                scimType: "uniqueness"
+            )
             let badType = try await client.call(.post, "\(Self.base)/attributes", json: ["name": "Level", "type": "integer"])
             try badType.expectScimError(400, scimType: "invalidValue")
             #expect(badType.detail?.contains("integer") == true)
-            try await client.call(.post, "\(Self.base)/attributes", json: ["name": "  ", "type": "string"]).expectScimError(400, scimType: "invalidValue")
+            try await client.call(.post, "\(Self.base)/attributes", json: ["name": "  ", "type": "string"]).expectScimError(
+                400,
+                scimType: "invalidValue"
+            )
 
             let list = try await client.call(.get, "\(Self.base)/attributes")
             let names = try list.json.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
@@ -116,13 +139,19 @@ struct AttributeAndMappingRouterTests {
             try await client.call(.put, "/internal/v1/tenants/acme/idps/ghost/mappings/Department", json: ["scimPath": "title"]).expectScimError(404)
 
             let set = try await client.call(
-                .put, "\(base)/Department", json: ["scimPath": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"])
+                .put,
+                "\(base)/Department",
+                json: ["scimPath": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"]
+            )
             #expect(set.status == .ok, "\(set.text)")
             view = try set.json
             #expect(view["customized"] == true)
             #expect(view["unmapped"]?.arrayValue?.isEmpty == true)
             // An Entra app extension URN, typed by the admin.
-            #expect(try await client.call(.put, "\(base)/Mobile", json: ["scimPath": "urn:ietf:params:scim:schemas:extension:Contoso:2.0:User:mobile"]).status == .ok)
+            #expect(
+                try await client.call(.put, "\(base)/Mobile", json: ["scimPath": "urn:ietf:params:scim:schemas:extension:Contoso:2.0:User:mobile"])
+                    .status == .ok
+            )
 
             let mandatory = try await client.call(.delete, "\(base)/Email")
             try mandatory.expectScimError(400, scimType: "invalidValue")
@@ -234,13 +263,28 @@ struct AttributeAndMappingRouterTests {
 
         // A first run configures the IdP, then "crashes" in the middle of a job: a running row with a cursor.
         try await withMappingService(directory: FakeDirectory(), databaseURL: url) { client in try await Self.configureOkta(client) }
-        let storage = try await DatabaseLocation(databaseURL: url, dataDirectory: folder.path, fileName: "mapping.sqlite").open(logger: Fixture.logger)
+        let storage = try await DatabaseLocation(databaseURL: url, dataDirectory: folder.path, fileName: "mapping.sqlite").open(
+            logger: Fixture.logger
+        )
         let store = SQLMappingStore(storage: storage)
         let now = Timestamp.now()
         let job = ReapplyJob(
-            id: "job-1", tenantID: "acme", idpID: "okta", state: .pending, total: 150, done: 0, failed: 0, detail: nil, actor: "admin", createdAt: now,
-            updatedAt: now)
-        try await store.insertJob(job, event: MappingEvent(tenantID: "acme", idpID: "okta", actor: "admin", action: "reapply.started", subject: "job-1"))
+            id: "job-1",
+            tenantID: "acme",
+            idpID: "okta",
+            state: .pending,
+            total: 150,
+            done: 0,
+            failed: 0,
+            detail: nil,
+            actor: "admin",
+            createdAt: now,
+            updatedAt: now
+        )
+        try await store.insertJob(
+            job,
+            event: MappingEvent(tenantID: "acme", idpID: "okta", actor: "admin", action: "reapply.started", subject: "job-1")
+        )
         var running = ReapplyJobRecord(job: job, cursor: "100")
         running.job.state = .running
         running.job.done = 100
@@ -267,9 +311,22 @@ struct AttributeAndMappingRouterTests {
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         func at(_ seconds: TimeInterval) -> String { Timestamp.string(from: start.addingTimeInterval(seconds)) }
         let job = ReapplyJob(
-            id: "job-1", tenantID: "acme", idpID: "okta", state: .pending, total: 0, done: 0, failed: 0, detail: nil, actor: "admin",
-            createdAt: at(0), updatedAt: at(0))
-        try await store.insertJob(job, event: MappingEvent(tenantID: "acme", idpID: "okta", actor: "admin", action: "reapply.started", subject: "job-1"))
+            id: "job-1",
+            tenantID: "acme",
+            idpID: "okta",
+            state: .pending,
+            total: 0,
+            done: 0,
+            failed: 0,
+            detail: nil,
+            actor: "admin",
+            createdAt: at(0),
+            updatedAt: at(0)
+        )
+        try await store.insertJob(
+            job,
+            event: MappingEvent(tenantID: "acme", idpID: "okta", actor: "admin", action: "reapply.started", subject: "job-1")
+        )
 
         #expect(try await store.claimJob(id: "job-1", owner: "a", until: at(60), now: at(0)))
         #expect(try await !store.claimJob(id: "job-1", owner: "b", until: at(70), now: at(10)))
@@ -299,11 +356,30 @@ struct AttributeAndMappingRouterTests {
         let now = Date()
         for (id, owner, leaseEnd) in [("abandoned", "stopped-replica", -1.0), ("held", "live-replica", 600.0)] {
             let job = ReapplyJob(
-                id: id, tenantID: "acme", idpID: "okta", state: .running, total: 3, done: 0, failed: 0, detail: nil, actor: "admin",
-                createdAt: Timestamp.string(from: now), updatedAt: Timestamp.string(from: now))
-            try await store.insertJob(job, event: MappingEvent(tenantID: "acme", idpID: "okta", actor: "admin", action: "reapply.started", subject: id))
-            #expect(try await store.claimJob(
-                id: id, owner: owner, until: Timestamp.string(from: now.addingTimeInterval(leaseEnd)), now: Timestamp.string(from: now.addingTimeInterval(-120))))
+                id: id,
+                tenantID: "acme",
+                idpID: "okta",
+                state: .running,
+                total: 3,
+                done: 0,
+                failed: 0,
+                detail: nil,
+                actor: "admin",
+                createdAt: Timestamp.string(from: now),
+                updatedAt: Timestamp.string(from: now)
+            )
+            try await store.insertJob(
+                job,
+                event: MappingEvent(tenantID: "acme", idpID: "okta", actor: "admin", action: "reapply.started", subject: id)
+            )
+            #expect(
+                try await store.claimJob(
+                    id: id,
+                    owner: owner,
+                    until: Timestamp.string(from: now.addingTimeInterval(leaseEnd)),
+                    now: Timestamp.string(from: now.addingTimeInterval(-120))
+                )
+            )
         }
 
         var abandoned: ReapplyJob?

@@ -30,8 +30,11 @@ final class FakeDirectory: MappingDirectory {
             let start = Int(cursor) ?? 0
             let end = min(start + count, state.users.count)
             return DirectoryPage(
-                totalResults: state.users.count, startIndex: nil, resources: Array(state.users[start..<end]),
-                nextCursor: end < state.users.count ? String(end) : nil)
+                totalResults: state.users.count,
+                startIndex: nil,
+                resources: Array(state.users[start..<end]),
+                nextCursor: end < state.users.count ? String(end) : nil
+            )
         }
     }
 

@@ -75,22 +75,26 @@ struct MappingRouterTests {
             #expect(response.status == .ok)
             let attributes = try #require(try response.json["attributes"]?.arrayValue)
             #expect(attributes.count == 7)
-            #expect(Set(attributes.compactMap { $0["name"]?.stringValue }) == [
-                "Status", "Email", "First Name", "Last Name", "Username", "Mobile", "Phone",
-            ])
+            #expect(
+                Set(attributes.compactMap { $0["name"]?.stringValue }) == [
+                    "Status", "Email", "First Name", "Last Name", "Username", "Mobile", "Phone",
+                ]
+            )
             let mandatory = Set(attributes.filter { $0["mandatory"] == true }.compactMap { $0["name"]?.stringValue })
             #expect(mandatory == ["Status", "Email", "First Name", "Last Name", "Username"])
             #expect(attributes.first { $0["name"] == "Status" }?["type"] == "boolean")
 
-            #expect(try await client.mappings(idp: "entra") == [
-                "Status": "active",
-                "Email": #"emails[type eq "work"].value"#,
-                "First Name": "name.givenName",
-                "Last Name": "name.familyName",
-                "Username": "userName",
-                "Mobile": #"phoneNumbers[type eq "mobile"].value"#,
-                "Phone": #"phoneNumbers[type eq "work"].value"#,
-            ])
+            #expect(
+                try await client.mappings(idp: "entra") == [
+                    "Status": "active",
+                    "Email": #"emails[type eq "work"].value"#,
+                    "First Name": "name.givenName",
+                    "Last Name": "name.familyName",
+                    "Username": "userName",
+                    "Mobile": #"phoneNumbers[type eq "mobile"].value"#,
+                    "Phone": #"phoneNumbers[type eq "work"].value"#,
+                ]
+            )
         }
     }
 
@@ -149,25 +153,30 @@ struct MappingRouterTests {
     @Test func fullEntraUserMapsToTypedIdentity() async throws {
         try await withMappingService { client in
             try await client.register(idp: "entra", providerType: "Azure")
-            #expect(try await client.map(idp: "entra", Self.entraUser).get() == [
-                "Status": true,
-                "Email": "alice.example@contoso.com",
-                "First Name": "Alice",
-                "Last Name": "Example",
-                "Username": "alice.example@contoso.com",
-                "Mobile": "+1 555 0100",
-                "Phone": "+1 555 0199",
-            ])
+            #expect(
+                try await client.map(idp: "entra", Self.entraUser).get() == [
+                    "Status": true,
+                    "Email": "alice.example@contoso.com",
+                    "First Name": "Alice",
+                    "Last Name": "Example",
+                    "Username": "alice.example@contoso.com",
+                    "Mobile": "+1 555 0100",
+                    "Phone": "+1 555 0199",
+                ]
+            )
         }
     }
 
     @Test func azurePicksTheWorkEmailEvenWhenAnotherIsPrimary() async throws {
         try await withMappingService { client in
             try await client.register(idp: "entra", providerType: "Azure")
-            let user = Self.user(setting: "emails", to: [
-                ["primary": true, "type": "home", "value": "alice@home.example"],
-                ["type": "work", "value": "alice@contoso.com"],
-            ])
+            let user = Self.user(
+                setting: "emails",
+                to: [
+                    ["primary": true, "type": "home", "value": "alice@home.example"],
+                    ["type": "work", "value": "alice@contoso.com"],
+                ]
+            )
             #expect(try await client.map(idp: "entra", user).get()["Email"] == "alice@contoso.com")
         }
     }
@@ -188,8 +197,10 @@ struct MappingRouterTests {
             try await client.register(idp: "entra", providerType: "Azure")
             let refusal = try #require(
                 try await client.map(
-                    idp: "entra", Self.user(setting: "emails", to: [["primary": true, "type": "home", "value": "alice@home.example"]])
-                ).refusal)
+                    idp: "entra",
+                    Self.user(setting: "emails", to: [["primary": true, "type": "home", "value": "alice@home.example"]])
+                ).refusal
+            )
             #expect(refusal.scimType == .invalidValue)
             #expect(refusal.detail.contains("Email"))
         }
@@ -205,9 +216,11 @@ struct MappingRouterTests {
         }
     }
 
-    @Test(arguments: [
-        ("False", false), ("false", false), ("True", true), ("TRUE", true),
-    ] as [(String, Bool)])
+    @Test(
+        arguments: [
+            ("False", false), ("false", false), ("True", true), ("TRUE", true),
+        ] as [(String, Bool)]
+    )
     func activeAsAStringBecomesABooleanStatus(text: String, expected: Bool) async throws {
         try await withMappingService { client in
             try await client.register(idp: "entra", providerType: "Azure")
@@ -234,11 +247,14 @@ struct MappingRouterTests {
     @Test func unregisteredIdentityProviderMapsWithGenericDefaultsAndPicksThePrimaryEmail() async throws {
         try await withMappingService { client in
             #expect(try await client.mappings(idp: "never-registered")["Email"] == "emails.value")
-            let user = Self.user(setting: "emails", to: [
-                ["type": "work", "value": "first@example.com"],
-                ["type": "home", "value": "primary@example.com", "primary": true],
-                ["type": "other", "value": "third@example.com"],
-            ])
+            let user = Self.user(
+                setting: "emails",
+                to: [
+                    ["type": "work", "value": "first@example.com"],
+                    ["type": "home", "value": "primary@example.com", "primary": true],
+                    ["type": "other", "value": "third@example.com"],
+                ]
+            )
             let identity = try await client.map(idp: "never-registered", user).get()
             #expect(identity["Email"] == "primary@example.com")
             #expect(identity["Username"] == "alice.example@contoso.com")

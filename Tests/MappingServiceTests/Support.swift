@@ -51,7 +51,8 @@ extension TestClientProtocol {
         let rules = try response.json["mappings"]?.arrayValue ?? []
         return Dictionary(
             rules.compactMap { rule in rule["attribute"]?.stringValue.flatMap { name in rule["scimPath"]?.stringValue.map { (name, $0) } } },
-            uniquingKeysWith: { first, _ in first })
+            uniquingKeysWith: { first, _ in first }
+        )
     }
 }
 

@@ -72,7 +72,10 @@ struct SQLiteConnectionThreadTests {
         let (names, threads) = try await storage.lookup { database in
             #expect((database as? SQLiteHandleDatabase)?.thread == nil)
             var threads = [pthread_self()]
-            let first = try await database.raw("SELECT name FROM items WHERE name = \(bind: "looked-up")").first()?.decode(column: "name", as: String.self)
+            let first = try await database.raw("SELECT name FROM items WHERE name = \(bind: "looked-up")").first()?.decode(
+                column: "name",
+                as: String.self
+            )
             threads.append(pthread_self())
             let second = try await database.raw("SELECT COUNT(*) AS c FROM items").first()?.decode(column: "c", as: Int.self)
             threads.append(pthread_self())

@@ -18,7 +18,9 @@ struct SQLiteGroupCommitTests {
     }
 
     private static func count(_ storage: SQLiteStorage) async throws -> Int {
-        try await storage.read { database in try await database.raw("SELECT COUNT(*) AS c FROM items").first()?.decode(column: "c", as: Int.self) ?? -1 }
+        try await storage.read { database in
+            try await database.raw("SELECT COUNT(*) AS c FROM items").first()?.decode(column: "c", as: Int.self) ?? -1
+        }
     }
 
     @Test func concurrentWritesAllCommitAndEachGetsItsOwnResult() async throws {
@@ -27,7 +29,10 @@ struct SQLiteGroupCommitTests {
             for index in 0..<300 {
                 group.addTask {
                     let id = try await storage.write { database in
-                        try await database.raw("INSERT INTO items (name) VALUES (\(bind: "item-\(index)")) RETURNING id").first()?.decode(column: "id", as: Int.self) ?? -1
+                        try await database.raw("INSERT INTO items (name) VALUES (\(bind: "item-\(index)")) RETURNING id").first()?.decode(
+                            column: "id",
+                            as: Int.self
+                        ) ?? -1
                     }
                     return (index, id)
                 }
@@ -90,7 +95,10 @@ struct SQLiteGroupCommitTests {
         }
         #expect(try await Self.count(storage) == 160 + 20)
         let leftovers = try await storage.read { database in
-            try await database.raw("SELECT COUNT(*) AS c FROM items WHERE name IN ('item-3', 'item-7', 'item-13', 'item-17')").first()?.decode(column: "c", as: Int.self)
+            try await database.raw("SELECT COUNT(*) AS c FROM items WHERE name IN ('item-3', 'item-7', 'item-13', 'item-17')").first()?.decode(
+                column: "c",
+                as: Int.self
+            )
         }
         #expect(leftovers == 0)
         await storage.close()

@@ -79,7 +79,9 @@ struct SQLiteHandleTests {
         _ = try handle.query("CREATE TABLE v (t TEXT, i INTEGER, f REAL, b BLOB, n TEXT)", [])
         let text = "Zoë \u{1F600} with a \0 inside"
         _ = try handle.query(
-            "INSERT INTO v VALUES (?, ?, ?, ?, ?)", [.text(text), .integer(1), .float(2.5), .blob(.init(bytes: [0, 1, 2, 255])), .null])
+            "INSERT INTO v VALUES (?, ?, ?, ?, ?)",
+            [.text(text), .integer(1), .float(2.5), .blob(.init(bytes: [0, 1, 2, 255])), .null]
+        )
         let row = try #require(try handle.query("SELECT t, i, f, b, n FROM v", []).first)
         #expect(try row.decode(column: "t", as: String.self) == text)
         #expect(try row.decode(column: "t", as: String?.self) == text)

@@ -16,10 +16,18 @@ struct AttributeProjectionTests {
     ]
 
     static func project(
-        _ resource: JSONValue, attributes: [String] = [], excluded: [String] = [], type: String = "User"
+        _ resource: JSONValue,
+        attributes: [String] = [],
+        excluded: [String] = [],
+        type: String = "User"
     ) throws -> JSONValue {
-        try AttributeProjection(attributes: attributes, excludedAttributes: excluded, registry: .standard, resourceType: try #require(ScimResourceType(name: type)))
-            .apply(to: resource)
+        try AttributeProjection(
+            attributes: attributes,
+            excludedAttributes: excluded,
+            registry: .standard,
+            resourceType: try #require(ScimResourceType(name: type))
+        )
+        .apply(to: resource)
     }
 
     static func keys(_ value: JSONValue?) -> Set<String> {
@@ -29,30 +37,32 @@ struct AttributeProjectionTests {
 
     // MARK: top-level selection on the RFC 7643 §8.2 user (with the §8.3 extension)
 
-    @Test(arguments: [
-        // No lists: the default set, i.e. everything but `returned: never`.
-        ([], [], AttributeProjectionTests.defaultUserKeys),
-        // `attributes` replaces the default set; `id` and `schemas` (`returned: always`) stay; `meta` is default.
-        (["userName"], [], ["id", "schemas", "userName"]),
-        (["USERNAME", "Name.FamilyName"], [], ["id", "schemas", "userName", "name"]),
-        (["userName", "name.givenName", "emails"], [], ["id", "schemas", "userName", "name", "emails"]),
-        (["password"], [], ["id", "schemas"]),
-        (["doesNotExist"], [], ["id", "schemas"]),
-        (["meta"], [], ["id", "schemas", "meta"]),
-        (["urn:ietf:params:scim:schemas:core:2.0:User:userName"], [], ["id", "schemas", "userName"]),
-        (["\(AttributeProjectionTests.enterprise):department"], [], ["id", "schemas", AttributeProjectionTests.enterprise]),
-        ([AttributeProjectionTests.enterprise], [], ["id", "schemas", AttributeProjectionTests.enterprise]),
-        (["department"], [], ["id", "schemas", AttributeProjectionTests.enterprise]),
-        // `excludedAttributes` removes from the default set; it cannot remove `always` attributes.
-        ([], ["name", "emails"], AttributeProjectionTests.defaultUserKeys.subtracting(["name", "emails"])),
-        ([], ["id", "schemas", "password"], AttributeProjectionTests.defaultUserKeys),
-        ([], ["meta"], AttributeProjectionTests.defaultUserKeys.subtracting(["meta"])),
-        ([], [AttributeProjectionTests.enterprise], AttributeProjectionTests.defaultUserKeys.subtracting([AttributeProjectionTests.enterprise])),
-        ([], ["GROUPS", "x509certificates"], AttributeProjectionTests.defaultUserKeys.subtracting(["groups", "x509Certificates"])),
-        // Both lists: `attributes` wins, `excludedAttributes` is ignored.
-        (["userName"], ["userName"], ["id", "schemas", "userName"]),
-        (["userName", "emails"], ["emails", "name"], ["id", "schemas", "userName", "emails"]),
-    ] as [([String], [String], Set<String>)])
+    @Test(
+        arguments: [
+            // No lists: the default set, i.e. everything but `returned: never`.
+            ([], [], AttributeProjectionTests.defaultUserKeys),
+            // `attributes` replaces the default set; `id` and `schemas` (`returned: always`) stay; `meta` is default.
+            (["userName"], [], ["id", "schemas", "userName"]),
+            (["USERNAME", "Name.FamilyName"], [], ["id", "schemas", "userName", "name"]),
+            (["userName", "name.givenName", "emails"], [], ["id", "schemas", "userName", "name", "emails"]),
+            (["password"], [], ["id", "schemas"]),
+            (["doesNotExist"], [], ["id", "schemas"]),
+            (["meta"], [], ["id", "schemas", "meta"]),
+            (["urn:ietf:params:scim:schemas:core:2.0:User:userName"], [], ["id", "schemas", "userName"]),
+            (["\(AttributeProjectionTests.enterprise):department"], [], ["id", "schemas", AttributeProjectionTests.enterprise]),
+            ([AttributeProjectionTests.enterprise], [], ["id", "schemas", AttributeProjectionTests.enterprise]),
+            (["department"], [], ["id", "schemas", AttributeProjectionTests.enterprise]),
+            // `excludedAttributes` removes from the default set; it cannot remove `always` attributes.
+            ([], ["name", "emails"], AttributeProjectionTests.defaultUserKeys.subtracting(["name", "emails"])),
+            ([], ["id", "schemas", "password"], AttributeProjectionTests.defaultUserKeys),
+            ([], ["meta"], AttributeProjectionTests.defaultUserKeys.subtracting(["meta"])),
+            ([], [AttributeProjectionTests.enterprise], AttributeProjectionTests.defaultUserKeys.subtracting([AttributeProjectionTests.enterprise])),
+            ([], ["GROUPS", "x509certificates"], AttributeProjectionTests.defaultUserKeys.subtracting(["groups", "x509Certificates"])),
+            // Both lists: `attributes` wins, `excludedAttributes` is ignored.
+            (["userName"], ["userName"], ["id", "schemas", "userName"]),
+            (["userName", "emails"], ["emails", "name"], ["id", "schemas", "userName", "emails"]),
+        ] as [([String], [String], Set<String>)]
+    )
     func topLevelKeys(attributes: [String], excluded: [String], expected: Set<String>) throws {
         let projected = try Self.project(ProjectionFixtures.fullUser, attributes: attributes, excluded: excluded)
         #expect(Self.keys(projected) == expected)
@@ -84,7 +94,10 @@ struct AttributeProjectionTests {
     }
 
     @Test func extensionAttributeByURN() throws {
-        let projected = try Self.project(ProjectionFixtures.fullUser, attributes: ["\(Self.enterprise):department", "\(Self.enterprise):manager.value"])
+        let projected = try Self.project(
+            ProjectionFixtures.fullUser,
+            attributes: ["\(Self.enterprise):department", "\(Self.enterprise):manager.value"]
+        )
         #expect(projected[Self.enterprise] == ["department": "Tour Operations", "manager": ["value": "26118915-6090-4610-87e4-49d8ca9f808d"]])
     }
 
@@ -132,14 +145,20 @@ struct AttributeProjectionTests {
             "password": "secret", "customTopLevel": ["a": 1],
         ]
         let projected = try Self.project(user)
-        #expect(projected == ["schemas": [.string(ScimSchemaURN.user)], "id": "1", "userName": "u", "roles": [], "name": [:], "customTopLevel": ["a": 1]])
+        #expect(
+            projected == ["schemas": [.string(ScimSchemaURN.user)], "id": "1", "userName": "u", "roles": [], "name": [:], "customTopLevel": ["a": 1]]
+        )
     }
 
     // MARK: groups
 
     @Test func excludedMembersOnAGroup() throws {
         let projection = try AttributeProjection(
-            attributes: [], excludedAttributes: ["members"], registry: .standard, resourceType: .group)
+            attributes: [],
+            excludedAttributes: ["members"],
+            registry: .standard,
+            resourceType: .group
+        )
         let projected = projection.apply(to: ProjectionFixtures.group)
         #expect(Self.keys(projected) == ["schemas", "id", "displayName", "meta"])
         #expect(!projection.includes("members"))
@@ -157,39 +176,45 @@ struct AttributeProjectionTests {
 
     // MARK: includes
 
-    @Test(arguments: [
-        // (attributes, excluded, resourceType, attribute, included)
-        ([], ["members"], "Group", "members", false),
-        ([], ["Members"], "Group", "MEMBERS", false),
-        (["displayName"], [], "Group", "members", false),
-        (["displayName"], [], "Group", "displayName", true),
-        (["displayName"], [], "Group", "id", true),
-        (["members.value"], [], "Group", "members", true),
-        ([], [], "Group", "members", true),
-        ([], ["members.display"], "Group", "members", true),
-        ([], [], "User", "password", false),
-        (["password"], [], "User", "password", false),
-        ([], ["id"], "User", "id", true),
-        ([], [], "User", "meta", true),
-        (["userName"], [], "User", "meta", false),
-        (["userName"], [], "User", "groups", false),
-        ([], ["groups"], "User", "groups", false),
-        (["name.givenName"], [], "User", "name", true),
-        (["name.givenName"], [], "User", "name.givenName", true),
-        (["name.givenName"], [], "User", "name.familyName", false),
-        ([], ["name.givenName"], "User", "name.givenName", false),
-        ([], ["name.givenName"], "User", "name", true),
-        (["\(AttributeProjectionTests.enterprise):manager"], [], "User", AttributeProjectionTests.enterprise, true),
-        (["\(AttributeProjectionTests.enterprise):manager"], [], "User", "manager", true),
-        (["\(AttributeProjectionTests.enterprise):manager"], [], "User", "department", false),
-        ([AttributeProjectionTests.enterprise], [], "User", "\(AttributeProjectionTests.enterprise):department", true),
-        ([], [AttributeProjectionTests.enterprise], "User", AttributeProjectionTests.enterprise, false),
-        ([], [AttributeProjectionTests.enterprise], "User", "\(AttributeProjectionTests.enterprise):manager", false),
-        ([], [], "User", "not a path[", true),
-    ] as [([String], [String], String, String, Bool)])
+    @Test(
+        arguments: [
+            // (attributes, excluded, resourceType, attribute, included)
+            ([], ["members"], "Group", "members", false),
+            ([], ["Members"], "Group", "MEMBERS", false),
+            (["displayName"], [], "Group", "members", false),
+            (["displayName"], [], "Group", "displayName", true),
+            (["displayName"], [], "Group", "id", true),
+            (["members.value"], [], "Group", "members", true),
+            ([], [], "Group", "members", true),
+            ([], ["members.display"], "Group", "members", true),
+            ([], [], "User", "password", false),
+            (["password"], [], "User", "password", false),
+            ([], ["id"], "User", "id", true),
+            ([], [], "User", "meta", true),
+            (["userName"], [], "User", "meta", false),
+            (["userName"], [], "User", "groups", false),
+            ([], ["groups"], "User", "groups", false),
+            (["name.givenName"], [], "User", "name", true),
+            (["name.givenName"], [], "User", "name.givenName", true),
+            (["name.givenName"], [], "User", "name.familyName", false),
+            ([], ["name.givenName"], "User", "name.givenName", false),
+            ([], ["name.givenName"], "User", "name", true),
+            (["\(AttributeProjectionTests.enterprise):manager"], [], "User", AttributeProjectionTests.enterprise, true),
+            (["\(AttributeProjectionTests.enterprise):manager"], [], "User", "manager", true),
+            (["\(AttributeProjectionTests.enterprise):manager"], [], "User", "department", false),
+            ([AttributeProjectionTests.enterprise], [], "User", "\(AttributeProjectionTests.enterprise):department", true),
+            ([], [AttributeProjectionTests.enterprise], "User", AttributeProjectionTests.enterprise, false),
+            ([], [AttributeProjectionTests.enterprise], "User", "\(AttributeProjectionTests.enterprise):manager", false),
+            ([], [], "User", "not a path[", true),
+        ] as [([String], [String], String, String, Bool)]
+    )
     func includes(attributes: [String], excluded: [String], type: String, attribute: String, included: Bool) throws {
         let projection = try AttributeProjection(
-            attributes: attributes, excludedAttributes: excluded, registry: .standard, resourceType: try #require(ScimResourceType(name: type)))
+            attributes: attributes,
+            excludedAttributes: excluded,
+            registry: .standard,
+            resourceType: try #require(ScimResourceType(name: type))
+        )
         #expect(projection.includes(attribute) == included)
     }
 
@@ -210,7 +235,10 @@ struct AttributeProjectionTests {
 
     @Test func aResourceTypeTheRegistryDoesNotKnowStillKeepsIdAndSchemas() throws {
         let projected = try AttributeProjection(
-            attributes: ["userName"], excludedAttributes: [], registry: SchemaRegistry(schemas: [], resourceTypes: []), resourceType: .user
+            attributes: ["userName"],
+            excludedAttributes: [],
+            registry: SchemaRegistry(schemas: [], resourceTypes: []),
+            resourceType: .user
         ).apply(to: ProjectionFixtures.fullUser)
         #expect(Self.keys(projected) == ["id", "schemas", "userName"])
     }
@@ -232,14 +260,19 @@ struct AttributeProjectionTests {
     /// Without `attributes`/`excludedAttributes`, a resource holding nothing the default projection removes is
     /// returned as it is; one that does goes through the schema walk. Both must answer exactly what the schema walk
     /// answers, which `excludedAttributes` naming an attribute no resource has also runs.
-    @Test(arguments: [
-        RFC7643Examples.fullUser,
-        .object(["id": "1", "userName": "bjensen", "password": "t1meMa$heen", "emails": [["value": "b@example.com", "type": "work"]]]),
-        .object(["id": "2", "userName": "x", "PassWord": "secret"]),
-        .object(["id": "3", "urn:ietf:params:scim:schemas:core:2.0:User": ["password": "nested", "userName": "y"]]),
-        .object(["id": "4", "\(ScimSchemaURN.enterpriseUser)": ["employeeNumber": "7", "manager": ["value": "m"]], "urn:example:unregistered": ["a": 1]]),
-        .object(["id": "5", "emails": [], "name": [:], "urn:": ["password": "odd"]]),
-    ] as [JSONValue])
+    @Test(
+        arguments: [
+            RFC7643Examples.fullUser,
+            .object(["id": "1", "userName": "bjensen", "password": "t1meMa$heen", "emails": [["value": "b@example.com", "type": "work"]]]),
+            .object(["id": "2", "userName": "x", "PassWord": "secret"]),
+            .object(["id": "3", "urn:ietf:params:scim:schemas:core:2.0:User": ["password": "nested", "userName": "y"]]),
+            .object([
+                "id": "4", "\(ScimSchemaURN.enterpriseUser)": ["employeeNumber": "7", "manager": ["value": "m"]],
+                "urn:example:unregistered": ["a": 1],
+            ]),
+            .object(["id": "5", "emails": [], "name": [:], "urn:": ["password": "odd"]]),
+        ] as [JSONValue]
+    )
     func defaultProjectionMatchesTheSchemaWalk(resource: JSONValue) throws {
         let fast = try Self.project(resource)
         let walked = try Self.project(resource, excluded: ["noSuchAttributeAnywhere"])
@@ -274,9 +307,14 @@ enum ProjectionFixtures {
         let urn = "urn:example:params:scim:schemas:extension:Acme:2.0:User"
         let extended = SchemaRegistry.standard.adding(
             extension: SchemaDefinition(
-                id: urn, name: "Acme", description: "",
-                attributes: [AttributeDefinition(name: "badge", type: .string), AttributeDefinition(name: "pin", type: .string, returned: .request)]),
-            to: "User", required: false)
+                id: urn,
+                name: "Acme",
+                description: "",
+                attributes: [AttributeDefinition(name: "badge", type: .string), AttributeDefinition(name: "pin", type: .string, returned: .request)]
+            ),
+            to: "User",
+            required: false
+        )
         return (urn, extended)
     }
 
@@ -287,8 +325,14 @@ enum ProjectionFixtures {
         "id": "e9e30dba-f08f-4109-8486-d5c6a331660a",
         "displayName": "Tour Guides",
         "members": [
-            ["value": "2819c223-7f76-453a-919d-413861904646", "$ref": "https://example.com/v2/Users/2819c223-7f76-453a-919d-413861904646", "display": "Babs Jensen"],
-            ["value": "902c246b-6245-4190-8e05-00816be7344a", "$ref": "https://example.com/v2/Users/902c246b-6245-4190-8e05-00816be7344a", "display": "Mandy Pepperidge"],
+            [
+                "value": "2819c223-7f76-453a-919d-413861904646", "$ref": "https://example.com/v2/Users/2819c223-7f76-453a-919d-413861904646",
+                "display": "Babs Jensen",
+            ],
+            [
+                "value": "902c246b-6245-4190-8e05-00816be7344a", "$ref": "https://example.com/v2/Users/902c246b-6245-4190-8e05-00816be7344a",
+                "display": "Mandy Pepperidge",
+            ],
         ],
         "meta": ["resourceType": "Group", "created": "2010-01-23T04:56:22Z", "lastModified": "2011-05-13T04:42:34Z"],
     ]

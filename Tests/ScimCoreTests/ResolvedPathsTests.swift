@@ -8,12 +8,15 @@ import Testing
 @Suite("Resolved attribute paths")
 struct ResolvedPathsTests {
     static let custom = SchemaDefinition(
-        id: "urn:ietf:params:scim:schemas:extension:MyApp:2.0:User", name: "MyApp", description: "Tenant attributes",
+        id: "urn:ietf:params:scim:schemas:extension:MyApp:2.0:User",
+        name: "MyApp",
+        description: "Tenant attributes",
         attributes: [
             AttributeDefinition(name: "buildingCode", type: .string),
             // Also a core name: the core attribute must still win for the unqualified path.
             AttributeDefinition(name: "title", type: .integer),
-        ])
+        ]
+    )
 
     static let registries: [SchemaRegistry] = [
         .standard,
@@ -21,7 +24,10 @@ struct ResolvedPathsTests {
         SchemaRegistry.standard.requiring(AttributePath(attribute: "displayName"), resourceType: "User"),
     ]
 
-    @Test("Every known name, with and without each sub-attribute, unqualified and under each schema, in three spellings", arguments: registries.indices)
+    @Test(
+        "Every known name, with and without each sub-attribute, unqualified and under each schema, in three spellings",
+        arguments: registries.indices
+    )
     func tableAnswersLikeTheWalk(_ index: Int) {
         let registry = Self.registries[index]
         var checked = 0
@@ -40,7 +46,9 @@ struct ResolvedPathsTests {
                 for path in paths {
                     for spelled in [path, Self.spelled(path) { $0.uppercased() }, Self.spelled(path) { $0.lowercased() }] {
                         for typeName in [type.id, type.id.uppercased()] {
-                            #expect(registry.resolve(spelled, resourceType: typeName) == registry.resolveWalkingSchemas(spelled, resourceType: typeName))
+                            #expect(
+                                registry.resolve(spelled, resourceType: typeName) == registry.resolveWalkingSchemas(spelled, resourceType: typeName)
+                            )
                             checked += 1
                         }
                     }

@@ -5,18 +5,26 @@ import Testing
 struct SchemaAttributePathTests {
     static let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 
-    @Test(arguments: [
-        ("userName", nil, "userName", nil),
-        ("name.givenName", nil, "name", "givenName"),
-        ("  emails.value ", nil, "emails", "value"),
-        ("members.$ref", nil, "members", "$ref"),
-        ("x509Certificates.value", nil, "x509Certificates", "value"),
-        ("\(enterprise):employeeNumber", enterprise, "employeeNumber", nil),
-        ("\(enterprise):manager.value", enterprise, "manager", "value"),
-        ("urn:ietf:params:scim:schemas:core:2.0:User:userName", "urn:ietf:params:scim:schemas:core:2.0:User", "userName", nil),
-        ("urn:ietf:params:scim:schemas:extension:MyApp:2.0:User:costCenter", "urn:ietf:params:scim:schemas:extension:MyApp:2.0:User", "costCenter", nil),
-        ("URN:IETF:params:scim:schemas:extension:enterprise:2.0:User:Department", "URN:IETF:params:scim:schemas:extension:enterprise:2.0:User", "Department", nil),
-    ] as [(String, String?, String, String?)])
+    @Test(
+        arguments: [
+            ("userName", nil, "userName", nil),
+            ("name.givenName", nil, "name", "givenName"),
+            ("  emails.value ", nil, "emails", "value"),
+            ("members.$ref", nil, "members", "$ref"),
+            ("x509Certificates.value", nil, "x509Certificates", "value"),
+            ("\(enterprise):employeeNumber", enterprise, "employeeNumber", nil),
+            ("\(enterprise):manager.value", enterprise, "manager", "value"),
+            ("urn:ietf:params:scim:schemas:core:2.0:User:userName", "urn:ietf:params:scim:schemas:core:2.0:User", "userName", nil),
+            (
+                "urn:ietf:params:scim:schemas:extension:MyApp:2.0:User:costCenter", "urn:ietf:params:scim:schemas:extension:MyApp:2.0:User",
+                "costCenter", nil
+            ),
+            (
+                "URN:IETF:params:scim:schemas:extension:enterprise:2.0:User:Department", "URN:IETF:params:scim:schemas:extension:enterprise:2.0:User",
+                "Department", nil
+            ),
+        ] as [(String, String?, String, String?)]
+    )
     func parsesValidPaths(text: String, urn: String?, attribute: String, sub: String?) throws {
         let path = try AttributePath(parsing: text)
         #expect(path == AttributePath(schemaURN: urn, attribute: attribute, subAttribute: sub))

@@ -10,40 +10,50 @@ struct SchemaRegistryTests {
 
     @Test func userSchemaListsEveryRFCAttribute() throws {
         let user = try #require(registry.schema(id: ScimSchemaURN.user))
-        #expect(user.attributes.map(\.name) == [
-            "userName", "name", "displayName", "nickName", "profileUrl", "title", "userType", "preferredLanguage", "locale",
-            "timezone", "active", "password", "emails", "phoneNumbers", "ims", "photos", "addresses", "groups",
-            "entitlements", "roles", "x509Certificates",
-        ])
+        #expect(
+            user.attributes.map(\.name) == [
+                "userName", "name", "displayName", "nickName", "profileUrl", "title", "userType", "preferredLanguage", "locale",
+                "timezone", "active", "password", "emails", "phoneNumbers", "ims", "photos", "addresses", "groups",
+                "entitlements", "roles", "x509Certificates",
+            ]
+        )
         #expect(user.name == "User")
         #expect(user.description == "User Account")
     }
 
-    @Test(arguments: [
-        // path, type, multiValued, required, caseExact, mutability, returned, uniqueness
-        ("userName", AttributeType.string, false, true, false, Mutability.readWrite, Returned.default, Uniqueness.server),
-        ("name.familyName", .string, false, false, false, .readWrite, .default, .none),
-        ("profileUrl", .reference, false, false, false, .readWrite, .default, .none),
-        ("active", .boolean, false, false, false, .readWrite, .default, .none),
-        ("password", .string, false, false, false, .writeOnly, .never, .none),
-        ("emails", .complex, true, false, false, .readWrite, .default, .none),
-        ("emails.primary", .boolean, false, false, false, .readWrite, .default, .none),
-        ("photos.value", .reference, false, false, false, .readWrite, .default, .none),
-        ("groups", .complex, true, false, false, .readOnly, .default, .none),
-        ("groups.$ref", .reference, false, false, false, .readOnly, .default, .none),
-        ("groups.type", .string, false, false, false, .readOnly, .default, .none),
-        ("x509Certificates.value", .binary, false, false, true, .readWrite, .default, .none),
-        ("id", .string, false, false, true, .readOnly, .always, .server),
-        ("externalId", .string, false, false, true, .readWrite, .default, .none),
-        ("meta.created", .dateTime, false, false, false, .readOnly, .default, .none),
-        ("meta.lastModified", .dateTime, false, false, false, .readOnly, .default, .none),
-        ("employeeNumber", .string, false, false, false, .readWrite, .default, .none),
-        ("manager.displayName", .string, false, false, false, .readOnly, .default, .none),
-        ("manager.$ref", .reference, false, false, false, .readWrite, .default, .none),
-    ] as [(String, AttributeType, Bool, Bool, Bool, Mutability, Returned, Uniqueness)])
+    @Test(
+        arguments: [
+            // path, type, multiValued, required, caseExact, mutability, returned, uniqueness
+            ("userName", AttributeType.string, false, true, false, Mutability.readWrite, Returned.default, Uniqueness.server),
+            ("name.familyName", .string, false, false, false, .readWrite, .default, .none),
+            ("profileUrl", .reference, false, false, false, .readWrite, .default, .none),
+            ("active", .boolean, false, false, false, .readWrite, .default, .none),
+            ("password", .string, false, false, false, .writeOnly, .never, .none),
+            ("emails", .complex, true, false, false, .readWrite, .default, .none),
+            ("emails.primary", .boolean, false, false, false, .readWrite, .default, .none),
+            ("photos.value", .reference, false, false, false, .readWrite, .default, .none),
+            ("groups", .complex, true, false, false, .readOnly, .default, .none),
+            ("groups.$ref", .reference, false, false, false, .readOnly, .default, .none),
+            ("groups.type", .string, false, false, false, .readOnly, .default, .none),
+            ("x509Certificates.value", .binary, false, false, true, .readWrite, .default, .none),
+            ("id", .string, false, false, true, .readOnly, .always, .server),
+            ("externalId", .string, false, false, true, .readWrite, .default, .none),
+            ("meta.created", .dateTime, false, false, false, .readOnly, .default, .none),
+            ("meta.lastModified", .dateTime, false, false, false, .readOnly, .default, .none),
+            ("employeeNumber", .string, false, false, false, .readWrite, .default, .none),
+            ("manager.displayName", .string, false, false, false, .readOnly, .default, .none),
+            ("manager.$ref", .reference, false, false, false, .readWrite, .default, .none),
+        ] as [(String, AttributeType, Bool, Bool, Bool, Mutability, Returned, Uniqueness)]
+    )
     func userCharacteristics(
-        path: String, type: AttributeType, multiValued: Bool, required: Bool, caseExact: Bool, mutability: Mutability,
-        returned: Returned, uniqueness: Uniqueness
+        path: String,
+        type: AttributeType,
+        multiValued: Bool,
+        required: Bool,
+        caseExact: Bool,
+        mutability: Mutability,
+        returned: Returned,
+        uniqueness: Uniqueness
     ) throws {
         let resolved = try #require(registry.resolve(try AttributePath(parsing: path), resourceType: "User"))
         let definition = resolved.effective
@@ -59,8 +69,16 @@ struct SchemaRegistryTests {
     @Test func canonicalValuesAndReferenceTypes() throws {
         let user = try #require(registry.schema(id: ScimSchemaURN.user))
         #expect(user.attribute(named: "emails")?.subAttribute(named: "type")?.canonicalValues == ["work", "home", "other"])
-        #expect(user.attribute(named: "phoneNumbers")?.subAttribute(named: "type")?.canonicalValues == ["work", "home", "mobile", "fax", "pager", "other"])
-        #expect(user.attribute(named: "ims")?.subAttribute(named: "type")?.canonicalValues == ["aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo"])
+        #expect(
+            user.attribute(named: "phoneNumbers")?.subAttribute(named: "type")?.canonicalValues == [
+                "work", "home", "mobile", "fax", "pager", "other",
+            ]
+        )
+        #expect(
+            user.attribute(named: "ims")?.subAttribute(named: "type")?.canonicalValues == [
+                "aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo",
+            ]
+        )
         #expect(user.attribute(named: "photos")?.subAttribute(named: "type")?.canonicalValues == ["photo", "thumbnail"])
         #expect(user.attribute(named: "groups")?.subAttribute(named: "type")?.canonicalValues == ["direct", "indirect"])
         #expect(user.attribute(named: "groups")?.subAttribute(named: "$REF")?.referenceTypes == ["User", "Group"])
@@ -89,22 +107,24 @@ struct SchemaRegistryTests {
 
     // MARK: resolve
 
-    @Test(arguments: [
-        ("username", "User", ScimSchemaURN.user, "userName", nil, false),
-        ("NAME.GIVENNAME", "User", ScimSchemaURN.user, "name", "givenName", false),
-        ("emails.VALUE", "User", ScimSchemaURN.user, "emails", "value", false),
-        ("id", "User", ScimSchemaURN.user, "id", nil, false),
-        ("externalid", "Group", ScimSchemaURN.group, "externalId", nil, false),
-        ("meta.created", "Group", ScimSchemaURN.group, "meta", "created", false),
-        ("Meta.LastModified", "User", ScimSchemaURN.user, "meta", "lastModified", false),
-        ("department", "User", enterprise, "department", nil, true),
-        ("manager.value", "User", enterprise, "manager", "value", true),
-        ("\(enterprise):manager.value", "User", enterprise, "manager", "value", true),
-        ("\(enterprise.uppercased()):EmployeeNumber", "User", enterprise, "employeeNumber", nil, true),
-        ("urn:ietf:params:scim:schemas:core:2.0:User:userName", "User", ScimSchemaURN.user, "userName", nil, false),
-        ("urn:ietf:params:scim:schemas:core:2.0:User:id", "User", ScimSchemaURN.user, "id", nil, false),
-        ("members.$ref", "Group", ScimSchemaURN.group, "members", "$ref", false),
-    ] as [(String, String, String, String, String?, Bool)])
+    @Test(
+        arguments: [
+            ("username", "User", ScimSchemaURN.user, "userName", nil, false),
+            ("NAME.GIVENNAME", "User", ScimSchemaURN.user, "name", "givenName", false),
+            ("emails.VALUE", "User", ScimSchemaURN.user, "emails", "value", false),
+            ("id", "User", ScimSchemaURN.user, "id", nil, false),
+            ("externalid", "Group", ScimSchemaURN.group, "externalId", nil, false),
+            ("meta.created", "Group", ScimSchemaURN.group, "meta", "created", false),
+            ("Meta.LastModified", "User", ScimSchemaURN.user, "meta", "lastModified", false),
+            ("department", "User", enterprise, "department", nil, true),
+            ("manager.value", "User", enterprise, "manager", "value", true),
+            ("\(enterprise):manager.value", "User", enterprise, "manager", "value", true),
+            ("\(enterprise.uppercased()):EmployeeNumber", "User", enterprise, "employeeNumber", nil, true),
+            ("urn:ietf:params:scim:schemas:core:2.0:User:userName", "User", ScimSchemaURN.user, "userName", nil, false),
+            ("urn:ietf:params:scim:schemas:core:2.0:User:id", "User", ScimSchemaURN.user, "id", nil, false),
+            ("members.$ref", "Group", ScimSchemaURN.group, "members", "$ref", false),
+        ] as [(String, String, String, String, String?, Bool)]
+    )
     func resolves(path: String, resourceType: String, schema: String, attribute: String, sub: String?, isExtension: Bool) throws {
         let resolved = try #require(registry.resolve(try AttributePath(parsing: path), resourceType: resourceType))
         #expect(resolved.schema == schema)
@@ -125,8 +145,11 @@ struct SchemaRegistryTests {
     @Test func customExtensionResolvesAfterAdding() throws {
         let urn = "urn:ietf:params:scim:schemas:extension:MyApp:2.0:User"
         let custom = SchemaDefinition(
-            id: urn, name: "MyApp", description: "Tenant attributes",
-            attributes: [AttributeDefinition(name: "costCenter", type: .string), AttributeDefinition(name: "badge", type: .integer)])
+            id: urn,
+            name: "MyApp",
+            description: "Tenant attributes",
+            attributes: [AttributeDefinition(name: "costCenter", type: .string), AttributeDefinition(name: "badge", type: .integer)]
+        )
         let extended = registry.adding(extension: custom, to: "User", required: false)
         let resolved = try #require(extended.resolve(try AttributePath(parsing: "\(urn):costcenter"), resourceType: "User"))
         #expect(resolved.schema == urn)
@@ -199,11 +222,13 @@ struct SchemaRegistryTests {
         #expect(manager["multiValued"] == false)
         #expect(manager["subAttributes"]?.arrayValue?.count == 3)
         let ref = try #require(manager["subAttributes"]?.arrayValue?.first { $0["name"] == "$ref" })
-        #expect(ref == [
-            "name": "$ref", "type": "reference", "multiValued": false,
-            "description": "The URI of the SCIM resource representing the User's manager.  REQUIRED.", "required": false,
-            "caseExact": false, "mutability": "readWrite", "returned": "default", "uniqueness": "none", "referenceTypes": ["User"],
-        ])
+        #expect(
+            ref == [
+                "name": "$ref", "type": "reference", "multiValued": false,
+                "description": "The URI of the SCIM resource representing the User's manager.  REQUIRED.", "required": false,
+                "caseExact": false, "mutability": "readWrite", "returned": "default", "uniqueness": "none", "referenceTypes": ["User"],
+            ]
+        )
         #expect(registry.schemaResource(id: "urn:nope", baseURL: "x") == nil)
         // Common attributes are not part of /Schemas.
         let user = try #require(registry.schemaResource(id: ScimSchemaURN.user, baseURL: "https://x"))
@@ -213,12 +238,14 @@ struct SchemaRegistryTests {
 
     @Test func resourceTypeResourceRepresentation() throws {
         let user = try #require(registry.resourceTypeResource(id: "User", baseURL: "https://scim.example.com/v2"))
-        #expect(user == [
-            "schemas": [.string(ScimSchemaURN.resourceType)], "id": "User", "name": "User", "endpoint": "/Users",
-            "description": "User Account", "schema": .string(ScimSchemaURN.user),
-            "schemaExtensions": [["schema": .string(Self.enterprise), "required": false]],
-            "meta": ["resourceType": "ResourceType", "location": "https://scim.example.com/v2/ResourceTypes/User"],
-        ])
+        #expect(
+            user == [
+                "schemas": [.string(ScimSchemaURN.resourceType)], "id": "User", "name": "User", "endpoint": "/Users",
+                "description": "User Account", "schema": .string(ScimSchemaURN.user),
+                "schemaExtensions": [["schema": .string(Self.enterprise), "required": false]],
+                "meta": ["resourceType": "ResourceType", "location": "https://scim.example.com/v2/ResourceTypes/User"],
+            ]
+        )
         let group = try #require(registry.resourceTypeResource(id: "group", baseURL: "https://scim.example.com/v2"))
         #expect(group["schemaExtensions"] == nil)
         #expect(group["endpoint"] == "/Groups")
@@ -227,23 +254,28 @@ struct SchemaRegistryTests {
 
     // MARK: ScimDateTime
 
-    @Test(arguments: [
-        ("2011-05-13T04:42:34Z", 1_305_261_754.0),
-        ("2011-05-13T04:42:34.000Z", 1_305_261_754.0),
-        ("2011-05-13T04:42:34.5Z", 1_305_261_754.5),
-        ("2011-05-13T06:42:34+02:00", 1_305_261_754.0),
-        ("2011-05-13T00:42:34-0400", 1_305_261_754.0),
-        ("2011-05-13t04:42:34z", 1_305_261_754.0),
-        ("2011-05-13T04:42:34", 1_305_261_754.0),
-        ("1970-01-01T00:00:00Z", 0),
-        ("1969-12-31T23:59:59Z", -1),
-        ("2024-02-29T12:00:00Z", 1_709_208_000),
-    ] as [(String, Double)])
+    @Test(
+        arguments: [
+            ("2011-05-13T04:42:34Z", 1_305_261_754.0),
+            ("2011-05-13T04:42:34.000Z", 1_305_261_754.0),
+            ("2011-05-13T04:42:34.5Z", 1_305_261_754.5),
+            ("2011-05-13T06:42:34+02:00", 1_305_261_754.0),
+            ("2011-05-13T00:42:34-0400", 1_305_261_754.0),
+            ("2011-05-13t04:42:34z", 1_305_261_754.0),
+            ("2011-05-13T04:42:34", 1_305_261_754.0),
+            ("1970-01-01T00:00:00Z", 0),
+            ("1969-12-31T23:59:59Z", -1),
+            ("2024-02-29T12:00:00Z", 1_709_208_000),
+        ] as [(String, Double)]
+    )
     func parsesDateTimes(text: String, seconds: Double) {
         #expect(ScimDateTime.secondsSince1970(text) == seconds)
     }
 
-    @Test(arguments: ["", "2011-05-13", "2011-13-01T00:00:00Z", "2011-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2011-05-13T04:42Z", "2011-05-13T04:42:34.Z", "2011-05-13T04:42:34Zjunk", "yesterday", "2011-05-13 04:42:34Z"])
+    @Test(arguments: [
+        "", "2011-05-13", "2011-13-01T00:00:00Z", "2011-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2011-05-13T04:42Z", "2011-05-13T04:42:34.Z",
+        "2011-05-13T04:42:34Zjunk", "yesterday", "2011-05-13 04:42:34Z",
+    ])
     func rejectsBadDateTimes(text: String) {
         #expect(ScimDateTime.secondsSince1970(text) == nil)
     }

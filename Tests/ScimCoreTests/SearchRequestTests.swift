@@ -6,50 +6,62 @@ import Testing
 struct SearchRequestTests {
     // MARK: URL queries, as IdPs send them
 
-    @Test(arguments: [
-        // Entra's existence check: `+` for spaces, quotes and `@` percent-encoded, a literal `+` as %2B.
-        ("filter=userName+eq+%22a%2Bb%40x.com%22&startIndex=1&count=1",
-         SearchRequest(filter: #"userName eq "a+b@x.com""#, startIndex: 1, count: 1)),
-        // Okta's import page.
-        ("startIndex=1&count=100", SearchRequest(startIndex: 1, count: 100)),
-        ("filter=userName%20eq%20%22bjensen%22&startIndex=101&count=100",
-         SearchRequest(filter: #"userName eq "bjensen""#, startIndex: 101, count: 100)),
-        // Entra's group lookup.
-        ("excludedAttributes=members&filter=displayName+eq+%22Sales%22",
-         SearchRequest(filter: #"displayName eq "Sales""#, excludedAttributes: ["members"])),
-        // Entra's flag on the base URL is a bare key; unknown keys are ignored.
-        ("aadOptscim062020&filter=externalId+eq+%22abc%22", SearchRequest(filter: #"externalId eq "abc""#)),
-        ("foo=bar&cacheBust=123", SearchRequest()),
-        // RFC 7644 §3.4.2.4: startIndex < 1 reads as 1, negative count as 0; count=0 stays 0.
-        ("startIndex=0", SearchRequest()),
-        ("startIndex=-7&count=-5", SearchRequest(count: 0)),
-        ("count=0", SearchRequest(count: 0)),
-        ("count=99999999999999999999999", SearchRequest(count: Int.max)),
-        // Repeated keys: the last wins. Names are case-insensitive.
-        ("count=10&count=20", SearchRequest(count: 20)),
-        ("StartIndex=3&COUNT=4&Filter=active+eq+true", SearchRequest(filter: "active eq true", startIndex: 3, count: 4)),
-        // sortOrder in any case.
-        ("sortBy=name.familyName&sortOrder=DESCENDING", SearchRequest(sortBy: "name.familyName", sortOrder: .descending)),
-        ("sortBy=userName&sortOrder=Ascending", SearchRequest(sortBy: "userName", sortOrder: .ascending)),
-        // Attribute lists: comma-separated, trimmed, encoded commas and colons decoded.
-        ("attributes=userName,+name.givenName,,emails",
-         SearchRequest(attributes: ["userName", "name.givenName", "emails"])),
-        ("attributes=urn%3Aietf%3Aparams%3Ascim%3Aschemas%3Aextension%3Aenterprise%3A2.0%3AUser%3Adepartment%2CuserName",
-         SearchRequest(attributes: ["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "userName"])),
-        // Blank values read as absent.
-        ("filter=&sortBy=&sortOrder=&startIndex=&count=", SearchRequest()),
-        ("filter=+++", SearchRequest()),
-        // A literal `%` is written %25.
-        ("filter=displayName+eq+%22100%25%22", SearchRequest(filter: #"displayName eq "100%""#)),
-        // RFC 9865: a present-but-empty cursor starts cursor pagination, with or without `=`.
-        ("cursor&count=10", SearchRequest(count: 10, cursor: "")),
-        ("cursor=", SearchRequest(cursor: "")),
-        ("cursor=VZUTiY&count=10", SearchRequest(count: 10, cursor: "VZUTiY")),
-        ("cursor=abc&startIndex=1", SearchRequest(cursor: "abc")),
-        // Leading `?`, empty pairs, nothing at all.
-        ("?count=5&&", SearchRequest(count: 5)),
-        ("", SearchRequest()),
-    ] as [(String, SearchRequest)])
+    @Test(
+        arguments: [
+            // Entra's existence check: `+` for spaces, quotes and `@` percent-encoded, a literal `+` as %2B.
+            (
+                "filter=userName+eq+%22a%2Bb%40x.com%22&startIndex=1&count=1",
+                SearchRequest(filter: #"userName eq "a+b@x.com""#, startIndex: 1, count: 1)
+            ),
+            // Okta's import page.
+            ("startIndex=1&count=100", SearchRequest(startIndex: 1, count: 100)),
+            (
+                "filter=userName%20eq%20%22bjensen%22&startIndex=101&count=100",
+                SearchRequest(filter: #"userName eq "bjensen""#, startIndex: 101, count: 100)
+            ),
+            // Entra's group lookup.
+            (
+                "excludedAttributes=members&filter=displayName+eq+%22Sales%22",
+                SearchRequest(filter: #"displayName eq "Sales""#, excludedAttributes: ["members"])
+            ),
+            // Entra's flag on the base URL is a bare key; unknown keys are ignored.
+            ("aadOptscim062020&filter=externalId+eq+%22abc%22", SearchRequest(filter: #"externalId eq "abc""#)),
+            ("foo=bar&cacheBust=123", SearchRequest()),
+            // RFC 7644 §3.4.2.4: startIndex < 1 reads as 1, negative count as 0; count=0 stays 0.
+            ("startIndex=0", SearchRequest()),
+            ("startIndex=-7&count=-5", SearchRequest(count: 0)),
+            ("count=0", SearchRequest(count: 0)),
+            ("count=99999999999999999999999", SearchRequest(count: Int.max)),
+            // Repeated keys: the last wins. Names are case-insensitive.
+            ("count=10&count=20", SearchRequest(count: 20)),
+            ("StartIndex=3&COUNT=4&Filter=active+eq+true", SearchRequest(filter: "active eq true", startIndex: 3, count: 4)),
+            // sortOrder in any case.
+            ("sortBy=name.familyName&sortOrder=DESCENDING", SearchRequest(sortBy: "name.familyName", sortOrder: .descending)),
+            ("sortBy=userName&sortOrder=Ascending", SearchRequest(sortBy: "userName", sortOrder: .ascending)),
+            // Attribute lists: comma-separated, trimmed, encoded commas and colons decoded.
+            (
+                "attributes=userName,+name.givenName,,emails",
+                SearchRequest(attributes: ["userName", "name.givenName", "emails"])
+            ),
+            (
+                "attributes=urn%3Aietf%3Aparams%3Ascim%3Aschemas%3Aextension%3Aenterprise%3A2.0%3AUser%3Adepartment%2CuserName",
+                SearchRequest(attributes: ["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "userName"])
+            ),
+            // Blank values read as absent.
+            ("filter=&sortBy=&sortOrder=&startIndex=&count=", SearchRequest()),
+            ("filter=+++", SearchRequest()),
+            // A literal `%` is written %25.
+            ("filter=displayName+eq+%22100%25%22", SearchRequest(filter: #"displayName eq "100%""#)),
+            // RFC 9865: a present-but-empty cursor starts cursor pagination, with or without `=`.
+            ("cursor&count=10", SearchRequest(count: 10, cursor: "")),
+            ("cursor=", SearchRequest(cursor: "")),
+            ("cursor=VZUTiY&count=10", SearchRequest(count: 10, cursor: "VZUTiY")),
+            ("cursor=abc&startIndex=1", SearchRequest(cursor: "abc")),
+            // Leading `?`, empty pairs, nothing at all.
+            ("?count=5&&", SearchRequest(count: 5)),
+            ("", SearchRequest()),
+        ] as [(String, SearchRequest)]
+    )
     func parsesQuery(raw: String, expected: SearchRequest) throws {
         #expect(try SearchRequest(rawQuery: raw) == expected)
     }
@@ -123,46 +135,54 @@ struct SearchRequestTests {
     /// Bodies are written as JSON text, as they arrive.
     static func body(_ text: String) throws -> JSONValue { try JSONValue.decode(Data(text.utf8)) }
 
-    @Test(arguments: [
-        // The RFC 7644 §3.4.3 example.
-        (#"""
-        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "attributes": ["displayName", "userName"],
-         "filter": "displayName sw \"smith\"", "startIndex": 1, "count": 10}
-        """#,
-         SearchRequest(filter: #"displayName sw "smith""#, startIndex: 1, count: 10, attributes: ["displayName", "userName"])),
-        // No schemas, odd key case, numbers as strings, sortOrder in capitals.
-        (#"{"FILTER": "active eq true", "StartIndex": "21", "Count": "20", "sortBy": "userName", "SortOrder": "DESCENDING"}"#,
-         SearchRequest(filter: "active eq true", startIndex: 21, count: 20, sortBy: "userName", sortOrder: .descending)),
-        // Lists as one comma-separated string; excludedAttributes.
-        (#"{"excludedAttributes": "members, meta"}"#, SearchRequest(excludedAttributes: ["members", "meta"])),
-        (#"{"attributes": ["userName", "name.givenName,emails"]}"#, SearchRequest(attributes: ["userName", "name.givenName", "emails"])),
-        // null reads as absent; normalization as in the query.
-        (#"{"filter": null, "startIndex": 0, "count": -5, "attributes": null}"#, SearchRequest(count: 0)),
-        (#"{"count": 2.0}"#, SearchRequest(count: 2)),
-        // schemas is tolerated whatever it holds; unknown members are ignored.
-        (#"{"schemas": "nonsense", "unknown": {"x": 1}, "count": 3}"#, SearchRequest(count: 3)),
-        // RFC 9865 cursor in a body.
-        (#"{"cursor": "", "count": 50}"#, SearchRequest(count: 50, cursor: "")),
-        (#"{"cursor": "VZUTiY"}"#, SearchRequest(cursor: "VZUTiY")),
-        ("{}", SearchRequest()),
-    ] as [(String, SearchRequest)])
+    @Test(
+        arguments: [
+            // The RFC 7644 §3.4.3 example.
+            (
+                #"""
+                {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "attributes": ["displayName", "userName"],
+                 "filter": "displayName sw \"smith\"", "startIndex": 1, "count": 10}
+                """#,
+                SearchRequest(filter: #"displayName sw "smith""#, startIndex: 1, count: 10, attributes: ["displayName", "userName"])
+            ),
+            // No schemas, odd key case, numbers as strings, sortOrder in capitals.
+            (
+                #"{"FILTER": "active eq true", "StartIndex": "21", "Count": "20", "sortBy": "userName", "SortOrder": "DESCENDING"}"#,
+                SearchRequest(filter: "active eq true", startIndex: 21, count: 20, sortBy: "userName", sortOrder: .descending)
+            ),
+            // Lists as one comma-separated string; excludedAttributes.
+            (#"{"excludedAttributes": "members, meta"}"#, SearchRequest(excludedAttributes: ["members", "meta"])),
+            (#"{"attributes": ["userName", "name.givenName,emails"]}"#, SearchRequest(attributes: ["userName", "name.givenName", "emails"])),
+            // null reads as absent; normalization as in the query.
+            (#"{"filter": null, "startIndex": 0, "count": -5, "attributes": null}"#, SearchRequest(count: 0)),
+            (#"{"count": 2.0}"#, SearchRequest(count: 2)),
+            // schemas is tolerated whatever it holds; unknown members are ignored.
+            (#"{"schemas": "nonsense", "unknown": {"x": 1}, "count": 3}"#, SearchRequest(count: 3)),
+            // RFC 9865 cursor in a body.
+            (#"{"cursor": "", "count": 50}"#, SearchRequest(count: 50, cursor: "")),
+            (#"{"cursor": "VZUTiY"}"#, SearchRequest(cursor: "VZUTiY")),
+            ("{}", SearchRequest()),
+        ] as [(String, SearchRequest)]
+    )
     func parsesBody(json: String, expected: SearchRequest) throws {
         #expect(try SearchRequest(searchBody: Self.body(json)) == expected)
     }
 
-    @Test(arguments: [
-        (#"{"count": 1.5}"#, ScimError.ScimType.invalidValue),
-        (#"{"count": true}"#, .invalidValue),
-        (#"{"startIndex": "first"}"#, .invalidValue),
-        (#"{"filter": 42}"#, .invalidValue),
-        (#"{"attributes": [1, 2]}"#, .invalidValue),
-        (#"{"attributes": {"x": "y"}}"#, .invalidValue),
-        (#"{"sortOrder": "sideways"}"#, .invalidValue),
-        (#"{"cursor": 5}"#, .invalidValue),
-        (#"{"cursor": "abc", "startIndex": 11}"#, .invalidValue),
-        ("[1, 2]", .invalidSyntax),
-        (#""filter""#, .invalidSyntax),
-    ] as [(String, ScimError.ScimType)])
+    @Test(
+        arguments: [
+            (#"{"count": 1.5}"#, ScimError.ScimType.invalidValue),
+            (#"{"count": true}"#, .invalidValue),
+            (#"{"startIndex": "first"}"#, .invalidValue),
+            (#"{"filter": 42}"#, .invalidValue),
+            (#"{"attributes": [1, 2]}"#, .invalidValue),
+            (#"{"attributes": {"x": "y"}}"#, .invalidValue),
+            (#"{"sortOrder": "sideways"}"#, .invalidValue),
+            (#"{"cursor": 5}"#, .invalidValue),
+            (#"{"cursor": "abc", "startIndex": 11}"#, .invalidValue),
+            ("[1, 2]", .invalidSyntax),
+            (#""filter""#, .invalidSyntax),
+        ] as [(String, ScimError.ScimType)]
+    )
     func refusesBody(json: String, scimType: ScimError.ScimType) throws {
         let body = try Self.body(json)
         #expect {

@@ -52,14 +52,19 @@ struct ServiceProviderConfigTests {
 
     @Test func customCapabilities() {
         let capabilities = ServiceProviderCapabilities(
-            documentationUri: "https://docs.example.com/scim", patch: false,
-            bulk: .init(supported: true, maxOperations: 50, maxPayloadSize: 1_048_576), filter: .init(supported: true, maxResults: 200),
-            changePassword: false, sort: true, etag: false,
+            documentationUri: "https://docs.example.com/scim",
+            patch: false,
+            bulk: .init(supported: true, maxOperations: 50, maxPayloadSize: 1_048_576),
+            filter: .init(supported: true, maxResults: 200),
+            changePassword: false,
+            sort: true,
+            etag: false,
             pagination: .init(cursor: true, index: true, defaultPaginationMethod: .cursor, defaultPageSize: 25, maxPageSize: 250, cursorTimeout: 600),
             authenticationSchemes: [
                 .oauthBearerToken,
                 .init(type: "httpbasic", name: "HTTP Basic", description: "Basic", documentationUri: "https://docs.example.com/basic"),
-            ])
+            ]
+        )
         let config = capabilities.serviceProviderConfig(baseURL: Self.base).objectValue ?? [:]
         #expect(config["documentationUri"] == "https://docs.example.com/scim")
         #expect(config["patch"] == ["supported": false])
@@ -71,17 +76,21 @@ struct ServiceProviderConfigTests {
             config["pagination"] == [
                 "cursor": true, "index": true, "defaultPaginationMethod": "cursor", "defaultPageSize": 25, "maxPageSize": 250,
                 "cursorTimeout": 600,
-            ])
+            ]
+        )
         #expect(
             config["authenticationSchemes"]?.arrayValue?.last == [
                 "type": "httpbasic", "name": "HTTP Basic", "description": "Basic", "documentationUri": "https://docs.example.com/basic",
                 "primary": false,
-            ])
+            ]
+        )
     }
 
-    @Test(arguments: [
-        (nil, 100), (0, 0), (-3, 0), (50, 50), (1000, 1000), (5000, 1000),
-    ] as [(Int?, Int)])
+    @Test(
+        arguments: [
+            (nil, 100), (0, 0), (-3, 0), (50, 50), (1000, 1000), (5000, 1000),
+        ] as [(Int?, Int)]
+    )
     func pageSize(count: Int?, expected: Int) {
         #expect(ServiceProviderCapabilities().pageSize(for: count) == expected)
     }
@@ -95,12 +104,19 @@ struct ServiceProviderConfigTests {
 
     @Test func indexListResponse() {
         let list = JSONValue.listResponse(
-            resources: [["id": "1"], ["id": "2"]], totalResults: 10, startIndex: 3, itemsPerPage: 2, nextCursor: nil, previousCursor: nil)
+            resources: [["id": "1"], ["id": "2"]],
+            totalResults: 10,
+            startIndex: 3,
+            itemsPerPage: 2,
+            nextCursor: nil,
+            previousCursor: nil
+        )
         #expect(
             list == [
                 "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
                 "totalResults": 10, "startIndex": 3, "itemsPerPage": 2, "Resources": [["id": "1"], ["id": "2"]],
-            ])
+            ]
+        )
         let text = list.encodedString()
         #expect(text.contains(#""totalResults":10"#) && text.contains(#""startIndex":3"#) && text.contains(#""itemsPerPage":2"#))
     }
@@ -113,7 +129,13 @@ struct ServiceProviderConfigTests {
 
     @Test func cursorListResponse() {
         let list = JSONValue.listResponse(
-            resources: [["id": "1"]], totalResults: 5, startIndex: nil, itemsPerPage: 1, nextCursor: "VZUTiY", previousCursor: "YkU3OF")
+            resources: [["id": "1"]],
+            totalResults: 5,
+            startIndex: nil,
+            itemsPerPage: 1,
+            nextCursor: "VZUTiY",
+            previousCursor: "YkU3OF"
+        )
         let object = list.objectValue ?? [:]
         #expect(object["startIndex"] == nil)
         #expect(object["nextCursor"] == "VZUTiY")

@@ -156,13 +156,19 @@ struct FilterEvaluatorTests {
         let urn = "urn:ietf:params:scim:schemas:extension:MyApp:2.0:User"
         let registry = SchemaRegistry.standard.adding(
             extension: SchemaDefinition(
-                id: urn, name: "MyApp", description: "",
+                id: urn,
+                name: "MyApp",
+                description: "",
                 attributes: [
                     AttributeDefinition(name: "costCenter", type: .string),
                     AttributeDefinition(name: "level", type: .integer),
                     AttributeDefinition(name: "score", type: .decimal),
                     AttributeDefinition(name: "badge", type: .string, caseExact: true),
-                ]), to: "User", required: false)
+                ]
+            ),
+            to: "User",
+            required: false
+        )
         let evaluator = FilterEvaluator(registry: registry, resourceType: .user)
         let user: JSONValue = ["userName": "a", .init(stringLiteral: urn): ["costCenter": "CC-1", "level": 7, "score": 2.5, "badge": "AbC"]]
         let expectations: [(String, Bool)] = [
@@ -187,7 +193,13 @@ struct FilterEvaluatorTests {
         #expect(users.matches(filter, element: work, of: emails))
         #expect(!users.matches(filter, element: home, of: emails))
         #expect(users.matches(Fixtures.parse("not (primary eq true)"), element: home, of: emails))
-        #expect(groups.matches(Fixtures.parse(#"value eq "2819c223""#), element: ["value": "2819c223", "display": "Babs"], of: AttributePath(attribute: "MEMBERS")))
+        #expect(
+            groups.matches(
+                Fixtures.parse(#"value eq "2819c223""#),
+                element: ["value": "2819c223", "display": "Babs"],
+                of: AttributePath(attribute: "MEMBERS")
+            )
+        )
         // Paths must be relative sub-attributes of the element; unknown parents match nothing.
         #expect(!users.matches(Fixtures.parse(#"emails.type eq "work""#), element: work, of: emails))
         #expect(!users.matches(Fixtures.parse(#"type eq "work""#), element: work, of: AttributePath(attribute: "nope")))

@@ -53,35 +53,37 @@ struct FilterParserTests {
         #expect(try FilterParser.parse(text).description == expected)
     }
 
-    @Test(arguments: [
-        (#"userName eq "bjensen""#, FilterExpression.compare(.init(attribute: "userName"), .eq, "bjensen")),
-        (#"USERNAME EQ "bjensen""#, .compare(.init(attribute: "USERNAME"), .eq, "bjensen")),
-        ("title pr", .compare(.init(attribute: "title"), .pr, nil)),
-        ("title PR", .compare(.init(attribute: "title"), .pr, nil)),
-        ("active eq true", .compare(.init(attribute: "active"), .eq, true)),
-        ("active Eq FALSE", .compare(.init(attribute: "active"), .eq, false)),
-        ("title eq null", .compare(.init(attribute: "title"), .eq, .null)),
-        ("x gt 42", .compare(.init(attribute: "x"), .gt, 42)),
-        ("x le -1.5e3", .compare(.init(attribute: "x"), .le, -1500)),
-        ("x ge 0.25", .compare(.init(attribute: "x"), .ge, 0.25)),
-        // Escapes.
-        (#"displayName eq "a\"b\\c\/d\u00e9\n""#, .compare(.init(attribute: "displayName"), .eq, "a\"b\\c/dé\n")),
-        (#"displayName eq "\b\f\r\t""#, .compare(.init(attribute: "displayName"), .eq, "\u{08}\u{0C}\r\t")),
-        (#"displayName eq "\ud83d\ude00""#, .compare(.init(attribute: "displayName"), .eq, "😀")),
-        (#"displayName eq """#, .compare(.init(attribute: "displayName"), .eq, "")),
-        (#"displayName eq "ünïcødé 日本""#, .compare(.init(attribute: "displayName"), .eq, "ünïcødé 日本")),
-        // No spaces needed around quotes/brackets; any whitespace separates.
-        ("userName eq\"x\"", .compare(.init(attribute: "userName"), .eq, "x")),
-        ("userName\teq\n\"x\"", .compare(.init(attribute: "userName"), .eq, "x")),
-        // Unicode white space separates too (no-break space, ideographic space); other non-ASCII text is a word.
-        ("userName\u{00A0}eq\u{3000}\"x\"", .compare(.init(attribute: "userName"), .eq, "x")),
-        ("externalId eq \"jürgen\"\u{2003}", .compare(.init(attribute: "externalId"), .eq, "jürgen")),
-        (#"displayName eq "é\u00e9😀\ud83d\ude00 日本""#, .compare(.init(attribute: "displayName"), .eq, "éé😀😀 日本")),
-        (
-            #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915""#,
-            .compare(.init(schemaURN: Fixtures.enterprise, attribute: "manager", subAttribute: "value"), .eq, "26118915")
-        ),
-    ] as [(String, FilterExpression)])
+    @Test(
+        arguments: [
+            (#"userName eq "bjensen""#, FilterExpression.compare(.init(attribute: "userName"), .eq, "bjensen")),
+            (#"USERNAME EQ "bjensen""#, .compare(.init(attribute: "USERNAME"), .eq, "bjensen")),
+            ("title pr", .compare(.init(attribute: "title"), .pr, nil)),
+            ("title PR", .compare(.init(attribute: "title"), .pr, nil)),
+            ("active eq true", .compare(.init(attribute: "active"), .eq, true)),
+            ("active Eq FALSE", .compare(.init(attribute: "active"), .eq, false)),
+            ("title eq null", .compare(.init(attribute: "title"), .eq, .null)),
+            ("x gt 42", .compare(.init(attribute: "x"), .gt, 42)),
+            ("x le -1.5e3", .compare(.init(attribute: "x"), .le, -1500)),
+            ("x ge 0.25", .compare(.init(attribute: "x"), .ge, 0.25)),
+            // Escapes.
+            (#"displayName eq "a\"b\\c\/d\u00e9\n""#, .compare(.init(attribute: "displayName"), .eq, "a\"b\\c/dé\n")),
+            (#"displayName eq "\b\f\r\t""#, .compare(.init(attribute: "displayName"), .eq, "\u{08}\u{0C}\r\t")),
+            (#"displayName eq "\ud83d\ude00""#, .compare(.init(attribute: "displayName"), .eq, "😀")),
+            (#"displayName eq """#, .compare(.init(attribute: "displayName"), .eq, "")),
+            (#"displayName eq "ünïcødé 日本""#, .compare(.init(attribute: "displayName"), .eq, "ünïcødé 日本")),
+            // No spaces needed around quotes/brackets; any whitespace separates.
+            ("userName eq\"x\"", .compare(.init(attribute: "userName"), .eq, "x")),
+            ("userName\teq\n\"x\"", .compare(.init(attribute: "userName"), .eq, "x")),
+            // Unicode white space separates too (no-break space, ideographic space); other non-ASCII text is a word.
+            ("userName\u{00A0}eq\u{3000}\"x\"", .compare(.init(attribute: "userName"), .eq, "x")),
+            ("externalId eq \"jürgen\"\u{2003}", .compare(.init(attribute: "externalId"), .eq, "jürgen")),
+            (#"displayName eq "é\u00e9😀\ud83d\ude00 日本""#, .compare(.init(attribute: "displayName"), .eq, "éé😀😀 日本")),
+            (
+                #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915""#,
+                .compare(.init(schemaURN: Fixtures.enterprise, attribute: "manager", subAttribute: "value"), .eq, "26118915")
+            ),
+        ] as [(String, FilterExpression)]
+    )
     func parsesToExpectedTree(text: String, expected: FilterExpression) throws {
         #expect(try FilterParser.parse(text) == expected)
     }
@@ -109,10 +111,14 @@ struct FilterParserTests {
         // Entra: `emails[type eq "work"].value eq "x"` ≡ `emails[type eq "work" and value eq "x"]`.
         #expect(try FilterParser.parse(#"emails[type eq "work"].value eq "x@example.com""#) == .valuePath(emails, .and(type, value)))
         #expect(try FilterParser.parse(#"emails[type eq "work"] .value eq "x@example.com""#) == .valuePath(emails, .and(type, value)))
-        #expect(try FilterParser.parse(#"emails[type eq "work"].value pr"#) == .valuePath(emails, .and(type, .compare(.init(attribute: "value"), .pr, nil))))
+        #expect(
+            try FilterParser.parse(#"emails[type eq "work"].value pr"#)
+                == .valuePath(emails, .and(type, .compare(.init(attribute: "value"), .pr, nil)))
+        )
         #expect(
             try FilterParser.parse(#"emails[not (type eq "work") or value sw "x"]"#)
-                == .valuePath(emails, .or(.not(type), .compare(.init(attribute: "value"), .sw, "x"))))
+                == .valuePath(emails, .or(.not(type), .compare(.init(attribute: "value"), .sw, "x")))
+        )
     }
 
     @Test(arguments: [
@@ -189,7 +195,10 @@ struct FilterParserTests {
     @Test func longChainsAreOneNode() throws {
         let terms = (0..<FilterParser.maximumTerms).map { #"userName eq "x\#($0)""# }
         let parsed = try FilterParser.parse(terms.joined(separator: " or "))
-        guard case .logical(.or, let operands) = parsed else { Issue.record("not an or chain: \(parsed)"); return }
+        guard case .logical(.or, let operands) = parsed else {
+            Issue.record("not an or chain: \(parsed)")
+            return
+        }
         #expect(operands.count == FilterParser.maximumTerms)
         #expect(operands.allSatisfy { if case .compare = $0 { true } else { false } })
         #expect(try FilterParser.parse(parsed.description) == parsed)
@@ -231,7 +240,10 @@ struct FilterParserTests {
         .not(.or(.compare(.init(attribute: "a"), .pr, nil), .compare(.init(attribute: "b"), .eq, .null))),
         .and(.compare(.init(attribute: "a"), .pr, nil), .and(.compare(.init(attribute: "b"), .pr, nil), .compare(.init(attribute: "c"), .pr, nil))),
         .or(.compare(.init(attribute: "a"), .pr, nil), .or(.compare(.init(attribute: "b"), .pr, nil), .compare(.init(attribute: "c"), .pr, nil))),
-        .valuePath(.init(attribute: "emails"), .or(.compare(.init(attribute: "type"), .eq, "work"), .not(.compare(.init(attribute: "primary"), .eq, true)))),
+        .valuePath(
+            .init(attribute: "emails"),
+            .or(.compare(.init(attribute: "type"), .eq, "work"), .not(.compare(.init(attribute: "primary"), .eq, true)))
+        ),
     ])
     func printerRoundTrips(expression: FilterExpression) throws {
         #expect(try FilterParser.parse(expression.description) == expression, "printed: \(expression.description)")

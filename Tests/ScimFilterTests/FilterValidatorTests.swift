@@ -8,25 +8,27 @@ struct FilterValidatorTests {
     let users = FilterValidator(registry: .standard, resourceType: .user)
     let groups = FilterValidator(registry: .standard, resourceType: .group)
 
-    @Test(arguments: FilterParserTests.rfcExamples + [
-        #"emails[type eq "work"].value eq "x""#,
-        #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "x""#,
-        #"manager.value eq "x""#,
-        #"manager eq "x""#,
-        "active eq true",
-        #"active eq "False""#,
-        "name pr",
-        "emails pr",
-        "title eq null",
-        "title ne null",
-        #"id eq "x""#,
-        #"meta.created gt "2011-05-13T04:42:34.5+02:00""#,
-        #"meta.resourceType eq "User""#,
-        #"x509Certificates.value eq "AAAA""#,
-        #"groups[type eq "direct"]"#,
-        #"addresses[type eq "work"].primary eq true"#,
-        #"photos.value sw "https://""#,
-    ])
+    @Test(
+        arguments: FilterParserTests.rfcExamples + [
+            #"emails[type eq "work"].value eq "x""#,
+            #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "x""#,
+            #"manager.value eq "x""#,
+            #"manager eq "x""#,
+            "active eq true",
+            #"active eq "False""#,
+            "name pr",
+            "emails pr",
+            "title eq null",
+            "title ne null",
+            #"id eq "x""#,
+            #"meta.created gt "2011-05-13T04:42:34.5+02:00""#,
+            #"meta.resourceType eq "User""#,
+            #"x509Certificates.value eq "AAAA""#,
+            #"groups[type eq "direct"]"#,
+            #"addresses[type eq "work"].primary eq true"#,
+            #"photos.value sw "https://""#,
+        ]
+    )
     func acceptsUserFilters(text: String) {
         #expect(throws: Never.self) { try users.validate(Fixtures.parse(text)) }
     }
@@ -77,7 +79,9 @@ struct FilterValidatorTests {
         let urn = "urn:ietf:params:scim:schemas:extension:MyApp:2.0:User"
         let registry = SchemaRegistry.standard.adding(
             extension: SchemaDefinition(id: urn, name: "MyApp", description: "", attributes: [AttributeDefinition(name: "level", type: .integer)]),
-            to: "User", required: false)
+            to: "User",
+            required: false
+        )
         let validator = FilterValidator(registry: registry, resourceType: .user)
         try validator.validate(Fixtures.parse("\(urn):level ge 3"))
         #expect(throws: ScimError.invalidFilter("'level' is an integer; 3.5 is not.")) { try validator.validate(Fixtures.parse("level ge 3.5")) }

@@ -26,7 +26,9 @@ struct AuthFailureLimiterRouterTests {
     }
 
     static func expectTooManyRequests(
-        _ response: TestResponse, retryAfter: String, sourceLocation: SourceLocation = #_sourceLocation
+        _ response: TestResponse,
+        retryAfter: String,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         try response.expectScimError(429, sourceLocation: sourceLocation)
         #expect(response.headers[.retryAfter] == retryAfter, sourceLocation: sourceLocation)
@@ -124,7 +126,8 @@ struct AuthFailureLimiterRouterTests {
 
             gateway.limiterClock.advance(by: .seconds(60))
             _ = try OAuthRouterTests.expectAccessToken(
-                try await OAuthRouterTests.token(client, "grant_type=client_credentials", authorization: OAuthRouterTests.basic()))
+                try await OAuthRouterTests.token(client, "grant_type=client_credentials", authorization: OAuthRouterTests.basic())
+            )
         }
     }
 

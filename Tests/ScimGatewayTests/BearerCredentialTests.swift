@@ -14,7 +14,10 @@ struct BearerCredentialTests {
 
     @Test("Another scheme, a missing separator or an empty credential is no credential")
     func refused() {
-        for header in [nil, "", "Bearer", "Bearer ", "Bearer    ", "Bearerpvs_abc", "Basic dXNlcjpwYXNz", "Bear pvs_abc", "Bearer\tpvs_abc", "Bearér x", "@EARER pvs_abc"] {
+        for header in [
+            nil, "", "Bearer", "Bearer ", "Bearer    ", "Bearerpvs_abc", "Basic dXNlcjpwYXNz", "Bear pvs_abc", "Bearer\tpvs_abc", "Bearér x",
+            "@EARER pvs_abc",
+        ] {
             #expect(BearerCredential.from(header: header) == nil, "\(String(describing: header))")
         }
     }

@@ -55,13 +55,16 @@ struct DiscoveryTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)), arguments: [
-        (ScimSchemaURN.user, ScimSchemaURN.user),
-        (ScimSchemaURN.group, ScimSchemaURN.group),
-        (ScimSchemaURN.enterpriseUser, ScimSchemaURN.enterpriseUser),
-        (ScimSchemaURN.user.uppercased(), ScimSchemaURN.user),  // ids match case-insensitively
-        (ScimSchemaURN.enterpriseUser.replacingOccurrences(of: ":", with: "%3A"), ScimSchemaURN.enterpriseUser),
-    ])
+    @Test(
+        .timeLimit(.minutes(1)),
+        arguments: [
+            (ScimSchemaURN.user, ScimSchemaURN.user),
+            (ScimSchemaURN.group, ScimSchemaURN.group),
+            (ScimSchemaURN.enterpriseUser, ScimSchemaURN.enterpriseUser),
+            (ScimSchemaURN.user.uppercased(), ScimSchemaURN.user),  // ids match case-insensitively
+            (ScimSchemaURN.enterpriseUser.replacingOccurrences(of: ":", with: "%3A"), ScimSchemaURN.enterpriseUser),
+        ]
+    )
     func schemaByID(requested: String, expectedID: String) async throws {
         let gateway = Gateway()
         try await gateway.run { client in
@@ -102,9 +105,12 @@ struct DiscoveryTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)), arguments: [
-        "Schemas/urn:ietf:params:scim:schemas:core:2.0:Device", "Schemas/nope", "ResourceTypes/Device", "ResourceTypes/Users",
-    ])
+    @Test(
+        .timeLimit(.minutes(1)),
+        arguments: [
+            "Schemas/urn:ietf:params:scim:schemas:core:2.0:Device", "Schemas/nope", "ResourceTypes/Device", "ResourceTypes/Users",
+        ]
+    )
     func unknownIDIs404(path: String) async throws {
         let gateway = Gateway()
         try await gateway.run { client in

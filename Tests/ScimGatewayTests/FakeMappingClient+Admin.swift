@@ -48,8 +48,13 @@ extension FakeMappingClient {
                 throw ScimError.uniqueness("An identity attribute named '\(existing.name)' already exists.")
             }
             let attribute = IdentityAttribute(
-                name: request.name, description: request.description ?? "", type: type, multiValued: request.multiValued ?? false,
-                mandatory: request.mandatory ?? false, builtIn: false)
+                name: request.name,
+                description: request.description ?? "",
+                type: type,
+                multiValued: request.multiValued ?? false,
+                mandatory: request.mandatory ?? false,
+                builtIn: false
+            )
             state.admin.custom[tenantID, default: []].append(attribute)
             state.admin.calls.append("attribute.created \(attribute.name) by \(request.actor ?? "-")")
             return attribute
@@ -57,7 +62,10 @@ extension FakeMappingClient {
     }
 
     func updateIdentityAttribute(
-        tenantID: String, name: String, _ request: IdentityAttributeUpdateRequest, logger: Logger
+        tenantID: String,
+        name: String,
+        _ request: IdentityAttributeUpdateRequest,
+        logger: Logger
     ) async throws -> IdentityAttribute {
         try state.withLock { state in
             try Self.refuseBuiltIn(name, doing: "changed")
@@ -87,7 +95,11 @@ extension FakeMappingClient {
     }
 
     func setMapping(
-        tenantID: String, idpID: String, attribute: String, _ request: AttributeMappingSetRequest, logger: Logger
+        tenantID: String,
+        idpID: String,
+        attribute: String,
+        _ request: AttributeMappingSetRequest,
+        logger: Logger
     ) async throws -> AttributeMappingsView {
         try state.withLock { state in
             _ = try Self.view(&state, tenantID: tenantID, idpID: idpID)
@@ -109,7 +121,8 @@ extension FakeMappingClient {
             let definition = try Self.attribute(state, tenantID: tenantID, name: attribute)
             guard !definition.mandatory else {
                 throw ScimError.invalidValue(
-                    "'\(definition.name)' is mandatory and cannot be left unmapped; map it from another SCIM attribute instead.")
+                    "'\(definition.name)' is mandatory and cannot be left unmapped; map it from another SCIM attribute instead."
+                )
             }
             guard state.admin.mappings["\(tenantID)/\(idpID)"]?.removeValue(forKey: definition.name) != nil else {
                 throw ScimError.notFound("Identity provider '\(idpID)' does not map '\(definition.name)'.")
@@ -127,8 +140,18 @@ extension FakeMappingClient {
                 return unfinished
             }
             let job = ReapplyJob(
-                id: UUID().uuidString.lowercased(), tenantID: tenantID, idpID: idpID, state: .pending, total: 0, done: 0, failed: 0, detail: nil,
-                actor: request.actor ?? "-", createdAt: "2030-01-01T00:00:00.000Z", updatedAt: "2030-01-01T00:00:00.000Z")
+                id: UUID().uuidString.lowercased(),
+                tenantID: tenantID,
+                idpID: idpID,
+                state: .pending,
+                total: 0,
+                done: 0,
+                failed: 0,
+                detail: nil,
+                actor: request.actor ?? "-",
+                createdAt: "2030-01-01T00:00:00.000Z",
+                updatedAt: "2030-01-01T00:00:00.000Z"
+            )
             state.admin.jobs["\(tenantID)/\(idpID)/\(job.id)"] = job
             state.admin.calls.append("reapply.started by \(job.actor)")
             return job
@@ -157,13 +180,18 @@ extension FakeMappingClient {
         let sources = state.admin.mappings[key] ?? [:]
         let attributes = AdminState.builtIns + (state.admin.custom[tenantID] ?? [])
         return AttributeMappingsView(
-            tenantID: tenantID, idpID: idpID, providerType: registration.providerType.rawValue, customized: state.admin.customized.contains(key),
+            tenantID: tenantID,
+            idpID: idpID,
+            providerType: registration.providerType.rawValue,
+            customized: state.admin.customized.contains(key),
             mapped: attributes.compactMap { attribute in sources[attribute.name].map { .init(attribute: attribute, scimPath: $0) } },
-            unmapped: attributes.filter { sources[$0.name] == nil })
+            unmapped: attributes.filter { sources[$0.name] == nil }
+        )
     }
 
     private static func attribute(_ state: State, tenantID: String, name: String) throws -> IdentityAttribute {
-        guard let found = (AdminState.builtIns + (state.admin.custom[tenantID] ?? [])).first(where: { $0.name.lowercased() == name.lowercased() }) else {
+        guard let found = (AdminState.builtIns + (state.admin.custom[tenantID] ?? [])).first(where: { $0.name.lowercased() == name.lowercased() })
+        else {
             throw ScimError.notFound("Identity attribute '\(name)' not found in tenant '\(tenantID)'.")
         }
         return found

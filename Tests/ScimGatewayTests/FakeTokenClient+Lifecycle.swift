@@ -12,13 +12,25 @@ extension FakeTokenClient {
     static let clientID = "pvc_fakeclient00000001"
     static let clientSecret = "pvcs_fake-secret"
 
-    func recreateToken(tenantID: String, idpID: String, tokenID: String, _ request: TokenRecreateRequest, logger: Logger) async throws -> RecreatedToken {
+    func recreateToken(
+        tenantID: String,
+        idpID: String,
+        tokenID: String,
+        _ request: TokenRecreateRequest,
+        logger: Logger
+    ) async throws -> RecreatedToken {
         let issued = try await createToken(tenantID: tenantID, idpID: idpID, TokenCreateRequest(validDays: 30), logger: logger)
         try await revokeToken(tenantID: tenantID, idpID: idpID, tokenID: tokenID, logger: logger)
         return RecreatedToken(token: issued.token, metadata: issued.metadata, replaced: issued.metadata)
     }
 
-    func setTokenValidity(tenantID: String, idpID: String, tokenID: String, _ request: TokenCreateRequest, logger: Logger) async throws -> TokenMetadata {
+    func setTokenValidity(
+        tenantID: String,
+        idpID: String,
+        tokenID: String,
+        _ request: TokenCreateRequest,
+        logger: Logger
+    ) async throws -> TokenMetadata {
         throw ScimError.notFound("Token '\(tokenID)' not found.")
     }
 
@@ -34,7 +46,13 @@ extension FakeTokenClient {
 
     func listClients(tenantID: String, idpID: String, logger: Logger) async throws -> [OAuthClientMetadata] { [Self.client(tenantID, idpID)] }
 
-    func rotateClientSecret(tenantID: String, idpID: String, clientID: String, _ request: ClientRotateRequest, logger: Logger) async throws
+    func rotateClientSecret(
+        tenantID: String,
+        idpID: String,
+        clientID: String,
+        _ request: ClientRotateRequest,
+        logger: Logger
+    ) async throws
         -> IssuedClientSecret
     {
         IssuedClientSecret(clientID: clientID, clientSecret: Self.clientSecret, client: Self.client(tenantID, idpID))
@@ -63,7 +81,14 @@ extension FakeTokenClient {
 
     private static func client(_ tenantID: String, _ idpID: String) -> OAuthClientMetadata {
         OAuthClientMetadata(
-            clientID: clientID, tenantID: tenantID, idpID: idpID, createdAt: Date(timeIntervalSince1970: 1_893_456_000), secretRotatedAt: nil,
-            previousSecretValidUntil: nil, lastUsedAt: nil, revokedAt: nil)
+            clientID: clientID,
+            tenantID: tenantID,
+            idpID: idpID,
+            createdAt: Date(timeIntervalSince1970: 1_893_456_000),
+            secretRotatedAt: nil,
+            previousSecretValidUntil: nil,
+            lastUsedAt: nil,
+            revokedAt: nil
+        )
     }
 }

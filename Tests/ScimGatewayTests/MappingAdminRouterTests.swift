@@ -41,7 +41,10 @@ struct MappingAdminRouterTests {
             _ = try await gateway.seed(tenant: "acme", idp: "okta")
             // The body's actor is not the admin's to choose: the gateway names the admin key's principal.
             let created = try await client.admin(
-                .post, "/tenants/acme/attributes", json: ["name": "Cost Center", "type": "String", "mandatory": false, "actor": "mallory"])
+                .post,
+                "/tenants/acme/attributes",
+                json: ["name": "Cost Center", "type": "String", "mandatory": false, "actor": "mallory"]
+            )
             #expect(created.status == .created)
             let body = try created.json
             #expect(body["name"] == "Cost Center")
@@ -58,15 +61,22 @@ struct MappingAdminRouterTests {
             _ = try await gateway.seed(tenant: "acme", idp: "okta")
             try Self.expectRelayed(
                 try await client.admin(.post, "/tenants/acme/attributes", json: ["name": "email", "type": "string"]),
-                .uniqueness("An identity attribute named 'Email' already exists."))
+                .uniqueness("An identity attribute named 'Email' already exists.")
+            )
             try Self.expectRelayed(
                 try await client.admin(.post, "/tenants/acme/attributes", json: ["name": "Level", "type": "integer"]),
-                .invalidValue("'integer' is not an identity attribute type: use one of string, number, boolean, date."))
+                .invalidValue("'integer' is not an identity attribute type: use one of string, number, boolean, date.")
+            )
             // Unknown tenant: the directory's 404, and the mapping service is not asked.
             try await client.admin(.post, "/tenants/ghost/attributes", json: ["name": "Level", "type": "number"]).expectScimError(404)
             // A body that is not an attribute is the gateway's own 400.
             let garbled = try await client.request(
-                .post, "/admin/v1/tenants/acme/attributes", bearer: Fixture.adminKey, rawBody: "{\"name\": ", contentType: "application/json")
+                .post,
+                "/admin/v1/tenants/acme/attributes",
+                bearer: Fixture.adminKey,
+                rawBody: "{\"name\": ",
+                contentType: "application/json"
+            )
             try garbled.expectScimError(400, scimType: "invalidSyntax")
             #expect(gateway.mapping.adminCalls.isEmpty)
         }
@@ -79,7 +89,10 @@ struct MappingAdminRouterTests {
             #expect(try await client.admin(.post, "/tenants/acme/attributes", json: ["name": "Cost Center", "type": "string"]).status == .created)
 
             let updated = try await client.admin(
-                .patch, "/tenants/acme/attributes/Cost%20Center", json: ["description": "Where the money goes", "mandatory": true])
+                .patch,
+                "/tenants/acme/attributes/Cost%20Center",
+                json: ["description": "Where the money goes", "mandatory": true]
+            )
             #expect(updated.status == .ok)
             #expect(try updated.json["description"] == "Where the money goes")
             #expect(try updated.json["mandatory"] == true)
@@ -87,10 +100,12 @@ struct MappingAdminRouterTests {
 
             try Self.expectRelayed(
                 try await client.admin(.patch, "/tenants/acme/attributes/Email", json: ["mandatory": false]),
-                .mutability("'Email' is a built-in identity attribute and cannot be changed."))
+                .mutability("'Email' is a built-in identity attribute and cannot be changed.")
+            )
             try Self.expectRelayed(
                 try await client.admin(.patch, "/tenants/acme/attributes/Nothing", json: ["mandatory": false]),
-                .notFound("Identity attribute 'Nothing' not found."))
+                .notFound("Identity attribute 'Nothing' not found.")
+            )
         }
     }
 
@@ -106,10 +121,13 @@ struct MappingAdminRouterTests {
             #expect(gateway.mapping.adminCalls.last == "attribute.deleted Cost Center by admin")
 
             try Self.expectRelayed(
-                try await client.admin(.delete, "/tenants/acme/attributes/Cost%20Center"), .notFound("Identity attribute 'Cost Center' not found."))
+                try await client.admin(.delete, "/tenants/acme/attributes/Cost%20Center"),
+                .notFound("Identity attribute 'Cost Center' not found.")
+            )
             try Self.expectRelayed(
                 try await client.admin(.delete, "/tenants/acme/attributes/Username"),
-                .mutability("'Username' is a built-in identity attribute and cannot be deleted."))
+                .mutability("'Username' is a built-in identity attribute and cannot be deleted.")
+            )
         }
     }
 
@@ -153,7 +171,8 @@ struct MappingAdminRouterTests {
 
             try Self.expectRelayed(
                 try await client.admin(.get, "/tenants/acme/idps/ghost/mappings"),
-                .notFound("Identity provider 'ghost' not found in tenant 'acme'."))
+                .notFound("Identity provider 'ghost' not found in tenant 'acme'.")
+            )
             #expect(!gateway.mapping.registrations.contains { $0.idpID == "ghost" })
         }
     }
@@ -165,7 +184,11 @@ struct MappingAdminRouterTests {
             #expect(try await client.admin(.post, "/tenants/acme/attributes", json: ["name": "Cost Center", "type": "string"]).status == .created)
 
             let path = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter"
-            let set = try await client.admin(.put, "/tenants/acme/idps/okta/mappings/Cost%20Center", json: ["scimPath": .string(path), "actor": "mallory"])
+            let set = try await client.admin(
+                .put,
+                "/tenants/acme/idps/okta/mappings/Cost%20Center",
+                json: ["scimPath": .string(path), "actor": "mallory"]
+            )
             #expect(set.status == .ok)
             let view = try set.json
             #expect(view["customized"] == true)
@@ -182,10 +205,12 @@ struct MappingAdminRouterTests {
             _ = try await gateway.seed(tenant: "acme", idp: "okta")
             try Self.expectRelayed(
                 try await client.admin(.put, "/tenants/acme/idps/okta/mappings/Nothing", json: ["scimPath": "title"]),
-                .notFound("Identity attribute 'Nothing' not found in tenant 'acme'."))
+                .notFound("Identity attribute 'Nothing' not found in tenant 'acme'.")
+            )
             try Self.expectRelayed(
                 try await client.admin(.put, "/tenants/acme/idps/okta/mappings/Department", json: ["scimPath": "not a path"]),
-                .invalidPath("'not a path' is not a SCIM attribute path."))
+                .invalidPath("'not a path' is not a SCIM attribute path.")
+            )
             try await client.admin(.put, "/tenants/acme/idps/ghost/mappings/Department", json: ["scimPath": "title"]).expectScimError(404)
             #expect(gateway.mapping.adminCalls.isEmpty)
         }
@@ -203,10 +228,12 @@ struct MappingAdminRouterTests {
 
             try Self.expectRelayed(
                 try await client.admin(.delete, "/tenants/acme/idps/okta/mappings/Email"),
-                .invalidValue("'Email' is mandatory and cannot be left unmapped; map it from another SCIM attribute instead."))
+                .invalidValue("'Email' is mandatory and cannot be left unmapped; map it from another SCIM attribute instead.")
+            )
             try Self.expectRelayed(
                 try await client.admin(.delete, "/tenants/acme/idps/okta/mappings/Department"),
-                .notFound("Identity provider 'okta' does not map 'Department'."))
+                .notFound("Identity provider 'okta' does not map 'Department'.")
+            )
         }
     }
 
@@ -247,12 +274,14 @@ struct MappingAdminRouterTests {
             _ = try await gateway.seed(tenant: "acme", idp: "okta")
             try Self.expectRelayed(
                 try await client.admin(.post, "/tenants/acme/idps/ghost/mappings/reapply"),
-                .notFound("Identity provider 'ghost' not found in tenant 'acme'."))
+                .notFound("Identity provider 'ghost' not found in tenant 'acme'.")
+            )
             #expect(gateway.mapping.jobs.isEmpty)
 
             try Self.expectRelayed(
                 try await client.admin(.get, "/tenants/acme/idps/okta/mappings/jobs/nope"),
-                .notFound("Re-apply job 'nope' not found for identity provider 'okta'."))
+                .notFound("Re-apply job 'nope' not found for identity provider 'okta'.")
+            )
             try await client.admin(.get, "/tenants/acme/idps/ghost/mappings/jobs/nope").expectScimError(404)
         }
     }
@@ -285,7 +314,9 @@ struct MappingAdminRouterTests {
                 (.post, "idps/okta/mappings/reapply"), (.get, "idps/okta/mappings/jobs/x"), (.get, "idps/okta/users/x/identity"),
             ]
             for (method, path) in routes {
-                try await client.request(method, "/admin/v1/tenants/acme/\(path)", bearer: "not-the-admin-key-but-long", json: [:]).expectScimError(401)
+                try await client.request(method, "/admin/v1/tenants/acme/\(path)", bearer: "not-the-admin-key-but-long", json: [:]).expectScimError(
+                    401
+                )
             }
             #expect(gateway.mapping.registrations.isEmpty)
             #expect(gateway.mapping.adminCalls.isEmpty)

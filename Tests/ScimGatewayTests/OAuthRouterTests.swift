@@ -22,7 +22,11 @@ struct OAuthRouterTests {
 
     /// A token request: the form body as sent, with `Authorization` when given.
     static func token(
-        _ client: any TestClientProtocol, _ body: String, authorization: String? = nil, contentType: String = form, uri: String = tokenURI
+        _ client: any TestClientProtocol,
+        _ body: String,
+        authorization: String? = nil,
+        contentType: String = form,
+        uri: String = tokenURI
     ) async throws -> TestResponse {
         var headers: HTTPFields = [:]
         if let authorization { headers[.authorization] = authorization }
@@ -32,7 +36,10 @@ struct OAuthRouterTests {
     /// Checks an RFC 6749 §5.2 error answer: status, JSON with exactly `error` and `error_description`, not cacheable,
     /// and `WWW-Authenticate: Basic` only where asked.
     static func expectOAuthError(
-        _ response: TestResponse, _ error: String, status: HTTPResponse.Status = .badRequest, basicChallenge: Bool = false,
+        _ response: TestResponse,
+        _ error: String,
+        status: HTTPResponse.Status = .badRequest,
+        basicChallenge: Bool = false,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         #expect(response.status == status, "body: \(response.text)", sourceLocation: sourceLocation)
@@ -80,7 +87,10 @@ struct OAuthRouterTests {
             let id = FakeTokenClient.clientID
             let secret = FakeTokenClient.clientSecret
             let response = try await Self.token(
-                client, "grant_type=client_credentials&client_id=\(id)&client_secret=\(secret)", contentType: "application/x-www-form-urlencoded; charset=UTF-8")
+                client,
+                "grant_type=client_credentials&client_id=\(id)&client_secret=\(secret)",
+                contentType: "application/x-www-form-urlencoded; charset=UTF-8"
+            )
             _ = try Self.expectAccessToken(response)
         }
     }
@@ -88,7 +98,10 @@ struct OAuthRouterTests {
     @Test func basicWithTheSameClientIDInTheBodyIsAccepted() async throws {
         try await Gateway().run { client in
             let response = try await Self.token(
-                client, "grant_type=client_credentials&client_id=\(FakeTokenClient.clientID)", authorization: Self.basic())
+                client,
+                "grant_type=client_credentials&client_id=\(FakeTokenClient.clientID)",
+                authorization: Self.basic()
+            )
             _ = try Self.expectAccessToken(response)
         }
     }
@@ -99,7 +112,8 @@ struct OAuthRouterTests {
         try await Gateway().run { client in
             try Self.expectOAuthError(
                 try await Self.token(client, #"{"grant_type": "client_credentials"}"#, authorization: Self.basic(), contentType: "application/json"),
-                "invalid_request")
+                "invalid_request"
+            )
             try Self.expectOAuthError(try await Self.token(client, "grant_type=%zz", authorization: Self.basic()), "invalid_request")
         }
     }
@@ -117,14 +131,19 @@ struct OAuthRouterTests {
             try Self.expectOAuthError(try await Self.token(client, "scope=scim", authorization: Self.basic()), "invalid_request")
             try Self.expectOAuthError(try await Self.token(client, "grant_type=", authorization: Self.basic()), "invalid_request")
             try Self.expectOAuthError(
-                try await Self.token(client, "grant_type=password&username=a&password=b", authorization: Self.basic()), "unsupported_grant_type")
+                try await Self.token(client, "grant_type=password&username=a&password=b", authorization: Self.basic()),
+                "unsupported_grant_type"
+            )
         }
     }
 
     @Test func twoClientAuthenticationMethodsOrTwoClientIDsAreInvalidRequest() async throws {
         try await Gateway().run { client in
             let both = try await Self.token(
-                client, "grant_type=client_credentials&client_secret=\(FakeTokenClient.clientSecret)", authorization: Self.basic())
+                client,
+                "grant_type=client_credentials&client_secret=\(FakeTokenClient.clientSecret)",
+                authorization: Self.basic()
+            )
             try Self.expectOAuthError(both, "invalid_request")
             let otherID = try await Self.token(client, "grant_type=client_credentials&client_id=pvc_someone_else", authorization: Self.basic())
             try Self.expectOAuthError(otherID, "invalid_request")
@@ -142,10 +161,17 @@ struct OAuthRouterTests {
     @Test func noClientAuthenticationIsInvalidClient() async throws {
         try await Gateway().run { client in
             try Self.expectOAuthError(
-                try await Self.token(client, "grant_type=client_credentials"), "invalid_client", status: .unauthorized, basicChallenge: true)
+                try await Self.token(client, "grant_type=client_credentials"),
+                "invalid_client",
+                status: .unauthorized,
+                basicChallenge: true
+            )
             try Self.expectOAuthError(
-                try await Self.token(client, "grant_type=client_credentials&client_id=\(FakeTokenClient.clientID)"), "invalid_client",
-                status: .unauthorized, basicChallenge: true)
+                try await Self.token(client, "grant_type=client_credentials&client_id=\(FakeTokenClient.clientID)"),
+                "invalid_client",
+                status: .unauthorized,
+                basicChallenge: true
+            )
         }
     }
 
@@ -160,7 +186,9 @@ struct OAuthRouterTests {
     @Test func aWrongSecretInTheBodyIs400WithoutAChallenge() async throws {
         try await Gateway().run { client in
             let response = try await Self.token(
-                client, "grant_type=client_credentials&client_id=\(FakeTokenClient.clientID)&client_secret=wrong")
+                client,
+                "grant_type=client_credentials&client_id=\(FakeTokenClient.clientID)&client_secret=wrong"
+            )
             try Self.expectOAuthError(response, "invalid_client")
         }
     }
@@ -190,7 +218,8 @@ struct OAuthRouterTests {
             #expect(
                 try response.json == [
                     "keys": [["kty": "EC", "crv": "P-256", "x": "x", "y": "y", "kid": "k-fake", "use": "sig", "alg": "ES256"]]
-                ])
+                ]
+            )
             // Service-wide: every tenant's URL serves the same set.
             #expect(try await client.request(.get, "/oauth/v2/beta/jwks.json").json == response.json)
         }

@@ -47,8 +47,11 @@ struct RelayedAnswerRouterTests {
 
             // A projection that is not attribute notation is refused before anything is stored.
             let refused = try await client.request(
-                .post, Self.users + "?attributes=" + PercentEncoding.encode(#"emails[type eq "work"]"#), bearer: token,
-                json: ["userName": "bob@example.com"])
+                .post,
+                Self.users + "?attributes=" + PercentEncoding.encode(#"emails[type eq "work"]"#),
+                bearer: token,
+                json: ["userName": "bob@example.com"]
+            )
             try refused.expectScimError(400, scimType: "invalidPath")
             #expect(try await gateway.directory.userCount == 1)
         }
@@ -68,16 +71,23 @@ struct RelayedAnswerRouterTests {
             #expect(try full.json["meta"]?["version"] == #"W/"2""#)
 
             let minimal = try await client.request(
-                .patch, "\(Self.users)/\(id)", bearer: token, json: Self.patch([["op": "replace", "path": "displayName", "value": "Ada"]]),
-                headers: [.prefer: "return=minimal"])
+                .patch,
+                "\(Self.users)/\(id)",
+                bearer: token,
+                json: Self.patch([["op": "replace", "path": "displayName", "value": "Ada"]]),
+                headers: [.prefer: "return=minimal"]
+            )
             #expect(minimal.status == .noContent)
             #expect(minimal.headers[.eTag] == #"W/"3""#)
             #expect(minimal.body.readableBytes == 0)
 
             // A PATCH that changes nothing writes nothing and answers the user as it is.
             let unchanged = try await client.request(
-                .patch, "\(Self.users)/\(id)?attributes=displayName", bearer: token,
-                json: Self.patch([["op": "replace", "path": "displayName", "value": "Ada"]]))
+                .patch,
+                "\(Self.users)/\(id)?attributes=displayName",
+                bearer: token,
+                json: Self.patch([["op": "replace", "path": "displayName", "value": "Ada"]])
+            )
             #expect(unchanged.status == .ok, "\(unchanged.text)")
             #expect(unchanged.headers[.eTag] == #"W/"3""#)
             #expect(try unchanged.json.objectValue?.keys.sorted() == ["displayName", "id", "schemas"])
@@ -90,8 +100,11 @@ struct RelayedAnswerRouterTests {
             let token = try await gateway.seed(tenant: "acme", idp: "okta")
             let member = try #require(try await client.request(.post, Self.users, bearer: token, json: Self.ada).json["id"]?.stringValue)
             let created = try await client.request(
-                .post, Self.groups, bearer: token,
-                json: ["schemas": [.string(ScimSchemaURN.group)], "displayName": "Staff", "members": [["value": .string(member)]]])
+                .post,
+                Self.groups,
+                bearer: token,
+                json: ["schemas": [.string(ScimSchemaURN.group)], "displayName": "Staff", "members": [["value": .string(member)]]]
+            )
             #expect(created.status == .created, "\(created.text)")
             let id = try #require(try created.json["id"]?.stringValue)
             #expect(created.headers[.location] == "\(Self.base)/Groups/\(id)")
@@ -104,8 +117,11 @@ struct RelayedAnswerRouterTests {
             #expect(quiet.body.readableBytes == 0)
 
             let answered = try await client.request(
-                .patch, "\(Self.groups)/\(id)?excludedAttributes=members", bearer: token,
-                json: Self.patch([["op": "replace", "path": "displayName", "value": "Staff 3"]]))
+                .patch,
+                "\(Self.groups)/\(id)?excludedAttributes=members",
+                bearer: token,
+                json: Self.patch([["op": "replace", "path": "displayName", "value": "Staff 3"]])
+            )
             #expect(answered.status == .ok, "\(answered.text)")
             #expect(answered.headers[.eTag] == #"W/"3""#)
             #expect(try answered.json["displayName"] == "Staff 3")
@@ -121,8 +137,12 @@ struct RelayedAnswerRouterTests {
             let bulk: JSONValue = [
                 "schemas": [.string(ScimSchemaURN.bulkRequest)],
                 "Operations": [
-                    ["method": "POST", "path": "/Groups", "bulkId": "g",
-                     "data": ["schemas": [.string(ScimSchemaURN.group)], "displayName": "Staff", "members": [["value": "bulkId:u", "type": "User"]]]],
+                    [
+                        "method": "POST", "path": "/Groups", "bulkId": "g",
+                        "data": [
+                            "schemas": [.string(ScimSchemaURN.group)], "displayName": "Staff", "members": [["value": "bulkId:u", "type": "User"]],
+                        ],
+                    ],
                     ["method": "POST", "path": "/Users", "bulkId": "u", "data": Self.ada],
                     ["method": "PUT", "path": "/Users/bulkId:u", "data": Self.ada],
                 ],
@@ -179,8 +199,12 @@ struct RelayedAnswerRouterTests {
         let unused = try InternalHTTPClient(baseURL: "http://127.0.0.1:9", internalKey: ServiceTestCredentials.internalKey, serviceName: "directory")
         let mapping = FakeMappingClient()
         let peers = GatewayPeers(
-            tokens: FakeTokenClient(), directory: HTTPDirectoryClient(client: unused), mapping: mapping,
-            identityMapper: IdentityMapper(mapping: mapping), readiness: [])
+            tokens: FakeTokenClient(),
+            directory: HTTPDirectoryClient(client: unused),
+            mapping: mapping,
+            identityMapper: IdentityMapper(mapping: mapping),
+            readiness: []
+        )
         let capabilities = GatewayConfiguration.capabilities
         let resources = ScimResources(peers: peers, schemas: TenantSchemas(mapping: mapping), capabilities: capabilities)
         #expect(resources.page(SearchRequest(count: 1_000_000)).count == capabilities.pagination.maxPageSize)

@@ -42,23 +42,38 @@ struct Gateway {
     func run(tokenCacheTTL: Duration = .seconds(30), _ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let directoryApplication = try await DirectoryService.buildApplication(
             configuration: ServiceConfiguration(
-                serviceName: "directory", port: 0, internalKey: ServiceTestCredentials.internalKey, databaseURL: "sqlite::memory:"),
-            logger: .discarding)
+                serviceName: "directory",
+                port: 0,
+                internalKey: ServiceTestCredentials.internalKey,
+                databaseURL: "sqlite::memory:"
+            ),
+            logger: .discarding
+        )
         try await directoryApplication.test(.live) { directoryServer in
             let port = try #require(directoryServer.port)
             let http = try InternalHTTPClient(
-                baseURL: "http://localhost:\(port)", internalKey: ServiceTestCredentials.internalKey, serviceName: "directory")
+                baseURL: "http://localhost:\(port)",
+                internalKey: ServiceTestCredentials.internalKey,
+                serviceName: "directory"
+            )
             directory.connect(HTTPDirectoryClient(client: http))
             let peers = GatewayPeers(
-                tokens: tokens, directory: HTTPDirectoryClient(client: http), mapping: mapping,
+                tokens: tokens,
+                directory: HTTPDirectoryClient(client: http),
+                mapping: mapping,
                 identityMapper: IdentityMapper(mapping: mapping, mappers: mappers),
-                readiness: [ReadinessCheck(name: "token") { _ in true }, ReadinessCheck(name: "directory") { await http.isAlive(logger: $0) }])
+                readiness: [ReadinessCheck(name: "token") { _ in true }, ReadinessCheck(name: "directory") { await http.isAlive(logger: $0) }]
+            )
             var configuration = GatewayConfiguration(adminKey: Fixture.adminKey, publicURL: Fixture.publicURL, tokenCacheTTL: tokenCacheTTL)
             configuration.authFailureLimit = authFailureLimit
             configuration.authFailureWindow = authFailureWindow
             let app = ScimGateway.buildApplication(
                 configuration: ServiceConfiguration(serviceName: "gateway", port: 0, internalKey: ServiceTestCredentials.internalKey),
-                gateway: configuration, peers: peers, authFailureClock: { [limiterClock] in limiterClock.now() }, logger: .discarding)
+                gateway: configuration,
+                peers: peers,
+                authFailureClock: { [limiterClock] in limiterClock.now() },
+                logger: .discarding
+            )
             do {
                 try await app.test(.router) { client in try await test(client) }
             } catch {
@@ -76,7 +91,10 @@ struct Gateway {
             _ = try await client.createTenant(TenantCreateRequest(id: tenant, name: tenant), logger: .discarding)
         }
         _ = try await client.createIdentityProvider(
-            tenantID: tenant, IdentityProviderCreateRequest(id: idp, name: idp, providerType: providerType), logger: .discarding)
+            tenantID: tenant,
+            IdentityProviderCreateRequest(id: idp, name: idp, providerType: providerType),
+            logger: .discarding
+        )
         return tokens.issue(tenantID: tenant, idpID: idp)
     }
 }
@@ -106,7 +124,8 @@ final class RunningDirectory: Sendable {
             var count = 0
             for tenant in try await client.listTenants(logger: .discarding) {
                 for idp in try await client.listIdentityProviders(tenantID: tenant.id, logger: .discarding) {
-                    count += try await client.searchUsers(tenantID: tenant.id, idpID: idp.id, SearchRequest(count: 0), logger: .discarding).totalResults
+                    count += try await client.searchUsers(tenantID: tenant.id, idpID: idp.id, SearchRequest(count: 0), logger: .discarding)
+                        .totalResults
                 }
             }
             return count
@@ -161,8 +180,16 @@ final class FakeTokenClient: TokenClient {
         return IssuedToken(
             token: token,
             metadata: TokenMetadata(
-                id: verification.tokenID, prefix: String(token.split(separator: "_")[1]), tenantID: tenantID, idpID: idpID,
-                createdAt: Date(timeIntervalSince1970: 1_893_456_000), expiresAt: nil, lastUsedAt: nil, revokedAt: nil))
+                id: verification.tokenID,
+                prefix: String(token.split(separator: "_")[1]),
+                tenantID: tenantID,
+                idpID: idpID,
+                createdAt: Date(timeIntervalSince1970: 1_893_456_000),
+                expiresAt: nil,
+                lastUsedAt: nil,
+                revokedAt: nil
+            )
+        )
     }
 
     func listTokens(tenantID: String, idpID: String, logger: Logger) async throws -> TokenList {
@@ -203,7 +230,8 @@ final class FakeMappingClient: MappingClient {
                 IdentityAttribute(name: "Username", description: "", type: .string, multiValued: false, mandatory: true, builtIn: true),
                 IdentityAttribute(name: "Status", description: "", type: .boolean, multiValued: false, mandatory: true, builtIn: true),
             ],
-            mappings: [AttributeMapping(attribute: "Username", scimPath: "userName"), AttributeMapping(attribute: "Status", scimPath: "active")])
+            mappings: [AttributeMapping(attribute: "Username", scimPath: "userName"), AttributeMapping(attribute: "Status", scimPath: "active")]
+        )
         /// "tenant/idp" of each fetch of rules, in order.
         var rulesFetches: [String] = []
         var deletions: [String] = []
@@ -263,8 +291,13 @@ extension TestClientProtocol {
     /// A request to the gateway's public face: with `Authorization: Bearer <bearer>` when given, and a body (JSON
     /// or raw). (Not `call`, ServiceTestSupport's request to an internal API, which carries the internal key.)
     func request(
-        _ method: HTTPRequest.Method, _ uri: String, bearer: String? = nil, json: JSONValue? = nil, rawBody: String? = nil,
-        contentType: String = "application/scim+json", headers extra: HTTPFields = [:]
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        bearer: String? = nil,
+        json: JSONValue? = nil,
+        rawBody: String? = nil,
+        contentType: String = "application/scim+json",
+        headers extra: HTTPFields = [:]
     ) async throws -> TestResponse {
         var headers = extra
         if let bearer { headers[.authorization] = "Bearer \(bearer)" }

@@ -1,8 +1,8 @@
 import InternalAPI
 import Logging
+import ScimCore
 import ServiceKit
 import ServiceTestSupport
-import ScimCore
 import Synchronization
 import Testing
 
@@ -13,11 +13,30 @@ import Testing
         .init(name: "Username", description: "", type: "string", multiValued: false, mandatory: true, scimPath: "userName"),
         .init(name: "Email", description: "", type: "string", multiValued: false, mandatory: true, scimPath: "emails[type eq \"work\"].value"),
         .init(name: "First Name", description: "", type: "string", multiValued: false, mandatory: true, scimPath: "name.givenName"),
-        .init(name: "Mobile", description: "", type: "string", multiValued: false, mandatory: false, scimPath: "phoneNumbers[type eq \"mobile\"].value"),
-        .init(name: "Cost Center", description: "Finance code", type: "number", multiValued: false, mandatory: true,
-              scimPath: "urn:ietf:params:scim:schemas:extension:custom:2.0:User:costCenter"),
-        .init(name: "Roles", description: "", type: "string", multiValued: true, mandatory: false,
-              scimPath: "urn:ietf:params:scim:schemas:extension:custom:2.0:User:appRoles"),
+        .init(
+            name: "Mobile",
+            description: "",
+            type: "string",
+            multiValued: false,
+            mandatory: false,
+            scimPath: "phoneNumbers[type eq \"mobile\"].value"
+        ),
+        .init(
+            name: "Cost Center",
+            description: "Finance code",
+            type: "number",
+            multiValued: false,
+            mandatory: true,
+            scimPath: "urn:ietf:params:scim:schemas:extension:custom:2.0:User:costCenter"
+        ),
+        .init(
+            name: "Roles",
+            description: "",
+            type: "string",
+            multiValued: true,
+            mandatory: false,
+            scimPath: "urn:ietf:params:scim:schemas:extension:custom:2.0:User:appRoles"
+        ),
         .init(name: "Unmapped", description: "", type: "boolean", multiValued: false, mandatory: false, scimPath: nil),
     ])
 

@@ -10,7 +10,8 @@ struct PatchRequestTests {
         arguments: [
             ("add", PatchOperationKind.add), ("Add", .add), ("ADD", .add), ("replace", .replace), ("Replace", .replace),
             ("REPLACE", .replace), ("remove", .remove), ("Remove", .remove), (" remove ", .remove),
-        ])
+        ]
+    )
     func opCasing(name: String, kind: PatchOperationKind) throws {
         let request = try PatchRequest(json: json(#"{"Operations":[{"op":"\#(name)","path":"title","value":"x"}]}"#))
         #expect(request.operations.map(\.kind) == [kind])
@@ -41,7 +42,9 @@ struct PatchRequestTests {
                   {"op":"replace","path":null,"value":{"title":"y"}},
                   {"op":"replace","path":"nickName","value":null}
                 ]}
-                """#))
+                """#
+            )
+        )
         let operations = request.operations
         #expect(operations.count == 5)
         #expect(
@@ -49,7 +52,9 @@ struct PatchRequestTests {
                 == PatchPath(
                     attribute: AttributePath(attribute: "emails"),
                     valueFilter: .compare(AttributePath(attribute: "type"), .eq, "work"),
-                    subAttribute: "value"))
+                    subAttribute: "value"
+                )
+        )
         #expect(operations[0].value == "a@b.c")
         #expect(operations[1].value == nil)
         #expect(operations[2].path == nil, "an empty path counts as no path")
@@ -72,7 +77,8 @@ struct PatchRequestTests {
             (#"{"schemas":"urn:x","Operations":[]}"#, .invalidSyntax),
             (#"{"Operations":[{"op":"add","path":42,"value":"x"}]}"#, .invalidPath),
             (#"{"Operations":[{"op":"add","path":"emails[type eq","value":"x"}]}"#, .invalidPath),
-        ])
+        ]
+    )
     func structuralErrors(body: String, scimType: ScimError.ScimType) {
         #expect(throws: ScimError.self) { try PatchRequest(json: json(body)) }
         do {

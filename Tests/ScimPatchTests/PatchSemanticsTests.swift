@@ -7,7 +7,9 @@ import Testing
 let acmeURN = "urn:ietf:params:scim:schemas:extension:acme:2.0:User"
 let acmeEngine: PatchEngine = {
     let acme = SchemaDefinition(
-        id: acmeURN, name: "AcmeUser", description: "Acme custom attributes",
+        id: acmeURN,
+        name: "AcmeUser",
+        description: "Acme custom attributes",
         attributes: [
             AttributeDefinition(name: "level", type: .integer),
             AttributeDefinition(name: "score", type: .decimal),
@@ -15,7 +17,8 @@ let acmeEngine: PatchEngine = {
             AttributeDefinition(name: "hireDate", type: .dateTime),
             AttributeDefinition(name: "badge", type: .string, mutability: .immutable),
             AttributeDefinition(name: "tags", type: .string, multiValued: true),
-        ])
+        ]
+    )
     return PatchEngine(registry: SchemaRegistry.standard.adding(extension: acme, to: "User", required: false), resourceType: .user)
 }()
 
@@ -25,7 +28,8 @@ struct CoercionTests {
         "string booleans become booleans (Entra)",
         arguments: [
             (JSONValue.string("False"), false), ("True", true), ("false", false), ("true", true), (" TRUE ", true), (.bool(false), false),
-        ])
+        ]
+    )
     func booleanStrings(value: JSONValue, expected: Bool) throws {
         let body = patch(#"{"op":"Replace","path":"active","value":\#(value.encodedString())}"#)
         #expect(try apply(body, to: baseUser).resource["active"] == .bool(expected))
@@ -36,7 +40,10 @@ struct CoercionTests {
         let result = try apply(
             patch(
                 #"{"op":"replace","path":"emails[type eq \"home\"].primary","value":"True"}"#,
-                #"{"op":"replace","value":{"active":"false"}}"#), to: baseUser)
+                #"{"op":"replace","value":{"active":"false"}}"#
+            ),
+            to: baseUser
+        )
         #expect(result.resource["emails", 1, "primary"] == true)
         #expect(result.resource["emails", 0, "primary"] == false, "only one primary (RFC 7643 §2.4)")
         #expect(result.resource["active"] == false)
@@ -48,7 +55,8 @@ struct CoercionTests {
             ("level", JSONValue.string("42"), JSONValue.number(42)), ("level", 7, 7), ("score", "4.5", 4.5), ("score", 3, 3),
             ("isContractor", "False", false), ("hireDate", "2024-03-01T09:00:00Z", "2024-03-01T09:00:00Z"),
             ("hireDate", "2024-03-01T09:00:00.123+01:00", "2024-03-01T09:00:00.123+01:00"),
-        ])
+        ]
+    )
     func typedValues(attribute: String, value: JSONValue, stored: JSONValue) throws {
         let body = patch(#"{"op":"add","path":"\#(acmeURN):\#(attribute)","value":\#(value.encodedString())}"#)
         let result = try apply(body, to: baseUser, engine: acmeEngine)
@@ -63,7 +71,8 @@ struct CoercionTests {
             ("name", #""Barbara""#), ("name.givenName", "7"), ("emails", #"[{"value":5}]"#), (#"emails[type eq \"work\"].primary"#, #""yes""#),
             ("\(acmeURN):level", #""4.5""#), ("\(acmeURN):level", "4.5"), ("\(acmeURN):score", #""abc""#),
             ("\(acmeURN):hireDate", #""yesterday""#), ("\(acmeURN):isContractor", "0"),
-        ])
+        ]
+    )
     func wrongTypes(path: String, value: String) {
         let error = patchError(patch(#"{"op":"replace","path":"\#(path)","value":\#(value)}"#), on: baseUser, engine: acmeEngine)
         #expect(error?.scimType == .invalidValue, "\(path) = \(value): \(String(describing: error))")
@@ -75,7 +84,8 @@ struct CoercionTests {
         #expect(bare.resource[URN.enterprise, "manager"] == json(#"{"value":"271"}"#))
         let object = try apply(
             patch(#"{"op":"replace","path":"\#(URN.enterprise):manager","value":{"value":"272","displayName":"ignored, read-only"}}"#),
-            to: bare.resource)
+            to: bare.resource
+        )
         #expect(object.resource[URN.enterprise, "manager"] == json(#"{"value":"272"}"#))
         let sub = try apply(patch(#"{"op":"replace","path":"\#(URN.enterprise):manager.value","value":"273"}"#), to: object.resource)
         #expect(sub.resource[URN.enterprise, "manager"] == json(#"{"value":"273"}"#))
@@ -87,7 +97,10 @@ struct CoercionTests {
             patch(
                 #"{"op":"replace","path":"NAME.GIVENNAME","value":"Babs"}"#,
                 #"{"op":"add","path":"Emails[Type eq \"other\"].Value","value":"b@x.org"}"#,
-                #"{"op":"add","path":"PhoneNumbers","value":[{"Value":"555-555-8377","TYPE":"work"}]}"#), to: baseUser)
+                #"{"op":"add","path":"PhoneNumbers","value":[{"Value":"555-555-8377","TYPE":"work"}]}"#
+            ),
+            to: baseUser
+        )
         #expect(result.resource["name", "givenName"] == "Babs")
         #expect(result.resource["emails", 2] == json(#"{"type":"other","value":"b@x.org"}"#))
         #expect(result.resource["phoneNumbers"] == json(#"[{"value":"555-555-8377","type":"work"}]"#))
@@ -107,7 +120,8 @@ struct MutabilityTests {
             #"{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.displayName","value":"x"}"#,
             #"{"op":"replace","value":{"id":"someone-else"}}"#,
             #"{"op":"add","value":{"groups":[{"value":"g1"}]}}"#,
-        ])
+        ]
+    )
     func readOnly(operation: String) {
         let error = patchError(patch(operation), on: baseUser)
         #expect(error?.scimType == .mutability, "\(String(describing: error))")
@@ -118,7 +132,9 @@ struct MutabilityTests {
         let result = try apply(
             patch(
                 #"{"op":"replace","value":{"id":"2819c223-7f76-453a-919d-413861904646","displayName":"Babs","schemas":["x"],"meta":{"version":"W/\"9\""}}}"#
-            ), to: baseUser)
+            ),
+            to: baseUser
+        )
         var expected = baseUser.objectValue ?? [:]
         expected["displayName"] = "Babs"
         #expect(result.resource == .object(expected))
@@ -140,7 +156,8 @@ struct MutabilityTests {
         arguments: [
             #"{"op":"remove","path":"userName"}"#, #"{"op":"replace","path":"userName","value":null}"#,
             #"{"op":"replace","value":{"userName":null}}"#, #"{"op":"remove","path":"schemas"}"#,
-        ])
+        ]
+    )
     func required(operation: String) {
         #expect(patchError(patch(operation), on: baseUser)?.scimType == .invalidValue)
     }
@@ -157,7 +174,9 @@ struct MultiValuedTests {
     @Test("adding a primary value clears the other primary")
     func primaryOnAdd() throws {
         let result = try apply(
-            patch(#"{"op":"add","path":"emails","value":[{"value":"new@example.com","type":"other","primary":true}]}"#), to: baseUser)
+            patch(#"{"op":"add","path":"emails","value":[{"value":"new@example.com","type":"other","primary":true}]}"#),
+            to: baseUser
+        )
         #expect(result.resource["emails", 0, "primary"] == false)
         #expect(result.resource["emails", 2, "primary"] == true)
     }
@@ -166,7 +185,8 @@ struct MultiValuedTests {
     func twoPrimaries() {
         let error = patchError(
             patch(#"{"op":"replace","path":"emails","value":[{"value":"a@x","primary":true},{"value":"b@x","primary":"True"}]}"#),
-            on: baseUser)
+            on: baseUser
+        )
         #expect(error?.scimType == .invalidValue)
     }
 
@@ -174,12 +194,16 @@ struct MultiValuedTests {
         "Entra: a filtered sub-attribute write creates the element, later writes extend it",
         arguments: [
             PatchOperationKind.add, .replace,
-        ])
+        ]
+    )
     func createFromFilter(kind: PatchOperationKind) throws {
         let result = try apply(
             patch(
                 #"{"op":"\#(kind)","path":"phoneNumbers[type eq \"mobile\"].value","value":"+1 555 0100"}"#,
-                #"{"op":"\#(kind)","path":"phoneNumbers[type eq \"mobile\"].primary","value":"true"}"#), to: baseUser)
+                #"{"op":"\#(kind)","path":"phoneNumbers[type eq \"mobile\"].primary","value":"true"}"#
+            ),
+            to: baseUser
+        )
         #expect(result.resource["phoneNumbers"] == json(#"[{"type":"mobile","value":"+1 555 0100","primary":true}]"#))
     }
 
@@ -193,7 +217,8 @@ struct MultiValuedTests {
         "a filter that does not describe one element cannot create one",
         arguments: [
             #"emails[value co \"zzz\"].type"#, #"emails[type eq \"a\" or type eq \"b\"].value"#, #"emails[not (type pr)].value"#,
-        ])
+        ]
+    )
     func noSeed(path: String) {
         #expect(patchError(patch(#"{"op":"replace","path":"\#(path)","value":"x"}"#), on: baseUser)?.scimType == .noTarget)
     }
@@ -217,7 +242,8 @@ struct MultiValuedTests {
     func removeLast() throws {
         let result = try apply(
             patch(#"{"op":"remove","path":"emails[type eq \"work\"]"}"#, #"{"op":"remove","path":"emails[type eq \"home\"]"}"#),
-            to: baseUser)
+            to: baseUser
+        )
         #expect(result.resource["emails"] == nil)
     }
 
@@ -239,7 +265,9 @@ struct MultiValuedTests {
     func simpleMultiValued() throws {
         let added = try apply(
             patch(#"{"op":"add","path":"\#(acmeURN):tags","value":["a","b"]}"#, #"{"op":"add","path":"\#(acmeURN):tags","value":["b","c"]}"#),
-            to: baseUser, engine: acmeEngine)
+            to: baseUser,
+            engine: acmeEngine
+        )
         #expect(added.resource[acmeURN, "tags"] == ["a", "b", "c"])
         let removed = try apply(patch(#"{"op":"remove","path":"\#(acmeURN):tags","value":["b"]}"#), to: added.resource, engine: acmeEngine)
         #expect(removed.resource[acmeURN, "tags"] == ["a", "c"])
@@ -251,7 +279,8 @@ struct MultiValuedTests {
         "value filters are checked against the attribute's sub-attributes",
         arguments: [
             #"emails[colour eq \"red\"].value"#, #"emails[primary eq 3]"#, #"name[givenName eq \"x\"]"#, #"emails[type co 1].value"#,
-        ])
+        ]
+    )
     func invalidFilters(path: String) {
         #expect(patchError(patch(#"{"op":"replace","path":"\#(path)","value":"x"}"#), on: baseUser)?.scimType == .invalidPath)
     }
@@ -277,7 +306,9 @@ struct ExtensionTests {
     @Test("a path-less value may carry a whole extension object")
     func pathlessExtensionObject() throws {
         let result = try apply(
-            patch(#"{"op":"add","value":{"\#(URN.enterprise)":{"costCenter":"4130","manager":"271"},"title":"Guide"}}"#), to: baseUser)
+            patch(#"{"op":"add","value":{"\#(URN.enterprise)":{"costCenter":"4130","manager":"271"},"title":"Guide"}}"#),
+            to: baseUser
+        )
         #expect(result.resource[URN.enterprise] == json(#"{"costCenter":"4130","manager":{"value":"271"}}"#))
         #expect(result.resource["title"] == "Guide")
     }
@@ -288,7 +319,8 @@ struct ExtensionTests {
             #"{"op":"add","path":"urn:ietf:params:scim:schemas:extension:Contoso:2.0:User:costCode","value":"C-7"}"#,
             #"{"op":"replace","value":{"urn:ietf:params:scim:schemas:extension:Contoso:2.0:User:costCode":"C-7"}}"#,
             #"{"op":"replace","value":{"urn:ietf:params:scim:schemas:extension:Contoso:2.0:User":{"costCode":"C-7"}}}"#,
-        ])
+        ]
+    )
     func unregisteredExtension(operation: String) throws {
         let urn = "urn:ietf:params:scim:schemas:extension:Contoso:2.0:User"
         let result = try apply(patch(operation), to: baseUser)
@@ -309,7 +341,8 @@ struct ExtensionTests {
             #"{"op":"add","path":"userName.first","value":"x"}"#,
             #"{"op":"add","path":"displayName[value eq \"x\"]","value":"x"}"#,
             #"{"op":"add","path":"members","value":[{"value":"u1"}]}"#,
-        ])
+        ]
+    )
     func unknownAttributes(operation: String) {
         #expect(patchError(patch(operation), on: baseUser)?.scimType == .invalidPath)
     }
@@ -318,7 +351,8 @@ struct ExtensionTests {
         "URN-qualified core paths work",
         arguments: [
             "urn:ietf:params:scim:schemas:core:2.0:User:displayName", "URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:USER:DISPLAYNAME",
-        ])
+        ]
+    )
     func qualifiedCore(path: String) throws {
         let result = try apply(patch(#"{"op":"replace","path":"\#(path)","value":"Babs"}"#), to: baseUser)
         #expect(result.resource["displayName"] == "Babs")
@@ -333,7 +367,8 @@ struct ExtensionTests {
             #"{"op":"replace","value":{"name.familyName":"Jensen","id":"2819c223-7f76-453a-919d-413861904646"}}"#,
             #"{"op":"remove","path":"title"}"#,
             #"{"op":"replace","path":"emails[type eq \"work\"].value","value":"bjensen@example.com"}"#,
-        ])
+        ]
+    )
     func unchanged(operation: String) throws {
         let result = try apply(patch(operation), to: baseUser)
         #expect(result.resource == baseUser)
@@ -344,8 +379,12 @@ struct ExtensionTests {
     func ordering() throws {
         let result = try apply(
             patch(
-                #"{"op":"add","path":"title","value":"A"}"#, #"{"op":"replace","path":"title","value":"B"}"#,
-                #"{"op":"remove","path":"nickName"}"#), to: baseUser)
+                #"{"op":"add","path":"title","value":"A"}"#,
+                #"{"op":"replace","path":"title","value":"B"}"#,
+                #"{"op":"remove","path":"nickName"}"#
+            ),
+            to: baseUser
+        )
         #expect(result.resource["title"] == "B")
         let error = patchError(patch(#"{"op":"add","path":"title","value":"A"}"#, #"{"op":"replace","path":"id","value":"x"}"#), on: baseUser)
         #expect(error?.scimType == .mutability)

@@ -16,7 +16,11 @@ struct RFC7644ExampleTests {
                 {"op":"add","path":"members","value":[{"display":"Babs Jensen",
                  "$ref":"https://example.com/v2/Users/2819c223-7f76-453a-919d-413861904646",
                  "value":"2819c223-7f76-453a-919d-413861904646"}]}
-                """#), to: baseGroup, engine: groupEngine)
+                """#
+            ),
+            to: baseGroup,
+            engine: groupEngine
+        )
         #expect(result.membershipChanges == [.add([MemberReference(value: "2819c223-7f76-453a-919d-413861904646", display: "Babs Jensen")])])
         #expect(result.resource == baseGroup, "members never enter the group JSON")
         #expect(result.changed)
@@ -26,7 +30,8 @@ struct RFC7644ExampleTests {
     func addWithoutPath() throws {
         let result = try apply(
             patch(#"{"op":"add","value":{"emails":[{"value":"babs@example.org","type":"other"}],"nickname":"Babs"}}"#),
-            to: baseUser)
+            to: baseUser
+        )
         #expect(result.resource["nickName"] == "Babs", "the key takes the schema's spelling")
         #expect(result.resource["nickname"] == nil)
         #expect(result.resource["emails"]?.arrayValue?.count == 3)
@@ -37,7 +42,9 @@ struct RFC7644ExampleTests {
     @Test("§3.5.2.1: adding a value that is already present changes nothing")
     func addExisting() throws {
         let result = try apply(
-            patch(#"{"op":"add","path":"emails","value":[{"value":"babs@jensen.org","type":"home"}]}"#), to: baseUser)
+            patch(#"{"op":"add","path":"emails","value":[{"value":"babs@jensen.org","type":"home"}]}"#),
+            to: baseUser
+        )
         #expect(result.resource == baseUser)
         #expect(!result.changed)
     }
@@ -72,15 +79,19 @@ struct RFC7644ExampleTests {
     @Test("§3.5.2.2: remove one member by filter")
     func removeOneMember() throws {
         let result = try apply(
-            patch(#"{"op":"remove","path":"members[value eq \"2819c223-7f76-...413861904646\"]"}"#), to: baseGroup,
-            engine: groupEngine)
+            patch(#"{"op":"remove","path":"members[value eq \"2819c223-7f76-...413861904646\"]"}"#),
+            to: baseGroup,
+            engine: groupEngine
+        )
         #expect(result.membershipChanges == [.remove(["2819c223-7f76-...413861904646"])])
     }
 
     @Test("§3.5.2.2: remove a multi-valued element matching a complex filter")
     func removeByComplexFilter() throws {
         let result = try apply(
-            patch(#"{"op":"remove","path":"emails[type eq \"work\" and value ew \"example.com\"]"}"#), to: baseUser)
+            patch(#"{"op":"remove","path":"emails[type eq \"work\" and value ew \"example.com\"]"}"#),
+            to: baseUser
+        )
         #expect(result.resource["emails"] == json(#"[{"value":"babs@jensen.org","type":"home"}]"#))
     }
 
@@ -98,7 +109,9 @@ struct RFC7644ExampleTests {
                 #"{"op":"remove","path":"members"}"#,
                 #"{"op":"add","path":"members","value":[{"display":"James Smith","$ref":"https://example.com/v2/Users/08e1d05d","value":"08e1d05d"}]}"#
             ),
-            to: baseGroup, engine: groupEngine)
+            to: baseGroup,
+            engine: groupEngine
+        )
         #expect(result.membershipChanges == [.removeAll, .add([MemberReference(value: "08e1d05d", display: "James Smith")])])
     }
 
@@ -121,11 +134,16 @@ struct RFC7644ExampleTests {
                 {"op":"replace","path":"members","value":[
                   {"display":"Babs Jensen","$ref":"https://example.com/v2/Users/2819c223","value":"2819c223"},
                   {"display":"James Smith","$ref":"https://example.com/v2/Users/08e1d05d","value":"08e1d05d"}]}
-                """#), to: baseGroup, engine: groupEngine)
+                """#
+            ),
+            to: baseGroup,
+            engine: groupEngine
+        )
         #expect(
             result.membershipChanges == [
                 .replaceAll([MemberReference(value: "2819c223", display: "Babs Jensen"), MemberReference(value: "08e1d05d", display: "James Smith")])
-            ])
+            ]
+        )
     }
 
     static let userWithAddresses: JSONValue = {
@@ -135,7 +153,8 @@ struct RFC7644ExampleTests {
             [{"type":"work","streetAddress":"100 Universal City Plaza","locality":"Hollywood","region":"CA",
               "postalCode":"91608","country":"USA","formatted":"100 Universal City Plaza\nHollywood, CA 91608 USA","primary":true},
              {"type":"home","streetAddress":"456 Hollywood Blvd","locality":"Hollywood","region":"CA","postalCode":"91608","country":"USA"}]
-            """#)
+            """#
+        )
         return .object(user)
     }()
 
@@ -147,7 +166,10 @@ struct RFC7644ExampleTests {
                 {"op":"replace","path":"addresses[type eq \"work\"]","value":{"type":"work",
                  "streetAddress":"911 Universal City Plaza","locality":"Hollywood","region":"CA","postalCode":"91608",
                  "country":"US","formatted":"911 Universal City Plaza\nHollywood, CA 91608 US","primary":true}}
-                """#), to: Self.userWithAddresses)
+                """#
+            ),
+            to: Self.userWithAddresses
+        )
         #expect(result.resource["addresses", 0, "streetAddress"] == "911 Universal City Plaza")
         #expect(result.resource["addresses", 0, "country"] == "US")
         #expect(result.resource["addresses", 1] == Self.userWithAddresses["addresses", 1])
@@ -157,7 +179,8 @@ struct RFC7644ExampleTests {
     func replaceStreet() throws {
         let result = try apply(
             patch(#"{"op":"replace","path":"addresses[type eq \"work\"].streetAddress","value":"1010 Broadway Ave"}"#),
-            to: Self.userWithAddresses)
+            to: Self.userWithAddresses
+        )
         var expected = Self.userWithAddresses["addresses", 0]?.objectValue ?? [:]
         expected["streetAddress"] = "1010 Broadway Ave"
         #expect(result.resource["addresses", 0] == .object(expected))
@@ -168,8 +191,10 @@ struct RFC7644ExampleTests {
     func replaceWithoutPath() throws {
         let result = try apply(
             patch(
-                #"{"op":"replace","value":{"emails":[{"value":"bjensen@example.com","type":"work","primary":true}],"nickname":"Babs"}}"#),
-            to: baseUser)
+                #"{"op":"replace","value":{"emails":[{"value":"bjensen@example.com","type":"work","primary":true}],"nickname":"Babs"}}"#
+            ),
+            to: baseUser
+        )
         #expect(result.resource["emails"] == json(#"[{"value":"bjensen@example.com","type":"work","primary":true}]"#))
         #expect(result.resource["nickName"] == "Babs")
         #expect(result.resource["userName"] == baseUser["userName"], "attributes not named stay")
@@ -179,7 +204,8 @@ struct RFC7644ExampleTests {
     func replaceNoMatch() {
         let error = patchError(
             patch(#"{"op":"replace","path":"addresses[type eq \"other\"]","value":{"streetAddress":"x"}}"#),
-            on: Self.userWithAddresses)
+            on: Self.userWithAddresses
+        )
         #expect(error?.scimType == .noTarget)
     }
 

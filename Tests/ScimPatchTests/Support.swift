@@ -62,7 +62,8 @@ let baseUser = json(
       ],
       "meta": {"resourceType": "User", "created": "2011-08-01T18:29:49.793Z", "version": "W/\\"1\\""}
     }
-    """)
+    """
+)
 
 let baseGroup = json(
     """
@@ -72,7 +73,8 @@ let baseGroup = json(
       "displayName": "Tour Guides",
       "meta": {"resourceType": "Group", "version": "W/\\"3\\""}
     }
-    """)
+    """
+)
 
 extension JSONValue {
     /// Follows object keys (exact spelling) and array indices, e.g. `value["emails", 0, "value"]`.

@@ -12,12 +12,16 @@ struct PeerConnectionPoolTests {
     private func get(_ path: String, body: String? = nil, method: HTTPMethod = .GET) -> PeerRequest {
         var headers = HTTPHeaders()
         if let body { headers.add(name: "Content-Length", value: String(body.utf8.count)) }
-        return PeerRequest(head: HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers), body: body.map { ByteBuffer(string: $0) })
+        return PeerRequest(
+            head: HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers),
+            body: body.map { ByteBuffer(string: $0) }
+        )
     }
 
     /// A pool on an event loop of its own (the services call from their single loop), so that connections count.
     private func withPeer(
-        _ configuration: PeerConnectionPool.Configuration = .init(), _ body: (ScriptedPeer, PeerConnectionPool) async throws -> Void
+        _ configuration: PeerConnectionPool.Configuration = .init(),
+        _ body: (ScriptedPeer, PeerConnectionPool) async throws -> Void
     ) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let peer = try await ScriptedPeer.start()
@@ -58,7 +62,9 @@ struct PeerConnectionPoolTests {
         try await withPeer(configuration) { peer, pool in
             try await withThrowingTaskGroup(of: String.self) { tasks in
                 for number in 0..<200 {
-                    tasks.addTask { String(buffer: try await pool.execute(get("/echo", body: "\(number)", method: .PUT), timeout: .seconds(10)).body) }
+                    tasks.addTask {
+                        String(buffer: try await pool.execute(get("/echo", body: "\(number)", method: .PUT), timeout: .seconds(10)).body)
+                    }
                 }
                 var answers = Set<String>()
                 for try await answer in tasks { answers.insert(answer) }
@@ -104,7 +110,8 @@ struct PeerConnectionPoolTests {
 
     @Test(
         "A PUT or DELETE whose kept-alive connection dies under it is not sent again: the peer may have applied it",
-        arguments: [HTTPMethod.PUT, .DELETE])
+        arguments: [HTTPMethod.PUT, .DELETE]
+    )
     func noRetryForWrites(method: HTTPMethod) async throws {
         try await withPeer { peer, pool in
             _ = try await pool.execute(get("/echo"), timeout: .seconds(5))

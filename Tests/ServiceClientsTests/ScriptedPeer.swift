@@ -161,7 +161,10 @@ private final class ScriptedAnswers: ChannelInboundHandler {
     }
 
     private func respond(
-        _ status: HTTPResponseStatus, body: ByteBuffer, extraHeaders: [(String, String)] = [], context: ChannelHandlerContext,
+        _ status: HTTPResponseStatus,
+        body: ByteBuffer,
+        extraHeaders: [(String, String)] = [],
+        context: ChannelHandlerContext,
         thenClose: Bool = false
     ) {
         var headers = HTTPHeaders([("Content-Length", String(body.readableBytes)), ("x-connection", String(connection)), ("x-host", host)])

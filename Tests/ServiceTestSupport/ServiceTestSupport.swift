@@ -31,7 +31,11 @@ extension HTTPField.Name {
 extension TestClientProtocol {
     /// A request with `headers`; with a body (JSON, or raw text sent as is) and `contentType` when one is given.
     package func send(
-        _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], json: JSONValue? = nil, rawBody: String? = nil,
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        headers: HTTPFields = [:],
+        json: JSONValue? = nil,
+        rawBody: String? = nil,
         contentType: String = "application/json"
     ) async throws -> TestResponse {
         var headers = headers
@@ -49,7 +53,10 @@ extension TestClientProtocol {
     /// A request to a service's internal API: with the internal credential unless told otherwise, with a JSON
     /// body when given.
     package func call(
-        _ method: HTTPRequest.Method, _ uri: String, json: JSONValue? = nil, rawBody: String? = nil,
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        json: JSONValue? = nil,
+        rawBody: String? = nil,
         internalKey: String? = ServiceTestCredentials.internalKey
     ) async throws -> TestResponse {
         var headers: HTTPFields = [:]

@@ -73,11 +73,15 @@ struct OAuthGrantTests {
             let new = try #require(rotated["clientSecret"]?.stringValue)
             #expect(new != old)
             let jwt = try #require(
-                try await client.call(.post, Self.grant, json: ["clientID": .string(id), "clientSecret": .string(old)]).json["access_token"]?.stringValue)
+                try await client.call(.post, Self.grant, json: ["clientID": .string(id), "clientSecret": .string(old)]).json["access_token"]?
+                    .stringValue
+            )
             clock.advance(by: 3600)
             try await client.call(.post, Self.grant, json: ["clientID": .string(id), "clientSecret": .string(old)]).expectScimError(401)
             let fresh = try #require(
-                try await client.call(.post, Self.grant, json: ["clientID": .string(id), "clientSecret": .string(new)]).json["access_token"]?.stringValue)
+                try await client.call(.post, Self.grant, json: ["clientID": .string(id), "clientSecret": .string(new)]).json["access_token"]?
+                    .stringValue
+            )
             #expect(try await client.verify(fresh).status == .ok)
             _ = jwt
             #expect(try await client.call(.delete, "\(Self.clients)/\(id)").status == .noContent)

@@ -37,16 +37,28 @@ final class TestClock: TokenClock {
 /// Runs `test` against a fresh token service through `app.test(.router)`, with `clock` as its time.
 /// Token events forwarded to the activity log land in `activity`.
 func withTokenService(
-    clock: TestClock = TestClock(), settings: TokenSettings = TokenSettings(expiryCheckInterval: .zero),
-    activity: RecordingActivitySink = RecordingActivitySink(), _ test: @Sendable (any TestClientProtocol) async throws -> Void
+    clock: TestClock = TestClock(),
+    settings: TokenSettings = TokenSettings(expiryCheckInterval: .zero),
+    activity: RecordingActivitySink = RecordingActivitySink(),
+    _ test: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
-    let app = try await buildApplication(configuration: Fixture.configuration, settings: settings, logger: .discarding, clock: clock, activity: activity)
+    let app = try await buildApplication(
+        configuration: Fixture.configuration,
+        settings: settings,
+        logger: .discarding,
+        clock: clock,
+        activity: activity
+    )
     try await app.test(.router) { client in try await test(client) }
 }
 
 extension TestClientProtocol {
     /// Issues a token and returns the secret text and the metadata; fails the test when issuing fails.
-    func issue(tenant: String = "acme", idp: String = "okta", _ request: JSONValue = ["validDays": 30]) async throws -> (token: String, metadata: JSONValue) {
+    func issue(
+        tenant: String = "acme",
+        idp: String = "okta",
+        _ request: JSONValue = ["validDays": 30]
+    ) async throws -> (token: String, metadata: JSONValue) {
         let response = try await call(.post, "/internal/v1/tenants/\(tenant)/idps/\(idp)/tokens", json: request)
         try #require(response.status == .created, "issuing a token: \(response.text)")
         let body = try response.json

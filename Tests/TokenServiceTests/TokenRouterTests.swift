@@ -87,14 +87,16 @@ struct TokenRouterTests {
         }
     }
 
-    @Test(arguments: [
-        ([:], "needs a validity"),
-        (["noExpiry": false], "needs a validity"),
-        (["validDays": 30, "noExpiry": true], "not both"),
-        (["validDays": 0], "between 1 and 3650"),
-        (["validDays": -5], "between 1 and 3650"),
-        (["validDays": 3651], "between 1 and 3650"),
-    ] as [(JSONValue, String)])
+    @Test(
+        arguments: [
+            ([:], "needs a validity"),
+            (["noExpiry": false], "needs a validity"),
+            (["validDays": 30, "noExpiry": true], "not both"),
+            (["validDays": 0], "between 1 and 3650"),
+            (["validDays": -5], "between 1 and 3650"),
+            (["validDays": 3651], "between 1 and 3650"),
+        ] as [(JSONValue, String)]
+    )
     func invalidValidityIsRefused(request: JSONValue, detail: String) async throws {
         try await withTokenService { client in
             let response = try await client.call(.post, "/internal/v1/tenants/acme/idps/okta/tokens", json: request)

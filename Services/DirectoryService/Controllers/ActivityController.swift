@@ -21,8 +21,14 @@ struct ActivityController<Store: DirectoryStore> {
             throw ScimError.invalidValue("An activity event needs an action and an actor (and at most 1000 characters of detail).")
         }
         let event = ActivityEvent(
-            tenantID: tenantID, idpID: body.idpID, actor: body.actor, action: body.action, resourceType: body.resourceType,
-            resourceID: body.resourceID, detail: body.detail)
+            tenantID: tenantID,
+            idpID: body.idpID,
+            actor: body.actor,
+            action: body.action,
+            resourceType: body.resourceType,
+            resourceID: body.resourceID,
+            detail: body.detail
+        )
         guard try await store.appendActivity(event) else { throw ScimError.notFound("Tenant '\(tenantID)' not found.") }
         return Response(status: .noContent)
     }

@@ -29,9 +29,17 @@ struct GroupController<Store: DirectoryStore> {
         let answer = try RenderedAnswer(request, resourceType: .group)
         let body = try await JSONCoding.decode(GroupWriteRequest.self, from: request, context: context)
         let record = try GroupDocument.record(
-            from: body.resource, tenantID: tenantID, idpID: idpID, id: RandomUUID.lowercasedString(), now: Timestamp.now())
+            from: body.resource,
+            tenantID: tenantID,
+            idpID: idpID,
+            id: RandomUUID.lowercasedString(),
+            now: Timestamp.now()
+        )
         var created = try await store.insertGroup(
-            record, members: try GroupDocument.memberReferences(of: body.resource), actor: "idp:\(idpID)")
+            record,
+            members: try GroupDocument.memberReferences(of: body.resource),
+            actor: "idp:\(idpID)"
+        )
         if !answer.includesMembers { created.members = nil }
         return answer.response(GroupDocument.representation(of: created), status: .created)
     }
@@ -53,7 +61,11 @@ struct GroupController<Store: DirectoryStore> {
         let body = try await JSONCoding.decode(GroupWriteRequest.self, from: request, context: context)
         let record = try GroupDocument.record(from: body.resource, tenantID: tenantID, idpID: idpID, id: id, now: Timestamp.now())
         var replaced = try await store.replaceGroup(
-            record, members: try GroupDocument.memberReferences(of: body.resource), ifMatch: body.ifMatch, actor: "idp:\(idpID)")
+            record,
+            members: try GroupDocument.memberReferences(of: body.resource),
+            ifMatch: body.ifMatch,
+            actor: "idp:\(idpID)"
+        )
         if !answer.includesMembers { replaced.members = nil }
         return answer.response(GroupDocument.representation(of: replaced))
     }
@@ -66,7 +78,12 @@ struct GroupController<Store: DirectoryStore> {
         let patch = try PatchRequest(json: body.patch)
         let engine = PatchEngine(registry: .standard, resourceType: .group)
         let patched = try await store.patchGroup(
-            tenantID: tenantID, idpID: idpID, id: id, ifMatch: body.ifMatch, includeMembers: answer.includesMembers, actor: "idp:\(idpID)"
+            tenantID: tenantID,
+            idpID: idpID,
+            id: id,
+            ifMatch: body.ifMatch,
+            includeMembers: answer.includesMembers,
+            actor: "idp:\(idpID)"
         ) { current throws(ScimError) in
             try engine.apply(patch, to: current)
         }
@@ -77,7 +94,12 @@ struct GroupController<Store: DirectoryStore> {
         let (tenantID, idpID) = try scope(context)
         let id = try context.parameters.require("id")
         try await store.deleteGroup(
-            tenantID: tenantID, idpID: idpID, id: id, ifMatch: request.uri.queryParameters.get("ifMatch", as: Int.self), actor: "idp:\(idpID)")
+            tenantID: tenantID,
+            idpID: idpID,
+            id: id,
+            ifMatch: request.uri.queryParameters.get("ifMatch", as: Int.self),
+            actor: "idp:\(idpID)"
+        )
         return Response(status: .noContent)
     }
 
@@ -89,8 +111,12 @@ struct GroupController<Store: DirectoryStore> {
         let result = try await store.listGroups(tenantID: tenantID, idpID: idpID, query: query)
         return answer.response(
             DirectoryPage(
-                totalResults: result.totalResults, startIndex: query.cursor == nil ? query.startIndex : nil,
-                resources: result.records.map(GroupDocument.representation(of:)), nextCursor: result.nextCursor.map(CursorCoding.encode)))
+                totalResults: result.totalResults,
+                startIndex: query.cursor == nil ? query.startIndex : nil,
+                resources: result.records.map(GroupDocument.representation(of:)),
+                nextCursor: result.nextCursor.map(CursorCoding.encode)
+            )
+        )
     }
 
     private func scope(_ context: ServiceRequestContext) throws -> (String, String) {

@@ -38,7 +38,12 @@ enum GroupDocument {
                 throw ScimError.invalidValue("Every member needs a non-empty 'value' (the member's id).")
             }
             references.append(
-                MemberReference(value: value, type: element[caseInsensitive: "type"]?.stringValue, display: element[caseInsensitive: "display"]?.stringValue))
+                MemberReference(
+                    value: value,
+                    type: element[caseInsensitive: "type"]?.stringValue,
+                    display: element[caseInsensitive: "display"]?.stringValue
+                )
+            )
         }
         return references
     }
@@ -46,8 +51,17 @@ enum GroupDocument {
     static func record(from resource: JSONValue, tenantID: String, idpID: String, id: String, now: String) throws(ScimError) -> GroupRecord {
         let fields = try fields(of: resource)
         return GroupRecord(
-            id: id, tenantID: tenantID, idpID: idpID, displayName: fields.displayName, externalID: fields.externalID, resource: fields.resource,
-            version: 1, created: now, lastModified: now, members: nil)
+            id: id,
+            tenantID: tenantID,
+            idpID: idpID,
+            displayName: fields.displayName,
+            externalID: fields.externalID,
+            resource: fields.resource,
+            version: 1,
+            created: now,
+            lastModified: now,
+            members: nil
+        )
     }
 
     static func representation(of record: GroupRecord) -> StoredResource {
@@ -59,11 +73,13 @@ enum GroupDocument {
             members["schemas"] = [.string(ScimResourceType.group.schema)]
         }
         if let rows = record.members {
-            members["members"] = .array(rows.map { row in
-                var member: [String: JSONValue] = ["value": .string(row.value), "type": .string(row.type)]
-                if let display = row.display { member["display"] = .string(display) }
-                return .object(member)
-            })
+            members["members"] = .array(
+                rows.map { row in
+                    var member: [String: JSONValue] = ["value": .string(row.value), "type": .string(row.type)]
+                    if let display = row.display { member["display"] = .string(display) }
+                    return .object(member)
+                }
+            )
         }
         members["meta"] = [
             "resourceType": .string(ScimResourceType.group.name),

@@ -52,8 +52,15 @@ struct ListQueryBuilder: Sendable {
             cursor = text.isEmpty ? ListCursor(created: "", id: "") : try CursorCoding.decode(text)
         }
         return ListQuery(
-            filter: filter, orderBy: orderBy, descending: descending, startIndex: max(search.startIndex, 1),
-            count: max(search.count ?? Self.defaultCount, 0), cursor: cursor, includeMembers: includeMembers, isUniqueMatch: isUniqueMatch)
+            filter: filter,
+            orderBy: orderBy,
+            descending: descending,
+            startIndex: max(search.startIndex, 1),
+            count: max(search.count ?? Self.defaultCount, 0),
+            cursor: cursor,
+            includeMembers: includeMembers,
+            isUniqueMatch: isUniqueMatch
+        )
     }
 
     /// `id eq "…"`, or `userName eq "…"` for users (unique per identity provider, case-insensitively): at most one

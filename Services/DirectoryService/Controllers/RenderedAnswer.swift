@@ -24,7 +24,9 @@ struct RenderedAnswer {
             return
         }
         renderer = ResourceRenderer(
-            baseURL: base, projection: try AttributeProjection(query, registry: .standard, resourceType: resourceType))
+            baseURL: base,
+            projection: try AttributeProjection(query, registry: .standard, resourceType: resourceType)
+        )
     }
 
     /// For a route about one resource, whose query is only the client's projection.
@@ -61,8 +63,13 @@ struct RenderedAnswer {
         writer.write(
             .listResponse(
                 resources: page.resources.map { renderer.render($0.resource, resourceType: resourceType, id: $0.id) },
-                totalResults: page.totalResults, startIndex: page.startIndex, itemsPerPage: page.resources.count, nextCursor: page.nextCursor,
-                previousCursor: nil))
+                totalResults: page.totalResults,
+                startIndex: page.startIndex,
+                itemsPerPage: page.resources.count,
+                nextCursor: page.nextCursor,
+                previousCursor: nil
+            )
+        )
         return RenderedScim(body: writer.bytes, version: nil)
     }
 }

@@ -75,8 +75,14 @@ struct TenantController<Store: DirectoryStore> {
         let id = try validSlug(body.id ?? Slug.derive(from: name), what: "identity provider id")
         let now = Date()
         let idp = IdentityProvider(
-            tenantID: tenant.id, id: id, name: name, description: body.description ?? "", providerType: body.providerType ?? .generic,
-            createdAt: now, updatedAt: now)
+            tenantID: tenant.id,
+            id: id,
+            name: name,
+            description: body.description ?? "",
+            providerType: body.providerType ?? .generic,
+            createdAt: now,
+            updatedAt: now
+        )
         let created = try await store.createIdentityProvider(idp, actor: actor)
         context.logger.info("Identity provider created", metadata: ["tenant.id": "\(tenant.id)", "idp.id": "\(id)"])
         return JSONCoding.response(created, status: .created)
@@ -123,11 +129,19 @@ struct TenantController<Store: DirectoryStore> {
         let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1000)
         let idpID = request.uri.queryParameters.get("idp").map { String($0) }
         let events = try await store.activity(tenantID: tenant.id, idpID: idpID, limit: limit)
-        return JSONCoding.response(events.map {
-            ActivityEntry(
-                occurredAt: $0.occurredAt ?? "", idpID: $0.idpID, actor: $0.actor, action: $0.action, resourceType: $0.resourceType,
-                resourceID: $0.resourceID, detail: $0.detail)
-        })
+        return JSONCoding.response(
+            events.map {
+                ActivityEntry(
+                    occurredAt: $0.occurredAt ?? "",
+                    idpID: $0.idpID,
+                    actor: $0.actor,
+                    action: $0.action,
+                    resourceType: $0.resourceType,
+                    resourceID: $0.resourceID,
+                    detail: $0.detail
+                )
+            }
+        )
     }
 
     // MARK: Helpers
@@ -150,7 +164,8 @@ struct TenantController<Store: DirectoryStore> {
     private func validSlug(_ slug: String, what: String) throws -> String {
         guard Slug.isValid(slug) else {
             throw ScimError.invalidValue(
-                "The \(what) '\(slug)' is not URL-safe: use 1 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit.")
+                "The \(what) '\(slug)' is not URL-safe: use 1 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit."
+            )
         }
         return slug
     }

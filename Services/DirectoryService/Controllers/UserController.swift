@@ -27,8 +27,13 @@ struct UserController<Store: DirectoryStore> {
         let answer = try RenderedAnswer(request, resourceType: .user)
         let body = try await JSONCoding.decode(UserWriteRequest.self, from: request, context: context)
         let record = try UserDocument.record(
-            from: body.resource, identity: body.identity, tenantID: tenantID, idpID: idpID, id: RandomUUID.lowercasedString(),
-            now: Timestamp.now())
+            from: body.resource,
+            identity: body.identity,
+            tenantID: tenantID,
+            idpID: idpID,
+            id: RandomUUID.lowercasedString(),
+            now: Timestamp.now()
+        )
         try await store.insertUser(record, actor: "idp:\(idpID)")
         context.logger.debug("User created", metadata: ["tenant.id": "\(tenantID)", "idp.id": "\(idpID)", "user.id": "\(record.id)"])
         return answer.response(UserDocument.representation(of: record), status: .created)
@@ -56,7 +61,13 @@ struct UserController<Store: DirectoryStore> {
         let answer = try RenderedAnswer(request, resourceType: .user)
         let body = try await JSONCoding.decode(UserReplaceRequest.self, from: request, context: context)
         let record = try UserDocument.record(
-            from: body.resource, identity: body.identity, tenantID: tenantID, idpID: idpID, id: id, now: Timestamp.now())
+            from: body.resource,
+            identity: body.identity,
+            tenantID: tenantID,
+            idpID: idpID,
+            id: id,
+            now: Timestamp.now()
+        )
         let replaced = try await store.replaceUser(record, ifMatch: body.ifMatch, actor: "idp:\(idpID)")
         return answer.response(UserDocument.representation(of: replaced))
     }
@@ -79,14 +90,23 @@ struct UserController<Store: DirectoryStore> {
             let result = try await store.listUserTexts(tenantID: tenantID, idpID: idpID, query: query)
             return JSONCoding.scimResponse(
                 try UserTextRendering.rendered(
-                    result.records, totalResults: result.totalResults, startIndex: startIndex, nextCursor: result.nextCursor.map(CursorCoding.encode),
-                    by: renderer))
+                    result.records,
+                    totalResults: result.totalResults,
+                    startIndex: startIndex,
+                    nextCursor: result.nextCursor.map(CursorCoding.encode),
+                    by: renderer
+                )
+            )
         }
         let result = try await store.listUsers(tenantID: tenantID, idpID: idpID, query: query)
         return answer.response(
             DirectoryPage(
-                totalResults: result.totalResults, startIndex: startIndex,
-                resources: result.records.map(UserDocument.representation(of:)), nextCursor: result.nextCursor.map(CursorCoding.encode)))
+                totalResults: result.totalResults,
+                startIndex: startIndex,
+                resources: result.records.map(UserDocument.representation(of:)),
+                nextCursor: result.nextCursor.map(CursorCoding.encode)
+            )
+        )
     }
 
     private func scope(_ context: ServiceRequestContext) throws -> (String, String) {

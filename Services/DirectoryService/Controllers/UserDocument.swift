@@ -10,7 +10,12 @@ enum UserDocument {
     static let ignoredOnWrite: Set<String> = ["id", "meta", "groups", "password"]
 
     static func record(
-        from resource: JSONValue, identity: [String: JSONValue], tenantID: String, idpID: String, id: String, now: String
+        from resource: JSONValue,
+        identity: [String: JSONValue],
+        tenantID: String,
+        idpID: String,
+        id: String,
+        now: String
     ) throws(ScimError) -> UserRecord {
         guard case .object(var members) = SchemaRegistry.standard.canonicalize(resource, resourceType: ScimResourceType.user.name) else {
             throw ScimError.invalidSyntax("A user must be a JSON object.")
@@ -25,12 +30,20 @@ enum UserDocument {
         let active = try active(of: cleaned)
         members["active"] = .bool(active)
         return UserRecord(
-            id: id, tenantID: tenantID, idpID: idpID, userName: userName,
+            id: id,
+            tenantID: tenantID,
+            idpID: idpID,
+            userName: userName,
             externalID: cleaned["externalId"]?.stringValue,
             displayName: cleaned["displayName"]?.stringValue,
             active: active,
             emails: emails(of: cleaned),
-            resource: .object(members), identity: identity, version: 1, created: now, lastModified: now)
+            resource: .object(members),
+            identity: identity,
+            version: 1,
+            created: now,
+            lastModified: now
+        )
     }
 
     /// `active` as a boolean; Entra sends "True"/"False" strings. Absent means active.
@@ -50,16 +63,23 @@ enum UserDocument {
             guard let value = element["value"]?.stringValue, !value.isEmpty else { return nil }
             let primary = element["primary"]
             return .init(
-                value: value, type: element["type"]?.stringValue,
-                primary: primary?.boolValue ?? (primary?.stringValue?.lowercased() == "true"))
+                value: value,
+                type: element["type"]?.stringValue,
+                primary: primary?.boolValue ?? (primary?.stringValue?.lowercased() == "true")
+            )
         }
     }
 
     /// The SCIM representation: the stored document plus `id`, `groups` and `meta` (``RenderedAnswer`` adds `meta.location`).
     static func representation(of record: UserRecord) -> StoredResource {
         representation(
-            id: record.id, document: record.resource, groups: record.groups, version: record.version, created: record.created,
-            lastModified: record.lastModified)
+            id: record.id,
+            document: record.resource,
+            groups: record.groups,
+            version: record.version,
+            created: record.created,
+            lastModified: record.lastModified
+        )
     }
 
     /// The same for a user whose document is still stored text: parsed here (``UserTextRendering`` avoids it where it can).
@@ -71,11 +91,22 @@ enum UserDocument {
             throw ScimError.internalError("Stored JSON is unreadable.")
         }
         return representation(
-            id: user.id, document: document, groups: user.groups, version: user.version, created: user.created, lastModified: user.lastModified)
+            id: user.id,
+            document: document,
+            groups: user.groups,
+            version: user.version,
+            created: user.created,
+            lastModified: user.lastModified
+        )
     }
 
     private static func representation(
-        id: String, document: JSONValue, groups: [GroupReference], version: Int, created: String, lastModified: String
+        id: String,
+        document: JSONValue,
+        groups: [GroupReference],
+        version: Int,
+        created: String,
+        lastModified: String
     ) -> StoredResource {
         guard case .object(var members) = document else {
             return StoredResource(id: id, version: version, resource: document)

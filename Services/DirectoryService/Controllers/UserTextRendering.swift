@@ -21,15 +21,25 @@ enum UserTextRendering {
 
     /// A page of users as a `ListResponse`, for a search.
     static func rendered(
-        _ users: [StoredUserText], totalResults: Int, startIndex: Int?, nextCursor: String?, by renderer: ResourceRenderer
+        _ users: [StoredUserText],
+        totalResults: Int,
+        startIndex: Int?,
+        nextCursor: String?,
+        by renderer: ResourceRenderer
     ) throws(ScimError) -> RenderedScim {
         // The envelope as ``RenderedAnswer/rendered(_:_:by:)`` writes a page, with the users put in its empty
         // `Resources` (the first key in order).
         var envelope = JSONWriter(capacity: 256)
         envelope.write(
             .listResponse(
-                resources: [], totalResults: totalResults, startIndex: startIndex, itemsPerPage: users.count, nextCursor: nextCursor,
-                previousCursor: nil))
+                resources: [],
+                totalResults: totalResults,
+                startIndex: startIndex,
+                itemsPerPage: users.count,
+                nextCursor: nextCursor,
+                previousCursor: nil
+            )
+        )
         let opening = Array(#"{"Resources":["#.utf8)
         guard envelope.bytes.starts(with: opening) else { throw ScimError.internalError("Unexpected list envelope.") }
         var writer = JSONWriter(capacity: 256 + users.reduce(0) { $0 + $1.resourceText.utf8.count + 512 })
@@ -57,8 +67,10 @@ enum UserTextRendering {
         }
         // Both lists are in key order: merge them.
         writer.appendByte(UInt8(ascii: "{"))
-        var stored = document.members.makeIterator(), extra = added.makeIterator()
-        var nextStored = stored.next(), nextExtra = extra.next()
+        var stored = document.members.makeIterator()
+        var extra = added.makeIterator()
+        var nextStored = stored.next()
+        var nextExtra = extra.next()
         var first = true
         while nextStored != nil || nextExtra != nil {
             if !first { writer.appendByte(UInt8(ascii: ",")) }
@@ -84,7 +96,9 @@ enum UserTextRendering {
     }
 
     private static func added(
-        to document: WrittenJSONObject, of user: StoredUserText, by renderer: ResourceRenderer
+        to document: WrittenJSONObject,
+        of user: StoredUserText,
+        by renderer: ResourceRenderer
     ) -> [(key: String, value: JSONValue)]? {
         var hasSchemas = false
         for member in document.members {

@@ -153,7 +153,13 @@ protocol DirectoryStore: Sendable {
     func replaceGroup(_ group: GroupRecord, members: [MemberReference], ifMatch: Int?, actor: String) async throws -> GroupRecord
     /// Applies `mutation` to the stored document and its membership changes to the rows, in one transaction.
     func patchGroup(
-        tenantID: String, idpID: String, id: String, ifMatch: Int?, includeMembers: Bool, actor: String, mutation: @escaping GroupMutation
+        tenantID: String,
+        idpID: String,
+        id: String,
+        ifMatch: Int?,
+        includeMembers: Bool,
+        actor: String,
+        mutation: @escaping GroupMutation
     ) async throws -> GroupRecord
     func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws
     func listGroups(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<GroupRecord>

@@ -23,14 +23,21 @@ extension SQLDirectoryStore {
                 let added = try await Self.addMembers(members, to: group, in: database)
                 try await Self.record(
                     ActivityEvent(
-                        tenantID: group.tenantID, idpID: group.idpID, actor: actor, action: "group.created", resourceType: ScimResourceType.group.name, resourceID: group.id,
-                        detail: "members=\(added)"),
-                    in: database)
+                        tenantID: group.tenantID,
+                        idpID: group.idpID,
+                        actor: actor,
+                        action: "group.created",
+                        resourceType: ScimResourceType.group.name,
+                        resourceID: group.id,
+                        detail: "members=\(added)"
+                    ),
+                    in: database
+                )
                 var created = group
                 created.members = try await Self.members(ofGroup: group.id, in: database)
                 return created
             }
-        } catch where StorageErrors.isForeignKeyViolation(error) {
+        } catch  where StorageErrors.isForeignKeyViolation(error) {
             throw ScimError.notFound("Identity provider '\(group.idpID)' of tenant '\(group.tenantID)' not found.")
         }
     }
@@ -38,9 +45,11 @@ extension SQLDirectoryStore {
     func group(tenantID: String, idpID: String, id: String, includeMembers: Bool) async throws -> GroupRecord? {
         // Without members it is one row by its key; a member list can be tens of thousands of rows.
         let body: @Sendable (any SQLDatabase) async throws -> GroupRecord? = { database in
-            guard var group = try await database.raw(
-                "SELECT \(unsafeRaw: Self.groupColumns) FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)"
-            ).first().map(Self.group(from:)) else { return nil }
+            guard
+                var group = try await database.raw(
+                    "SELECT \(unsafeRaw: Self.groupColumns) FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)"
+                ).first().map(Self.group(from:))
+            else { return nil }
             if includeMembers { group.members = try await Self.members(ofGroup: id, in: database) }
             return group
         }
@@ -52,7 +61,12 @@ extension SQLDirectoryStore {
             let current = try await database.raw(
                 "SELECT version, created FROM groups WHERE tenant_id = \(bind: group.tenantID) AND idp_id = \(bind: group.idpID) AND id = \(bind: group.id)\(unsafeRaw: rowLock)"
             ).first()
-            let version = try Self.check(version: try current?.decode(column: "version", as: Int.self), ifMatch: ifMatch, resource: .group, id: group.id)
+            let version = try Self.check(
+                version: try current?.decode(column: "version", as: Int.self),
+                ifMatch: ifMatch,
+                resource: .group,
+                id: group.id
+            )
             var updated = group
             updated.version = version + 1
             updated.created = try current?.decode(column: "created", as: String.self) ?? group.created
@@ -61,21 +75,36 @@ extension SQLDirectoryStore {
             let added = try await Self.addMembers(members, to: updated, in: database)
             try await Self.record(
                 ActivityEvent(
-                    tenantID: group.tenantID, idpID: group.idpID, actor: actor, action: "group.replaced", resourceType: ScimResourceType.group.name, resourceID: group.id,
-                    detail: "members=\(added)"),
-                in: database)
+                    tenantID: group.tenantID,
+                    idpID: group.idpID,
+                    actor: actor,
+                    action: "group.replaced",
+                    resourceType: ScimResourceType.group.name,
+                    resourceID: group.id,
+                    detail: "members=\(added)"
+                ),
+                in: database
+            )
             updated.members = try await Self.members(ofGroup: group.id, in: database)
             return updated
         }
     }
 
     func patchGroup(
-        tenantID: String, idpID: String, id: String, ifMatch: Int?, includeMembers: Bool, actor: String, mutation: @escaping GroupMutation
+        tenantID: String,
+        idpID: String,
+        id: String,
+        ifMatch: Int?,
+        includeMembers: Bool,
+        actor: String,
+        mutation: @escaping GroupMutation
     ) async throws -> GroupRecord {
         try await storage.write { database in
-            guard var group = try await database.raw(
-                "SELECT \(unsafeRaw: Self.groupColumns) FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)\(unsafeRaw: rowLock)"
-            ).first().map(Self.group(from:)) else {
+            guard
+                var group = try await database.raw(
+                    "SELECT \(unsafeRaw: Self.groupColumns) FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)\(unsafeRaw: rowLock)"
+                ).first().map(Self.group(from:))
+            else {
                 throw ScimError.notFound("Group '\(id)' not found.")
             }
             _ = try Self.check(version: group.version, ifMatch: ifMatch, resource: .group, id: id)
@@ -119,9 +148,16 @@ extension SQLDirectoryStore {
                 try await Self.updateDocument(of: group, in: database)
                 try await Self.record(
                     ActivityEvent(
-                        tenantID: tenantID, idpID: idpID, actor: actor, action: "group.patched", resourceType: ScimResourceType.group.name, resourceID: id,
-                        detail: "added=\(added) removed=\(removed)\(documentChanged ? " attributes" : "")"),
-                    in: database)
+                        tenantID: tenantID,
+                        idpID: idpID,
+                        actor: actor,
+                        action: "group.patched",
+                        resourceType: ScimResourceType.group.name,
+                        resourceID: id,
+                        detail: "added=\(added) removed=\(removed)\(documentChanged ? " attributes" : "")"
+                    ),
+                    in: database
+                )
             }
             if includeMembers { group.members = try await Self.members(ofGroup: id, in: database) }
             return group
@@ -137,15 +173,30 @@ extension SQLDirectoryStore {
             try await database.raw("DELETE FROM group_members WHERE group_id = \(bind: id) OR member_id = \(bind: id)").run()
             try await database.raw("DELETE FROM groups WHERE id = \(bind: id)").run()
             try await Self.record(
-                ActivityEvent(tenantID: tenantID, idpID: idpID, actor: actor, action: "group.deleted", resourceType: ScimResourceType.group.name, resourceID: id),
-                in: database)
+                ActivityEvent(
+                    tenantID: tenantID,
+                    idpID: idpID,
+                    actor: actor,
+                    action: "group.deleted",
+                    resourceType: ScimResourceType.group.name,
+                    resourceID: id
+                ),
+                in: database
+            )
         }
     }
 
     func listGroups(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<GroupRecord> {
         let body: @Sendable (any SQLDatabase) async throws -> ListResult<GroupRecord> = { database in
             var result = try await Self.list(
-                table: "groups", columns: Self.groupColumns, tenantID: tenantID, idpID: idpID, query: query, in: database, decode: Self.group(from:))
+                table: "groups",
+                columns: Self.groupColumns,
+                tenantID: tenantID,
+                idpID: idpID,
+                query: query,
+                in: database,
+                decode: Self.group(from:)
+            )
             if query.includeMembers {
                 for index in result.records.indices {
                     result.records[index].members = try await Self.members(ofGroup: result.records[index].id, in: database)
@@ -185,7 +236,8 @@ extension SQLDirectoryStore {
         guard unknown.isEmpty else {
             let shown = unknown.prefix(10).map { "'\($0)'" }.joined(separator: ", ")
             throw ScimError.invalidValue(
-                "\(unknown.count) member\(unknown.count == 1 ? " is" : "s are") not a user or group of this identity provider: \(shown)\(unknown.count > 10 ? ", …" : "").")
+                "\(unknown.count) member\(unknown.count == 1 ? " is" : "s are") not a user or group of this identity provider: \(shown)\(unknown.count > 10 ? ", …" : "")."
+            )
         }
         if types[group.id] != nil {
             throw ScimError.invalidValue("A group cannot be a member of itself.")
@@ -227,8 +279,10 @@ extension SQLDirectoryStore {
             "SELECT member_id, member_type, display FROM group_members WHERE group_id = \(bind: groupID) ORDER BY member_id"
         ).all().map { row in
             MemberRow(
-                value: try row.decode(column: "member_id", as: String.self), type: try row.decode(column: "member_type", as: String.self),
-                display: try row.decode(column: "display", as: String?.self))
+                value: try row.decode(column: "member_id", as: String.self),
+                type: try row.decode(column: "member_type", as: String.self),
+                display: try row.decode(column: "display", as: String?.self)
+            )
         }
     }
 
@@ -260,6 +314,7 @@ extension SQLDirectoryStore {
             version: try row.decode(column: "version", as: Int.self),
             created: try row.decode(column: "created", as: String.self),
             lastModified: try row.decode(column: "last_modified", as: String.self),
-            members: nil)
+            members: nil
+        )
     }
 }

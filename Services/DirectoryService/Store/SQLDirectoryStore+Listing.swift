@@ -8,7 +8,12 @@ extension SQLDirectoryStore {
     /// (`LIMIT/OFFSET`) or by cursor (keyset on `created, id`, RFC 9865). The order always ends in `created, id`,
     /// so pages are stable.
     static func list<Record: Sendable>(
-        table: String, columns: String, tenantID: String, idpID: String, query: ListQuery, in database: any SQLDatabase,
+        table: String,
+        columns: String,
+        tenantID: String,
+        idpID: String,
+        query: ListQuery,
+        in database: any SQLDatabase,
         decode: (any SQLRow) throws -> Record
     ) async throws -> ListResult<Record> {
         var scope = SQLQueryString("")
@@ -45,7 +50,9 @@ extension SQLDirectoryStore {
             // `orderBy` carries its own direction and NULLS placement (SQLTranslator.orderBy).
             pageQuery.appendLiteral(" ORDER BY \(orderBy), \(table).created, \(table).id")
         } else {
-            pageQuery.appendLiteral(" ORDER BY \(table).created \(query.cursor == nil ? direction : "ASC"), \(table).id \(query.cursor == nil ? direction : "ASC")")
+            pageQuery.appendLiteral(
+                " ORDER BY \(table).created \(query.cursor == nil ? direction : "ASC"), \(table).id \(query.cursor == nil ? direction : "ASC")"
+            )
         }
         // LIMIT is written as a number: SQLite's planner reads a LIMIT's value (it weighs walking an index in order
         // against sorting by it), so a bound LIMIT makes SQLite plan the statement again each time it is bound, and
@@ -68,7 +75,9 @@ extension SQLDirectoryStore {
             records.append(try decode(row))
             if query.cursor != nil, index == query.count - 1, rows.count > query.count {
                 nextCursor = ListCursor(
-                    created: try row.decode(column: "created", as: String.self), id: try row.decode(column: "id", as: String.self))
+                    created: try row.decode(column: "created", as: String.self),
+                    id: try row.decode(column: "id", as: String.self)
+                )
             }
         }
         // A short page read from the start (or from a row that exists) already tells the total: a filter on a

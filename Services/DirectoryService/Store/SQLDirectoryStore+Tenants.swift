@@ -18,9 +18,11 @@ extension SQLDirectoryStore {
                     """
                 ).run()
                 try await Self.record(
-                    ActivityEvent(tenantID: tenant.id, actor: actor, action: "tenant.created", resourceType: "Tenant", resourceID: tenant.id), in: database)
+                    ActivityEvent(tenantID: tenant.id, actor: actor, action: "tenant.created", resourceType: "Tenant", resourceID: tenant.id),
+                    in: database
+                )
             }
-        } catch where StorageErrors.isUniqueViolation(error) {
+        } catch  where StorageErrors.isUniqueViolation(error) {
             throw ScimError.uniqueness("A tenant with id '\(tenant.id)' already exists.")
         }
         return tenant
@@ -44,7 +46,9 @@ extension SQLDirectoryStore {
                 "UPDATE tenants SET name = \(bind: tenant.name), updated_at = \(bind: Timestamp.string(from: tenant.updatedAt)) WHERE id = \(bind: tenant.id)"
             ).run()
             try await Self.record(
-                ActivityEvent(tenantID: tenant.id, actor: actor, action: "tenant.updated", resourceType: "Tenant", resourceID: tenant.id), in: database)
+                ActivityEvent(tenantID: tenant.id, actor: actor, action: "tenant.updated", resourceType: "Tenant", resourceID: tenant.id),
+                in: database
+            )
         }
     }
 
@@ -68,7 +72,8 @@ extension SQLDirectoryStore {
             id: try row.decode(column: "id", as: String.self),
             name: try row.decode(column: "name", as: String.self),
             createdAt: try date(row, "created_at"),
-            updatedAt: try date(row, "updated_at"))
+            updatedAt: try date(row, "updated_at")
+        )
     }
 
     // MARK: Identity providers
@@ -85,13 +90,20 @@ extension SQLDirectoryStore {
                 ).run()
                 try await Self.record(
                     ActivityEvent(
-                        tenantID: idp.tenantID, idpID: idp.id, actor: actor, action: "idp.created", resourceType: "IdentityProvider",
-                        resourceID: idp.id, detail: "type=\(idp.providerType.rawValue)"),
-                    in: database)
+                        tenantID: idp.tenantID,
+                        idpID: idp.id,
+                        actor: actor,
+                        action: "idp.created",
+                        resourceType: "IdentityProvider",
+                        resourceID: idp.id,
+                        detail: "type=\(idp.providerType.rawValue)"
+                    ),
+                    in: database
+                )
             }
-        } catch where StorageErrors.isUniqueViolation(error) {
+        } catch  where StorageErrors.isUniqueViolation(error) {
             throw ScimError.uniqueness("An identity provider with id '\(idp.id)' already exists in tenant '\(idp.tenantID)'.")
-        } catch where StorageErrors.isForeignKeyViolation(error) {
+        } catch  where StorageErrors.isForeignKeyViolation(error) {
             throw ScimError.notFound("Tenant '\(idp.tenantID)' not found.")
         }
         return idp
@@ -124,17 +136,26 @@ extension SQLDirectoryStore {
             ).run()
             try await Self.record(
                 ActivityEvent(
-                    tenantID: idp.tenantID, idpID: idp.id, actor: actor, action: "idp.updated", resourceType: "IdentityProvider",
-                    resourceID: idp.id, detail: "type=\(idp.providerType.rawValue)"),
-                in: database)
+                    tenantID: idp.tenantID,
+                    idpID: idp.id,
+                    actor: actor,
+                    action: "idp.updated",
+                    resourceType: "IdentityProvider",
+                    resourceID: idp.id,
+                    detail: "type=\(idp.providerType.rawValue)"
+                ),
+                in: database
+            )
         }
     }
 
     func deleteIdentityProvider(tenantID: String, id: String, actor: String) async throws -> Bool {
         try await storage.write { database in
-            guard try await database.raw(
-                "SELECT id FROM identity_providers WHERE tenant_id = \(bind: tenantID) AND id = \(bind: id)"
-            ).first() != nil else { return false }
+            guard
+                try await database.raw(
+                    "SELECT id FROM identity_providers WHERE tenant_id = \(bind: tenantID) AND id = \(bind: id)"
+                ).first() != nil
+            else { return false }
             try await database.raw(
                 "DELETE FROM group_members WHERE group_id IN (SELECT id FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: id))"
             ).run()
@@ -144,7 +165,8 @@ extension SQLDirectoryStore {
             try await database.raw("DELETE FROM identity_providers WHERE tenant_id = \(bind: tenantID) AND id = \(bind: id)").run()
             try await Self.record(
                 ActivityEvent(tenantID: tenantID, idpID: id, actor: actor, action: "idp.deleted", resourceType: "IdentityProvider", resourceID: id),
-                in: database)
+                in: database
+            )
             return true
         }
     }
@@ -158,7 +180,8 @@ extension SQLDirectoryStore {
             description: try row.decode(column: "description", as: String.self),
             providerType: ProviderType(lenient: typeText) ?? .generic,
             createdAt: try date(row, "created_at"),
-            updatedAt: try date(row, "updated_at"))
+            updatedAt: try date(row, "updated_at")
+        )
     }
 
 }

@@ -23,12 +23,20 @@ extension SQLDirectoryStore {
                 ).run()
                 try await Self.insertEmails(of: user, in: database)
                 try await Self.record(
-                    ActivityEvent(tenantID: user.tenantID, idpID: user.idpID, actor: actor, action: "user.created", resourceType: ScimResourceType.user.name, resourceID: user.id),
-                    in: database)
+                    ActivityEvent(
+                        tenantID: user.tenantID,
+                        idpID: user.idpID,
+                        actor: actor,
+                        action: "user.created",
+                        resourceType: ScimResourceType.user.name,
+                        resourceID: user.id
+                    ),
+                    in: database
+                )
             }
-        } catch where StorageErrors.isUniqueViolation(error) {
+        } catch  where StorageErrors.isUniqueViolation(error) {
             throw ScimError.uniqueness("A user with userName '\(user.userName)' already exists.")
-        } catch where StorageErrors.isForeignKeyViolation(error) {
+        } catch  where StorageErrors.isForeignKeyViolation(error) {
             throw ScimError.notFound("Identity provider '\(user.idpID)' of tenant '\(user.tenantID)' not found.")
         }
     }
@@ -42,7 +50,10 @@ extension SQLDirectoryStore {
     }
 
     private func lookUpUser<Row: Sendable>(
-        tenantID: String, idpID: String, id: String, decode: @escaping @Sendable (any SQLRow) throws -> Row
+        tenantID: String,
+        idpID: String,
+        id: String,
+        decode: @escaping @Sendable (any SQLRow) throws -> Row
     ) async throws -> Row? {
         let columns = userColumnsWithGroups
         return try await storage.lookup { database in
@@ -59,7 +70,11 @@ extension SQLDirectoryStore {
                     "SELECT version, created FROM users WHERE tenant_id = \(bind: user.tenantID) AND idp_id = \(bind: user.idpID) AND id = \(bind: user.id)\(unsafeRaw: rowLock)"
                 ).first()
                 let version = try Self.check(
-                    version: try current?.decode(column: "version", as: Int.self), ifMatch: ifMatch, resource: .user, id: user.id)
+                    version: try current?.decode(column: "version", as: Int.self),
+                    ifMatch: ifMatch,
+                    resource: .user,
+                    id: user.id
+                )
                 var updated = user
                 updated.version = version + 1
                 updated.created = try current?.decode(column: "created", as: String.self) ?? user.created
@@ -76,14 +91,20 @@ extension SQLDirectoryStore {
                 try await Self.insertEmails(of: updated, in: database)
                 try await Self.record(
                     ActivityEvent(
-                        tenantID: updated.tenantID, idpID: updated.idpID, actor: actor, action: updated.active ? "user.updated" : "user.updated.inactive",
-                        resourceType: ScimResourceType.user.name, resourceID: updated.id),
-                    in: database)
+                        tenantID: updated.tenantID,
+                        idpID: updated.idpID,
+                        actor: actor,
+                        action: updated.active ? "user.updated" : "user.updated.inactive",
+                        resourceType: ScimResourceType.user.name,
+                        resourceID: updated.id
+                    ),
+                    in: database
+                )
                 let memberOf = try await database.raw("SELECT \(unsafeRaw: memberOfColumn) FROM users WHERE users.id = \(bind: updated.id)").first()
                 updated.groups = try memberOf.map(Self.groups(from:)) ?? []
                 return updated
             }
-        } catch where StorageErrors.isUniqueViolation(error) {
+        } catch  where StorageErrors.isUniqueViolation(error) {
             throw ScimError.uniqueness("A user with userName '\(user.userName)' already exists.")
         }
     }
@@ -105,8 +126,16 @@ extension SQLDirectoryStore {
             try await database.raw("DELETE FROM user_emails WHERE user_id = \(bind: id)").run()
             try await database.raw("DELETE FROM users WHERE id = \(bind: id)").run()
             try await Self.record(
-                ActivityEvent(tenantID: tenantID, idpID: idpID, actor: actor, action: "user.deleted", resourceType: ScimResourceType.user.name, resourceID: id),
-                in: database)
+                ActivityEvent(
+                    tenantID: tenantID,
+                    idpID: idpID,
+                    actor: actor,
+                    action: "user.deleted",
+                    resourceType: ScimResourceType.user.name,
+                    resourceID: id
+                ),
+                in: database
+            )
         }
     }
 
@@ -119,7 +148,10 @@ extension SQLDirectoryStore {
     }
 
     private func listUsers<Row: Sendable>(
-        tenantID: String, idpID: String, query: ListQuery, decode: @escaping @Sendable (any SQLRow) throws -> Row
+        tenantID: String,
+        idpID: String,
+        query: ListQuery,
+        decode: @escaping @Sendable (any SQLRow) throws -> Row
     ) async throws -> ListResult<Row> {
         let columns = userColumnsWithGroups
         let body: @Sendable (any SQLDatabase) async throws -> ListResult<Row> = { database in
@@ -162,7 +194,8 @@ extension SQLDirectoryStore {
             version: try row.decode(column: "version", as: Int.self),
             created: try row.decode(column: "created", as: String.self),
             lastModified: try row.decode(column: "last_modified", as: String.self),
-            groups: try groups(from: row))
+            groups: try groups(from: row)
+        )
     }
 
     /// The `member_of` column of a row.
@@ -205,7 +238,8 @@ extension SQLDirectoryStore {
             identity: [:],  // not read with the representation: userIdentity(tenantID:idpID:id:)
             version: try row.decode(column: "version", as: Int.self),
             created: try row.decode(column: "created", as: String.self),
-            lastModified: try row.decode(column: "last_modified", as: String.self))
+            lastModified: try row.decode(column: "last_modified", as: String.self)
+        )
     }
 }
 

@@ -24,7 +24,8 @@ struct SQLDirectoryStore: DirectoryStore {
     func activity(tenantID: String, idpID: String?, limit: Int) async throws -> [ActivityEvent] {
         try await storage.read { database in
             var query = SQLQueryString(
-                "SELECT tenant_id, idp_id, occurred_at, actor, action, resource_type, resource_id, detail FROM activity_log WHERE tenant_id = ")
+                "SELECT tenant_id, idp_id, occurred_at, actor, action, resource_type, resource_id, detail FROM activity_log WHERE tenant_id = "
+            )
             query.appendInterpolation(bind: tenantID)
             if let idpID {
                 query.appendLiteral(" AND idp_id = ")
@@ -41,7 +42,8 @@ struct SQLDirectoryStore: DirectoryStore {
                     resourceType: try row.decode(column: "resource_type", as: String?.self),
                     resourceID: try row.decode(column: "resource_id", as: String?.self),
                     detail: try row.decode(column: "detail", as: String?.self),
-                    occurredAt: try row.decode(column: "occurred_at", as: String.self))
+                    occurredAt: try row.decode(column: "occurred_at", as: String.self)
+                )
             }
         }
     }

@@ -29,8 +29,13 @@ struct AttributeController<Store: MappingStore> {
         let body = try await JSONCoding.decode(IdentityAttributeCreateRequest.self, from: request, context: context)
         let attribute = try AttributeCatalog.newAttribute(body)
         let event = MappingEvent(
-            tenantID: tenantID, idpID: nil, actor: body.actor ?? "admin", action: "attribute.created", subject: attribute.name,
-            detail: "type \(attribute.type.rawValue)\(attribute.multiValued ? ", multi-valued" : "")\(attribute.mandatory ? ", mandatory" : "")")
+            tenantID: tenantID,
+            idpID: nil,
+            actor: body.actor ?? "admin",
+            action: "attribute.created",
+            subject: attribute.name,
+            detail: "type \(attribute.type.rawValue)\(attribute.multiValued ? ", multi-valued" : "")\(attribute.mandatory ? ", mandatory" : "")"
+        )
         try await store.createAttribute(tenantID: tenantID, attribute, event: event)
         await directory.report(event, logger: context.logger)
         return JSONCoding.response(attribute, status: .created)
@@ -51,8 +56,13 @@ struct AttributeController<Store: MappingStore> {
         }
         if let mandatory = body.mandatory { attribute.mandatory = mandatory }
         let event = MappingEvent(
-            tenantID: tenantID, idpID: nil, actor: body.actor ?? "admin", action: "attribute.updated", subject: attribute.name,
-            detail: attribute.mandatory ? "mandatory" : "optional")
+            tenantID: tenantID,
+            idpID: nil,
+            actor: body.actor ?? "admin",
+            action: "attribute.updated",
+            subject: attribute.name,
+            detail: attribute.mandatory ? "mandatory" : "optional"
+        )
         guard try await store.updateAttribute(tenantID: tenantID, attribute, event: event) else {
             throw ScimError.notFound("Identity attribute '\(name)' not found.")
         }
@@ -66,8 +76,13 @@ struct AttributeController<Store: MappingStore> {
         let name = try Self.name(context)
         try Self.refuseBuiltIn(name, doing: "deleted")
         let event = MappingEvent(
-            tenantID: tenantID, idpID: nil, actor: request.uri.queryParameters.get("actor") ?? "admin", action: "attribute.deleted", subject: name,
-            detail: nil)
+            tenantID: tenantID,
+            idpID: nil,
+            actor: request.uri.queryParameters.get("actor") ?? "admin",
+            action: "attribute.deleted",
+            subject: name,
+            detail: nil
+        )
         guard try await store.deleteAttribute(tenantID: tenantID, name: name, event: event) else {
             throw ScimError.notFound("Identity attribute '\(name)' not found.")
         }

@@ -28,8 +28,11 @@ struct MappingController<Store: MappingStore> {
         let (tenantID, idpID) = try scope(context)
         let body = try await JSONCoding.decode(RegisterRequest.self, from: request, context: context)
         try await store.registerIdentityProvider(
-            tenantID: tenantID, idpID: idpID, providerType: body.providerType.rawValue,
-            mappings: BuiltInAttributes.defaultMappings(for: body.providerType.rawValue))
+            tenantID: tenantID,
+            idpID: idpID,
+            providerType: body.providerType.rawValue,
+            mappings: BuiltInAttributes.defaultMappings(for: body.providerType.rawValue)
+        )
         return Response(status: .noContent)
     }
 
@@ -48,9 +51,16 @@ struct MappingController<Store: MappingStore> {
             IdentitySchema(
                 attributes: mapper.attributes.map { attribute in
                     IdentitySchema.Attribute(
-                        name: attribute.name, description: attribute.description, type: attribute.type.rawValue, multiValued: attribute.multiValued,
-                        mandatory: attribute.mandatory, scimPath: sources[attribute.name.lowercased()])
-                }))
+                        name: attribute.name,
+                        description: attribute.description,
+                        type: attribute.type.rawValue,
+                        multiValued: attribute.multiValued,
+                        mandatory: attribute.mandatory,
+                        scimPath: sources[attribute.name.lowercased()]
+                    )
+                }
+            )
+        )
     }
 
     @Sendable func deleteIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {

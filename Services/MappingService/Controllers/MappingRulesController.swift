@@ -31,8 +31,13 @@ struct MappingRulesController<Store: MappingStore> {
         let attribute = try await existingAttribute(tenantID: tenantID, context: context)
         let mapping = try AttributeCatalog.mapping(of: attribute, scimPath: body.scimPath)
         let event = MappingEvent(
-            tenantID: tenantID, idpID: idpID, actor: body.actor ?? "admin", action: "mapping.set", subject: attribute.name,
-            detail: "\(attribute.name) ← \(mapping.scimPath)")
+            tenantID: tenantID,
+            idpID: idpID,
+            actor: body.actor ?? "admin",
+            action: "mapping.set",
+            subject: attribute.name,
+            detail: "\(attribute.name) ← \(mapping.scimPath)"
+        )
         try await store.setMapping(tenantID: tenantID, idpID: idpID, mapping, event: event)
         await directory.report(event, logger: context.logger)
         return JSONCoding.response(try await currentView(tenantID: tenantID, idpID: idpID))
@@ -45,11 +50,17 @@ struct MappingRulesController<Store: MappingStore> {
         let attribute = try await existingAttribute(tenantID: tenantID, context: context)
         guard !attribute.mandatory else {
             throw ScimError.invalidValue(
-                "'\(attribute.name)' is mandatory and cannot be left unmapped; map it from another SCIM attribute instead.")
+                "'\(attribute.name)' is mandatory and cannot be left unmapped; map it from another SCIM attribute instead."
+            )
         }
         let event = MappingEvent(
-            tenantID: tenantID, idpID: idpID, actor: request.uri.queryParameters.get("actor") ?? "admin", action: "mapping.removed",
-            subject: attribute.name, detail: nil)
+            tenantID: tenantID,
+            idpID: idpID,
+            actor: request.uri.queryParameters.get("actor") ?? "admin",
+            action: "mapping.removed",
+            subject: attribute.name,
+            detail: nil
+        )
         guard try await store.removeMapping(tenantID: tenantID, idpID: idpID, attribute: attribute.name, event: event) else {
             throw ScimError.notFound("Identity provider '\(idpID)' does not map '\(attribute.name)'.")
         }

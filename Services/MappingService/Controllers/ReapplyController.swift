@@ -30,8 +30,18 @@ struct ReapplyController<Store: MappingStore> {
         }
         let now = Timestamp.now()
         let job = ReapplyJob(
-            id: UUID().uuidString.lowercased(), tenantID: tenantID, idpID: idpID, state: .pending, total: 0, done: 0, failed: 0, detail: nil,
-            actor: body.actor ?? "admin", createdAt: now, updatedAt: now)
+            id: UUID().uuidString.lowercased(),
+            tenantID: tenantID,
+            idpID: idpID,
+            state: .pending,
+            total: 0,
+            done: 0,
+            failed: 0,
+            detail: nil,
+            actor: body.actor ?? "admin",
+            createdAt: now,
+            updatedAt: now
+        )
         let event = MappingEvent(tenantID: tenantID, idpID: idpID, actor: job.actor, action: "reapply.started", subject: job.id, detail: nil)
         try await store.insertJob(job, event: event)
         runner.enqueue(job)

@@ -41,9 +41,16 @@ struct HTTPMappingDirectory: MappingDirectory {
     }
 
     func record(_ event: MappingEvent, logger: Logger) async throws {
-        let resourceType = event.action.hasPrefix("attribute.") ? "IdentityAttribute" : event.action.hasPrefix("reapply.") ? "ReapplyJob" : "AttributeMapping"
+        let resourceType =
+            event.action.hasPrefix("attribute.") ? "IdentityAttribute" : event.action.hasPrefix("reapply.") ? "ReapplyJob" : "AttributeMapping"
         let body = ActivityBody(
-            idpID: event.idpID, actor: event.actor, action: event.action, resourceType: resourceType, resourceID: event.subject, detail: event.detail)
+            idpID: event.idpID,
+            actor: event.actor,
+            action: event.action,
+            resourceType: resourceType,
+            resourceID: event.subject,
+            detail: event.detail
+        )
         try await client.sendExpectingNoContent(.POST, "/internal/v1/tenants/\(pathSegment(event.tenantID))/activity", body: body, logger: logger)
     }
 }

@@ -15,7 +15,8 @@ enum AttributeCatalog {
         }
         guard let type = IdentityAttributeType(rawValue: request.type.lowercased()) else {
             throw ScimError.invalidValue(
-                "'\(request.type)' is not an identity attribute type: use one of \(IdentityAttributeType.allCases.map(\.rawValue).joined(separator: ", ")).")
+                "'\(request.type)' is not an identity attribute type: use one of \(IdentityAttributeType.allCases.map(\.rawValue).joined(separator: ", "))."
+            )
         }
         if let builtIn = BuiltInAttributes.all.first(where: { $0.name.lowercased() == name.lowercased() }) {
             throw ScimError.uniqueness("'\(builtIn.name)' is a built-in identity attribute.")
@@ -23,8 +24,13 @@ enum AttributeCatalog {
         let description = request.description ?? ""
         guard description.count <= 1000 else { throw ScimError.invalidValue("A description has at most 1000 characters.") }
         return IdentityAttribute(
-            name: name, description: description, type: type, multiValued: request.multiValued ?? false, mandatory: request.mandatory ?? false,
-            builtIn: false)
+            name: name,
+            description: description,
+            type: type,
+            multiValued: request.multiValued ?? false,
+            mandatory: request.mandatory ?? false,
+            builtIn: false
+        )
     }
 
     /// A mapping rule from an admin's request: the attribute must exist and the path must parse as a PATCH path.
@@ -40,14 +46,19 @@ enum AttributeCatalog {
             resolved.attribute.type == .complex
         {
             let name = resolved.attribute.name
-            throw ScimError.invalidPath("'\(trimmed)' names the complex attribute '\(name)'; map one of its sub-attributes (for example '\(name).value').")
+            throw ScimError.invalidPath(
+                "'\(trimmed)' names the complex attribute '\(name)'; map one of its sub-attributes (for example '\(name).value')."
+            )
         }
         return AttributeMapping(attribute: attribute.name, scimPath: trimmed)
     }
 
     /// The mapped and unmapped views of an IdP's rules over the tenant's attributes.
     static func view(
-        tenantID: String, idp: RegisteredIdentityProvider?, attributes: [IdentityAttribute], mappings: [AttributeMapping]
+        tenantID: String,
+        idp: RegisteredIdentityProvider?,
+        attributes: [IdentityAttribute],
+        mappings: [AttributeMapping]
     ) -> AttributeMappingsView {
         let sources = Dictionary(mappings.map { ($0.attribute.lowercased(), $0.scimPath) }, uniquingKeysWith: { first, _ in first })
         var mapped: [AttributeMappingsView.Mapped] = []
@@ -60,7 +71,12 @@ enum AttributeCatalog {
             }
         }
         return AttributeMappingsView(
-            tenantID: tenantID, idpID: idp?.idpID ?? "", providerType: idp?.providerType ?? "Generic", customized: idp?.customized ?? false,
-            mapped: mapped, unmapped: unmapped)
+            tenantID: tenantID,
+            idpID: idp?.idpID ?? "",
+            providerType: idp?.providerType ?? "Generic",
+            customized: idp?.customized ?? false,
+            mapped: mapped,
+            unmapped: unmapped
+        )
     }
 }

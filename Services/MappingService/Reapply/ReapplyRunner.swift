@@ -14,7 +14,11 @@ import ServiceLifecycle
 /// batch, ``leaseDuration`` seconds long): another replica leaves the job alone, and its periodic sweep (every
 /// ``sweepInterval``) takes the job over once the lease has run out (its holder stopped mid-job).
 final class ReapplyRunner<Store: MappingStore>: Service {
-    struct Ticket: Sendable { var tenantID: String; var idpID: String; var id: String }
+    struct Ticket: Sendable {
+        var tenantID: String
+        var idpID: String
+        var id: String
+    }
     private enum Work: Sendable {
         case job(Ticket)
         /// Every unfinished job nobody holds a live lease on (at start, then every `sweepInterval`).
@@ -36,7 +40,11 @@ final class ReapplyRunner<Store: MappingStore>: Service {
     private let continuation: AsyncStream<Work>.Continuation
 
     init(
-        store: Store, directory: any MappingDirectory, batchSize: Int = 100, settleDelay: Duration = .zero, sweepInterval: Duration = .seconds(60),
+        store: Store,
+        directory: any MappingDirectory,
+        batchSize: Int = 100,
+        settleDelay: Duration = .zero,
+        sweepInterval: Duration = .seconds(60),
         logger: Logger
     ) {
         self.store = store
@@ -97,8 +105,13 @@ final class ReapplyRunner<Store: MappingStore>: Service {
             do {
                 guard var record = try await store.job(tenantID: tenantID, idpID: idpID, id: id), !record.job.isFinished else { return }
                 let now = Date()
-                guard try await store.claimJob(
-                    id: id, owner: owner, until: Timestamp.string(from: now.addingTimeInterval(leaseDuration)), now: Timestamp.string(from: now))
+                guard
+                    try await store.claimJob(
+                        id: id,
+                        owner: owner,
+                        until: Timestamp.string(from: now.addingTimeInterval(leaseDuration)),
+                        now: Timestamp.string(from: now)
+                    )
                 else {
                     logger.debug("Re-apply job is held by another runner", metadata: ["job": "\(id)"])
                     return
@@ -157,8 +170,15 @@ final class ReapplyRunner<Store: MappingStore>: Service {
             logger.info("Re-apply job finished", metadata: ["done": "\(record.job.done)", "failed": "\(record.job.failed)"])
             await directory.report(
                 MappingEvent(
-                    tenantID: job.tenantID, idpID: job.idpID, actor: job.actor, action: "reapply.completed", subject: job.id,
-                    detail: "\(record.job.done) re-mapped, \(record.job.failed) refused"), logger: logger)
+                    tenantID: job.tenantID,
+                    idpID: job.idpID,
+                    actor: job.actor,
+                    action: "reapply.completed",
+                    subject: job.id,
+                    detail: "\(record.job.done) re-mapped, \(record.job.failed) refused"
+                ),
+                logger: logger
+            )
         }
     }
 

@@ -1,6 +1,6 @@
-import InternalAPI
 import Foundation
 import IdentityMapping
+import InternalAPI
 import Persistence
 import SQLKit
 import ScimCore
@@ -18,7 +18,8 @@ extension SQLMappingStore {
                     type: IdentityAttributeType(rawValue: try row.decode(column: "type", as: String.self)) ?? .string,
                     multiValued: try row.decode(column: "multi_valued", as: Bool.self),
                     mandatory: try row.decode(column: "mandatory", as: Bool.self),
-                    builtIn: false)
+                    builtIn: false
+                )
             }
         }
     }
@@ -44,9 +45,11 @@ extension SQLMappingStore {
 
     func updateAttribute(tenantID: String, _ attribute: IdentityAttribute, event: MappingEvent) async throws -> Bool {
         try await storage.write { database in
-            guard try await database.raw(
-                "SELECT name FROM identity_attributes WHERE tenant_id = \(bind: tenantID) AND name_lower = \(bind: attribute.name.lowercased())"
-            ).first() != nil else { return false }
+            guard
+                try await database.raw(
+                    "SELECT name FROM identity_attributes WHERE tenant_id = \(bind: tenantID) AND name_lower = \(bind: attribute.name.lowercased())"
+                ).first() != nil
+            else { return false }
             try await database.raw(
                 """
                 UPDATE identity_attributes SET description = \(bind: attribute.description), mandatory = \(bind: attribute.mandatory)
@@ -60,15 +63,18 @@ extension SQLMappingStore {
 
     func deleteAttribute(tenantID: String, name: String, event: MappingEvent) async throws -> Bool {
         try await storage.write { database in
-            guard let row = try await database.raw(
-                "SELECT name FROM identity_attributes WHERE tenant_id = \(bind: tenantID) AND name_lower = \(bind: name.lowercased())"
-            ).first() else { return false }
+            guard
+                let row = try await database.raw(
+                    "SELECT name FROM identity_attributes WHERE tenant_id = \(bind: tenantID) AND name_lower = \(bind: name.lowercased())"
+                ).first()
+            else { return false }
             let stored = try row.decode(column: "name", as: String.self)
             let users = try await Self.mappings(tenantID: tenantID, attribute: name, in: database)
             guard users.isEmpty else {
                 let list = users.map { "\($0.idpID) (\($0.scimPath))" }.joined(separator: ", ")
                 throw ScimError.conflict(
-                    "The identity attribute '\(stored)' is mapped by \(users.count == 1 ? "identity provider" : "identity providers") \(list); remove those mappings first.")
+                    "The identity attribute '\(stored)' is mapped by \(users.count == 1 ? "identity provider" : "identity providers") \(list); remove those mappings first."
+                )
             }
             try await database.raw(
                 "DELETE FROM identity_attributes WHERE tenant_id = \(bind: tenantID) AND name_lower = \(bind: name.lowercased())"
@@ -80,13 +86,18 @@ extension SQLMappingStore {
 
     func mappings(tenantID: String, idpID: String) async throws -> [AttributeMapping]? {
         try await storage.read { database in
-            guard try await database.raw(
-                "SELECT idp_id FROM identity_providers WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID)"
-            ).first() != nil else { return nil }
+            guard
+                try await database.raw(
+                    "SELECT idp_id FROM identity_providers WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID)"
+                ).first() != nil
+            else { return nil }
             return try await database.raw(
                 "SELECT attribute, scim_path FROM attribute_mappings WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) ORDER BY attribute_lower"
             ).all().map { row in
-                AttributeMapping(attribute: try row.decode(column: "attribute", as: String.self), scimPath: try row.decode(column: "scim_path", as: String.self))
+                AttributeMapping(
+                    attribute: try row.decode(column: "attribute", as: String.self),
+                    scimPath: try row.decode(column: "scim_path", as: String.self)
+                )
             }
         }
     }
@@ -106,9 +117,11 @@ extension SQLMappingStore {
     func removeMapping(tenantID: String, idpID: String, attribute: String, event: MappingEvent) async throws -> Bool {
         try await storage.write { database in
             let key = attribute.lowercased()
-            guard try await database.raw(
-                "SELECT attribute FROM attribute_mappings WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND attribute_lower = \(bind: key)"
-            ).first() != nil else { return false }
+            guard
+                try await database.raw(
+                    "SELECT attribute FROM attribute_mappings WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND attribute_lower = \(bind: key)"
+                ).first() != nil
+            else { return false }
             try await database.raw(
                 "DELETE FROM attribute_mappings WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND attribute_lower = \(bind: key)"
             ).run()
@@ -124,7 +137,11 @@ extension SQLMappingStore {
         ).run()
     }
 
-    private static func mappings(tenantID: String, attribute: String, in database: any SQLDatabase) async throws -> [(idpID: String, scimPath: String)] {
+    private static func mappings(
+        tenantID: String,
+        attribute: String,
+        in database: any SQLDatabase
+    ) async throws -> [(idpID: String, scimPath: String)] {
         try await database.raw(
             "SELECT idp_id, scim_path FROM attribute_mappings WHERE tenant_id = \(bind: tenantID) AND attribute_lower = \(bind: attribute.lowercased()) ORDER BY idp_id"
         ).all().map { row in (try row.decode(column: "idp_id", as: String.self), try row.decode(column: "scim_path", as: String.self)) }

@@ -36,7 +36,9 @@ extension SQLMappingStore {
 
     func unfinishedJobs() async throws -> [ReapplyJobRecord] {
         try await storage.read { database in
-            try await database.raw("SELECT * FROM reapply_jobs WHERE state IN ('pending', 'running') ORDER BY created_at, id").all().map(Self.jobRecord)
+            try await database.raw("SELECT * FROM reapply_jobs WHERE state IN ('pending', 'running') ORDER BY created_at, id").all().map(
+                Self.jobRecord
+            )
         }
     }
 
@@ -70,13 +72,19 @@ extension SQLMappingStore {
     private static func jobRecord(_ row: any SQLRow) throws -> ReapplyJobRecord {
         ReapplyJobRecord(
             job: ReapplyJob(
-                id: try row.decode(column: "id", as: String.self), tenantID: try row.decode(column: "tenant_id", as: String.self),
+                id: try row.decode(column: "id", as: String.self),
+                tenantID: try row.decode(column: "tenant_id", as: String.self),
                 idpID: try row.decode(column: "idp_id", as: String.self),
                 state: ReapplyJob.State(rawValue: try row.decode(column: "state", as: String.self)) ?? .failed,
-                total: try row.decode(column: "total", as: Int.self), done: try row.decode(column: "done", as: Int.self),
-                failed: try row.decode(column: "failed", as: Int.self), detail: try row.decode(column: "detail", as: String?.self),
-                actor: try row.decode(column: "actor", as: String.self), createdAt: try row.decode(column: "created_at", as: String.self),
-                updatedAt: try row.decode(column: "updated_at", as: String.self)),
-            cursor: try row.decode(column: "cursor", as: String?.self))
+                total: try row.decode(column: "total", as: Int.self),
+                done: try row.decode(column: "done", as: Int.self),
+                failed: try row.decode(column: "failed", as: Int.self),
+                detail: try row.decode(column: "detail", as: String?.self),
+                actor: try row.decode(column: "actor", as: String.self),
+                createdAt: try row.decode(column: "created_at", as: String.self),
+                updatedAt: try row.decode(column: "updated_at", as: String.self)
+            ),
+            cursor: try row.decode(column: "cursor", as: String?.self)
+        )
     }
 }

@@ -24,8 +24,13 @@ struct SQLMappingStore: MappingStore {
                     "UPDATE identity_providers SET provider_type = \(bind: providerType) WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID)"
                 ).run()
                 let event = MappingEvent(
-                    tenantID: tenantID, idpID: idpID, actor: "admin", action: "idp.provider-type-changed", subject: idpID,
-                    detail: "\(currentType) → \(providerType)")
+                    tenantID: tenantID,
+                    idpID: idpID,
+                    actor: "admin",
+                    action: "idp.provider-type-changed",
+                    subject: idpID,
+                    detail: "\(currentType) → \(providerType)"
+                )
                 try await Self.record(event, in: database)
                 guard try !row.decode(column: "customized", as: Bool.self) else { return }
                 try await database.raw("DELETE FROM attribute_mappings WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID)").run()
@@ -46,8 +51,11 @@ struct SQLMappingStore: MappingStore {
                 "SELECT provider_type, customized FROM identity_providers WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID)"
             ).first().map { row in
                 RegisteredIdentityProvider(
-                    tenantID: tenantID, idpID: idpID, providerType: try row.decode(column: "provider_type", as: String.self),
-                    customized: try row.decode(column: "customized", as: Bool.self))
+                    tenantID: tenantID,
+                    idpID: idpID,
+                    providerType: try row.decode(column: "provider_type", as: String.self),
+                    customized: try row.decode(column: "customized", as: Bool.self)
+                )
             }
         }
     }
@@ -80,9 +88,13 @@ struct SQLMappingStore: MappingStore {
                 "SELECT idp_id, actor, action, subject, detail FROM mapping_events WHERE tenant_id = \(bind: tenantID) ORDER BY id DESC LIMIT \(bind: limit)"
             ).all().map { row in
                 MappingEvent(
-                    tenantID: tenantID, idpID: try row.decode(column: "idp_id", as: String?.self), actor: try row.decode(column: "actor", as: String.self),
-                    action: try row.decode(column: "action", as: String.self), subject: try row.decode(column: "subject", as: String.self),
-                    detail: try row.decode(column: "detail", as: String?.self))
+                    tenantID: tenantID,
+                    idpID: try row.decode(column: "idp_id", as: String?.self),
+                    actor: try row.decode(column: "actor", as: String.self),
+                    action: try row.decode(column: "action", as: String.self),
+                    subject: try row.decode(column: "subject", as: String.self),
+                    detail: try row.decode(column: "detail", as: String?.self)
+                )
             }
         }
     }

@@ -56,7 +56,8 @@ struct AdminController {
     @Sendable func updateTenant(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let body = try await JSONCoding.decode(TenantUpdateRequest.self, from: request, context: context)
         return JSONCoding.response(
-            try await peers.directory.updateTenant(try context.parameters.require("tenant"), body, logger: context.logger))
+            try await peers.directory.updateTenant(try context.parameters.require("tenant"), body, logger: context.logger)
+        )
     }
 
     /// Deletes the tenant's directory data, then its credentials and mappings.
@@ -74,7 +75,10 @@ struct AdminController {
     @Sendable func createIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let body = try await JSONCoding.decode(IdentityProviderCreateRequest.self, from: request, context: context)
         let idp = try await peers.directory.createIdentityProvider(
-            tenantID: try context.parameters.require("tenant"), body, logger: context.logger)
+            tenantID: try context.parameters.require("tenant"),
+            body,
+            logger: context.logger
+        )
         defer { peers.identityMapper.invalidate(tenantID: idp.tenantID) }  // an IdP of this id may have been mapped before
         try await peers.mapping.registerIdentityProvider(idp, logger: context.logger)
         return JSONCoding.response(view(idp), status: .created)
@@ -92,7 +96,11 @@ struct AdminController {
     @Sendable func updateIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let body = try await JSONCoding.decode(IdentityProviderUpdateRequest.self, from: request, context: context)
         let idp = try await peers.directory.updateIdentityProvider(
-            tenantID: try context.parameters.require("tenant"), idpID: try context.parameters.require("idp"), body, logger: context.logger)
+            tenantID: try context.parameters.require("tenant"),
+            idpID: try context.parameters.require("idp"),
+            body,
+            logger: context.logger
+        )
         // A new provider type reaches the mapping service, which re-seeds the defaults unless an admin customised them.
         if body.providerType != nil {
             defer { peers.identityMapper.invalidate(tenantID: idp.tenantID) }
@@ -119,8 +127,11 @@ struct AdminController {
     @Sendable func activity(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1000)
         let entries = try await peers.directory.activity(
-            tenantID: try context.parameters.require("tenant"), idpID: request.uri.queryParameters.get("idp").map { String($0) }, limit: limit,
-            logger: context.logger)
+            tenantID: try context.parameters.require("tenant"),
+            idpID: request.uri.queryParameters.get("idp").map { String($0) },
+            limit: limit,
+            logger: context.logger
+        )
         return JSONCoding.response(entries)
     }
 
@@ -128,12 +139,22 @@ struct AdminController {
 
     private func existingIdentityProvider(_ context: ServiceRequestContext) async throws -> IdentityProvider {
         try await peers.directory.identityProvider(
-            tenantID: try context.parameters.require("tenant"), idpID: try context.parameters.require("idp"), logger: context.logger)
+            tenantID: try context.parameters.require("tenant"),
+            idpID: try context.parameters.require("idp"),
+            logger: context.logger
+        )
     }
 
     private func view(_ idp: IdentityProvider) -> IdentityProviderView {
         IdentityProviderView(
-            tenantID: idp.tenantID, id: idp.id, name: idp.name, description: idp.description, providerType: idp.providerType,
-            scimBaseURL: gateway.scimBaseURL(tenantID: idp.tenantID, idpID: idp.id), createdAt: idp.createdAt, updatedAt: idp.updatedAt)
+            tenantID: idp.tenantID,
+            id: idp.id,
+            name: idp.name,
+            description: idp.description,
+            providerType: idp.providerType,
+            scimBaseURL: gateway.scimBaseURL(tenantID: idp.tenantID, idpID: idp.id),
+            createdAt: idp.createdAt,
+            updatedAt: idp.updatedAt
+        )
     }
 }

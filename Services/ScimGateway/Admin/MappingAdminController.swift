@@ -59,14 +59,24 @@ struct MappingAdminController {
         defer { forgetCachedRules(tenantID: tenant.id) }
         var body = try await JSONCoding.decode(IdentityAttributeUpdateRequest.self, from: request, context: context)
         body.actor = actor
-        let updated = try await peers.mapping.updateIdentityAttribute(tenantID: tenant.id, name: try Self.decoded(context, "name"), body, logger: context.logger)
+        let updated = try await peers.mapping.updateIdentityAttribute(
+            tenantID: tenant.id,
+            name: try Self.decoded(context, "name"),
+            body,
+            logger: context.logger
+        )
         return JSONCoding.response(updated)
     }
 
     @Sendable func deleteAttribute(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let tenant = try await existingTenant(context)
         defer { forgetCachedRules(tenantID: tenant.id) }
-        try await peers.mapping.deleteIdentityAttribute(tenantID: tenant.id, name: try Self.decoded(context, "name"), actor: actor, logger: context.logger)
+        try await peers.mapping.deleteIdentityAttribute(
+            tenantID: tenant.id,
+            name: try Self.decoded(context, "name"),
+            actor: actor,
+            logger: context.logger
+        )
         return Response(status: .noContent)
     }
 
@@ -91,8 +101,14 @@ struct MappingAdminController {
         let view = try await peers.mapping.mappingsView(tenantID: idp.tenantID, idpID: idp.id, logger: context.logger)
         return JSONCoding.response(
             MappingsAnswer(
-                tenantID: view.tenantID, idpID: view.idpID, providerType: view.providerType, customized: view.customized,
-                mapped: which == "unmapped" ? nil : view.mapped, unmapped: which == "mapped" ? nil : view.unmapped))
+                tenantID: view.tenantID,
+                idpID: view.idpID,
+                providerType: view.providerType,
+                customized: view.customized,
+                mapped: which == "unmapped" ? nil : view.mapped,
+                unmapped: which == "mapped" ? nil : view.unmapped
+            )
+        )
     }
 
     /// `{"scimPath": "urn:ietf:params:scim:schemas:extension:custom:2.0:User:costCenter"}` → the IdP's view.
@@ -102,7 +118,12 @@ struct MappingAdminController {
         var body = try await JSONCoding.decode(AttributeMappingSetRequest.self, from: request, context: context)
         body.actor = actor
         let view = try await peers.mapping.setMapping(
-            tenantID: idp.tenantID, idpID: idp.id, attribute: try Self.decoded(context, "attribute"), body, logger: context.logger)
+            tenantID: idp.tenantID,
+            idpID: idp.id,
+            attribute: try Self.decoded(context, "attribute"),
+            body,
+            logger: context.logger
+        )
         return JSONCoding.response(view)
     }
 
@@ -110,7 +131,12 @@ struct MappingAdminController {
         let idp = try await registeredIdentityProvider(context)
         defer { forgetCachedRules(tenantID: idp.tenantID) }
         try await peers.mapping.removeMapping(
-            tenantID: idp.tenantID, idpID: idp.id, attribute: try Self.decoded(context, "attribute"), actor: actor, logger: context.logger)
+            tenantID: idp.tenantID,
+            idpID: idp.id,
+            attribute: try Self.decoded(context, "attribute"),
+            actor: actor,
+            logger: context.logger
+        )
         return Response(status: .noContent)
     }
 
@@ -126,7 +152,13 @@ struct MappingAdminController {
     @Sendable func reapplyJob(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let idp = try await existingIdentityProvider(context)
         return JSONCoding.response(
-            try await peers.mapping.reapplyJob(tenantID: idp.tenantID, idpID: idp.id, id: try context.parameters.require("job"), logger: context.logger))
+            try await peers.mapping.reapplyJob(
+                tenantID: idp.tenantID,
+                idpID: idp.id,
+                id: try context.parameters.require("job"),
+                logger: context.logger
+            )
+        )
     }
 
     // MARK: Typed identity of a user
@@ -135,7 +167,12 @@ struct MappingAdminController {
         let idp = try await existingIdentityProvider(context)
         return JSONCoding.response(
             try await peers.directory.userIdentity(
-                tenantID: idp.tenantID, idpID: idp.id, id: try context.parameters.require("user"), logger: context.logger))
+                tenantID: idp.tenantID,
+                idpID: idp.id,
+                id: try context.parameters.require("user"),
+                logger: context.logger
+            )
+        )
     }
 
     // MARK: Helpers
@@ -146,7 +183,10 @@ struct MappingAdminController {
 
     private func existingIdentityProvider(_ context: ServiceRequestContext) async throws -> IdentityProvider {
         try await peers.directory.identityProvider(
-            tenantID: try context.parameters.require("tenant"), idpID: try context.parameters.require("idp"), logger: context.logger)
+            tenantID: try context.parameters.require("tenant"),
+            idpID: try context.parameters.require("idp"),
+            logger: context.logger
+        )
     }
 
     /// The IdP, registered with the mapping service under its current type (idempotent; heals an IdP whose

@@ -100,7 +100,12 @@ struct TokenAdminController {
         let idp = try await existingIdentityProvider(context)
         let body = try await JSONCoding.decode(ClientRotateRequest.self, from: request, context: context)
         var issued = try await peers.tokens.rotateClientSecret(
-            tenantID: idp.tenantID, idpID: idp.id, clientID: try context.parameters.require("client"), body, logger: context.logger)
+            tenantID: idp.tenantID,
+            idpID: idp.id,
+            clientID: try context.parameters.require("client"),
+            body,
+            logger: context.logger
+        )
         issued.tokenURL = gateway.tokenURL(tenantID: idp.tenantID)
         return JSONCoding.response(issued, headers: Self.noStore)
     }
@@ -108,7 +113,11 @@ struct TokenAdminController {
     @Sendable func revokeClient(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let idp = try await existingIdentityProvider(context)
         try await peers.tokens.revokeClient(
-            tenantID: idp.tenantID, idpID: idp.id, clientID: try context.parameters.require("client"), logger: context.logger)
+            tenantID: idp.tenantID,
+            idpID: idp.id,
+            clientID: try context.parameters.require("client"),
+            logger: context.logger
+        )
         return Response(status: .noContent)
     }
 
@@ -125,6 +134,9 @@ struct TokenAdminController {
 
     private func existingIdentityProvider(_ context: ServiceRequestContext) async throws -> IdentityProvider {
         try await peers.directory.identityProvider(
-            tenantID: try context.parameters.require("tenant"), idpID: try context.parameters.require("idp"), logger: context.logger)
+            tenantID: try context.parameters.require("tenant"),
+            idpID: try context.parameters.require("idp"),
+            logger: context.logger
+        )
     }
 }

@@ -11,7 +11,9 @@ struct AdminAuthMiddleware: RouterMiddleware {
     let adminKey: String
 
     func handle(
-        _ request: Request, context: ServiceRequestContext, next: (Request, ServiceRequestContext) async throws -> Response
+        _ request: Request,
+        context: ServiceRequestContext,
+        next: (Request, ServiceRequestContext) async throws -> Response
     ) async throws -> Response {
         guard let presented = BearerCredential.from(request), ConstantTime.equals(presented, adminKey) else {
             throw ScimError.unauthorized("The admin API needs the admin key as a bearer token.")

@@ -22,8 +22,10 @@ final class CachingTokenVerifier: Sendable {
 
     func verify(_ token: String, fingerprint key: TokenFingerprint, logger: Logger) async throws -> TokenVerification {
         try await cache.value(
-            for: key, isUsable: { verification in verification.expiresAt.map { $0 > Date() } ?? true },
-            fetch: { try await tokens.verify(token: token, logger: logger) })
+            for: key,
+            isUsable: { verification in verification.expiresAt.map { $0 > Date() } ?? true },
+            fetch: { try await tokens.verify(token: token, logger: logger) }
+        )
     }
 
     /// Forgets the cached verifications of one token (after an admin revoked or recreated it through this replica;

@@ -15,7 +15,9 @@ struct ScimAuthMiddleware: RouterMiddleware {
     let limiter: AuthFailureLimiter
 
     func handle(
-        _ request: Request, context: ScimAuthenticationContext, next: (Request, ScimAuthenticationContext) async throws -> Response
+        _ request: Request,
+        context: ScimAuthenticationContext,
+        next: (Request, ScimAuthenticationContext) async throws -> Response
     ) async throws -> Response {
         let tenantID = try context.parameters.require("tenant")
         let idpID = try context.parameters.require("idp")
@@ -23,7 +25,9 @@ struct ScimAuthMiddleware: RouterMiddleware {
         let fingerprint = token.map(TokenFingerprint.init)
         if let retryAfter = limiter.retryAfter(source: context.authenticationSource), !(fingerprint.map(limiter.isTrusted) ?? false) {
             context.logger.notice(
-                "Source blocked after repeated failed authentications", metadata: ["source": "\(context.authenticationSource)"])
+                "Source blocked after repeated failed authentications",
+                metadata: ["source": "\(context.authenticationSource)"]
+            )
             return ScimError.tooManyRequests("Too many failed authentications from this address; retry after \(retryAfter) seconds.")
                 .response(extraHeaders: [.retryAfter: String(retryAfter)])
         }

@@ -1,6 +1,6 @@
 import Foundation
-import ScimCore
 import HTTPTypes
+import ScimCore
 
 /// `application/x-www-form-urlencoded` (the OAuth token request's body), with RFC 6749's rule that a
 /// parameter may appear at most once. Values are never logged.

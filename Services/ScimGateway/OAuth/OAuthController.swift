@@ -32,7 +32,11 @@ struct OAuthController {
         let tenantID = try context.parameters.require("tenant")
         let source = context.authenticationSource
         if let retryAfter = limiter.retryAfter(source: source) {
-            var response = Self.error("invalid_request", "Too many failed client authentications; retry after \(retryAfter) seconds.", status: .tooManyRequests)
+            var response = Self.error(
+                "invalid_request",
+                "Too many failed client authentications; retry after \(retryAfter) seconds.",
+                status: .tooManyRequests
+            )
             response.headers[.retryAfter] = String(retryAfter)
             return response
         }
@@ -73,14 +77,20 @@ struct OAuthController {
         case nil:
             guard let id = fields["client_id"], let secret = fields["client_secret"], !id.isEmpty, !secret.isEmpty else {
                 return Self.error(
-                    "invalid_client", "Client authentication is required (HTTP Basic, or client_id and client_secret in the body).",
-                    status: .unauthorized, basic: true)
+                    "invalid_client",
+                    "Client authentication is required (HTTP Basic, or client_id and client_secret in the body).",
+                    status: .unauthorized,
+                    basic: true
+                )
             }
             (clientID, clientSecret) = (id, secret)
         }
         do {
             let issued = try await tokens.grant(
-                tenantID: tenantID, ClientCredentialsGrant(clientID: clientID, clientSecret: clientSecret, scope: fields["scope"]), logger: context.logger)
+                tenantID: tenantID,
+                ClientCredentialsGrant(clientID: clientID, clientSecret: clientSecret, scope: fields["scope"]),
+                logger: context.logger
+            )
             return JSONCoding.response(issued, headers: [.cacheControl: "no-store", .pragma: "no-cache"])
         } catch let error as ScimError where error.status == 401 {
             limiter.recordFailure(source: source)

@@ -50,7 +50,10 @@ struct BulkController {
             guard !ready.isEmpty else {
                 for operation in pending {
                     results[operation.index] = Self.result(
-                        operation, status: 409, error: .conflict("The operation references a bulkId that is never created or that forms a cycle."))
+                        operation,
+                        status: 409,
+                        error: .conflict("The operation references a bulkId that is never created or that forms a cycle.")
+                    )
                 }
                 break
             }
@@ -58,7 +61,12 @@ struct BulkController {
             for operation in ready {
                 if let failOnErrors, failOnErrors > 0, errors >= failOnErrors { break }
                 do {
-                    results[operation.index] = try await execute(Self.resolving(operation, with: resolved), principal: principal, resolved: &resolved, context: context)
+                    results[operation.index] = try await execute(
+                        Self.resolving(operation, with: resolved),
+                        principal: principal,
+                        resolved: &resolved,
+                        context: context
+                    )
                 } catch let error as ScimError {
                     errors += 1
                     results[operation.index] = Self.result(operation, status: error.status, error: error)
@@ -71,7 +79,10 @@ struct BulkController {
     }
 
     private func execute(
-        _ operation: Operation, principal: ScimPrincipal, resolved: inout [String: String], context: ScimRequestContext
+        _ operation: Operation,
+        principal: ScimPrincipal,
+        resolved: inout [String: String],
+        context: ScimRequestContext
     ) async throws -> JSONValue {
         let (kind, id) = try Self.target(of: operation.path)
         let ifMatch = try operation.version.map { tag throws(ScimError) in
@@ -88,10 +99,25 @@ struct BulkController {
             return Self.result(operation, status: 201, location: created.location, version: created.version)
         case ("PUT", let id?):
             let replaced = try await resources.replace(
-                kind, principal, id: id, resource: try Self.data(operation), ifMatch: ifMatch, rendering, logger: logger)
+                kind,
+                principal,
+                id: id,
+                resource: try Self.data(operation),
+                ifMatch: ifMatch,
+                rendering,
+                logger: logger
+            )
             return Self.result(operation, status: 200, location: http.location(principal, kind, id), version: replaced.version)
         case ("PATCH", let id?):
-            let patched = try await resources.patch(kind, principal, id: id, patch: try Self.data(operation), ifMatch: ifMatch, rendering, logger: logger)
+            let patched = try await resources.patch(
+                kind,
+                principal,
+                id: id,
+                patch: try Self.data(operation),
+                ifMatch: ifMatch,
+                rendering,
+                logger: logger
+            )
             return Self.result(operation, status: 200, location: http.location(principal, kind, id), version: patched.version)
         case ("DELETE", let id?):
             try await resources.delete(kind, principal, id: id, ifMatch: ifMatch, logger: logger)
@@ -115,8 +141,13 @@ struct BulkController {
             throw ScimError.invalidSyntax("Bulk operation \(index + 1) is a POST and needs a bulkId.")
         }
         return Operation(
-            index: index, method: method, path: path, bulkID: bulkID, version: element[caseInsensitive: "version"]?.stringValue,
-            data: element[caseInsensitive: "data"])
+            index: index,
+            method: method,
+            path: path,
+            bulkID: bulkID,
+            version: element[caseInsensitive: "version"]?.stringValue,
+            data: element[caseInsensitive: "data"]
+        )
     }
 
     /// `/Users` or `/Groups/{id}`.
@@ -159,7 +190,7 @@ struct BulkController {
             default: break
             }
         }
-        operation.path.split(separator: "/").forEach { scan(String($0)) }
+        for segment in operation.path.split(separator: "/") { scan(String(segment)) }
         operation.data.map(walk)
         return found
     }

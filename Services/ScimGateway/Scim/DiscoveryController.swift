@@ -101,7 +101,12 @@ struct DiscoveryController {
     /// A complete (unpaginated) ListResponse: discovery lists are small and ignore paging parameters.
     private static func list(_ resources: [JSONValue]) -> JSONValue {
         .listResponse(
-            resources: resources, totalResults: resources.count, startIndex: 1, itemsPerPage: resources.count, nextCursor: nil,
-            previousCursor: nil)
+            resources: resources,
+            totalResults: resources.count,
+            startIndex: 1,
+            itemsPerPage: resources.count,
+            nextCursor: nil,
+            previousCursor: nil
+        )
     }
 }

@@ -36,7 +36,12 @@ struct ResourceController {
     @Sendable func get(_ request: Request, context: ScimRequestContext) async throws -> Response {
         let principal = context.principal
         let read = try await resources.renderedGet(
-            kind, principal, id: try http.resourceID(context), http.rendering(principal, try http.search(of: request)), logger: context.logger)
+            kind,
+            principal,
+            id: try http.resourceID(context),
+            http.rendering(principal, try http.search(of: request)),
+            logger: context.logger
+        )
         if let version = read.version, http.isNotModified(request, version: version) {
             return Response(status: .notModified, headers: [.eTag: ETag.weak(version)])
         }
@@ -66,8 +71,14 @@ struct ResourceController {
         let id = try http.resourceID(context)
         let resource = try await JSONCoding.jsonValue(of: request, context: context)
         let replaced = try await resources.replace(
-            kind, principal, id: id, resource: resource, ifMatch: try await writeCondition(request, principal, id: id, context: context),
-            http.rendering(principal, search), logger: context.logger)
+            kind,
+            principal,
+            id: id,
+            resource: resource,
+            ifMatch: try await writeCondition(request, principal, id: id, context: context),
+            http.rendering(principal, search),
+            logger: context.logger
+        )
         return JSONCoding.scimResponse(replaced)
     }
 
@@ -85,8 +96,14 @@ struct ResourceController {
         let id = try http.resourceID(context)
         let patch = try await JSONCoding.jsonValue(of: request, context: context)
         let patched = try await resources.patch(
-            kind, principal, id: id, patch: patch, ifMatch: try await writeCondition(request, principal, id: id, context: context),
-            http.rendering(principal, wantsBody ? search : ScimHTTP.versionOnly), logger: context.logger)
+            kind,
+            principal,
+            id: id,
+            patch: patch,
+            ifMatch: try await writeCondition(request, principal, id: id, context: context),
+            http.rendering(principal, wantsBody ? search : ScimHTTP.versionOnly),
+            logger: context.logger
+        )
         guard wantsBody else {
             var headers = HTTPFields()
             if let version = patched.version { headers[.eTag] = ETag.weak(version) }
@@ -99,7 +116,12 @@ struct ResourceController {
         let principal = context.principal
         let id = try http.resourceID(context)
         try await resources.delete(
-            kind, principal, id: id, ifMatch: try await writeCondition(request, principal, id: id, context: context), logger: context.logger)
+            kind,
+            principal,
+            id: id,
+            ifMatch: try await writeCondition(request, principal, id: id, context: context),
+            logger: context.logger
+        )
         return Response(status: .noContent)
     }
 
@@ -110,7 +132,12 @@ struct ResourceController {
         let ifMatch = try http.ifMatch(request)
         guard request.headers[.ifNoneMatch] != nil else { return ifMatch }
         let current = try await resources.renderedGet(
-            kind, principal, id: id, http.rendering(principal, ScimHTTP.versionOnly), logger: context.logger)
+            kind,
+            principal,
+            id: id,
+            http.rendering(principal, ScimHTTP.versionOnly),
+            logger: context.logger
+        )
         guard let version = current.version else { return ifMatch }
         if http.ifNoneMatchFails(request, version: version) == true {
             throw ScimError(status: 412, detail: "If-None-Match: \(kind.name) '\(id)' exists at a version the condition excludes.")

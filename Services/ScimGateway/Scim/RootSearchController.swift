@@ -48,13 +48,22 @@ struct RootSearchController {
         }
         return JSONCoding.scimResponse(
             .listResponse(
-                resources: found, totalResults: total, startIndex: page.startIndex, itemsPerPage: found.count, nextCursor: nil,
-                previousCursor: nil))
+                resources: found,
+                totalResults: total,
+                startIndex: page.startIndex,
+                itemsPerPage: found.count,
+                nextCursor: nil,
+                previousCursor: nil
+            )
+        )
     }
 
     /// One type's page as the directory rendered it for the client, read back to be joined with the other type's.
     private func list(
-        _ kind: ScimResourceType, _ principal: ScimPrincipal, _ search: SearchRequest, context: ScimRequestContext
+        _ kind: ScimResourceType,
+        _ principal: ScimPrincipal,
+        _ search: SearchRequest,
+        context: ScimRequestContext
     ) async throws -> (totalResults: Int, resources: [JSONValue]) {
         let answer = try await resources.renderedSearch(kind, principal, http.rendering(principal, search), logger: context.logger)
         let page = try JSONValue.decode(Data(answer.body))

@@ -10,7 +10,6 @@ import ServiceKit
 struct ScimHTTP: Sendable {
     let gateway: GatewayConfiguration
 
-
     /// Longest resource id accepted in a path: ids are issued here as UUIDs; 256 bytes leaves room for ids kept
     /// from an import.
     static let maximumIDLength = 256

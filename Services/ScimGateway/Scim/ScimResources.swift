@@ -20,7 +20,13 @@ struct ScimResources: Sendable {
     /// between attempts it waits a few random milliseconds so that racing writers spread out.
     var patchAttempts = 8
 
-    func create(_ kind: ScimResourceType, _ principal: ScimPrincipal, resource: JSONValue, _ rendering: ScimRendering, logger: Logger)
+    func create(
+        _ kind: ScimResourceType,
+        _ principal: ScimPrincipal,
+        resource: JSONValue,
+        _ rendering: ScimRendering,
+        logger: Logger
+    )
         async throws -> RenderedScim
     {
         try await validate(resource, kind, principal, logger: logger)
@@ -28,16 +34,31 @@ struct ScimResources: Sendable {
         case .user:
             let identity = try await peers.identityMapper.identity(of: resource, tenantID: principal.tenantID, idpID: principal.idpID, logger: logger)
             return try await peers.directory.createUser(
-                tenantID: principal.tenantID, idpID: principal.idpID, UserWriteRequest(resource: resource, identity: identity), rendering,
-                logger: logger)
+                tenantID: principal.tenantID,
+                idpID: principal.idpID,
+                UserWriteRequest(resource: resource, identity: identity),
+                rendering,
+                logger: logger
+            )
         case .group:
             return try await peers.directory.createGroup(
-                tenantID: principal.tenantID, idpID: principal.idpID, GroupWriteRequest(resource: resource), rendering, logger: logger)
+                tenantID: principal.tenantID,
+                idpID: principal.idpID,
+                GroupWriteRequest(resource: resource),
+                rendering,
+                logger: logger
+            )
         }
     }
 
     /// A read as the client sees it, rendered by the directory.
-    func renderedGet(_ kind: ScimResourceType, _ principal: ScimPrincipal, id: String, _ rendering: ScimRendering, logger: Logger) async throws
+    func renderedGet(
+        _ kind: ScimResourceType,
+        _ principal: ScimPrincipal,
+        id: String,
+        _ rendering: ScimRendering,
+        logger: Logger
+    ) async throws
         -> RenderedScim
     {
         switch kind {
@@ -47,7 +68,12 @@ struct ScimResources: Sendable {
     }
 
     func replace(
-        _ kind: ScimResourceType, _ principal: ScimPrincipal, id: String, resource: JSONValue, ifMatch: Int?, _ rendering: ScimRendering,
+        _ kind: ScimResourceType,
+        _ principal: ScimPrincipal,
+        id: String,
+        resource: JSONValue,
+        ifMatch: Int?,
+        _ rendering: ScimRendering,
         logger: Logger
     ) async throws -> RenderedScim {
         try await validate(resource, kind, principal, logger: logger)
@@ -55,26 +81,46 @@ struct ScimResources: Sendable {
         case .user:
             let identity = try await peers.identityMapper.identity(of: resource, tenantID: principal.tenantID, idpID: principal.idpID, logger: logger)
             return try await peers.directory.replaceUser(
-                tenantID: principal.tenantID, idpID: principal.idpID, id: id,
-                UserReplaceRequest(resource: resource, identity: identity, ifMatch: ifMatch), rendering, logger: logger)
+                tenantID: principal.tenantID,
+                idpID: principal.idpID,
+                id: id,
+                UserReplaceRequest(resource: resource, identity: identity, ifMatch: ifMatch),
+                rendering,
+                logger: logger
+            )
         case .group:
             return try await peers.directory.replaceGroup(
-                tenantID: principal.tenantID, idpID: principal.idpID, id: id, GroupWriteRequest(resource: resource, ifMatch: ifMatch), rendering,
-                logger: logger)
+                tenantID: principal.tenantID,
+                idpID: principal.idpID,
+                id: id,
+                GroupWriteRequest(resource: resource, ifMatch: ifMatch),
+                rendering,
+                logger: logger
+            )
         }
     }
 
     /// A user PATCH that changes nothing writes nothing; its answer is the user as it is.
     func patch(
-        _ kind: ScimResourceType, _ principal: ScimPrincipal, id: String, patch: JSONValue, ifMatch: Int?, _ rendering: ScimRendering,
+        _ kind: ScimResourceType,
+        _ principal: ScimPrincipal,
+        id: String,
+        patch: JSONValue,
+        ifMatch: Int?,
+        _ rendering: ScimRendering,
         logger: Logger
     ) async throws -> RenderedScim {
         let request = try PatchRequest(json: patch)
         switch kind {
         case .group:
             return try await peers.directory.patchGroup(
-                tenantID: principal.tenantID, idpID: principal.idpID, id: id,
-                GroupPatchRequest(patch: patch, ifMatch: ifMatch), rendering, logger: logger)
+                tenantID: principal.tenantID,
+                idpID: principal.idpID,
+                id: id,
+                GroupPatchRequest(patch: patch, ifMatch: ifMatch),
+                rendering,
+                logger: logger
+            )
         case .user:
             let engine = PatchEngine(registry: .standard, resourceType: .user)
             var attempt = 1
@@ -87,11 +133,20 @@ struct ScimResources: Sendable {
                 guard result.changed else { return try await renderedGet(.user, principal, id: id, rendering, logger: logger) }
                 try await validate(result.resource, kind, principal, logger: logger)
                 let identity = try await peers.identityMapper.identity(
-                    of: result.resource, tenantID: principal.tenantID, idpID: principal.idpID, logger: logger)
+                    of: result.resource,
+                    tenantID: principal.tenantID,
+                    idpID: principal.idpID,
+                    logger: logger
+                )
                 do {
                     return try await peers.directory.replaceUser(
-                        tenantID: principal.tenantID, idpID: principal.idpID, id: id,
-                        UserReplaceRequest(resource: result.resource, identity: identity, ifMatch: current.version), rendering, logger: logger)
+                        tenantID: principal.tenantID,
+                        idpID: principal.idpID,
+                        id: id,
+                        UserReplaceRequest(resource: result.resource, identity: identity, ifMatch: current.version),
+                        rendering,
+                        logger: logger
+                    )
                 } catch let error as ScimError where error.scimType == .invalidVers && ifMatch == nil && attempt < patchAttempts {
                     logger.debug("User changed during PATCH; applying again", metadata: ["user.id": "\(id)", "attempt": "\(attempt)"])
                     attempt += 1
@@ -111,7 +166,12 @@ struct ScimResources: Sendable {
     }
 
     /// A list page as the client sees it (a SCIM `ListResponse`), rendered by the directory.
-    func renderedSearch(_ kind: ScimResourceType, _ principal: ScimPrincipal, _ rendering: ScimRendering, logger: Logger) async throws
+    func renderedSearch(
+        _ kind: ScimResourceType,
+        _ principal: ScimPrincipal,
+        _ rendering: ScimRendering,
+        logger: Logger
+    ) async throws
         -> RenderedScim
     {
         switch kind {

@@ -27,7 +27,8 @@ final class TenantSchemas: Sendable {
             fetch: { Self.registry(from: try await mapping.identitySchema(tenantID: principal.tenantID, idpID: principal.idpID, logger: logger)) },
             servedStale: { error in
                 logger.warning("Serving the identity provider's schemas built before: refreshing them failed", metadata: ["error": "\(error)"])
-            })
+            }
+        )
     }
 
     /// Forgets what this replica built for a tenant, after its attributes or mappings changed here; other replicas
@@ -46,17 +47,30 @@ final class TenantSchemas: Sendable {
                 if extensions[urn] == nil { extensionOrder.append(urn) }
                 extensions[urn, default: []].append(
                     AttributeDefinition(
-                        name: path.attribute.attribute, type: scimType(of: attribute.type), multiValued: attribute.multiValued,
-                        required: attribute.mandatory, description: attribute.description.isEmpty ? attribute.name : attribute.description))
+                        name: path.attribute.attribute,
+                        type: scimType(of: attribute.type),
+                        multiValued: attribute.multiValued,
+                        required: attribute.mandatory,
+                        description: attribute.description.isEmpty ? attribute.name : attribute.description
+                    )
+                )
             } else if attribute.mandatory {
-                let target = AttributePath(schemaURN: path.attribute.schemaURN, attribute: path.attribute.attribute, subAttribute: path.targetSubAttribute)
+                let target = AttributePath(
+                    schemaURN: path.attribute.schemaURN,
+                    attribute: path.attribute.attribute,
+                    subAttribute: path.targetSubAttribute
+                )
                 registry = registry.requiring(target, resourceType: ScimResourceType.user.name)
             }
         }
         for urn in extensionOrder {
             let name = urn.split(separator: ":").dropLast().last.map(String.init) ?? "Custom"
             let definition = SchemaDefinition(
-                id: urn, name: "\(name) extension", description: "Custom attributes of the tenant's identity providers.", attributes: extensions[urn] ?? [])
+                id: urn,
+                name: "\(name) extension",
+                description: "Custom attributes of the tenant's identity providers.",
+                attributes: extensions[urn] ?? []
+            )
             registry = registry.adding(extension: definition, to: ScimResourceType.user.name, required: false)
         }
         return registry

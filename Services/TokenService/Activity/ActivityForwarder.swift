@@ -19,8 +19,13 @@ struct DirectoryActivitySink: ActivitySink {
     func forward(_ event: TokenEvent, logger: Logger) async {
         guard event.tenantID != "*" else { return }  // service-wide events (signing keys) belong to no tenant
         let body = ActivityEventRequest(
-            idpID: event.idpID, actor: event.actor, action: event.action, resourceType: Self.resourceType(event.action),
-            resourceID: event.subjectID, detail: event.detail)
+            idpID: event.idpID,
+            actor: event.actor,
+            action: event.action,
+            resourceType: Self.resourceType(event.action),
+            resourceID: event.subjectID,
+            detail: event.detail
+        )
         do {
             try await client.sendExpectingNoContent(.POST, "/internal/v1/tenants/\(pathSegment(event.tenantID))/activity", body: body, logger: logger)
         } catch {

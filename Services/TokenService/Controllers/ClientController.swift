@@ -30,13 +30,29 @@ struct ClientController<Store: TokenStore> {
         }
         let secret = ClientSecret.newSecret()
         let metadata = OAuthClientMetadata(
-            clientID: ClientSecret.newClientID(), tenantID: tenantID, idpID: idpID, createdAt: now, secretRotatedAt: nil,
-            previousSecretValidUntil: nil, lastUsedAt: nil, revokedAt: nil)
+            clientID: ClientSecret.newClientID(),
+            tenantID: tenantID,
+            idpID: idpID,
+            createdAt: now,
+            secretRotatedAt: nil,
+            previousSecretValidUntil: nil,
+            lastUsedAt: nil,
+            revokedAt: nil
+        )
         let event = TokenEvent(
-            tenantID: tenantID, idpID: idpID, subjectID: metadata.clientID, action: "client.created", actor: "admin", occurredAt: now,
-            detail: "clientID=\(metadata.clientID)")
+            tenantID: tenantID,
+            idpID: idpID,
+            subjectID: metadata.clientID,
+            action: "client.created",
+            actor: "admin",
+            occurredAt: now,
+            detail: "clientID=\(metadata.clientID)"
+        )
         try await store.insertClient(ClientRecord(metadata: metadata, secretHash: ClientSecret.hash(secret), previousSecretHash: nil), event: event)
-        context.logger.info("OAuth client created", metadata: ["tenant.id": "\(tenantID)", "idp.id": "\(idpID)", "client.id": "\(metadata.clientID)"])
+        context.logger.info(
+            "OAuth client created",
+            metadata: ["tenant.id": "\(tenantID)", "idp.id": "\(idpID)", "client.id": "\(metadata.clientID)"]
+        )
         await activity.forward(event, logger: context.logger)
         return JSONCoding.response(IssuedClientSecret(clientID: metadata.clientID, clientSecret: secret, client: metadata), status: .created)
     }
@@ -59,10 +75,21 @@ struct ClientController<Store: TokenStore> {
         let previousValidUntil = grace > 0 ? now.addingTimeInterval(TimeInterval(grace) * 3600) : nil
         let secret = ClientSecret.newSecret()
         let event = TokenEvent(
-            tenantID: client.tenantID, idpID: client.idpID, subjectID: client.clientID, action: "client.secret-rotated", actor: "admin",
-            occurredAt: now, detail: "clientID=\(client.clientID) graceHours=\(grace)")
+            tenantID: client.tenantID,
+            idpID: client.idpID,
+            subjectID: client.clientID,
+            action: "client.secret-rotated",
+            actor: "admin",
+            occurredAt: now,
+            detail: "clientID=\(client.clientID) graceHours=\(grace)"
+        )
         try await store.rotateClientSecret(
-            clientID: client.clientID, newHash: ClientSecret.hash(secret), previousValidUntil: previousValidUntil, at: now, event: event)
+            clientID: client.clientID,
+            newHash: ClientSecret.hash(secret),
+            previousValidUntil: previousValidUntil,
+            at: now,
+            event: event
+        )
         context.logger.info("OAuth client secret rotated", metadata: ["tenant.id": "\(client.tenantID)", "client.id": "\(client.clientID)"])
         await activity.forward(event, logger: context.logger)
         client.secretRotatedAt = now
@@ -75,8 +102,14 @@ struct ClientController<Store: TokenStore> {
         let client = try await existingClient(context)
         let now = clock.now()
         let event = TokenEvent(
-            tenantID: client.tenantID, idpID: client.idpID, subjectID: client.clientID, action: "client.revoked", actor: "admin", occurredAt: now,
-            detail: "clientID=\(client.clientID)")
+            tenantID: client.tenantID,
+            idpID: client.idpID,
+            subjectID: client.clientID,
+            action: "client.revoked",
+            actor: "admin",
+            occurredAt: now,
+            detail: "clientID=\(client.clientID)"
+        )
         if try await store.revokeClient(clientID: client.clientID, at: now, event: event) {
             context.logger.info("OAuth client revoked", metadata: ["tenant.id": "\(client.tenantID)", "client.id": "\(client.clientID)"])
             await activity.forward(event, logger: context.logger)
@@ -107,7 +140,9 @@ struct ClientController<Store: TokenStore> {
         try await store.markClientUsed(clientID: record.metadata.clientID, at: now)
         let token = try await accessTokens.issue(for: record.metadata)
         context.logger.info(
-            "Access token issued", metadata: ["tenant.id": "\(tenantID)", "idp.id": "\(record.metadata.idpID)", "client.id": "\(record.metadata.clientID)"])
+            "Access token issued",
+            metadata: ["tenant.id": "\(tenantID)", "idp.id": "\(record.metadata.idpID)", "client.id": "\(record.metadata.clientID)"]
+        )
         return JSONCoding.response(token)
     }
 

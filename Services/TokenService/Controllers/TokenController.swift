@@ -57,19 +57,38 @@ struct TokenController<Store: TokenStore> {
         guard active.count < settings.maxActiveTokens else {
             throw ScimError.uniqueness(
                 "This identity provider already has \(active.count) active tokens, the most allowed (TOKEN_MAX_ACTIVE=\(settings.maxActiveTokens)). "
-                    + "Recreate or revoke one of them instead of creating another.")
+                    + "Recreate or revoke one of them instead of creating another."
+            )
         }
         let token = BearerToken.generate()
         let metadata = TokenMetadata(
-            id: UUID().uuidString.lowercased(), prefix: token.prefix, tenantID: tenantID, idpID: idpID, createdAt: now,
-            expiresAt: expiresAt, lastUsedAt: nil, revokedAt: nil)
+            id: UUID().uuidString.lowercased(),
+            prefix: token.prefix,
+            tenantID: tenantID,
+            idpID: idpID,
+            createdAt: now,
+            expiresAt: expiresAt,
+            lastUsedAt: nil,
+            revokedAt: nil
+        )
         try await store.insert(TokenRecord(metadata: metadata, secretHash: token.secretHash), actor: "admin")
         context.logger.info(
-            "Token created", metadata: ["tenant.id": "\(tenantID)", "idp.id": "\(idpID)", "token.prefix": "\(token.prefix)"])
+            "Token created",
+            metadata: ["tenant.id": "\(tenantID)", "idp.id": "\(idpID)", "token.prefix": "\(token.prefix)"]
+        )
         let expiry = expiresAt.map { "expires=\(ISO8601DateFormatter().string(from: $0))" } ?? "expires=never"
         await activity.forward(
-            TokenEvent(tenantID: tenantID, idpID: idpID, subjectID: metadata.id, action: "token.created", actor: "admin", occurredAt: now,
-                       detail: "prefix=\(token.prefix) \(expiry)"), logger: context.logger)
+            TokenEvent(
+                tenantID: tenantID,
+                idpID: idpID,
+                subjectID: metadata.id,
+                action: "token.created",
+                actor: "admin",
+                occurredAt: now,
+                detail: "prefix=\(token.prefix) \(expiry)"
+            ),
+            logger: context.logger
+        )
         return JSONCoding.response(IssuedToken(token: token.text, metadata: metadata), status: .created)
     }
 
@@ -101,17 +120,33 @@ struct TokenController<Store: TokenStore> {
         }
         let token = BearerToken.generate()
         let metadata = TokenMetadata(
-            id: UUID().uuidString.lowercased(), prefix: token.prefix, tenantID: old.tenantID, idpID: old.idpID, createdAt: now,
-            expiresAt: expiresAt, lastUsedAt: nil, revokedAt: nil)
+            id: UUID().uuidString.lowercased(),
+            prefix: token.prefix,
+            tenantID: old.tenantID,
+            idpID: old.idpID,
+            createdAt: now,
+            expiresAt: expiresAt,
+            lastUsedAt: nil,
+            revokedAt: nil
+        )
         let revokeAt = now.addingTimeInterval(TimeInterval(grace) * 3600)
         let expiry = expiresAt.map { "expires=\(ISO8601DateFormatter().string(from: $0))" } ?? "expires=never"
         let event = TokenEvent(
-            tenantID: old.tenantID, idpID: old.idpID, subjectID: metadata.id, action: "token.recreated", actor: "admin", occurredAt: now,
-            detail: "prefix=\(token.prefix) \(expiry) replaces=\(old.prefix) graceHours=\(grace)")
+            tenantID: old.tenantID,
+            idpID: old.idpID,
+            subjectID: metadata.id,
+            action: "token.recreated",
+            actor: "admin",
+            occurredAt: now,
+            detail: "prefix=\(token.prefix) \(expiry) replaces=\(old.prefix) graceHours=\(grace)"
+        )
         try await store.recreate(oldID: old.id, revokeAt: revokeAt, new: TokenRecord(metadata: metadata, secretHash: token.secretHash), event: event)
         context.logger.info(
             "Token recreated",
-            metadata: ["tenant.id": "\(old.tenantID)", "idp.id": "\(old.idpID)", "token.prefix": "\(token.prefix)", "replaced.prefix": "\(old.prefix)"])
+            metadata: [
+                "tenant.id": "\(old.tenantID)", "idp.id": "\(old.idpID)", "token.prefix": "\(token.prefix)", "replaced.prefix": "\(old.prefix)",
+            ]
+        )
         await activity.forward(event, logger: context.logger)
         var replaced = old
         replaced.revokedAt = revokeAt
@@ -126,10 +161,19 @@ struct TokenController<Store: TokenStore> {
         guard token.revokedAt.map({ $0 > now }) ?? true else { throw ScimError.conflict("Token \(token.prefix) is revoked.") }
         let expiresAt = try Self.expiry(validDays: body.validDays, noExpiry: body.noExpiry, from: now)
         let event = TokenEvent(
-            tenantID: token.tenantID, idpID: token.idpID, subjectID: token.id, action: "token.validity-changed", actor: "admin", occurredAt: now,
-            detail: "prefix=\(token.prefix) " + (expiresAt.map { "expires=\(ISO8601DateFormatter().string(from: $0))" } ?? "expires=never"))
+            tenantID: token.tenantID,
+            idpID: token.idpID,
+            subjectID: token.id,
+            action: "token.validity-changed",
+            actor: "admin",
+            occurredAt: now,
+            detail: "prefix=\(token.prefix) " + (expiresAt.map { "expires=\(ISO8601DateFormatter().string(from: $0))" } ?? "expires=never")
+        )
         try await store.setExpiry(tokenID: token.id, expiresAt: expiresAt, event: event)
-        context.logger.info("Token validity changed", metadata: ["tenant.id": "\(token.tenantID)", "idp.id": "\(token.idpID)", "token.prefix": "\(token.prefix)"])
+        context.logger.info(
+            "Token validity changed",
+            metadata: ["tenant.id": "\(token.tenantID)", "idp.id": "\(token.idpID)", "token.prefix": "\(token.prefix)"]
+        )
         await activity.forward(event, logger: context.logger)
         var updated = token
         updated.expiresAt = expiresAt
@@ -141,10 +185,19 @@ struct TokenController<Store: TokenStore> {
         let token = try await existingToken(context)
         let now = clock.now()
         let event = TokenEvent(
-            tenantID: token.tenantID, idpID: token.idpID, subjectID: token.id, action: "token.revoked", actor: "admin", occurredAt: now,
-            detail: "prefix=\(token.prefix)")
+            tenantID: token.tenantID,
+            idpID: token.idpID,
+            subjectID: token.id,
+            action: "token.revoked",
+            actor: "admin",
+            occurredAt: now,
+            detail: "prefix=\(token.prefix)"
+        )
         if try await store.revoke(tokenID: token.id, at: now, event: event) {
-            context.logger.info("Token revoked", metadata: ["tenant.id": "\(token.tenantID)", "idp.id": "\(token.idpID)", "token.prefix": "\(token.prefix)"])
+            context.logger.info(
+                "Token revoked",
+                metadata: ["tenant.id": "\(token.tenantID)", "idp.id": "\(token.idpID)", "token.prefix": "\(token.prefix)"]
+            )
             await activity.forward(event, logger: context.logger)
         }
         return Response(status: .noContent)
@@ -153,7 +206,8 @@ struct TokenController<Store: TokenStore> {
     @Sendable func events(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1000)
         return JSONCoding.response(
-            try await store.events(tenantID: try context.parameters.require("tenant"), idpID: try context.parameters.require("idp"), limit: limit))
+            try await store.events(tenantID: try context.parameters.require("tenant"), idpID: try context.parameters.require("idp"), limit: limit)
+        )
     }
 
     @Sendable func revokeIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
@@ -190,13 +244,16 @@ struct TokenController<Store: TokenStore> {
             throw ScimError.unauthorized("The bearer token has been revoked.")
         }
         if let expiresAt = metadata.expiresAt, expiresAt <= now {
-            throw ScimError.unauthorized("The bearer token expired at \(ISO8601DateFormatter().string(from: expiresAt)); ask the admin for a new one.")
+            throw ScimError.unauthorized(
+                "The bearer token expired at \(ISO8601DateFormatter().string(from: expiresAt)); ask the admin for a new one."
+            )
         }
         try await store.markUsed(tokenID: metadata.id, at: now)
         // A token in its grace period is cached by gateways no longer than it has left.
         let validUntil = [metadata.expiresAt, metadata.revokedAt].compactMap { $0 }.min()
         return JSONCoding.response(
-            TokenVerification(tenantID: metadata.tenantID, idpID: metadata.idpID, tokenID: metadata.id, expiresAt: validUntil))
+            TokenVerification(tenantID: metadata.tenantID, idpID: metadata.idpID, tokenID: metadata.id, expiresAt: validUntil)
+        )
     }
 
     /// The token named in the path, which must belong to the path's tenant and IdP (404 otherwise).

@@ -18,9 +18,13 @@ struct ExpiryWarnings<Store: TokenStore>: Sendable {
         let last = active.max { ($0.expiresAt ?? .distantFuture) < ($1.expiresAt ?? .distantFuture) }!
         let expiresAt = last.expiresAt!
         return TokenExpiryWarning(
-            tokenID: last.id, prefix: last.prefix, expiresAt: expiresAt, windowDays: windowDays,
+            tokenID: last.id,
+            prefix: last.prefix,
+            expiresAt: expiresAt,
+            windowDays: windowDays,
             detail: "Every active token of this identity provider expires by \(ISO8601DateFormatter().string(from: expiresAt)) "
-                + "(within \(windowDays) days); recreate the token or extend its validity, or provisioning stops then.")
+                + "(within \(windowDays) days); recreate the token or extend its validity, or provisioning stops then."
+        )
     }
 
     /// Computes the IdP's warning and records its event the first time it is seen.
@@ -28,8 +32,14 @@ struct ExpiryWarnings<Store: TokenStore>: Sendable {
         let active = try await store.activeTokens(tenantID: tenantID, idpID: idpID, at: clock.now())
         guard let warning = warning(for: active) else { return nil }
         let event = TokenEvent(
-            tenantID: tenantID, idpID: idpID, subjectID: warning.tokenID, action: "token.expiring", actor: "system", occurredAt: clock.now(),
-            detail: "prefix=\(warning.prefix) expires=\(ISO8601DateFormatter().string(from: warning.expiresAt))")
+            tenantID: tenantID,
+            idpID: idpID,
+            subjectID: warning.tokenID,
+            action: "token.expiring",
+            actor: "system",
+            occurredAt: clock.now(),
+            detail: "prefix=\(warning.prefix) expires=\(ISO8601DateFormatter().string(from: warning.expiresAt))"
+        )
         if try await store.markExpiryWarned(tokenID: warning.tokenID, event: event) {
             logger.notice("Token expiring soon", metadata: ["tenant.id": "\(tenantID)", "idp.id": "\(idpID)", "token.prefix": "\(warning.prefix)"])
             await activity.forward(event, logger: logger)

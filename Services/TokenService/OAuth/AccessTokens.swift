@@ -15,10 +15,16 @@ struct AccessTokens<Store: TokenStore>: Sendable {
     func issue(for client: OAuthClientMetadata) async throws -> OAuthAccessToken {
         let now = clock.now()
         let claims = AccessTokenClaims(
-            iss: .init(value: AccessTokenClaims.issuer), sub: .init(value: client.clientID),
+            iss: .init(value: AccessTokenClaims.issuer),
+            sub: .init(value: client.clientID),
             aud: .init(value: AccessTokenClaims.audience(tenantID: client.tenantID, idpID: client.idpID)),
-            exp: .init(value: now.addingTimeInterval(TimeInterval(lifetime))), iat: .init(value: now),
-            jti: .init(value: UUID().uuidString.lowercased()), tid: client.tenantID, idp: client.idpID, scope: Self.scope)
+            exp: .init(value: now.addingTimeInterval(TimeInterval(lifetime))),
+            iat: .init(value: now),
+            jti: .init(value: UUID().uuidString.lowercased()),
+            tid: client.tenantID,
+            idp: client.idpID,
+            scope: Self.scope
+        )
         let loaded = try await keys.current()
         let token = try await loaded.keys.sign(claims, kid: JWKIdentifier(string: loaded.activeKid))
         return OAuthAccessToken(accessToken: token, expiresIn: lifetime, scope: Self.scope)
@@ -42,7 +48,8 @@ struct AccessTokens<Store: TokenStore>: Sendable {
         let now = clock.now()
         guard claims.exp.value > now else {
             throw ScimError.unauthorized(
-                "The access token expired at \(ISO8601DateFormatter().string(from: claims.exp.value)); request a new one from the token endpoint.")
+                "The access token expired at \(ISO8601DateFormatter().string(from: claims.exp.value)); request a new one from the token endpoint."
+            )
         }
         guard let client = try await store.client(id: claims.sub.value)?.metadata, client.tenantID == claims.tid, client.idpID == claims.idp
         else { throw invalid }

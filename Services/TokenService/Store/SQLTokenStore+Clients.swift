@@ -89,8 +89,10 @@ extension SQLTokenStore {
                 secretRotatedAt: try optionalDate(row, "secret_rotated_at"),
                 previousSecretValidUntil: try optionalDate(row, "previous_valid_until"),
                 lastUsedAt: try optionalDate(row, "last_used_at"),
-                revokedAt: try optionalDate(row, "revoked_at")),
+                revokedAt: try optionalDate(row, "revoked_at")
+            ),
             secretHash: try row.decode(column: "secret_hash", as: String.self),
-            previousSecretHash: try row.decode(column: "previous_secret_hash", as: String?.self))
+            previousSecretHash: try row.decode(column: "previous_secret_hash", as: String?.self)
+        )
     }
 }

@@ -113,10 +113,14 @@ extension SQLTokenStore {
             return try rows.map { row in
                 let occurred = try row.decode(column: "occurred_at", as: String.self)
                 return TokenEvent(
-                    tenantID: try row.decode(column: "tenant_id", as: String.self), idpID: try row.decode(column: "idp_id", as: String.self),
-                    subjectID: try row.decode(column: "token_id", as: String?.self), action: try row.decode(column: "action", as: String.self),
-                    actor: try row.decode(column: "actor", as: String.self), occurredAt: Timestamp.date(from: occurred) ?? Date(timeIntervalSince1970: 0),
-                    detail: try row.decode(column: "detail", as: String?.self))
+                    tenantID: try row.decode(column: "tenant_id", as: String.self),
+                    idpID: try row.decode(column: "idp_id", as: String.self),
+                    subjectID: try row.decode(column: "token_id", as: String?.self),
+                    action: try row.decode(column: "action", as: String.self),
+                    actor: try row.decode(column: "actor", as: String.self),
+                    occurredAt: Timestamp.date(from: occurred) ?? Date(timeIntervalSince1970: 0),
+                    detail: try row.decode(column: "detail", as: String?.self)
+                )
             }
         }
     }

@@ -15,10 +15,12 @@ extension SQLTokenStore {
                 """
             ).all().map { row in
                 SigningKeyRecord(
-                    kid: try row.decode(column: "kid", as: String.self), algorithm: try row.decode(column: "algorithm", as: String.self),
+                    kid: try row.decode(column: "kid", as: String.self),
+                    algorithm: try row.decode(column: "algorithm", as: String.self),
                     privateKeyPEM: try row.decode(column: "private_key_pem", as: String.self),
                     createdAt: try Self.optionalDate(row, "created_at") ?? Date(timeIntervalSince1970: 0),
-                    retiredAt: try Self.optionalDate(row, "retired_at"))
+                    retiredAt: try Self.optionalDate(row, "retired_at")
+                )
             }
         }
     }

@@ -26,8 +26,14 @@ struct SQLTokenStore: TokenStore {
             ).run()
             let expiry = metadata.expiresAt.map { "expires=\(Timestamp.string(from: $0))" } ?? "expires=never"
             try await Self.recordEvent(
-                tenantID: metadata.tenantID, idpID: metadata.idpID, tokenID: metadata.id, action: "token.created", actor: actor,
-                detail: "prefix=\(metadata.prefix) \(expiry)", in: database)
+                tenantID: metadata.tenantID,
+                idpID: metadata.idpID,
+                tokenID: metadata.id,
+                action: "token.created",
+                actor: actor,
+                detail: "prefix=\(metadata.prefix) \(expiry)",
+                in: database
+            )
         }
     }
 
@@ -62,8 +68,14 @@ struct SQLTokenStore: TokenStore {
                 let id = try row.decode(column: "id", as: String.self)
                 try await database.raw("UPDATE tokens SET revoked_at = \(bind: revokedAt) WHERE id = \(bind: id)").run()
                 try await Self.recordEvent(
-                    tenantID: tenantID, idpID: try row.decode(column: "idp_id", as: String.self), tokenID: id, action: "token.revoked",
-                    actor: actor, detail: nil, in: database)
+                    tenantID: tenantID,
+                    idpID: try row.decode(column: "idp_id", as: String.self),
+                    tokenID: id,
+                    action: "token.revoked",
+                    actor: actor,
+                    detail: nil,
+                    in: database
+                )
             }
             return rows.count
         }
@@ -80,7 +92,13 @@ struct SQLTokenStore: TokenStore {
     }
 
     private static func recordEvent(
-        tenantID: String, idpID: String, tokenID: String?, action: String, actor: String, detail: String?, in database: any SQLDatabase
+        tenantID: String,
+        idpID: String,
+        tokenID: String?,
+        action: String,
+        actor: String,
+        detail: String?,
+        in database: any SQLDatabase
     ) async throws {
         try await database.raw(
             """
@@ -105,7 +123,9 @@ struct SQLTokenStore: TokenStore {
                 createdAt: try date("created_at") ?? Date(timeIntervalSince1970: 0),
                 expiresAt: try date("expires_at"),
                 lastUsedAt: try date("last_used_at"),
-                revokedAt: try date("revoked_at")),
-            secretHash: try row.decode(column: "secret_hash", as: String.self))
+                revokedAt: try date("revoked_at")
+            ),
+            secretHash: try row.decode(column: "secret_hash", as: String.self)
+        )
     }
 }

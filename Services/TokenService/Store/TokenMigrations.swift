@@ -29,7 +29,8 @@ enum TokenMigrations {
     /// Token lifecycle (expiry warnings), OAuth clients (secret hashes only) and JWT signing keys.
     /// v1 has shipped: never edit it, add a version.
     static let v2 = Migration(
-        version: 2, name: "token-lifecycle-oauth-clients-signing-keys",
+        version: 2,
+        name: "token-lifecycle-oauth-clients-signing-keys",
         [
             "ALTER TABLE tokens ADD COLUMN expiry_warned_at TEXT",
             """
@@ -44,5 +45,6 @@ enum TokenMigrations {
                 kid TEXT PRIMARY KEY, algorithm TEXT NOT NULL, private_key_pem TEXT NOT NULL,
                 created_at TEXT NOT NULL, retired_at TEXT)
             """,
-        ])
+        ]
+    )
 }

@@ -18,7 +18,8 @@ package struct SQLiteFailure: Error, CustomStringConvertible, Sendable {
     /// The connection's last error.
     init(database: OpaquePointer?, code: Int32) {
         self.code = database.map { sqlite_nio_sqlite3_extended_errcode($0) } ?? code
-        self.message = database.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? String(cString: sqlite_nio_sqlite3_errstr(code))
+        self.message =
+            database.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? String(cString: sqlite_nio_sqlite3_errstr(code))
     }
 
     init(code: Int32, message: String) {

@@ -53,7 +53,8 @@ final class SQLiteGroupCommit: Sendable {
                     let value = try await body(database)
                     return { continuation.resume(returning: value) }
                 },
-                fail: { error in continuation.resume(throwing: error) })
+                fail: { error in continuation.resume(throwing: error) }
+            )
             let startsDraining = state.withLock { state in
                 state.queue.append(pending)
                 guard !state.draining else { return false }

@@ -1,7 +1,7 @@
-import VaporCSQLite
 import NIOCore
 import SQLiteNIO
 import Synchronization
+import VaporCSQLite
 
 /// One SQLite connection that keeps its prepared statements. It drives the SQLite library sqlite-nio builds
 /// (`VaporCSQLite`, the same SQLite as before), because sqlite-nio's own connection prepares every statement anew.
@@ -171,7 +171,9 @@ package final class SQLiteHandle: Sendable {
                 values.append(.float(sqlite_nio_sqlite3_column_double(statement, column)))
             case SQLITE_TEXT:
                 let length = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
-                let text = sqlite_nio_sqlite3_column_text(statement, column).map { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) }
+                let text = sqlite_nio_sqlite3_column_text(statement, column).map {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                }
                 values.append(.text(text ?? ""))
             case SQLITE_BLOB:
                 let length = Int(sqlite_nio_sqlite3_column_bytes(statement, column))

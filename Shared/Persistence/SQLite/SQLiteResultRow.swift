@@ -1,7 +1,7 @@
-import VaporCSQLite
 import SQLKit
 import SQLiteKit
 import SQLiteNIO
+import VaporCSQLite
 
 /// The column names of a prepared statement, looked up by name; shared by all rows the statement returns.
 package final class SQLiteColumnNames: Sendable {

@@ -36,7 +36,12 @@ package final class SQLiteStorage: SQLStorage {
     /// Opens (creating if needed) the database file at `path` with `readerCount` read connections.
     /// `path` ":memory:" gives a private in-memory database (one connection, for tests).
     /// `synchronous` is what a commit waits for (``SQLiteSynchronous``; WAL files only).
-    package static func open(path: String, readerCount: Int = 4, synchronous: SQLiteSynchronous = .normal, logger: Logger) async throws -> SQLiteStorage {
+    package static func open(
+        path: String,
+        readerCount: Int = 4,
+        synchronous: SQLiteSynchronous = .normal,
+        logger: Logger
+    ) async throws -> SQLiteStorage {
         if path == ":memory:" {
             let connection = try SQLiteHandle.open(path: path)
             try configure(connection, wal: false, synchronous: synchronous)
@@ -100,7 +105,8 @@ package final class SQLiteStorage: SQLStorage {
         await writeLock.lock()
         defer { writeLock.unlock() }
         var closed = Set<ObjectIdentifier>()
-        for connection in [writer.handle] + readers.map(\.handle) + [lookupConnection?.handle].compactMap({ $0 }) where closed.insert(ObjectIdentifier(connection)).inserted {
+        for connection in [writer.handle] + readers.map(\.handle) + [lookupConnection?.handle].compactMap({ $0 })
+        where closed.insert(ObjectIdentifier(connection)).inserted {
             connection.close()
         }
     }

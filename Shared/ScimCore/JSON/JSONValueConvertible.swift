@@ -41,7 +41,9 @@ extension JSONValue {
 
     package func optionalInt(_ key: String) throws(ScimError) -> Int? {
         guard let value = objectValue?[key], value != .null else { return nil }
-        guard let number = value.numberValue, let integer = Int(exactly: number) else { throw ScimError.invalidSyntax("Field '\(key)' must be an integer.") }
+        guard let number = value.numberValue, let integer = Int(exactly: number) else {
+            throw ScimError.invalidSyntax("Field '\(key)' must be an integer.")
+        }
         return integer
     }
 

@@ -111,7 +111,11 @@ package struct AttributeProjection: Sendable {
     /// The projection a search asks for.
     package init(_ request: SearchRequest, registry: SchemaRegistry, resourceType: ScimResourceType) throws(ScimError) {
         try self.init(
-            attributes: request.attributes, excludedAttributes: request.excludedAttributes, registry: registry, resourceType: resourceType)
+            attributes: request.attributes,
+            excludedAttributes: request.excludedAttributes,
+            registry: registry,
+            resourceType: resourceType
+        )
     }
 
     /// Whether the projected resource can contain (part of) `attribute`, e.g. `includes("members")` is false under

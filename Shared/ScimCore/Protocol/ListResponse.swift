@@ -7,7 +7,11 @@ extension JSONValue {
     /// - `startIndex`, `itemsPerPage`, `nextCursor` and `previousCursor` appear only when given: a cursor page has no
     ///   `startIndex` (RFC 9865 §2.2), and the last cursor page has no `nextCursor` (its absence ends the walk).
     package static func listResponse(
-        resources: [JSONValue], totalResults: Int, startIndex: Int?, itemsPerPage: Int?, nextCursor: String?,
+        resources: [JSONValue],
+        totalResults: Int,
+        startIndex: Int?,
+        itemsPerPage: Int?,
+        nextCursor: String?,
         previousCursor: String?
     ) -> JSONValue {
         var object: [String: JSONValue] = [

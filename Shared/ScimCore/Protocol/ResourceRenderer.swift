@@ -31,7 +31,8 @@ package struct ResourceRenderer: Sendable {
                     let memberType: ScimResourceType = fields["type"] == .string(ScimResourceType.group.name) ? .group : .user
                     fields["$ref"] = .string(location(resourceType: memberType, id: value))
                     return .object(fields)
-                })
+                }
+            )
         }
         return projection.apply(to: .object(members))
     }

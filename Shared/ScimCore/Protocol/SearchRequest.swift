@@ -40,8 +40,14 @@ package struct SearchRequest: Sendable, Hashable, Codable {
 
     /// Memberwise, normalizing as parsing does (`startIndex` at least 1, `count` at least 0, blank `filter` as nil).
     package init(
-        filter: String? = nil, startIndex: Int = 1, count: Int? = nil, sortBy: String? = nil, sortOrder: SortOrder? = nil,
-        attributes: [String] = [], excludedAttributes: [String] = [], cursor: String? = nil
+        filter: String? = nil,
+        startIndex: Int = 1,
+        count: Int? = nil,
+        sortBy: String? = nil,
+        sortOrder: SortOrder? = nil,
+        attributes: [String] = [],
+        excludedAttributes: [String] = [],
+        cursor: String? = nil
     ) {
         self.filter = filter.flatMap(Self.nonBlank)
         self.startIndex = Self.clampedStartIndex(startIndex)

@@ -50,8 +50,12 @@ package struct ServiceProviderCapabilities: Sendable, Hashable {
         package var cursorTimeout: Int
 
         package init(
-            cursor: Bool = false, index: Bool = true, defaultPaginationMethod: PaginationMethod = .index, defaultPageSize: Int = 100,
-            maxPageSize: Int = 1000, cursorTimeout: Int = 3600
+            cursor: Bool = false,
+            index: Bool = true,
+            defaultPaginationMethod: PaginationMethod = .index,
+            defaultPageSize: Int = 100,
+            maxPageSize: Int = 1000,
+            cursorTimeout: Int = 3600
         ) {
             self.cursor = cursor
             self.index = index
@@ -72,7 +76,8 @@ package struct ServiceProviderCapabilities: Sendable, Hashable {
         package var documentationUri: String?
         package var primary: Bool
 
-        package init(type: String, name: String, description: String, specUri: String? = nil, documentationUri: String? = nil, primary: Bool = false) {
+        package init(type: String, name: String, description: String, specUri: String? = nil, documentationUri: String? = nil, primary: Bool = false)
+        {
             self.type = type
             self.name = name
             self.description = description
@@ -83,9 +88,12 @@ package struct ServiceProviderCapabilities: Sendable, Hashable {
 
         /// The bearer token an admin creates per identity provider (RFC 6750).
         package static let oauthBearerToken = AuthenticationScheme(
-            type: "oauthbearertoken", name: "OAuth Bearer Token",
+            type: "oauthbearertoken",
+            name: "OAuth Bearer Token",
             description: "Authentication scheme using the OAuth Bearer Token Standard",
-            specUri: "https://www.rfc-editor.org/info/rfc6750", primary: true)
+            specUri: "https://www.rfc-editor.org/info/rfc6750",
+            primary: true
+        )
     }
 
     package var documentationUri: String?
@@ -99,8 +107,14 @@ package struct ServiceProviderCapabilities: Sendable, Hashable {
     package var authenticationSchemes: [AuthenticationScheme]
 
     package init(
-        documentationUri: String? = nil, patch: Bool = true, bulk: Bulk = .init(), filter: Filter = .init(), changePassword: Bool = false,
-        sort: Bool = false, etag: Bool = true, pagination: Pagination = .init(),
+        documentationUri: String? = nil,
+        patch: Bool = true,
+        bulk: Bulk = .init(),
+        filter: Filter = .init(),
+        changePassword: Bool = false,
+        sort: Bool = false,
+        etag: Bool = true,
+        pagination: Pagination = .init(),
         authenticationSchemes: [AuthenticationScheme] = [.oauthBearerToken]
     ) {
         self.documentationUri = documentationUri

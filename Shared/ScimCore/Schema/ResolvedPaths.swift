@@ -43,8 +43,11 @@ struct ResolvedPaths: Sendable {
 
     private static func key(_ path: AttributePath, resourceType: String) -> Key {
         Key(
-            resourceType: resourceType.lowercased(), schema: path.schemaURN?.lowercased(), attribute: path.attribute.lowercased(),
-            subAttribute: path.subAttribute?.lowercased())
+            resourceType: resourceType.lowercased(),
+            schema: path.schemaURN?.lowercased(),
+            attribute: path.attribute.lowercased(),
+            subAttribute: path.subAttribute?.lowercased()
+        )
     }
 
     /// The resolved path, or nil when it is not one of the registry's own names.

@@ -35,9 +35,17 @@ package struct AttributeDefinition: Sendable, Hashable {
 
     /// Defaults are those of RFC 7643 §2.2 (`required` false, `caseExact` false, `readWrite`, `default`, `none`).
     package init(
-        name: String, type: AttributeType, multiValued: Bool = false, required: Bool = false, caseExact: Bool = false,
-        mutability: Mutability = .readWrite, returned: Returned = .default, uniqueness: Uniqueness = .none,
-        canonicalValues: [String] = [], referenceTypes: [String] = [], description: String = "",
+        name: String,
+        type: AttributeType,
+        multiValued: Bool = false,
+        required: Bool = false,
+        caseExact: Bool = false,
+        mutability: Mutability = .readWrite,
+        returned: Returned = .default,
+        uniqueness: Uniqueness = .none,
+        canonicalValues: [String] = [],
+        referenceTypes: [String] = [],
+        description: String = "",
         subAttributes: [AttributeDefinition] = []
     ) {
         self.name = name
@@ -104,7 +112,11 @@ package struct ResourceTypeDefinition: Sendable, Hashable {
     package var schemaExtensions: [SchemaExtensionReference]
 
     package init(
-        id: String, name: String, endpoint: String, description: String, schema: String,
+        id: String,
+        name: String,
+        endpoint: String,
+        description: String,
+        schema: String,
         schemaExtensions: [SchemaExtensionReference] = []
     ) {
         self.id = id

@@ -46,4 +46,3 @@ package struct DefaultVisibility: Sendable {
         extensions.first(where: { $0.key.caseInsensitiveEquals(urn) })?.value ?? []
     }
 }
-

@@ -6,7 +6,8 @@ package struct SchemaRegistry: Sendable {
     /// RFC 7643 User (with the enterprise extension, not required) and Group.
     package static let standard = SchemaRegistry(
         schemas: [StandardSchemas.user, StandardSchemas.group, StandardSchemas.enterpriseUser],
-        resourceTypes: [StandardSchemas.userResourceType, StandardSchemas.groupResourceType])
+        resourceTypes: [StandardSchemas.userResourceType, StandardSchemas.groupResourceType]
+    )
 
     /// All schemas, in registration order. A registry is built whole and never changed: `adding` and `requiring`
     /// build a new one, so what is derived from the schemas below is derived once per registry.
@@ -127,8 +128,11 @@ package struct SchemaRegistry: Sendable {
                 continue
             }
             return ResolvedAttribute(
-                schema: candidate.schema, attribute: candidate.attribute, subAttribute: subDefinition,
-                isExtension: candidate.isExtension)
+                schema: candidate.schema,
+                attribute: candidate.attribute,
+                subAttribute: subDefinition,
+                isExtension: candidate.isExtension
+            )
         }
         return nil
     }
@@ -216,7 +220,8 @@ package struct SchemaRegistry: Sendable {
         ]
         if !type.schemaExtensions.isEmpty {
             object["schemaExtensions"] = .array(
-                type.schemaExtensions.map { ["schema": .string($0.schema), "required": .bool($0.required)] })
+                type.schemaExtensions.map { ["schema": .string($0.schema), "required": .bool($0.required)] }
+            )
         }
         return .object(object)
     }

@@ -153,7 +153,9 @@ package struct SQLTranslator: Sendable {
                 return sideExists(table, alias: alias, condition: condition)
             }
             guard table.jsonHoldsElements else {
-                throw .invalidFilter("'\(path)[\(inner)]' cannot be translated: only \(table.columns.keys.sorted().joined(separator: ", ")) can be filtered.")
+                throw .invalidFilter(
+                    "'\(path)[\(inner)]' cannot be translated: only \(table.columns.keys.sorted().joined(separator: ", ")) can be filtered."
+                )
             }
             return try jsonValuePath(parent, inner, state: &state)
         case .json:
@@ -182,7 +184,11 @@ package struct SQLTranslator: Sendable {
     }
 
     private func compare(
-        _ path: AttributePath, _ op: CompareOperator, _ rawValue: JSONValue?, scope: Scope, state: inout State
+        _ path: AttributePath,
+        _ op: CompareOperator,
+        _ rawValue: JSONValue?,
+        scope: Scope,
+        state: inout State
     ) throws(ScimError) -> SQLFragment {
         let target = try registry.filterTarget(path, op: op, resourceType: resourceType.name, scope: scope.filterScope).get()
         let value = target.leaf.flatMap { FilterValueRules.coerced(rawValue, for: $0) }
@@ -228,7 +234,8 @@ package struct SQLTranslator: Sendable {
         }
     }
 
-    private func jsonCompare(_ target: FilterTarget, _ op: CompareOperator, _ value: JSONValue?, state: inout State) throws(ScimError) -> SQLFragment {
+    private func jsonCompare(_ target: FilterTarget, _ op: CompareOperator, _ value: JSONValue?, state: inout State) throws(ScimError) -> SQLFragment
+    {
         let resolved = target.resolved
         let base = jsonSegments(resolved)
         if resolved.attribute.multiValued {
@@ -311,7 +318,12 @@ package struct SQLTranslator: Sendable {
         }
     }
 
-    private func condition(_ operand: Operand, _ leaf: AttributeDefinition, _ op: CompareOperator, _ value: JSONValue?) throws(ScimError) -> SQLFragment {
+    private func condition(
+        _ operand: Operand,
+        _ leaf: AttributeDefinition,
+        _ op: CompareOperator,
+        _ value: JSONValue?
+    ) throws(ScimError) -> SQLFragment {
         let x = operand.expression
         if op == .pr {
             if case .text = operand.kind { return SQLFragment(sql: "\(x) <> ''") }
@@ -441,7 +453,8 @@ package struct SQLTranslator: Sendable {
         case .postgres:
             let value = try jsonScalar(root: "o.elem", subSegments, leaf, isRoot: false)
             let primaryFirst = sub == nil ? "" : "(o.elem->>'primary') = 'true' DESC NULLS LAST, "
-            return "(SELECT \(value) FROM jsonb_array_elements(\(try pgNode(root, base))) WITH ORDINALITY AS o(elem, n) ORDER BY \(primaryFirst)o.n LIMIT 1)"
+            return
+                "(SELECT \(value) FROM jsonb_array_elements(\(try pgNode(root, base))) WITH ORDINALITY AS o(elem, n) ORDER BY \(primaryFirst)o.n LIMIT 1)"
         }
     }
 

@@ -36,9 +36,12 @@ package struct UserColumnMap: ColumnMap {
 
     package var emails: SideTable {
         SideTable(
-            table: emailsTable, foreignKey: "user_id", ownerKey: "\(table).id",
+            table: emailsTable,
+            foreignKey: "user_id",
+            ownerKey: "\(table).id",
             columns: ["value": SideColumn("value_lower", .lowercasedText), "type": SideColumn("type", .text)],
-            jsonHoldsElements: true)
+            jsonHoldsElements: true
+        )
     }
 
     package func column(for resolved: ResolvedAttribute, path: AttributePath) throws(ScimError) -> ColumnMapping {
@@ -81,9 +84,12 @@ package struct GroupColumnMap: ColumnMap {
 
     package var members: SideTable {
         SideTable(
-            table: membersTable, foreignKey: "group_id", ownerKey: "\(table).id",
+            table: membersTable,
+            foreignKey: "group_id",
+            ownerKey: "\(table).id",
             columns: ["value": SideColumn("member_id", .text), "type": SideColumn("member_type", .text)],
-            jsonHoldsElements: membersInJSON)
+            jsonHoldsElements: membersInJSON
+        )
     }
 
     package func column(for resolved: ResolvedAttribute, path: AttributePath) throws(ScimError) -> ColumnMapping {

@@ -101,7 +101,10 @@ enum Inputs {
              "externalId":"0a21f0f2-8d2a-4f8e-bf98-7e3c1a4f9e11","userName":"Test_User_dfeef4c5@contoso.com","active":true,
              "displayName":"Test User","name":{"givenName":"Test","familyName":"User","formatted":"Test User"},
              "emails":[{"value":"Test_User_dfeef4c5@contoso.com","type":"work","primary":true}]}
-            """#), resourceType: "User")
+            """#
+        ),
+        resourceType: "User"
+    )
 
     /// Entra's path-less replace with dotted and URN-qualified keys (IDP-WIRE §2.1 item 6).
     static let entraDottedReplace = json(
@@ -109,10 +112,12 @@ enum Inputs {
         {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","value":{
           "displayName":"Bjfe","name.givenName":"Kkom","name.familyName":"Unua","active":false,
           "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber":"Aklq"}}]}
-        """#)
+        """#
+    )
 
     static let group = json(
-        #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":"g-1","displayName":"Engineering","externalId":"e-1"}"#)
+        #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":"g-1","displayName":"Engineering","externalId":"e-1"}"#
+    )
 
     static let addHundredMembers: JSONValue = [
         "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
@@ -122,8 +127,13 @@ enum Inputs {
     ]
 
     static let hundredUserPage = JSONValue.listResponse(
-        resources: (0..<100).map(listedUser), totalResults: 100_000, startIndex: 1, itemsPerPage: 100, nextCursor: nil,
-        previousCursor: nil)
+        resources: (0..<100).map(listedUser),
+        totalResults: 100_000,
+        startIndex: 1,
+        itemsPerPage: 100,
+        nextCursor: nil,
+        previousCursor: nil
+    )
 
     /// RFC 7643 §8.2, "Full User Representation", as printed (including `x509Certificates`).
     static let fullUser = json(
@@ -201,7 +211,8 @@ enum Inputs {
             "location": "https://example.com/v2/Users/2819c223-7f76-453a-919d-413861904646"
           }
         }
-        """#)
+        """#
+    )
 
     static func userID(_ n: Int) -> String { "00000000-0000-4000-8000-\(String(format: "%012d", n))" }
 

@@ -9,7 +9,9 @@ enum Fuzz {
     static let tenantExtensionURN = "urn:ietf:params:scim:schemas:extension:fuzz:2.0:User"
 
     static let tenantExtension = SchemaDefinition(
-        id: tenantExtensionURN, name: "FuzzTenant", description: "Custom attributes of one tenant",
+        id: tenantExtensionURN,
+        name: "FuzzTenant",
+        description: "Custom attributes of one tenant",
         attributes: [
             AttributeDefinition(name: "badge", type: .integer),
             AttributeDefinition(name: "score", type: .decimal),
@@ -21,13 +23,17 @@ enum Fuzz {
             AttributeDefinition(name: "tags", type: .string, multiValued: true),
             AttributeDefinition(name: "secret", type: .string, returned: .never),
             AttributeDefinition(
-                name: "office", type: .complex, multiValued: true,
+                name: "office",
+                type: .complex,
+                multiValued: true,
                 subAttributes: [
                     AttributeDefinition(name: "value", type: .string),
                     AttributeDefinition(name: "floor", type: .integer),
                     AttributeDefinition(name: "primary", type: .boolean),
-                ]),
-        ])
+                ]
+            ),
+        ]
+    )
 
     /// RFC 7643 User (with the enterprise extension) and Group, as the service registers them.
     static let standard = SchemaRegistry.standard
@@ -64,7 +70,8 @@ enum Fuzz {
           "office":[{"value":"HQ","floor":3,"primary":true}]},
          "meta":{"resourceType":"User","created":"2010-01-23T04:56:22Z","lastModified":"2011-05-13T04:42:34.123+02:00",
           "version":"W/\"3694e05e9dff591\"","location":"https://example.com/v2/Users/2819c223-7f76-453a-919d-413861904646"}}
-        """#)
+        """#
+    )
 
     /// RFC 7643 §8.4 Group, with members (as the directory renders it).
     static let group: JSONValue = parse(
@@ -76,7 +83,8 @@ enum Fuzz {
           {"value":"fc348aa8-3835-40eb-a20b-c726e15c55b5","type":"Group"}],
          "meta":{"resourceType":"Group","created":"2010-01-23T04:56:22Z","lastModified":"2011-05-13T04:42:34Z",
           "version":"W/\"3694e05e9dff592\""}}
-        """#)
+        """#
+    )
 
     /// The group as the PATCH engine receives it: canonical, without `members` (they live in their own table).
     static let groupWithoutMembers: JSONValue = {

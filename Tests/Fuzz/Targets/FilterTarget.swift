@@ -77,7 +77,8 @@ private func checkSQL(_ fragment: SQLFragment, dialect: SQLDialect, filter: Stri
     }
     Fuzz.check(
         placeholders == fragment.binds.count,
-        "\(dialect): \(placeholders) placeholders for \(fragment.binds.count) binds in \(fragment.sql) (filter \(filter))")
+        "\(dialect): \(placeholders) placeholders for \(fragment.binds.count) binds in \(fragment.sql) (filter \(filter))"
+    )
     var single = false
     var double = false
     for byte in fragment.sql.utf8 {

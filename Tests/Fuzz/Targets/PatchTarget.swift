@@ -54,7 +54,8 @@ private func apply(_ request: PatchRequest, engine: PatchEngine, to resource: JS
     if isGroup {
         Fuzz.check(
             !members.keys.contains { $0.caseInsensitiveEquals("members") },
-            "Group PATCH result holds members in its JSON: \(result.resource.encodedString())")
+            "Group PATCH result holds members in its JSON: \(result.resource.encodedString())"
+        )
     }
     Fuzz.checkRoundTrip(result.resource, "\(engine.resourceType) PATCH result")
 }
