@@ -138,8 +138,7 @@ struct PostgresURL: Sendable {
     /// and cancels them at the next lease. Each is a `Task.sleep`, and a cancelled sleep keeps its task (about 490
     /// bytes) until its deadline. With the defaults (60 s idle, a keep-alive every 30 s) the directory held about
     /// 1 KB per read for a minute: its memory grew by 50 MB in 30 s of reads at 1,700 per second and went on growing
-    /// with the rate (BENCHMARKS.md, session 9). What is held now is about rate × 10 s × 490 bytes (14 MB at that
-    /// rate, where it levels off). A connection idle for 10 s is closed rather than pinged, so none sits idle long
+    /// with the rate. What is held now is about rate × 10 s × 490 bytes, where it levels off. A connection idle for 10 s is closed rather than pinged, so none sits idle long
     /// enough for a firewall or a NAT to drop it unseen; a busy one is never idle.
     func configuration(database: String) throws -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS = requireTLS ? .require(.makeClientConfiguration()) : .disable

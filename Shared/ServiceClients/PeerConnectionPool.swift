@@ -8,7 +8,7 @@ import NIOPosix
 ///
 /// Why not async-http-client here: every SCIM request makes at least one internal call, and on a read
 /// async-http-client's request machinery (URL parsing, the pool's state machine, three timers and a streamed body per
-/// request) was about a sixth of the gateway's CPU (BENCHMARKS.md, session 7). Calls between Provisio services need
+/// request) was a large share of the gateway's CPU. Calls between Provisio services need
 /// none of that: one peer, plain HTTP on a private network, answers of bounded size read whole. The HTTP itself is
 /// still swift-nio's (`HTTPRequestEncoder`, `HTTPResponseDecoder`).
 ///

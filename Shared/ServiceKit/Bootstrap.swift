@@ -19,7 +19,7 @@ package enum ServiceMain {
     ) async throws {
         // Swift Concurrency's global executor becomes NIO's event loops (the ones the HTTP server and client use),
         // so an `await` on a peer call or a query resumes on the loop it came from instead of hopping to the
-        // cooperative pool and back: filter reads went 17–35 % faster (BENCHMARKS.md). It must come first, before
+        // cooperative pool and back, two thread switches fewer per await on the hot path. It must come first, before
         // any task is created. What it asks of the code: nothing may block a thread, since a blocked thread is now an
         // event loop — SQLite runs on its connections' own threads (only point lookups, which take microseconds, run
         // on the loop: `SQLiteStorage.lookup`), log lines are written by a thread of their own (`LogWriter`: standard

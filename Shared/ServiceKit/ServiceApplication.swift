@@ -9,7 +9,7 @@ package enum ServiceApplication {
     ///
     /// Requests are logged at `requestLogLevel`: `info` at the gateway, where the IdPs' requests arrive; `debug` in
     /// the internal services, whose requests are the gateway's (the request id ties them together). At `info` there,
-    /// every SCIM request was logged twice or three times, and the line cost 3–4 % of the directory's CPU on a read.
+    /// every SCIM request would be logged two or three times, each line a cost on every read.
     /// `refusedValue` recognizes a store's refusal of a client's value, `isUnavailable` errors of the service's store
     /// that mean "not now" (``ScimErrorMiddleware``).
     package static func makeRouter(

@@ -17,8 +17,8 @@ package struct ServiceRequestContext: RequestContext {
     }
 
     /// The IP address of the connection's peer (nil in router tests): the source the gateway counts failed
-    /// authentications of. Read when asked, not for every request: formatting it was about 0.5 % of a service's CPU,
-    /// and only the gateway's failed-authentication count needs it.
+    /// authentications of. Read when asked, not for every request: formatting it costs on every request, and only the
+    /// gateway's failed-authentication count needs it.
     package var remoteAddress: String? { channel.remoteAddress?.ipAddress }
 
     /// SCIM bodies are small; bulk requests have their own limit. 4 MiB bounds every request.

@@ -6,8 +6,8 @@ import VaporCSQLite
 /// One SQLite connection that keeps its prepared statements. It drives the SQLite library sqlite-nio builds
 /// (`VaporCSQLite`, the same SQLite as before), because sqlite-nio's own connection prepares every statement anew.
 ///
-/// The stores send the same few dozen statements over and over; preparing one (parsing and planning its SQL) cost
-/// 15 % of the directory's CPU on a filtered read when every query was prepared afresh. Here a statement is prepared
+/// The stores send the same few dozen statements over and over; preparing one (parsing and planning its SQL) on
+/// every query would cost more than running most of them. Here a statement is prepared
 /// once per connection (`SQLITE_PREPARE_PERSISTENT`) and reset after each use. Statements with many parameters
 /// (chunked `IN (…)` lists and multi-row inserts, whose text varies with their length) are not kept, and at most
 /// ``cacheCapacity`` are: the least recently used one is finalized to make room.
