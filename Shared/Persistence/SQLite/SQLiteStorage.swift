@@ -51,6 +51,12 @@ package final class SQLiteStorage: SQLStorage {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let writer = try SQLiteHandle.open(path: path)
         try configure(writer, wal: true, synchronous: synchronous)
+        // Each write of a group commit runs in a savepoint of its own (``SQLiteGroupCommit``), which SQLite backs with
+        // a statement journal. On disk (the default) it spills to a temporary file past 64 KiB and, once spilled, is
+        // never truncated within the transaction: every page a batch touches went to that file as well. In memory it
+        // is emptied at each release, so it holds one write's pages at most. Only the writer takes savepoints, and it
+        // sorts nothing large, so its other temporary structures stay small too.
+        _ = try writer.query("PRAGMA temp_store=MEMORY", [])
         var readers: [SQLiteHandle] = []
         for _ in 0..<max(1, readerCount) {
             let reader = try SQLiteHandle.open(path: path)
