@@ -112,6 +112,9 @@ package struct InternalHTTPClient: Sendable {
         let response: PeerResponse
         do {
             response = try await connections.execute(request, timeout: timeout)
+        } catch is CancellationError {
+            // The caller stopped waiting (the pool ended the exchange): not the peer's failure.
+            throw CancellationError()
         } catch {
             logger.warning("Peer service unreachable", metadata: ["peer": "\(serviceName)", "error": "\(error)"])
             throw ScimError.unavailable("The \(serviceName) service is unavailable; try again later.")

@@ -42,6 +42,11 @@ package struct ScimErrorMiddleware: RouterMiddleware {
                 )
             }
             return error.response()
+        } catch is CancellationError {
+            // The request's task was cancelled (its client went away, or the service is stopping): nothing failed
+            // that an operator must look at, and whoever still reads the answer may try again.
+            context.logger.debug("Request cancelled")
+            return ScimError.unavailable("The request was cancelled; try again.").response()
         } catch let error as HTTPError {
             return ScimError(status: Int(error.status.code), detail: error.body ?? error.status.reasonPhrase).response(extraHeaders: error.headers)
         } catch let error as HTTPParserError {

@@ -293,6 +293,19 @@ struct InternalHTTPClientTests {
         await peer.stop()
     }
 
+    @Test("A cancelled caller gets CancellationError, not the 503 of an unreachable peer")
+    func cancelledCaller() async throws {
+        let peer = try await ScriptedPeer.start()
+        let client = try InternalHTTPClient(baseURL: peer.baseURL, internalKey: "k", serviceName: "directory")
+        let logger = Logger(label: "test")
+        let silent = Task { try await client.sendRaw(.GET, "/silent", body: nil, logger: logger) }
+        try await Task.sleep(for: .milliseconds(200))
+        silent.cancel()
+        await #expect(throws: CancellationError.self) { try await silent.value }
+        await client.shutdown()
+        await peer.stop()
+    }
+
     @Test("A peer that is down is a 503 until it listens again; the same client then reaches it on new connections")
     func peerComesBack() async throws {
         let first = try await ScriptedPeer.start()
