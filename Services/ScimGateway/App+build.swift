@@ -93,6 +93,10 @@ func buildRouter(
     TokenAdminController(peers: peers, gateway: gateway, verifier: verifier).register(on: admin)
     OAuthController(tokens: peers.tokens, limiter: limiter).register(on: router.group("oauth/v2/:tenant"))
 
+    // The application API (README "Application API"): the directory as an application reads and follows it.
+    let application = router.group("api/v1/tenants/:tenant").add(middleware: AdminAuthMiddleware(adminKey: gateway.adminKey))
+    _ = application
+
     // Authenticated in a context of its own, then served in one whose principal cannot be absent (ScimRequestContext).
     let scim = router.group("scim/v2/:tenant/:idp", context: ScimAuthenticationContext.self)
         .add(middleware: ScimAuthMiddleware(verifier: verifier, limiter: limiter))

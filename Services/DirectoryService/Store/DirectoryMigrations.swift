@@ -4,7 +4,7 @@ import Persistence
 
 /// The directory's schema, one migration per shipped change.
 enum DirectoryMigrations {
-    static let all: [Migration] = [v1, v2]
+    static let all: [Migration] = [v1, v2, v3]
 
     /// Tenants, identity providers, users (with indexed columns for the attributes IdPs filter on), their
     /// emails, groups, membership rows and the activity log. Documents are JSON text on both engines (filters read
@@ -75,6 +75,29 @@ enum DirectoryMigrations {
         [
             "CREATE INDEX group_members_member_group ON group_members (member_id, group_id)",
             "DROP INDEX group_members_member",
+        ]
+    }
+
+    /// Change events, the outbox (README "Change events"): every write appends its events in its own transaction.
+    /// `body` is the event's JSON exactly as the feed and webhooks send it. `sequence` is per tenant and strictly
+    /// increasing in commit order: a write takes the next numbers from its tenant's `change_event_sequences` row as
+    /// the last statement of its transaction, so the row's lock (PostgreSQL) or the single writer (SQLite) orders
+    /// them. `pruned_through` is the highest sequence retention has removed (a cursor below it is 410).
+    static let v3 = Migration(version: 3, name: "change-events") { _ in
+        [
+            """
+            CREATE TABLE change_event_sequences (
+                tenant_id TEXT PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+                last_sequence BIGINT NOT NULL, pruned_through BIGINT NOT NULL DEFAULT 0)
+            """,
+            """
+            CREATE TABLE change_events (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                sequence BIGINT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, idp_id TEXT,
+                occurred_at TEXT NOT NULL, body TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, sequence))
+            """,
+            "CREATE INDEX change_events_time ON change_events (occurred_at)",
         ]
     }
 }
