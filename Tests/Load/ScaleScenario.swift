@@ -55,6 +55,11 @@ struct ScaleScenario: AsyncParsableCommand {
     var seed: UInt64 = 42
     @Option(help: "Label of what is measured, printed with the tables (for example 'release, SQLite').")
     var build: String?
+    @Flag(
+        help:
+            "Also the application's side (issue 21): a loopback webhook receiver subscribed to every event before the sync (delivery lag), the whole change feed read, the read API's userName lookup."
+    )
+    var application = false
 
     func validate() throws {
         guard users >= 100, groups >= 1, memberships >= 0, membersPerPatch >= 1, requests >= 100, creates >= 1, patches >= 1, concurrency >= 1 else {
@@ -85,7 +90,8 @@ struct ScaleScenario: AsyncParsableCommand {
         let floorBefore = try await measureFloor(reporter)
         let measured = try await target.withTargetAndStack { demo, stack in
             try await ScimClient.withClient(demo, connections: max(target.connections, concurrency)) { client in
-                let figures = try await measure(client, reporter, label: label, cpu: stack?.serviceCPU())
+                let side = application ? try ApplicationSide(http: client.http, demo: demo) : nil
+                let figures = try await measure(client, reporter, label: label, cpu: stack?.serviceCPU(), application: side)
                 return (figures, stack?.serviceMemory() ?? [])
             }
         }
@@ -153,6 +159,19 @@ struct ScaleScenario: AsyncParsableCommand {
         var syncWall: Duration = .zero
         var runs: [Figure] = []
         var paced: [(name: String, rate: Double, run: RunResult)] = []
+        var application: ApplicationFigures?
+    }
+
+    /// `--application`: what the application side measured.
+    struct ApplicationFigures {
+        var expectedEvents = 0
+        var delivered = 0
+        var redeliveries = 0
+        /// From the end of the sync to the last event's arrival (nil: not all arrived within the wait).
+        var allDeliveredAfterSync: Duration?
+        var lags = Latencies()
+        var feedEvents = 0
+        var feedWall: Duration = .zero
     }
 
     /// `body`'s run with the CPU time `cpu`'s processes used meanwhile (nil: not known, e.g. with `--demo`).
@@ -176,10 +195,25 @@ struct ScaleScenario: AsyncParsableCommand {
         try await Self.metered(cpu) { try await Runner.concurrent(count: count, concurrency: concurrency, operation) }
     }
 
-    private func measure(_ client: ScimClient, _ reporter: Reporter, label: String, cpu: ProcessCPU?) async throws -> Figures {
+    private func measure(
+        _ client: ScimClient,
+        _ reporter: Reporter,
+        label: String,
+        cpu: ProcessCPU?,
+        application: ApplicationSide?
+    ) async throws -> Figures {
         var random = SeededGenerator(seed: seed)
         let runID = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)  // unique names across runs on one stack
         var figures = Figures()
+        let tally = WebhookTally()
+        var receiver: WebhookReceiver? = nil
+        var subscription: String? = nil
+        if let application {
+            receiver = try await WebhookReceiver.start(tally: tally)
+            subscription = try await application.subscribe(receiver!.url)
+            reporter.progress("webhook receiver at \(receiver!.url), subscribed to every event")
+        }
+        defer { receiver?.stop() }
 
         // 1. The initial sync.
         let syncStart = ContinuousClock.now
@@ -217,7 +251,24 @@ struct ScaleScenario: AsyncParsableCommand {
         }
         figures.syncPhases.append(("PATCH add \(membersPerPatch) members", batches.count, patchRun))
         figures.syncWall = ContinuousClock.now - syncStart
+        let syncEnd = ContinuousClock.now
         reporter.progress("  initial sync done in \(Format.seconds(figures.syncWall))")
+        if let application, let subscription {
+            // user.created, group.created and one group.member_added per membership.
+            var side = ApplicationFigures(expectedEvents: users + groups + memberships)
+            reporter.progress("waiting for the receiver to have \(side.expectedEvents) events …")
+            while tally.distinct < side.expectedEvents && ContinuousClock.now - syncEnd < .seconds(600) {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            side.delivered = tally.distinct
+            side.redeliveries = tally.redeliveries
+            side.lags = tally.lags
+            if side.delivered >= side.expectedEvents, let last = tally.lastArrival { side.allDeliveredAfterSync = last - syncEnd }
+            try await application.unsubscribe(subscription)
+            reporter.progress("  \(side.delivered) delivered; reading the whole feed …")
+            (side.feedEvents, side.feedWall) = try await application.readFeed()
+            figures.application = side
+        }
         if let first = batches.first {
             let count = try await memberCount(client, group: first.group)
             guard count == perGroup || count == memberships else {
@@ -249,6 +300,26 @@ struct ScaleScenario: AsyncParsableCommand {
             }
         }
         figures.runs.append(Figure(name: "GET /Users?filter=userName eq (\(users) users)", run: try await filterRun(filterPicks), isRead: true))
+        if let application {
+            reporter.progress("read API GET users?userName= at \(users) users: \(requests) requests …")
+            let paths = filterPicks.map { application.tenantPath + "/users?userName=" + Self.userName(runID, $0).queryEncoded }
+            figures.runs.append(
+                Figure(
+                    name: "read API GET users?userName= (\(users) users)",
+                    run: try await Self.metered(cpu) {
+                        try await ClosedLoopGets.run(
+                            baseURL: base,
+                            headers: application.headers,
+                            count: requests,
+                            connections: concurrency,
+                            path: { index in paths[index] },
+                            accept: { status, body in status == .ok && body.containsBytes(#""userName":"#) }
+                        )
+                    },
+                    isRead: true
+                )
+            )
+        }
         reporter.progress("GET /Users/{id}: \(requests) requests …")
         let idPaths = (0..<requests).map { _ in basePath + "/Users/" + userIDs[Int.random(in: 0..<users, using: &random)] }
         figures.runs.append(
@@ -460,6 +531,34 @@ struct ScaleScenario: AsyncParsableCommand {
         }
         sync.add("whole sync (\(users) users, \(groups) groups, \(memberships) memberships)", "", Format.seconds(figures.syncWall), "", "", "", "")
         reporter.table(sync)
+
+        if let side = figures.application {
+            var table = ReportTable(title: "Application side (issue 21)\(label)", columns: ["figure", "value", "target"])
+            table.add("events delivered to the webhook receiver", "\(side.delivered) of \(side.expectedEvents)", "all")
+            table.add("redeliveries", "\(side.redeliveries)", "")
+            table.add(
+                "last event's arrival after the sync ended",
+                side.allDeliveredAfterSync.map(Format.seconds) ?? "not all arrived",
+                "≤ 60 s"
+            )
+            table.add("delivery lag p50 / p99", "\(Format.ms(side.lags.p50)) / \(Format.ms(side.lags.p99)) ms", "")
+            let feedRate = Double(side.feedEvents) / max(side.feedWall.seconds, 1e-9)
+            table.add(
+                "whole feed read (\(side.feedEvents) events)",
+                "\(Format.seconds(side.feedWall)), \(Format.rate(feedRate)) events/s",
+                "≥ 20,000 events/s"
+            )
+            let scim = figures.runs.first { $0.name.hasPrefix("GET /Users?filter=userName eq (") }
+            let api = figures.runs.first { $0.name.hasPrefix("read API GET users?userName=") }
+            if let scim, let api {
+                table.add(
+                    "read API userName ÷ SCIM filter (req/s)",
+                    Format.ratio(api.run.perSecond / scim.run.perSecond),
+                    "≥ 0.80x"
+                )
+            }
+            reporter.table(table)
+        }
 
         var runs = ReportTable(
             title: "At \(users) users, \(concurrency) in flight\(label)",
