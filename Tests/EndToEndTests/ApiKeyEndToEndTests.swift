@@ -89,7 +89,7 @@ struct ApiKeyEndToEndTests {
             )
             .map { try String(contentsOf: $0, encoding: .utf8) }.joined()
             #expect(!logs.isEmpty)
-            for key in [adminKey, viewerKey, appKey, cliKey] { #expect(!logs.contains(String(key.split(separator: "_")[2]))) }
+            for key in [adminKey, viewerKey, appKey, cliKey] { #expect(!logs.contains(String(key.split(separator: "_", maxSplits: 2)[2]))) }
         }
     }
 

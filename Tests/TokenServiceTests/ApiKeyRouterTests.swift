@@ -77,7 +77,7 @@ struct ApiKeyRouterTests {
             let (key, _) = try await Self.create(client, ["name": "ci", "role": "admin"])
             let scimToken = try await client.issue().token
             let wrongSecret = String(key.dropLast(4)) + "AAAA"
-            let unknownPrefix = "pvk_zzzzzzzzzz_" + String(key.split(separator: "_")[2])
+            let unknownPrefix = "pvk_zzzzzzzzzz_" + String(key.split(separator: "_", maxSplits: 2)[2])
             var bodies: Set<String> = []
             for presented in [wrongSecret, unknownPrefix, "pvk_short", "garbage", scimToken] {
                 let refused = try await client.call(.post, Self.verify, json: ["key": .string(presented)])
