@@ -104,6 +104,9 @@ package struct ApiKeyVerification: Codable, Sendable, Hashable {
 /// Tenant API keys share the `Authorization: Bearer` header with SCIM tokens; this prefix tells them apart.
 package enum ApiKeyFormat {
     package static let scheme = "pvk"
+    /// No key is longer (`pvk_`, a 10-character prefix, `_`, at most 128 characters of secret): a longer credential is
+    /// refused without asking the token service.
+    package static let maximumLength = 143
 
     /// Whether a presented credential is meant as a tenant API key (`pvk_…`), whatever its validity.
     package static func isApiKey(_ credential: some StringProtocol) -> Bool {

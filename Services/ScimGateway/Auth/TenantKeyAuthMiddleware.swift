@@ -38,7 +38,7 @@ struct TenantKeyAuthMiddleware: RouterMiddleware {
             return ScimError.tooManyRequests("Too many failed authentications from this address; retry after \(retryAfter) seconds.")
                 .response(extraHeaders: [.retryAfter: String(retryAfter)])
         }
-        guard let credential, let fingerprint, ApiKeyFormat.isApiKey(credential) else {
+        guard let credential, let fingerprint, ApiKeyFormat.isApiKey(credential), credential.utf8.count <= ApiKeyFormat.maximumLength else {
             limiter.recordFailure(source: context.authenticationSource)
             throw ScimError.unauthorized(unauthorizedDetail)
         }
