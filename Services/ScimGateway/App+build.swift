@@ -84,17 +84,24 @@ func buildRouter(
     let router = ServiceApplication.makeRouter(requestLogLevel: .info)
     router.addHealthRoutes(service: "gateway", checks: peers.readiness)
 
-    let admin = router.group("admin/v1").add(middleware: AdminAuthMiddleware(adminKey: gateway.adminKey))
+    let verifier = CachingTokenVerifier(tokens: peers.tokens, ttl: gateway.tokenCacheTTL)
+    let limiter = AuthFailureLimiter(limit: gateway.authFailureLimit, window: gateway.authFailureWindow, clock: authFailureClock)
+    // The root admin key, or a tenant API key within its role and tenant (README "Tenant API keys").
+    let keys = CachingApiKeyVerifier(tokens: peers.tokens, ttl: gateway.tokenCacheTTL)
+    func keyAuth(_ surface: ApiSurface) -> TenantKeyAuthMiddleware {
+        TenantKeyAuthMiddleware(surface: surface, adminKey: gateway.adminKey, verifier: keys, limiter: limiter)
+    }
+    let admin = router.group("admin/v1").add(middleware: keyAuth(.admin))
     AdminController(peers: peers, gateway: gateway).register(on: admin)
     let schemas = TenantSchemas(mapping: peers.mapping)
     MappingAdminController(peers: peers, schemas: schemas).register(on: admin)
-    let verifier = CachingTokenVerifier(tokens: peers.tokens, ttl: gateway.tokenCacheTTL)
-    let limiter = AuthFailureLimiter(limit: gateway.authFailureLimit, window: gateway.authFailureWindow, clock: authFailureClock)
     TokenAdminController(peers: peers, gateway: gateway, verifier: verifier).register(on: admin)
+    ApiKeyAdminController(peers: peers, verifier: keys).register(on: admin)
     OAuthController(tokens: peers.tokens, limiter: limiter).register(on: router.group("oauth/v2/:tenant"))
 
     // The application API (README "Application API"): the directory as an application reads and follows it.
-    let application = router.group("api/v1/tenants/:tenant").add(middleware: AdminAuthMiddleware(adminKey: gateway.adminKey))
+    // Handlers read who calls from ApiPrincipal.current (an app or admin key of this tenant, or the root key).
+    let application = router.group("api/v1/tenants/:tenant").add(middleware: keyAuth(.application))
     _ = application
 
     // Authenticated in a context of its own, then served in one whose principal cannot be absent (ScimRequestContext).

@@ -83,5 +83,6 @@ func buildRouter<Store: TokenStore>(parts: TokenServiceParts<Store>, configurati
     ).register(on: internalAPI)
     ClientController(store: parts.store, clock: parts.clock, accessTokens: parts.accessTokens, activity: parts.activity).register(on: internalAPI)
     SigningKeyController(keys: parts.keys).register(on: internalAPI)
+    ApiKeyController(store: parts.store, clock: parts.clock, settings: parts.settings, activity: parts.activity).register(on: internalAPI)
     return router
 }

@@ -68,11 +68,15 @@ package struct TokenVerification: Codable, Sendable, Hashable {
     package var idpID: String
     package var tokenID: String
     package var expiresAt: Date?
+    /// The OAuth client an access token (JWT) was issued to; nil for a bearer token. Gateways forget the client's
+    /// cached verifications when an admin revokes the client or rotates its secret through them.
+    package var clientID: String?
 
-    package init(tenantID: String, idpID: String, tokenID: String, expiresAt: Date?) {
+    package init(tenantID: String, idpID: String, tokenID: String, expiresAt: Date?, clientID: String? = nil) {
         self.tenantID = tenantID
         self.idpID = idpID
         self.tokenID = tokenID
         self.expiresAt = expiresAt
+        self.clientID = clientID
     }
 }

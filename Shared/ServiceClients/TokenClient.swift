@@ -43,6 +43,16 @@ package protocol TokenClient: Sendable {
     func revokeAll(tenantID: String, idpID: String?, logger: Logger) async throws
     /// The tenant and identity provider a bearer token authenticates; 401 `ScimError` when it does not.
     func verify(token: String, logger: Logger) async throws -> TokenVerification
+
+    // Tenant API keys (TokenClient+ApiKeys.swift)
+    /// 201's answer: the key, shown once, and its metadata; 400 for a bad name or role, 409 past the tenant's limit.
+    func createApiKey(tenantID: String, _ request: ApiKeyCreateRequest, logger: Logger) async throws -> IssuedApiKey
+    /// The tenant's unrevoked keys: metadata only.
+    func listApiKeys(tenantID: String, logger: Logger) async throws -> [ApiKeyMetadata]
+    /// 404 `ScimError` for a key the tenant does not have.
+    func revokeApiKey(tenantID: String, keyID: String, logger: Logger) async throws
+    /// The tenant and role a `pvk_` key authenticates; 401 `ScimError` when it does not.
+    func verifyApiKey(_ key: String, logger: Logger) async throws -> ApiKeyVerification
 }
 
 package struct HTTPTokenClient: TokenClient {

@@ -46,6 +46,7 @@ extension FakeTokenClient {
 
     func listClients(tenantID: String, idpID: String, logger: Logger) async throws -> [OAuthClientMetadata] { [Self.client(tenantID, idpID)] }
 
+    /// Without a grace period the access tokens issued before stop verifying, as the token service does.
     func rotateClientSecret(
         tenantID: String,
         idpID: String,
@@ -55,10 +56,17 @@ extension FakeTokenClient {
     ) async throws
         -> IssuedClientSecret
     {
-        IssuedClientSecret(clientID: clientID, clientSecret: Self.clientSecret, client: Self.client(tenantID, idpID))
+        if (request.graceHours ?? 0) == 0 { forgetAccessTokens(of: clientID) }
+        return IssuedClientSecret(clientID: clientID, clientSecret: Self.clientSecret, client: Self.client(tenantID, idpID))
     }
 
-    func revokeClient(tenantID: String, idpID: String, clientID: String, logger: Logger) async throws {}
+    func revokeClient(tenantID: String, idpID: String, clientID: String, logger: Logger) async throws {
+        forgetAccessTokens(of: clientID)
+    }
+
+    private func forgetAccessTokens(of clientID: String) {
+        state.withLock { state in state.tokens = state.tokens.filter { $0.value.clientID != clientID } }
+    }
 
     /// Accepts the fake client of tenant "acme" (scope `scim` only) and issues a JWT-shaped token for acme/okta.
     func grant(tenantID: String, _ grant: ClientCredentialsGrant, logger: Logger) async throws -> OAuthAccessToken {
@@ -68,7 +76,13 @@ extension FakeTokenClient {
         if let scope = grant.scope, scope != "scim" { throw ScimError.invalidValue("The only scope is 'scim'.") }
         let token = "eyJhbGciOiJFUzI1NiJ9.\(UUID().uuidString).sig"
         state.withLock {
-            $0.tokens[token] = TokenVerification(tenantID: "acme", idpID: "okta", tokenID: "oauth:" + UUID().uuidString, expiresAt: nil)
+            $0.tokens[token] = TokenVerification(
+                tenantID: "acme",
+                idpID: "okta",
+                tokenID: "oauth:" + UUID().uuidString,
+                expiresAt: nil,
+                clientID: Self.clientID
+            )
         }
         return OAuthAccessToken(accessToken: token, expiresIn: 3600, scope: "scim")
     }

@@ -158,6 +158,7 @@ final class FakeTokenClient: TokenClient {
         var revocations: [(tenantID: String, idpID: String?)] = []
         /// How long a verification takes.
         var verifyDelay: Duration = .zero
+        var apiKeys = ApiKeyState()  // FakeTokenClient+ApiKeys.swift
     }
 
     let state = Mutex(State())

@@ -127,3 +127,50 @@ extension Data {
         self.init(base64Encoded: text)
     }
 }
+
+/// A rotated secret ends the access tokens issued before it when it ends the previous secret: at once without a grace
+/// period, at its end with one. Verifications name the client, so gateways can forget them by client.
+@Suite("Token service: OAuth secret rotation and the access tokens issued before it", .timeLimit(.minutes(1)))
+struct OAuthRotationTests {
+    static let clients = OAuthGrantTests.clients
+    static let grant = OAuthGrantTests.grant
+
+    static func accessToken(_ client: any TestClientProtocol, _ id: String, _ secret: String) async throws -> String {
+        let answer = try await client.call(.post, grant, json: ["clientID": .string(id), "clientSecret": .string(secret)])
+        return try #require(try answer.json["access_token"]?.stringValue, "\(answer.text)")
+    }
+
+    @Test func rotationWithoutGraceEndsEarlierAccessTokensAtOnce() async throws {
+        let clock = TestClock()
+        try await withTokenService(clock: clock) { client in
+            let created = try await client.call(.post, Self.clients).json
+            let id = try #require(created["clientID"]?.stringValue)
+            let before = try await Self.accessToken(client, id, try #require(created["clientSecret"]?.stringValue))
+            let verified = try await client.verify(before)
+            #expect(try verified.json["clientID"] == .string(id))
+            clock.advance(by: 1)
+            let rotated = try await client.call(.post, "\(Self.clients)/\(id)/rotate", json: ["graceHours": 0]).json
+            let refused = try await client.verify(before)
+            try refused.expectScimError(401)
+            #expect(refused.detail?.contains("rotated") == true)
+            let after = try await Self.accessToken(client, id, try #require(rotated["clientSecret"]?.stringValue))
+            #expect(try await client.verify(after).status == .ok)
+        }
+    }
+
+    @Test func rotationWithGraceEndsEarlierAccessTokensWhenTheGraceEnds() async throws {
+        let clock = TestClock()
+        try await withTokenService(clock: clock, settings: TokenSettings(expiryCheckInterval: .zero, accessTokenLifetime: 86_400)) { client in
+            let created = try await client.call(.post, Self.clients).json
+            let id = try #require(created["clientID"]?.stringValue)
+            let before = try await Self.accessToken(client, id, try #require(created["clientSecret"]?.stringValue))
+            clock.advance(by: 1)
+            #expect(try await client.call(.post, "\(Self.clients)/\(id)/rotate", json: ["graceHours": 1]).status == .ok)
+            let during = try await client.verify(before)
+            #expect(during.status == .ok)
+            #expect(try during.json["expiresAt"] == "2030-01-01T01:00:01Z", "cached no longer than the grace period")
+            clock.advance(by: 3600)
+            try await client.verify(before).expectScimError(401)
+        }
+    }
+}

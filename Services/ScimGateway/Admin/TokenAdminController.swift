@@ -107,17 +107,15 @@ struct TokenAdminController {
             logger: context.logger
         )
         issued.tokenURL = gateway.tokenURL(tenantID: idp.tenantID)
+        verifier.invalidate(clientID: issued.clientID)  // tokens issued before the rotation are verified again
         return JSONCoding.response(issued, headers: Self.noStore)
     }
 
     @Sendable func revokeClient(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let idp = try await existingIdentityProvider(context)
-        try await peers.tokens.revokeClient(
-            tenantID: idp.tenantID,
-            idpID: idp.id,
-            clientID: try context.parameters.require("client"),
-            logger: context.logger
-        )
+        let clientID = try context.parameters.require("client")
+        try await peers.tokens.revokeClient(tenantID: idp.tenantID, idpID: idp.id, clientID: clientID, logger: context.logger)
+        verifier.invalidate(clientID: clientID)
         return Response(status: .noContent)
     }
 

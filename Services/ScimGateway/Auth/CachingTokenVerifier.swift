@@ -33,4 +33,10 @@ final class CachingTokenVerifier: Sendable {
     func invalidate(tokenID: String) {
         cache.invalidate { _, verification in verification.tokenID == tokenID }
     }
+
+    /// Forgets the cached verifications of every access token of one OAuth client (after an admin revoked the client
+    /// or rotated its secret through this replica; other replicas forget them within `ttl`).
+    func invalidate(clientID: String) {
+        cache.invalidate { _, verification in verification.clientID == clientID }
+    }
 }

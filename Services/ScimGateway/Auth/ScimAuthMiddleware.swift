@@ -35,6 +35,10 @@ struct ScimAuthMiddleware: RouterMiddleware {
             limiter.recordFailure(source: context.authenticationSource)
             throw ScimError.unauthorized("This SCIM endpoint needs a bearer token (Authorization: Bearer <token>).")
         }
+        guard !ApiKeyFormat.isApiKey(token) else {  // a tenant API key never opens SCIM: refused without asking
+            limiter.recordFailure(source: context.authenticationSource)
+            throw ScimError.unauthorized("The bearer token is not valid.")
+        }
         let verification: TokenVerification
         do {
             verification = try await verifier.verify(token, fingerprint: fingerprint, logger: context.logger)

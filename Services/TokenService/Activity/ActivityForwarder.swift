@@ -19,7 +19,7 @@ struct DirectoryActivitySink: ActivitySink {
     func forward(_ event: TokenEvent, logger: Logger) async {
         guard event.tenantID != "*" else { return }  // service-wide events (signing keys) belong to no tenant
         let body = ActivityEventRequest(
-            idpID: event.idpID,
+            idpID: event.idpID.isEmpty ? nil : event.idpID,  // tenant-wide events (API keys) name no IdP
             actor: event.actor,
             action: event.action,
             resourceType: Self.resourceType(event.action),
@@ -34,7 +34,9 @@ struct DirectoryActivitySink: ActivitySink {
     }
 
     static func resourceType(_ action: String) -> String {
-        action.hasPrefix("client.") ? "OAuthClient" : action.hasPrefix("signing-key.") ? "SigningKey" : "Token"
+        if action.hasPrefix("client.") { return "OAuthClient" }
+        if action.hasPrefix("signing-key.") { return "SigningKey" }
+        return action.hasPrefix("api-key.") ? "ApiKey" : "Token"
     }
 }
 

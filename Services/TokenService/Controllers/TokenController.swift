@@ -220,8 +220,10 @@ struct TokenController<Store: TokenStore> {
 
     @Sendable func revokeTenant(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let tenantID = try context.parameters.require("tenant")
-        let count = try await store.revokeAll(tenantID: tenantID, idpID: nil, at: clock.now(), actor: "admin")
-        context.logger.info("Tokens revoked", metadata: ["tenant.id": "\(tenantID)", "count": "\(count)"])
+        let now = clock.now()
+        let count = try await store.revokeAll(tenantID: tenantID, idpID: nil, at: now, actor: "admin")
+        let keys = try await store.revokeApiKeys(tenantID: tenantID, at: now, actor: "admin")  // the tenant's API keys too
+        context.logger.info("Tokens revoked", metadata: ["tenant.id": "\(tenantID)", "count": "\(count)", "apikeys": "\(keys)"])
         return Response(status: .noContent)
     }
 

@@ -35,6 +35,14 @@ struct AccessTokens<Store: TokenStore>: Sendable {
         text.utf8.count < 4096 && text.split(separator: ".", omittingEmptySubsequences: false).count == 3 && !text.hasPrefix("pvs_")
     }
 
+    /// When a token stops because of the client's last secret rotation: nil for a token issued after it; for one
+    /// issued before (with the previous secret, which may have leaked), the end of the rotation's grace period, or
+    /// the rotation itself without one. The stored rotation time has millisecond precision, hence the slack.
+    static func rotationDeadline(issuedAt: Date, client: OAuthClientMetadata) -> Date? {
+        guard let rotatedAt = client.secretRotatedAt, issuedAt < rotatedAt.addingTimeInterval(-0.001) else { return nil }
+        return client.previousSecretValidUntil ?? rotatedAt
+    }
+
     /// The tenant and IdP of a valid access token. A bad signature, unknown key or foreign audience is the same
     /// 401 as a garbage token; only a correctly signed token learns that it expired or its client was revoked.
     func verify(_ text: String) async throws -> TokenVerification {
@@ -56,6 +64,16 @@ struct AccessTokens<Store: TokenStore>: Sendable {
         if client.revokedAt.map({ $0 <= now }) == true {
             throw ScimError.unauthorized("The access token's OAuth client has been revoked.")
         }
-        return TokenVerification(tenantID: claims.tid, idpID: claims.idp, tokenID: "oauth:" + claims.jti.value, expiresAt: claims.exp.value)
+        let deadline = Self.rotationDeadline(issuedAt: claims.iat.value, client: client)
+        if let deadline, deadline <= now {
+            throw ScimError.unauthorized("The access token was issued before its OAuth client's secret was rotated; request a new one.")
+        }
+        return TokenVerification(
+            tenantID: claims.tid,
+            idpID: claims.idp,
+            tokenID: "oauth:" + claims.jti.value,
+            expiresAt: min(claims.exp.value, deadline ?? claims.exp.value),
+            clientID: client.clientID
+        )
     }
 }

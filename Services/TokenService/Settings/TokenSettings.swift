@@ -11,11 +11,14 @@ import ServiceKit
 /// - `token.expiry.check.interval` (`TOKEN_EXPIRY_CHECK_INTERVAL`, seconds, default 3600, 0 = off): how often
 ///   the background check looks for such IdPs.
 /// - `oauth.access.token.ttl` (`OAUTH_ACCESS_TOKEN_TTL`, seconds, default 3600): lifetime of issued JWTs.
+///
+/// A tenant holds at most `maxApiKeys` (100) unrevoked API keys; creating one more is a 409.
 struct TokenSettings: Sendable {
     var maxActiveTokens: Int = 2
     var expiryWarningDays: Int = 14
     var expiryCheckInterval: Duration = .seconds(3600)
     var accessTokenLifetime: Int = 3600
+    var maxApiKeys: Int = 100
 
     init(maxActiveTokens: Int = 2, expiryWarningDays: Int = 14, expiryCheckInterval: Duration = .seconds(3600), accessTokenLifetime: Int = 3600) {
         self.maxActiveTokens = maxActiveTokens

@@ -3,7 +3,7 @@ import Logging
 import Persistence
 
 enum TokenMigrations {
-    static let all: [Migration] = [v1, v2]
+    static let all: [Migration] = [v1, v2, v3]
 
     /// Bearer tokens (hash and non-secret prefix only) and the audit trail of token events.
     static let v1 = Migration(version: 1, name: "bearer-tokens-and-events") { engine in
@@ -45,6 +45,23 @@ enum TokenMigrations {
                 kid TEXT PRIMARY KEY, algorithm TEXT NOT NULL, private_key_pem TEXT NOT NULL,
                 created_at TEXT NOT NULL, retired_at TEXT)
             """,
+        ]
+    )
+
+    /// Tenant API keys (hash and non-secret prefix only), for the admin and application APIs. Revoked keys keep
+    /// their row (`revoked_at`), so a prefix is never reused and the audit trail can name them.
+    static let v3 = Migration(
+        version: 3,
+        name: "tenant-api-keys",
+        [
+            """
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
+                prefix TEXT NOT NULL, secret_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL, last_used_at TEXT, revoked_at TEXT)
+            """,
+            "CREATE UNIQUE INDEX api_keys_prefix ON api_keys (prefix)",
+            "CREATE INDEX api_keys_tenant ON api_keys (tenant_id, created_at)",
         ]
     )
 }

@@ -48,6 +48,28 @@ protocol TokenStore: Sendable {
     func signingKeys(retiredAfter: Date) async throws -> [SigningKeyRecord]
     /// Retires the current key(s) at `at`, inserts `new`, deletes keys retired before `purgeBefore`.
     func rotateSigningKey(to new: SigningKeyRecord, at: Date, purgeBefore: Date, event: TokenEvent?) async throws
+
+    // Tenant API keys (SQLTokenStore+ApiKeys.swift)
+    /// Inserts the key with its event unless the tenant already has `limit` unrevoked keys; false when it has.
+    func insertApiKey(_ key: ApiKeyRecord, limit: Int, event: TokenEvent) async throws -> Bool
+    /// The tenant's unrevoked keys, oldest first.
+    func apiKeys(tenantID: String) async throws -> [ApiKeyRecord]
+    func apiKey(id: String) async throws -> ApiKeyRecord?
+    func apiKey(prefix: String) async throws -> ApiKeyRecord?
+    /// Revokes one key with its event; false when it was already revoked.
+    func revokeApiKey(id: String, at: Date, event: TokenEvent) async throws -> Bool
+    /// Revokes every key of a tenant (when it is deleted); returns how many.
+    func revokeApiKeys(tenantID: String, at: Date, actor: String) async throws -> Int
+    /// Notes a successful use; skipped when the last note is recent.
+    func markApiKeyUsed(id: String, at: Date) async throws
+}
+
+/// A tenant API key: metadata plus the hash of its secret.
+struct ApiKeyRecord: Sendable, Hashable {
+    var tenantID: String
+    var metadata: ApiKeyMetadata
+    var secretHash: String
+    var revokedAt: Date?
 }
 
 /// An OAuth client: metadata plus the hashes of its secret (and of the previous one during a grace period).

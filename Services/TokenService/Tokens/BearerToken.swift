@@ -24,10 +24,10 @@ struct BearerToken: Sendable {
         return BearerToken(prefix: prefix, secret: base64URL(bytes))
     }
 
-    /// Splits a presented token; nil when it does not have Provisio's shape.
-    init?(parsing text: String) {
+    /// Splits a presented token; nil when it does not have Provisio's shape (under `scheme`: `pvk` for tenant API keys).
+    init?(parsing text: String, scheme: String = Self.scheme) {
         let parts = text.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == Self.scheme, parts[1].utf8.count == 10, (20...128).contains(parts[2].utf8.count) else {
+        guard parts.count == 3, parts[0] == scheme, parts[1].utf8.count == 10, (20...128).contains(parts[2].utf8.count) else {
             return nil
         }
         self.prefix = String(parts[1])

@@ -1,28 +1,7 @@
 import Foundation
 import Hummingbird
-import InternalAPI
-import Logging
 import ScimCore
 import ServiceKit
-
-/// The admin API's guard: `Authorization: Bearer <admin key>`, compared in constant time.
-struct AdminAuthMiddleware: RouterMiddleware {
-    typealias Context = ServiceRequestContext
-    let adminKey: String
-
-    func handle(
-        _ request: Request,
-        context: ServiceRequestContext,
-        next: (Request, ServiceRequestContext) async throws -> Response
-    ) async throws -> Response {
-        guard let presented = BearerCredential.from(request), ConstantTime.equals(presented, adminKey) else {
-            throw ScimError.unauthorized("The admin API needs the admin key as a bearer token.")
-        }
-        var context = context
-        context.logger[metadataKey: "actor"] = "admin"
-        return try await next(request, context)
-    }
-}
 
 /// The credential of an `Authorization: Bearer …` header (scheme case-insensitive). Read on every SCIM request, so
 /// it compares bytes rather than splitting and lowercasing the header.
