@@ -46,6 +46,7 @@ func buildRouter(
     TenantController(store: store).register(on: internalAPI)
     ActivityController(store: store).register(on: internalAPI)
     ChangeEventController(store: store).register(on: internalAPI)
+    GroupEditController(store: store).register(on: internalAPI)
     UserController(store: store, lists: ListQueryBuilder(resourceType: .user, engine: engine))
         .register(on: internalAPI.group("tenants/:tenant/idps/:idp/users"))
     UserIdentityController(store: store).register(on: internalAPI.group("tenants/:tenant/idps/:idp/users"))

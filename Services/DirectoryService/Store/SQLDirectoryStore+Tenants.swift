@@ -133,7 +133,8 @@ extension SQLDirectoryStore {
             try await database.raw(
                 """
                 UPDATE identity_providers SET name = \(bind: idp.name), description = \(bind: idp.description),
-                    provider_type = \(bind: idp.providerType.rawValue), updated_at = \(bind: Timestamp.string(from: idp.updatedAt))
+                    provider_type = \(bind: idp.providerType.rawValue), updated_at = \(bind: Timestamp.string(from: idp.updatedAt)),
+                    groups_editable = \(bind: idp.groupsEditable)
                 WHERE tenant_id = \(bind: idp.tenantID) AND id = \(bind: idp.id)
                 """
             ).run()
@@ -185,7 +186,8 @@ extension SQLDirectoryStore {
             description: try row.decode(column: "description", as: String.self),
             providerType: ProviderType(lenient: typeText) ?? .generic,
             createdAt: try date(row, "created_at"),
-            updatedAt: try date(row, "updated_at")
+            updatedAt: try date(row, "updated_at"),
+            groupsEditable: try row.decode(column: "groups_editable", as: Bool.self)
         )
     }
 
