@@ -7,7 +7,13 @@ import ServiceKit
 
 /// The composition root: opens the store, builds the router; the store is migrated before the server accepts.
 /// Tests call it too.
-func buildApplication(configuration: ServiceConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+func buildApplication(
+    configuration: ServiceConfiguration,
+    events: EventSettings = EventSettings(),
+    logger: Logger
+) async throws
+    -> some ApplicationProtocol
+{
     let location = try DatabaseLocation(
         databaseURL: configuration.databaseURL,
         dataDirectory: configuration.dataDirectory,
@@ -21,12 +27,16 @@ func buildApplication(configuration: ServiceConfiguration, logger: Logger) async
         router: router,
         configuration: configuration,
         startup: .init(services: [storageService], work: storageService.prepare),
-        services: [],
+        services: [ChangeEventPruner(store: store, settings: events, logger: logger)],
         logger: logger
     )
 }
 
-func buildRouter(store: some DirectoryStore, engine: SQLEngine, configuration: ServiceConfiguration) -> Router<ServiceRequestContext> {
+func buildRouter(
+    store: some DirectoryStore & ChangeEventStore,
+    engine: SQLEngine,
+    configuration: ServiceConfiguration
+) -> Router<ServiceRequestContext> {
     let router = ServiceApplication.makeRouter(refusedValue: StorageErrors.refusedValue, isUnavailable: StorageErrors.isUnavailable)
     router.addHealthRoutes(
         service: "directory",
@@ -35,6 +45,8 @@ func buildRouter(store: some DirectoryStore, engine: SQLEngine, configuration: S
     let internalAPI = router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey))
     TenantController(store: store).register(on: internalAPI)
     ActivityController(store: store).register(on: internalAPI)
+    ChangeEventController(store: store).register(on: internalAPI)
+    GroupEditController(store: store).register(on: internalAPI)
     UserController(store: store, lists: ListQueryBuilder(resourceType: .user, engine: engine))
         .register(on: internalAPI.group("tenants/:tenant/idps/:idp/users"))
     UserIdentityController(store: store).register(on: internalAPI.group("tenants/:tenant/idps/:idp/users"))

@@ -6,8 +6,8 @@ import ServiceKit
 @main
 struct DirectoryServiceMain {
     static func main() async throws {
-        try await ServiceMain.run(service: "directory", defaultPort: ServiceConfiguration.DefaultPort.directory) { configuration, _, logger in
-            try await buildApplication(configuration: configuration, logger: logger)
+        try await ServiceMain.run(service: "directory", defaultPort: ServiceConfiguration.DefaultPort.directory) { configuration, reader, logger in
+            try await buildApplication(configuration: configuration, events: try EventSettings(reader: reader), logger: logger)
         }
     }
 }

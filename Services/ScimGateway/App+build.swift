@@ -102,7 +102,8 @@ func buildRouter(
     // The application API (README "Application API"): the directory as an application reads and follows it.
     // Handlers read who calls from ApiPrincipal.current (an app or admin key of this tenant, or the root key).
     let application = router.group("api/v1/tenants/:tenant").add(middleware: keyAuth(.application))
-    _ = application
+    EventFeedController(directory: peers.directory).register(on: application)
+    GroupEditRelayController(directory: peers.directory).register(on: application)
 
     // Authenticated in a context of its own, then served in one whose principal cannot be absent (ScimRequestContext).
     let scim = router.group("scim/v2/:tenant/:idp", context: ScimAuthenticationContext.self)

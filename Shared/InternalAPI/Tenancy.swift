@@ -71,6 +71,9 @@ package struct IdentityProvider: Codable, Sendable, Hashable {
     package var providerType: ProviderType
     package var createdAt: Date
     package var updatedAt: Date
+    /// The application API may rename the IdP's groups and edit their descriptions (README "Externally managed
+    /// groups"); the IdP's next change of such a field wins again.
+    package var groupsEditable: Bool
 
     package init(
         tenantID: String,
@@ -79,7 +82,8 @@ package struct IdentityProvider: Codable, Sendable, Hashable {
         description: String,
         providerType: ProviderType,
         createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date,
+        groupsEditable: Bool = false
     ) {
         self.tenantID = tenantID
         self.id = id
@@ -88,6 +92,7 @@ package struct IdentityProvider: Codable, Sendable, Hashable {
         self.providerType = providerType
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.groupsEditable = groupsEditable
     }
 }
 
@@ -109,11 +114,13 @@ package struct IdentityProviderUpdateRequest: Codable, Sendable, Hashable {
     package var name: String?
     package var description: String?
     package var providerType: ProviderType?
+    package var groupsEditable: Bool?
 
-    package init(name: String? = nil, description: String? = nil, providerType: ProviderType? = nil) {
+    package init(name: String? = nil, description: String? = nil, providerType: ProviderType? = nil, groupsEditable: Bool? = nil) {
         self.name = name
         self.description = description
         self.providerType = providerType
+        self.groupsEditable = groupsEditable
     }
 }
 

@@ -53,6 +53,10 @@ package protocol DirectoryClient: Sendable {
     func userIdentity(tenantID: String, idpID: String, id: String, logger: Logger) async throws -> UserIdentity
     /// Replaces a user's identity attributes (a re-mapping) without touching its resource or version.
     func setUserIdentity(tenantID: String, idpID: String, id: String, _ update: UserIdentityUpdate, logger: Logger) async throws
+    /// A page of the tenant's change-event feed as the directory rendered it (`query`: the client's, unread).
+    func renderedChangeEvents(tenantID: String, query: String?, logger: Logger) async throws -> [UInt8]
+    /// The application's edit of a group (`body`: the client's JSON, unread), answered as the directory rendered it.
+    func editGroup(tenantID: String, id: String, body: Data, logger: Logger) async throws -> [UInt8]
 
     func createGroup(
         tenantID: String,

@@ -106,6 +106,7 @@ struct TenantController<Store: DirectoryStore> {
         }
         if let description = body.description { idp.description = description }
         if let providerType = body.providerType { idp.providerType = providerType }
+        if let groupsEditable = body.groupsEditable { idp.groupsEditable = groupsEditable }
         idp.updatedAt = Date()
         try await store.updateIdentityProvider(idp, actor: actor)
         return JSONCoding.response(idp)

@@ -172,4 +172,6 @@ protocol DirectoryStore: Sendable {
     func setUserIdentity(tenantID: String, idpID: String, id: String, identity: [String: JSONValue]) async throws -> Bool
     /// Appends an event another service reports (token events); false when the tenant does not exist.
     func appendActivity(_ event: ActivityEvent) async throws -> Bool
+    /// The application's edit of a group whose IdP allows it (README "Externally managed groups"): 404, 409.
+    func editGroup(tenantID: String, id: String, edit: GroupEdit, actor: String) async throws -> (group: GroupRecord, memberCount: Int)
 }

@@ -29,12 +29,19 @@ extension SQLDirectoryStore {
                         action: "group.created",
                         resourceType: ScimResourceType.group.name,
                         resourceID: group.id,
-                        detail: "members=\(added)"
+                        detail: "members=\(added.count)"
                     ),
                     in: database
                 )
                 var created = group
                 created.members = try await Self.members(ofGroup: group.id, in: database)
+                let reference = GroupReference(id: group.id, displayName: group.displayName)
+                try await ChangeEventOutbox.append(
+                    [ChangeEvents.groupCreated(group, memberCount: added.count)]
+                        + ChangeEvents.members(.groupMemberAdded, added, group: reference, idpID: group.idpID),
+                    tenantID: group.tenantID,
+                    in: database
+                )
                 return created
             }
         } catch  where StorageErrors.isForeignKeyViolation(error) {
@@ -58,21 +65,19 @@ extension SQLDirectoryStore {
 
     func replaceGroup(_ group: GroupRecord, members: [MemberReference], ifMatch: Int?, actor: String) async throws -> GroupRecord {
         try await storage.write { database in
+            // The row as it was, for the event's `previous`: the same statement that locks it.
             let current = try await database.raw(
-                "SELECT version, created FROM groups WHERE tenant_id = \(bind: group.tenantID) AND idp_id = \(bind: group.idpID) AND id = \(bind: group.id)\(unsafeRaw: rowLock)"
-            ).first()
-            let version = try Self.check(
-                version: try current?.decode(column: "version", as: Int.self),
-                ifMatch: ifMatch,
-                resource: .group,
-                id: group.id
-            )
+                "SELECT \(unsafeRaw: Self.groupColumns) FROM groups WHERE tenant_id = \(bind: group.tenantID) AND idp_id = \(bind: group.idpID) AND id = \(bind: group.id)\(unsafeRaw: rowLock)"
+            ).first().map(Self.group(from:))
+            let version = try Self.check(version: current?.version, ifMatch: ifMatch, resource: .group, id: group.id)
             var updated = group
             updated.version = version + 1
-            updated.created = try current?.decode(column: "created", as: String.self) ?? group.created
+            updated.created = current?.created ?? group.created
             try await Self.updateDocument(of: updated, in: database)
-            try await database.raw("DELETE FROM group_members WHERE group_id = \(bind: group.id)").run()
+            var changes = MembershipChanges()
+            changes.removed(try await Self.removeAllMembers(from: group.id, in: database))
             let added = try await Self.addMembers(members, to: updated, in: database)
+            changes.added(added)
             try await Self.record(
                 ActivityEvent(
                     tenantID: group.tenantID,
@@ -81,11 +86,18 @@ extension SQLDirectoryStore {
                     action: "group.replaced",
                     resourceType: ScimResourceType.group.name,
                     resourceID: group.id,
-                    detail: "members=\(added)"
+                    detail: "members=\(added.count)"
                 ),
                 in: database
             )
-            updated.members = try await Self.members(ofGroup: group.id, in: database)
+            let members = try await Self.members(ofGroup: group.id, in: database)
+            updated.members = members
+            var events: [PendingChangeEvent] = []
+            if let current, let event = ChangeEvents.groupUpdated(from: current, to: updated, memberCount: members.count) {
+                events.append(event)
+            }
+            events += changes.events(group: GroupReference(id: updated.id, displayName: updated.displayName), idpID: updated.idpID)
+            try await ChangeEventOutbox.append(events, tenantID: updated.tenantID, in: database)
             return updated
         }
     }
@@ -115,25 +127,35 @@ extension SQLDirectoryStore {
                 document = .object(members)
             }
             let result = try mutation(document)
+            let original = group
             var added = 0
             var removed = 0
+            var changes = MembershipChanges()
+            func remove(_ rows: [MemberRow]) {
+                removed += rows.count
+                changes.removed(rows)
+            }
+            func add(_ rows: [MemberRow]) {
+                added += rows.count
+                changes.added(rows)
+            }
             for change in result.membershipChanges {
                 switch change {
                 case .add(let references):
-                    added += try await Self.addMembers(references, to: group, in: database)
+                    add(try await Self.addMembers(references, to: group, in: database))
                 case .remove(let ids):
-                    removed += try await Self.removeMembers(ids, from: id, in: database)
+                    remove(try await Self.removeMembers(ids, from: id, in: database))
                 case .removeAll:
-                    removed += try await Self.removeAllMembers(from: id, in: database)
+                    remove(try await Self.removeAllMembers(from: id, in: database))
                 case .replaceAll(let references):
-                    removed += try await Self.removeAllMembers(from: id, in: database)
-                    added += try await Self.addMembers(references, to: group, in: database)
+                    remove(try await Self.removeAllMembers(from: id, in: database))
+                    add(try await Self.addMembers(references, to: group, in: database))
                 case .removeMatching(let filter):
                     let evaluator = FilterEvaluator(registry: .standard, resourceType: .group)
                     let matching = try await Self.members(ofGroup: id, in: database).filter { member in
                         evaluator.matches(filter, element: Self.memberJSON(member), of: AttributePath(attribute: "members"))
                     }
-                    removed += try await Self.removeMembers(matching.map(\.value), from: id, in: database)
+                    remove(try await Self.removeMembers(matching.map(\.value), from: id, in: database))
                 }
             }
             let fields = try GroupDocument.fields(of: result.resource)
@@ -160,16 +182,25 @@ extension SQLDirectoryStore {
                 )
             }
             if includeMembers { group.members = try await Self.members(ofGroup: id, in: database) }
+            var events: [PendingChangeEvent] = []
+            if documentChanged {
+                var count = group.members?.count ?? 0
+                if group.members == nil { count = try await Self.memberCount(ofGroup: id, in: database) }
+                if let event = ChangeEvents.groupUpdated(from: original, to: group, memberCount: count) { events.append(event) }
+            }
+            events += changes.events(group: GroupReference(id: group.id, displayName: group.displayName), idpID: idpID)
+            try await ChangeEventOutbox.append(events, tenantID: tenantID, in: database)
             return group
         }
     }
 
     func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws {
         try await storage.write { database in
-            let version = try await database.raw(
-                "SELECT version FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)\(unsafeRaw: rowLock)"
-            ).first()?.decode(column: "version", as: Int.self)
-            _ = try Self.check(version: version, ifMatch: ifMatch, resource: .group, id: id)
+            let current = try await database.raw(
+                "SELECT version, display_name FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)\(unsafeRaw: rowLock)"
+            ).first()
+            _ = try Self.check(version: try current?.decode(column: "version", as: Int.self), ifMatch: ifMatch, resource: .group, id: id)
+            let memberships = try await Self.memberships(of: id, in: database)
             try await database.raw("DELETE FROM group_members WHERE group_id = \(bind: id) OR member_id = \(bind: id)").run()
             try await database.raw("DELETE FROM groups WHERE id = \(bind: id)").run()
             try await Self.record(
@@ -181,6 +212,12 @@ extension SQLDirectoryStore {
                     resourceType: ScimResourceType.group.name,
                     resourceID: id
                 ),
+                in: database
+            )
+            let displayName = try current?.decode(column: "display_name", as: String.self)
+            try await ChangeEventOutbox.append(
+                ChangeEvents.removals(memberships, idpID: idpID) + [ChangeEvents.groupDeleted(id: id, idpID: idpID, displayName: displayName)],
+                tenantID: tenantID,
                 in: database
             )
         }
@@ -210,9 +247,9 @@ extension SQLDirectoryStore {
     // MARK: Membership rows
 
     /// Inserts the members that are not there yet (adding an existing member is a no-op). Every member must be
-    /// a user or group of the same IdP. Returns how many rows were added.
-    static func addMembers(_ references: [MemberReference], to group: GroupRecord, in database: any SQLDatabase) async throws -> Int {
-        guard !references.isEmpty else { return 0 }
+    /// a user or group of the same IdP. Returns the rows added.
+    static func addMembers(_ references: [MemberReference], to group: GroupRecord, in database: any SQLDatabase) async throws -> [MemberRow] {
+        guard !references.isEmpty else { return [] }
         var unique: [String: MemberReference] = [:]
         for reference in references where unique[reference.value] == nil { unique[reference.value] = reference }
         let ids = Array(unique.keys)
@@ -244,7 +281,7 @@ extension SQLDirectoryStore {
         }
         // Multi-row inserts: one statement per 200 members instead of one per member (a 100-member PATCH spent
         // most of its time in per-statement round trips to the database thread).
-        var added = 0
+        var added: [MemberRow] = []
         for chunk in ids.sorted().chunked(into: 200) {
             var rows: [SQLQueryString] = []
             rows.reserveCapacity(chunk.count)
@@ -253,25 +290,43 @@ extension SQLDirectoryStore {
             }
             let inserted = try await database.raw(
                 "INSERT INTO group_members (group_id, member_id, member_type, display) VALUES "
-                    + rows.joined(separator: ", ") + " ON CONFLICT (group_id, member_id) DO NOTHING RETURNING member_id"
+                    + rows.joined(separator: ", ") + " ON CONFLICT (group_id, member_id) DO NOTHING RETURNING member_id, member_type, display"
             ).all()
-            added += inserted.count
+            added += try inserted.map(Self.memberRow(from:))
         }
         return added
     }
 
-    static func removeMembers(_ ids: [String], from groupID: String, in database: any SQLDatabase) async throws -> Int {
-        var removed = 0
+    /// Returns the rows removed.
+    static func removeMembers(_ ids: [String], from groupID: String, in database: any SQLDatabase) async throws -> [MemberRow] {
+        var removed: [MemberRow] = []
         for chunk in Array(Set(ids)).chunked(into: 500) {
             removed += try await database.raw(
-                "DELETE FROM group_members WHERE group_id = \(bind: groupID) AND member_id IN (\(binds: Array(chunk))) RETURNING member_id"
-            ).all().count
+                "DELETE FROM group_members WHERE group_id = \(bind: groupID) AND member_id IN (\(binds: Array(chunk))) RETURNING member_id, member_type, display"
+            ).all().map(Self.memberRow(from:))
         }
         return removed
     }
 
-    static func removeAllMembers(from groupID: String, in database: any SQLDatabase) async throws -> Int {
-        try await database.raw("DELETE FROM group_members WHERE group_id = \(bind: groupID) RETURNING member_id").all().count
+    static func removeAllMembers(from groupID: String, in database: any SQLDatabase) async throws -> [MemberRow] {
+        try await database.raw(
+            "DELETE FROM group_members WHERE group_id = \(bind: groupID) RETURNING member_id, member_type, display"
+        ).all().map(Self.memberRow(from:))
+    }
+
+    static func memberCount(ofGroup groupID: String, in database: any SQLDatabase) async throws -> Int {
+        try await database.raw("SELECT COUNT(*) AS count FROM group_members WHERE group_id = \(bind: groupID)").first()?.decode(
+            column: "count",
+            as: Int.self
+        ) ?? 0
+    }
+
+    static func memberRow(from row: any SQLRow) throws -> MemberRow {
+        MemberRow(
+            value: try row.decode(column: "member_id", as: String.self),
+            type: try row.decode(column: "member_type", as: String.self),
+            display: try row.decode(column: "display", as: String?.self)
+        )
     }
 
     static func members(ofGroup groupID: String, in database: any SQLDatabase) async throws -> [MemberRow] {

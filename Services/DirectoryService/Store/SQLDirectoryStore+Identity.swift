@@ -12,16 +12,27 @@ extension SQLDirectoryStore {
         }
     }
 
+    /// A re-mapping: a `user.updated` event with the former `identity` when it changed; nothing when it did not.
     func setUserIdentity(tenantID: String, idpID: String, id: String, identity: [String: JSONValue]) async throws -> Bool {
-        try await storage.write { database in
+        let lock = rowLock
+        let memberOf = memberOfColumn
+        return try await storage.write { database in
             guard
-                try await database.raw(
-                    "SELECT id FROM users WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)"
-                ).first() != nil
+                var old = try await database.raw(
+                    "SELECT \(unsafeRaw: Self.userColumns), users.identity FROM users WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)\(unsafeRaw: lock)"
+                ).first().map(Self.userWithIdentity(from:))
             else { return false }
+            guard old.identity != identity else { return true }
             try await database.raw(
                 "UPDATE users SET identity = \(bind: JSONValue.object(identity).encodedString()) WHERE id = \(bind: id)"
             ).run()
+            old.groups =
+                try await database.raw("SELECT \(unsafeRaw: memberOf) FROM users WHERE users.id = \(bind: id)").first().map(Self.groups(from:)) ?? []
+            var new = old
+            new.identity = identity
+            if let event = ChangeEvents.userUpdated(from: old, to: new) {
+                try await ChangeEventOutbox.append([event], tenantID: tenantID, in: database)
+            }
             return true
         }
     }

@@ -21,6 +21,7 @@ extension SQLDirectoryStore {
                     ActivityEvent(tenantID: tenant.id, actor: actor, action: "tenant.created", resourceType: "Tenant", resourceID: tenant.id),
                     in: database
                 )
+                try await ChangeEventOutbox.createSequence(tenantID: tenant.id, in: database)
             }
         } catch  where StorageErrors.isUniqueViolation(error) {
             throw ScimError.uniqueness("A tenant with id '\(tenant.id)' already exists.")
@@ -63,6 +64,7 @@ extension SQLDirectoryStore {
             try await database.raw("DELETE FROM identity_providers WHERE tenant_id = \(bind: id)").run()
             try await database.raw("DELETE FROM tenants WHERE id = \(bind: id)").run()
             try await database.raw("DELETE FROM activity_log WHERE tenant_id = \(bind: id)").run()
+            try await ChangeEventOutbox.deleteAll(tenantID: id, in: database)
             return true
         }
     }
@@ -100,6 +102,7 @@ extension SQLDirectoryStore {
                     ),
                     in: database
                 )
+                try await ChangeEventOutbox.append([ChangeEvents.idpCreated(idp)], tenantID: idp.tenantID, in: database)
             }
         } catch  where StorageErrors.isUniqueViolation(error) {
             throw ScimError.uniqueness("An identity provider with id '\(idp.id)' already exists in tenant '\(idp.tenantID)'.")
@@ -130,7 +133,8 @@ extension SQLDirectoryStore {
             try await database.raw(
                 """
                 UPDATE identity_providers SET name = \(bind: idp.name), description = \(bind: idp.description),
-                    provider_type = \(bind: idp.providerType.rawValue), updated_at = \(bind: Timestamp.string(from: idp.updatedAt))
+                    provider_type = \(bind: idp.providerType.rawValue), updated_at = \(bind: Timestamp.string(from: idp.updatedAt)),
+                    groups_editable = \(bind: idp.groupsEditable)
                 WHERE tenant_id = \(bind: idp.tenantID) AND id = \(bind: idp.id)
                 """
             ).run()
@@ -152,9 +156,9 @@ extension SQLDirectoryStore {
     func deleteIdentityProvider(tenantID: String, id: String, actor: String) async throws -> Bool {
         try await storage.write { database in
             guard
-                try await database.raw(
-                    "SELECT id FROM identity_providers WHERE tenant_id = \(bind: tenantID) AND id = \(bind: id)"
-                ).first() != nil
+                let current = try await database.raw(
+                    "SELECT name FROM identity_providers WHERE tenant_id = \(bind: tenantID) AND id = \(bind: id)"
+                ).first()
             else { return false }
             try await database.raw(
                 "DELETE FROM group_members WHERE group_id IN (SELECT id FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: id))"
@@ -167,6 +171,8 @@ extension SQLDirectoryStore {
                 ActivityEvent(tenantID: tenantID, idpID: id, actor: actor, action: "idp.deleted", resourceType: "IdentityProvider", resourceID: id),
                 in: database
             )
+            let name = try current.decode(column: "name", as: String.self)
+            try await ChangeEventOutbox.append([ChangeEvents.idpDeleted(id: id, name: name)], tenantID: tenantID, in: database)
             return true
         }
     }
@@ -180,7 +186,8 @@ extension SQLDirectoryStore {
             description: try row.decode(column: "description", as: String.self),
             providerType: ProviderType(lenient: typeText) ?? .generic,
             createdAt: try date(row, "created_at"),
-            updatedAt: try date(row, "updated_at")
+            updatedAt: try date(row, "updated_at"),
+            groupsEditable: try row.decode(column: "groups_editable", as: Bool.self)
         )
     }
 

@@ -33,6 +33,7 @@ extension SQLDirectoryStore {
                     ),
                     in: database
                 )
+                try await ChangeEventOutbox.append([ChangeEvents.userCreated(user)], tenantID: user.tenantID, in: database)
             }
         } catch  where StorageErrors.isUniqueViolation(error) {
             throw ScimError.uniqueness("A user with userName '\(user.userName)' already exists.")
@@ -66,18 +67,14 @@ extension SQLDirectoryStore {
     func replaceUser(_ user: UserRecord, ifMatch: Int?, actor: String) async throws -> UserRecord {
         do {
             return try await storage.write { database in
+                // The row as it was, for the event's `previous`: the same statement that locks it.
                 let current = try await database.raw(
-                    "SELECT version, created FROM users WHERE tenant_id = \(bind: user.tenantID) AND idp_id = \(bind: user.idpID) AND id = \(bind: user.id)\(unsafeRaw: rowLock)"
-                ).first()
-                let version = try Self.check(
-                    version: try current?.decode(column: "version", as: Int.self),
-                    ifMatch: ifMatch,
-                    resource: .user,
-                    id: user.id
-                )
+                    "SELECT \(unsafeRaw: Self.userColumns), users.identity FROM users WHERE tenant_id = \(bind: user.tenantID) AND idp_id = \(bind: user.idpID) AND id = \(bind: user.id)\(unsafeRaw: rowLock)"
+                ).first().map(Self.userWithIdentity(from:))
+                let version = try Self.check(version: current?.version, ifMatch: ifMatch, resource: .user, id: user.id)
                 var updated = user
                 updated.version = version + 1
-                updated.created = try current?.decode(column: "created", as: String.self) ?? user.created
+                updated.created = current?.created ?? user.created
                 try await database.raw(
                     """
                     UPDATE users SET user_name = \(bind: updated.userName), user_name_lower = \(bind: updated.userName.lowercased()),
@@ -102,6 +99,12 @@ extension SQLDirectoryStore {
                 )
                 let memberOf = try await database.raw("SELECT \(unsafeRaw: memberOfColumn) FROM users WHERE users.id = \(bind: updated.id)").first()
                 updated.groups = try memberOf.map(Self.groups(from:)) ?? []
+                if var old = current {
+                    old.groups = updated.groups
+                    if let event = ChangeEvents.userUpdated(from: old, to: updated) {
+                        try await ChangeEventOutbox.append([event], tenantID: updated.tenantID, in: database)
+                    }
+                }
                 return updated
             }
         } catch  where StorageErrors.isUniqueViolation(error) {
@@ -111,10 +114,11 @@ extension SQLDirectoryStore {
 
     func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws {
         try await storage.write { database in
-            let version = try await database.raw(
-                "SELECT version FROM users WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)\(unsafeRaw: rowLock)"
-            ).first()?.decode(column: "version", as: Int.self)
-            _ = try Self.check(version: version, ifMatch: ifMatch, resource: .user, id: id)
+            let current = try await database.raw(
+                "SELECT version, user_name FROM users WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)\(unsafeRaw: rowLock)"
+            ).first()
+            _ = try Self.check(version: try current?.decode(column: "version", as: Int.self), ifMatch: ifMatch, resource: .user, id: id)
+            let memberships = try await Self.memberships(of: id, in: database)
             // The groups the user leaves change too: their versions move on.
             try await database.raw(
                 """
@@ -134,6 +138,12 @@ extension SQLDirectoryStore {
                     resourceType: ScimResourceType.user.name,
                     resourceID: id
                 ),
+                in: database
+            )
+            let userName = try current?.decode(column: "user_name", as: String.self)
+            try await ChangeEventOutbox.append(
+                ChangeEvents.removals(memberships, idpID: idpID) + [ChangeEvents.userDeleted(id: id, idpID: idpID, userName: userName)],
+                tenantID: tenantID,
                 in: database
             )
         }
@@ -222,6 +232,13 @@ extension SQLDirectoryStore {
                 """
             ).run()
         }
+    }
+
+    /// A row of ``userColumns`` and `identity`.
+    static func userWithIdentity(from row: any SQLRow) throws -> UserRecord {
+        var user = try user(from: row)
+        user.identity = try json(row, "identity").objectValue ?? [:]
+        return user
     }
 
     static func user(from row: any SQLRow) throws -> UserRecord {

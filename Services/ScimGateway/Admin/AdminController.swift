@@ -22,6 +22,7 @@ struct AdminController {
         var scimBaseURL: String
         var createdAt: Date
         var updatedAt: Date
+        var groupsEditable: Bool
     }
 
     func register(on group: RouterGroup<ServiceRequestContext>) {
@@ -154,7 +155,8 @@ struct AdminController {
             providerType: idp.providerType,
             scimBaseURL: gateway.scimBaseURL(tenantID: idp.tenantID, idpID: idp.id),
             createdAt: idp.createdAt,
-            updatedAt: idp.updatedAt
+            updatedAt: idp.updatedAt,
+            groupsEditable: idp.groupsEditable
         )
     }
 }
