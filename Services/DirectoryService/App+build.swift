@@ -7,7 +7,9 @@ import ServiceKit
 
 /// The composition root: opens the store, builds the router; the store is migrated before the server accepts.
 /// Tests call it too.
-func buildApplication(configuration: ServiceConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+/// `webhooks`: the webhook settings (README "Webhooks"); nil is the defaults with the key derived from the internal key.
+func buildApplication(configuration: ServiceConfiguration, webhooks: WebhookSettings? = nil, logger: Logger) async throws -> some ApplicationProtocol
+{
     let location = try DatabaseLocation(
         databaseURL: configuration.databaseURL,
         dataDirectory: configuration.dataDirectory,
@@ -16,12 +18,15 @@ func buildApplication(configuration: ServiceConfiguration, logger: Logger) async
     let storage = try await location.open(logger: logger, sqliteSynchronous: SQLiteSynchronous(setting: configuration.sqliteSynchronous) ?? .normal)
     let storageService = StorageService(storage: storage, migrations: DirectoryMigrations.all, logger: logger)
     let store = SQLDirectoryStore(storage: storage)
+    let webhookStore = WebhookStore(storage: storage, settings: webhooks ?? WebhookSettings(configuration: configuration))
     let router = buildRouter(store: store, engine: storage.engine, configuration: configuration)
+    WebhookController(store: webhookStore, addresses: WebhookAddressCheck(allowPrivateNetworks: webhookStore.settings.allowPrivateNetworks))
+        .register(on: router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey)))
     return ServiceApplication.makeApplication(
         router: router,
         configuration: configuration,
         startup: .init(services: [storageService], work: storageService.prepare),
-        services: [],
+        services: [WebhookDeliveryService(store: webhookStore, logger: logger)],
         logger: logger
     )
 }

@@ -6,8 +6,12 @@ import ServiceKit
 @main
 struct DirectoryServiceMain {
     static func main() async throws {
-        try await ServiceMain.run(service: "directory", defaultPort: ServiceConfiguration.DefaultPort.directory) { configuration, _, logger in
-            try await buildApplication(configuration: configuration, logger: logger)
+        try await ServiceMain.run(service: "directory", defaultPort: ServiceConfiguration.DefaultPort.directory) { configuration, reader, logger in
+            try await buildApplication(
+                configuration: configuration,
+                webhooks: try WebhookSettings(reader: reader, configuration: configuration),
+                logger: logger
+            )
         }
     }
 }

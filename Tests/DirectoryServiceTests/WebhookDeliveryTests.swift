@@ -1,0 +1,247 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import ScimCore
+import ServiceTestSupport
+import Testing
+import Webhooks
+
+@testable import DirectoryService
+
+@Suite("Directory: webhook delivery to a real receiver", .timeLimit(.minutes(2)))
+struct WebhookDeliveryTests {
+    @Test func deliversEveryEventInOrderSignedWithTheStoredBody() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            try await WebhookDirectory().run { client, outbox in
+                let (id, secret) = try await client.createWebhook(url: base + "/hook")
+                let ids = try await outbox.append(tenant: "acme", count: 120)
+                try await eventually { receiver.received.count >= 120 }
+                #expect(receiver.receivedIDs == ids)
+                let now = Int64(Date().timeIntervalSince1970)
+                for (index, request) in receiver.received.enumerated() {
+                    #expect(request.isSigned(by: secret))
+                    #expect(request.signature.split(separator: " ").count == 1)
+                    #expect(request.contentType == "application/json")
+                    #expect(abs((Int64(request.timestamp) ?? 0) - now) < 120)
+                    #expect(request.body.contains(#""sequence":"\#(index + 1)""#))
+                }
+                // The cursor is written back (batched, at least once a second after the last event).
+                try await eventually { try await client.webhook(id)["delivery"]?["deliveredThrough"] == "120" }
+                let log = try await client.deliveries(id)
+                #expect(!log.isEmpty && log.count <= 10, "successes are sampled into the log")
+                #expect(log.first?["succeeded"] == true && log.first?["statusCode"] == 200)
+            }
+        }
+    }
+
+    @Test func anEndpointCreatedLaterStartsAfterTheNewestEvent() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            try await WebhookDirectory().run { client, outbox in
+                try await client.createTenant("acme")
+                try await outbox.append(tenant: "acme", count: 3)
+                _ = try await client.createWebhook(url: base + "/hook")
+                let ids = try await outbox.append(tenant: "acme", count: 2)
+                try await eventually { receiver.received.count >= 2 }
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(receiver.receivedIDs == ids)
+            }
+        }
+    }
+
+    @Test func failuresAreRetriedWithTheSameWebhookIdAndOrderIsKept() async throws {
+        let receiver = WebhookReceiver { index in index < 2 ? .init(status: .serviceUnavailable) : .init() }
+        try await receiver.run { base in
+            try await WebhookDirectory().run { client, outbox in
+                let (id, _) = try await client.createWebhook(url: base + "/hook")
+                let ids = try await outbox.append(tenant: "acme", count: 3)
+                try await eventually { receiver.received.count >= 5 }
+                #expect(receiver.receivedIDs == [ids[0], ids[0], ids[0], ids[1], ids[2]])
+                let timestamps = receiver.received.map(\.id)
+                #expect(timestamps.count == 5)
+                let failures = try await client.deliveries(id).filter { $0["succeeded"] == false }
+                #expect(failures.count == 2)
+                #expect(failures.allSatisfy { $0["statusCode"] == 503 && $0["eventId"] == .string(ids[0]) })
+                try await eventually { try await client.webhook(id)["delivery"]?["attemptCount"] == 0 }
+            }
+        }
+    }
+
+    @Test func retryAfterDecidesWhenTheNextAttemptComes() async throws {
+        let receiver = WebhookReceiver { index in index == 0 ? .init(status: .tooManyRequests, headers: [.retryAfter: "1"]) : .init() }
+        try await receiver.run { base in
+            try await WebhookDirectory().run { client, outbox in
+                _ = try await client.createWebhook(url: base + "/hook")
+                try await outbox.append(tenant: "acme", count: 1)
+                try await eventually { receiver.received.count >= 2 }
+                let gap = receiver.received[1].at - receiver.received[0].at
+                #expect(gap >= .milliseconds(950), "Retry-After: 1 instead of the schedule's 0.2 s (waited \(gap))")
+                #expect(receiver.received[0].id == receiver.received[1].id)
+            }
+        }
+    }
+
+    @Test func goneDisablesTheEndpointAndTheActivityLogSaysSo() async throws {
+        let receiver = WebhookReceiver { _ in .init(status: .gone) }
+        try await receiver.run { base in
+            try await WebhookDirectory().run { client, outbox in
+                let (id, _) = try await client.createWebhook(url: base + "/hook")
+                try await outbox.append(tenant: "acme", count: 2)
+                try await eventually { try await client.webhook(id)["enabled"] == false }
+                #expect(try await client.webhook(id)["disabledReason"]?.stringValue?.contains("410") == true)
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(receiver.received.count == 1, "nothing more goes to a disabled endpoint")
+                let activity = try await client.call(.get, "/internal/v1/tenants/acme/activity").json.arrayValue ?? []
+                #expect(activity.contains { $0["action"] == "webhook.disabled" && $0["resourceId"] == .string(id) })
+
+                // Enabled again, it resumes with the event it stopped at.
+                let enabled = try await client.call(.patch, "/internal/v1/tenants/acme/webhooks/\(id)", json: ["enabled": true])
+                #expect(enabled.status == .ok)
+                #expect(try enabled.json["enabled"] == true)
+            }
+        }
+    }
+
+    @Test func anEndpointFailingLongerThanTheDisablingPeriodIsDisabled() async throws {
+        let receiver = WebhookReceiver { _ in .init(status: .internalServerError) }
+        try await receiver.run { base in
+            try await WebhookDirectory { $0.disableAfter = .seconds(1) }.run { client, outbox in
+                let (id, _) = try await client.createWebhook(url: base + "/hook")
+                try await outbox.append(tenant: "acme", count: 1)
+                try await eventually { try await client.webhook(id)["enabled"] == false }
+                #expect(receiver.received.count >= 3)
+                #expect(Set(receiver.receivedIDs).count == 1)
+                let reason = try await client.webhook(id)["disabledReason"]?.stringValue ?? ""
+                #expect(reason.contains("failing since"))
+                let activity = try await client.call(.get, "/internal/v1/tenants/acme/activity").json.arrayValue ?? []
+                #expect(activity.contains { $0["action"] == "webhook.disabled" })
+            }
+        }
+    }
+
+    @Test func redirectsAreNotFollowed() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            try await WebhookDirectory().run { client, outbox in
+                let (id, _) = try await client.createWebhook(url: base + "/redirect")
+                try await outbox.append(tenant: "acme", count: 1)
+                try await eventually { try await client.deliveries(id).count >= 2 }
+                #expect(receiver.received.isEmpty, "the redirect's target never got the event")
+                #expect(receiver.redirects >= 2)
+                let first = try await client.deliveries(id).last
+                #expect(first?["statusCode"] == 302)
+                #expect(first?["error"]?.stringValue?.contains("redirect") == true)
+            }
+        }
+    }
+
+    @Test func aRotatedSecretSignsBesideTheNewOneDuringItsGracePeriod() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            try await WebhookDirectory().run { client, outbox in
+                let (id, old) = try await client.createWebhook(url: base + "/hook")
+                let rotated = try await client.call(.post, "/internal/v1/tenants/acme/webhooks/\(id)/rotate-secret")
+                #expect(rotated.status == .ok)
+                #expect(rotated.headers[.cacheControl] == "no-store")
+                let newText = try #require(try rotated.json["secret"]?.stringValue)
+                let new = try #require(WebhookSecret(text: newText))
+                #expect(new != old)
+                #expect(try rotated.json["previousSecretExpiresAt"]?.stringValue != nil)
+                try await outbox.append(tenant: "acme", count: 1)
+                try await eventually { receiver.received.count >= 1 }
+                let request = receiver.received[0]
+                let parts = request.signature.split(separator: " ").map(String.init)
+                #expect(parts.count == 2)
+                let timestamp = try #require(Int64(request.timestamp))
+                #expect(parts[0] == WebhookSignature.sign(id: request.id, timestamp: timestamp, body: Array(request.body.utf8), secret: new))
+                #expect(parts[1] == WebhookSignature.sign(id: request.id, timestamp: timestamp, body: Array(request.body.utf8), secret: old))
+            }
+        }
+    }
+
+    @Test func replayDeliversAgainFromACursorWithTheSameIds() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            try await WebhookDirectory().run { client, outbox in
+                let (id, _) = try await client.createWebhook(url: base + "/hook")
+                let ids = try await outbox.append(tenant: "acme", count: 5)
+                try await eventually { receiver.received.count >= 5 }
+                try await eventually { try await client.webhook(id)["delivery"]?["deliveredThrough"] == "5" }
+                let replay = try await client.call(.post, "/internal/v1/tenants/acme/webhooks/\(id)/replay", json: ["after": "2"])
+                #expect(replay.status == .accepted)
+                try await eventually { receiver.received.count >= 8 }
+                #expect(Array(receiver.receivedIDs.suffix(3)) == Array(ids.suffix(3)))
+
+                for bad in ["-1", "abc", "", "99999999999999999999"] as [JSONValue] {
+                    try await client.call(.post, "/internal/v1/tenants/acme/webhooks/\(id)/replay", json: ["after": bad]).expectScimError(400)
+                }
+            }
+        }
+    }
+
+    @Test func filtersByTypeAndIdentityProvider() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            try await WebhookDirectory().run { client, outbox in
+                try await client.createTenant("acme")
+                let created = try await client.call(
+                    .post,
+                    "/internal/v1/tenants/acme/webhooks",
+                    json: ["url": .string(base + "/hook"), "types": ["user.deleted"], "idps": ["entra"]]
+                )
+                #expect(created.status == .created)
+                try await outbox.append(tenant: "acme", count: 2, type: "user.created", idp: "entra")
+                try await outbox.append(tenant: "acme", count: 2, type: "user.deleted", idp: "okta")
+                let wanted = try await outbox.append(tenant: "acme", count: 1, type: "user.deleted", idp: "entra")
+                try await eventually { receiver.received.count >= 1 }
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(receiver.receivedIDs == wanted)
+            }
+        }
+    }
+
+    @Test func theTestEventGoesThroughTheSignedPathAndIsLogged() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            try await WebhookDirectory().run { client, _ in
+                let (id, secret) = try await client.createWebhook(url: base + "/hook")
+                let answer = try await client.call(.post, "/internal/v1/tenants/acme/webhooks/\(id)/test")
+                #expect(answer.status == .ok)
+                #expect(try answer.json["delivered"] == true)
+                #expect(try answer.json["statusCode"] == 200)
+                let request = try #require(receiver.received.first)
+                #expect(request.isSigned(by: secret))
+                #expect(request.id == (try answer.json["eventId"]?.stringValue))
+                #expect(request.body.contains(#""type":"webhook.test""#))
+                let log = try await client.deliveries(id)
+                #expect(log.first?["eventType"] == "webhook.test")
+            }
+        }
+    }
+
+    @Test func theDeliveryLogIsBoundedAndPagedNewestFirst() async throws {
+        let receiver = WebhookReceiver { _ in .init(status: .badRequest) }
+        try await receiver.run { base in
+            try await WebhookDirectory {
+                $0.deliveryLogSize = 6
+                $0.schedule = RetrySchedule(delays: [0.02], maximumRetryAfter: 1)
+            }.run { client, outbox in
+                let (id, _) = try await client.createWebhook(url: base + "/hook")
+                try await outbox.append(tenant: "acme", count: 1)
+                try await eventually { receiver.received.count >= 12 }
+                let all = try await client.deliveries(id, query: "?limit=100")
+                #expect(all.count <= 7)
+                let page = try await client.call(.get, "/internal/v1/tenants/acme/webhooks/\(id)/deliveries?limit=2").json
+                let first = page["data"]?.arrayValue ?? []
+                #expect(first.count == 2)
+                let next = try #require(page["next"]?.stringValue)
+                let second = try await client.deliveries(id, query: "?limit=2&before=\(next)")
+                #expect(second.count == 2)
+                let ids = (first + second).compactMap { $0["id"]?.stringValue }.compactMap(Int.init)
+                #expect(ids == ids.sorted(by: >) && Set(ids).count == 4)
+                try await client.call(.get, "/internal/v1/tenants/acme/webhooks/\(id)/deliveries?before=x").expectScimError(400)
+            }
+        }
+    }
+}

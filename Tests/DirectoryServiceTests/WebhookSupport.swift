@@ -1,0 +1,107 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Logging
+import Persistence
+import SQLKit
+import ScimCore
+import ServiceKit
+import ServiceTestSupport
+import Testing
+import Webhooks
+
+@testable import DirectoryService
+
+/// The directory as production builds it, on an SQLite file in a temporary directory, with a second connection to
+/// the same file through which a test appends change events (as the directory's write paths do in production).
+struct WebhookDirectory {
+    var settings: WebhookSettings
+
+    init(configure: (inout WebhookSettings) -> Void = { _ in }) {
+        var settings = WebhookSettings(configuration: Fixture.configuration)
+        settings.allowPrivateNetworks = true
+        settings.pollInterval = .milliseconds(20)
+        settings.schedule = RetrySchedule(delays: [0.2, 0.2, 0.4], maximumRetryAfter: 2)
+        configure(&settings)
+        self.settings = settings
+    }
+
+    func run(_ test: @Sendable (any TestClientProtocol, Outbox) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("provisio-webhooks-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = Fixture.configuration
+        configuration.databaseURL = nil
+        configuration.dataDirectory = directory
+        let app = try await buildApplication(configuration: configuration, webhooks: settings, logger: .discarding)
+        try await app.test(.router) { client in
+            _ = try await client.call(.get, "/readyz")
+            let storage = try await DatabaseLocation(databaseURL: nil, dataDirectory: directory, fileName: "directory.sqlite").open(
+                logger: .discarding
+            )
+            try await storage.withRunning { storage in
+                try await test(client, Outbox(storage: storage))
+            }
+        }
+    }
+}
+
+/// Appends change events as the outbox holds them (migration 3).
+struct Outbox: Sendable {
+    let storage: any SQLStorage
+
+    /// Appends `count` events of `type` to the tenant; returns their ids, in order.
+    @discardableResult
+    func append(tenant: String, count: Int, type: String = "user.created", idp: String? = "okta") async throws -> [String] {
+        try await storage.write { database in
+            let last =
+                try await database.raw("SELECT MAX(sequence) AS s FROM change_events WHERE tenant_id = \(bind: tenant)").first()?
+                .decode(column: "s", as: Int64?.self) ?? 0
+            var ids: [String] = []
+            for sequence in (last + 1)...(last + Int64(count)) {
+                let id = "evt_\(tenant)_\(sequence)"
+                let body = #"{"id":"\#(id)","type":"\#(type)","tenant":"\#(tenant)","sequence":"\#(sequence)","data":{"n":\#(sequence)}}"#
+                try await database.raw(
+                    """
+                    INSERT INTO change_events (tenant_id, sequence, id, type, idp_id, occurred_at, body)
+                    VALUES (\(bind: tenant), \(bind: sequence), \(bind: id), \(bind: type), \(bind: idp), \(bind: Timestamp.now()), \(bind: body))
+                    """
+                ).run()
+                ids.append(id)
+            }
+            return ids
+        }
+    }
+}
+
+extension TestClientProtocol {
+    /// Creates a tenant and a webhook to `url`; returns the webhook's id and secret.
+    func createWebhook(tenant: String = "acme", url: String, types: [String]? = nil) async throws -> (id: String, secret: WebhookSecret) {
+        if try await call(.get, "/internal/v1/tenants/\(tenant)").status == .notFound { try await createTenant(tenant) }
+        var json: [String: JSONValue] = ["url": .string(url)]
+        if let types { json["types"] = .array(types.map(JSONValue.string)) }
+        let created = try await call(.post, "/internal/v1/tenants/\(tenant)/webhooks", json: .object(json))
+        #expect(created.status == .created, "\(created.text)")
+        let id = try #require(try created.json["id"]?.stringValue)
+        let secretText = try #require(try created.json["secret"]?.stringValue)
+        let secret = try #require(WebhookSecret(text: secretText))
+        return (id, secret)
+    }
+
+    func webhook(_ id: String, tenant: String = "acme") async throws -> JSONValue {
+        try await call(.get, "/internal/v1/tenants/\(tenant)/webhooks/\(id)").json
+    }
+
+    func deliveries(_ id: String, tenant: String = "acme", query: String = "") async throws -> [JSONValue] {
+        try await call(.get, "/internal/v1/tenants/\(tenant)/webhooks/\(id)/deliveries\(query)").json["data"]?.arrayValue ?? []
+    }
+}
+
+extension WebhookReceiver.Received {
+    /// Whether `signature` holds a `v1,` entry of `secret` over this request.
+    func isSigned(by secret: WebhookSecret) -> Bool {
+        guard let timestamp = Int64(timestamp) else { return false }
+        let expected = WebhookSignature.sign(id: id, timestamp: timestamp, body: Array(body.utf8), secret: secret)
+        return signature.split(separator: " ").contains { $0 == expected }
+    }
+}
