@@ -59,20 +59,21 @@ struct WebhookAPITests {
 
     @Test(
         arguments: [
-            ["url": "ftp://hooks.example.com/"], ["url": "https://user:pw@hooks.example.com/"], ["url": "not a url"], ["url": ""],
-            ["url": .string("https://hooks.example.com/" + String(repeating: "a", count: 2_048))],
-            ["url": "https://hooks.example.com/", "types": ["user.exploded"]],
-            ["url": "https://hooks.example.com/", "types": .array(Array(repeating: "user.created", count: 100))],
-            ["url": "https://hooks.example.com/", "idps": [""]],
-            ["url": "https://hooks.example.com/", "idps": .array((0..<51).map { .string("idp\($0)") })],
-            ["url": 42], [:],
-        ] as [JSONValue]
+            (["url": "ftp://hooks.example.com/"], "invalidValue"), (["url": "https://user:pw@hooks.example.com/"], "invalidValue"),
+            (["url": "not a url"], "invalidValue"), (["url": ""], "invalidValue"),
+            (["url": .string("https://hooks.example.com/" + String(repeating: "a", count: 2_048))], "invalidValue"),
+            (["url": "https://hooks.example.com/", "types": ["user.exploded"]], "invalidValue"),
+            (["url": "https://hooks.example.com/", "types": .array(Array(repeating: "user.created", count: 100))], "tooMany"),
+            (["url": "https://hooks.example.com/", "idps": [""]], "invalidValue"),
+            (["url": "https://hooks.example.com/", "idps": .array((0..<51).map { .string("idp\($0)") })], "tooMany"),
+            (["url": 42], "invalidSyntax"), ([:], "invalidSyntax"),
+        ] as [(JSONValue, String)]
     )
-    func invalidRequestsAreSCIM400s(body: JSONValue) async throws {
+    func invalidRequestsAreSCIM400s(body: JSONValue, scimType: String) async throws {
         try await WebhookDirectory().run { client, _ in
             try await client.createTenant("acme")
             let answer = try await client.call(.post, Self.base, json: body)
-            try answer.expectScimError(400)
+            try answer.expectScimError(400, scimType: scimType)
             #expect(try await client.call(.get, Self.base).json["data"] == [])
         }
     }
@@ -102,7 +103,7 @@ struct WebhookAPITests {
             let created = try await client.call(.post, Self.base, json: ["url": "http://93.184.216.34/hook"])
             #expect(created.status == .created)
             let id = try #require(try created.json["id"]?.stringValue)
-            try await client.call(.patch, "\(Self.base)/\(id)", json: ["url": "http://127.0.0.1/"]).expectScimError(400)
+            try await client.call(.patch, "\(Self.base)/\(id)", json: ["url": "http://127.0.0.1/"]).expectScimError(400, scimType: "invalidValue")
             #expect(try await client.webhook(id)["url"] == "http://93.184.216.34/hook")
         }
     }

@@ -93,7 +93,7 @@ struct WebhookDeliveryTests {
                 try await Task.sleep(for: .milliseconds(300))
                 #expect(receiver.received.count == 1, "nothing more goes to a disabled endpoint")
                 let activity = try await client.call(.get, "/internal/v1/tenants/acme/activity").json.arrayValue ?? []
-                #expect(activity.contains { $0["action"] == "webhook.disabled" && $0["resourceId"] == .string(id) })
+                #expect(activity.contains { $0["action"] == "webhook.disabled" && $0["resourceID"] == .string(id) })
 
                 // Enabled again, it resumes with the event it stopped at.
                 let enabled = try await client.call(.patch, "/internal/v1/tenants/acme/webhooks/\(id)", json: ["enabled": true])
@@ -174,7 +174,10 @@ struct WebhookDeliveryTests {
                 #expect(Array(receiver.receivedIDs.suffix(3)) == Array(ids.suffix(3)))
 
                 for bad in ["-1", "abc", "", "99999999999999999999"] as [JSONValue] {
-                    try await client.call(.post, "/internal/v1/tenants/acme/webhooks/\(id)/replay", json: ["after": bad]).expectScimError(400)
+                    try await client.call(.post, "/internal/v1/tenants/acme/webhooks/\(id)/replay", json: ["after": bad]).expectScimError(
+                        400,
+                        scimType: "invalidValue"
+                    )
                 }
             }
         }
@@ -240,7 +243,10 @@ struct WebhookDeliveryTests {
                 #expect(second.count == 2)
                 let ids = (first + second).compactMap { $0["id"]?.stringValue }.compactMap(Int.init)
                 #expect(ids == ids.sorted(by: >) && Set(ids).count == 4)
-                try await client.call(.get, "/internal/v1/tenants/acme/webhooks/\(id)/deliveries?before=x").expectScimError(400)
+                try await client.call(.get, "/internal/v1/tenants/acme/webhooks/\(id)/deliveries?before=x").expectScimError(
+                    400,
+                    scimType: "invalidValue"
+                )
             }
         }
     }
