@@ -250,4 +250,33 @@ struct WebhookDeliveryTests {
             }
         }
     }
+
+    /// Two directory replicas on one PostgreSQL database share the work through their leases: one endpoint's events
+    /// arrive once each and in order, whichever replica delivers them.
+    @Test(.enabled(if: WebhookDirectory.postgresServer != nil))
+    func twoReplicasDeliverEachEventOnceAndInOrder() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            try await WebhookDirectory().runReplicas(2) { clients, outbox in
+                try await clients[0].createTenant("acme")
+                var endpoints: [String] = []
+                for index in 0..<3 {
+                    endpoints.append(try await clients[index % 2].createWebhook(url: base + "/hook?endpoint=\(index)").id)
+                }
+                var appended: [String] = []
+                for _ in 0..<10 { appended += try await outbox.append(tenant: "acme", count: 100) }
+                let ids = appended
+                try await eventually(seconds: 60) { receiver.received.count >= 3 * ids.count }
+                try await Task.sleep(for: .milliseconds(500))
+                let received = receiver.received
+                #expect(received.count == 3 * ids.count, "no event twice")
+                for index in 0..<3 {
+                    #expect(received.filter { $0.query == "endpoint=\(index)" }.map(\.id) == ids, "endpoint \(index): each event once, in order")
+                }
+                for id in endpoints {
+                    try await eventually { try await clients[0].webhook(id)["delivery"]?["deliveredThrough"] == .string(String(ids.count)) }
+                }
+            }
+        }
+    }
 }

@@ -16,6 +16,8 @@ final class WebhookReceiver: Sendable {
         var signature: String
         var contentType: String
         var body: String
+        /// The request's query: tests tell their endpoints apart by it.
+        var query: String
         var at: ContinuousClock.Instant
     }
 
@@ -46,6 +48,7 @@ final class WebhookReceiver: Sendable {
                         signature: request.headers[HTTPField.Name("webhook-signature")!] ?? "",
                         contentType: request.headers[.contentType] ?? "",
                         body: String(buffer: data),
+                        query: request.uri.query ?? "",
                         at: .now
                     )
                 )

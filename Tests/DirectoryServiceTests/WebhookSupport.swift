@@ -26,22 +26,43 @@ struct WebhookDirectory {
         self.settings = settings
     }
 
+    /// The PostgreSQL server of the test script's PostgreSQL pass (Tests/Postgres/cluster.sh), if any.
+    static var postgresServer: String? { ProcessInfo.processInfo.environment["PROVISIO_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// Runs `test` against the directory: on a fresh SQLite file, or a fresh PostgreSQL database in the PostgreSQL pass.
     func run(_ test: @Sendable (any TestClientProtocol, Outbox) async throws -> Void) async throws {
+        try await runReplicas(1) { clients, outbox in try await test(clients[0], outbox) }
+    }
+
+    /// `count` directory replicas on one database (more than one needs PostgreSQL: on SQLite one process delivers).
+    func runReplicas(_ count: Int, _ test: @Sendable ([any TestClientProtocol], Outbox) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("provisio-webhooks-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = Fixture.configuration
-        configuration.databaseURL = nil
+        configuration.databaseURL = Self.postgresServer.map { "\($0)/provisio_webhooks_\(UUID().uuidString.prefix(8).lowercased())" }
         configuration.dataDirectory = directory
+        let databaseURL = configuration.databaseURL
+        try await withReplicas(count, configuration: configuration, clients: []) { clients in
+            let storage = try await DatabaseLocation(databaseURL: databaseURL, dataDirectory: directory, fileName: "directory.sqlite")
+                .open(logger: .discarding)
+            try await storage.withRunning { storage in
+                try await test(clients, Outbox(storage: storage))
+            }
+        }
+    }
+
+    private func withReplicas(
+        _ count: Int,
+        configuration: ServiceConfiguration,
+        clients: [any TestClientProtocol],
+        _ body: @Sendable ([any TestClientProtocol]) async throws -> Void
+    ) async throws {
+        guard clients.count < count else { return try await body(clients) }
         let app = try await buildApplication(configuration: configuration, webhooks: settings, logger: .discarding)
         try await app.test(.router) { client in
             _ = try await client.call(.get, "/readyz")
-            let storage = try await DatabaseLocation(databaseURL: nil, dataDirectory: directory, fileName: "directory.sqlite").open(
-                logger: .discarding
-            )
-            try await storage.withRunning { storage in
-                try await test(client, Outbox(storage: storage))
-            }
+            try await withReplicas(count, configuration: configuration, clients: clients + [client], body)
         }
     }
 }
