@@ -279,4 +279,25 @@ struct WebhookDeliveryTests {
             }
         }
     }
+
+    /// Throughput to one loopback endpoint (the budget is ~200,000 events in 60 s in a release build; a debug
+    /// build with the receiver in the same process is slower, so this holds it to a floor and prints the rate).
+    @Test func oneEndpointReceivesTwentyThousandEventsAtThousandsPerSecond() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            try await WebhookDirectory().run { client, outbox in
+                let (id, _) = try await client.createWebhook(url: base + "/hook")
+                let total = 20_000
+                for _ in 0..<(total / 2_000) { try await outbox.append(tenant: "acme", count: 2_000) }
+                let started = ContinuousClock.now
+                try await eventually(seconds: 90) { receiver.received.count >= total }
+                let elapsed = ContinuousClock.now - started
+                let rate = Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                print("webhook throughput: \(total) events in \(elapsed), \(Int(rate))/s")
+                #expect(receiver.received.count == total)
+                #expect(rate > 400, "\(Int(rate)) deliveries/s")
+                try await eventually { try await client.webhook(id)["delivery"]?["deliveredThrough"] == .string(String(total)) }
+            }
+        }
+    }
 }

@@ -37,12 +37,15 @@ struct EndpointDelivery: Sendable {
         var cursor = endpoint.deliveredThrough
         var savedCursor = cursor
         var lastSave = ContinuousClock.now
-        var successes: [DeliveryAttempt] = []
+        // The newest successes since the last save, for the log (formatted only when saved: a time stamp per event costs).
+        var successes: [(event: OutboxEvent, outcome: WebhookSender.Outcome, at: Date)] = []
+        var successCount = 0
         var addressCheckedAt: ContinuousClock.Instant?
 
         func save(release: Bool) async throws -> Bool {
-            let attempts = Array(successes.suffix(Self.loggedSuccesses))
+            let attempts = successes.map { attempt($0.event, $0.outcome, at: $0.at) }
             successes.removeAll(keepingCapacity: true)
+            successCount = 0
             let through = cursor
             let kept = try await Self.unlessCancelled {
                 try await store.saveProgress(endpoint, owner: owner, deliveredThrough: through, attempts: attempts, release: release)
@@ -77,8 +80,10 @@ struct EndpointDelivery: Sendable {
                     return
                 }
                 cursor = event.sequence
-                successes.append(attempt(event, outcome))
-                if successes.count >= Self.progressEvery || ContinuousClock.now - lastSave >= Self.progressInterval {
+                if successes.count == Self.loggedSuccesses { successes.removeFirst() }
+                successes.append((event, outcome, Date()))
+                successCount += 1
+                if successCount >= Self.progressEvery || ContinuousClock.now - lastSave >= Self.progressInterval {
                     guard try await save(release: false) else { return }
                 }
                 if Task.isCancelled {
@@ -130,9 +135,9 @@ struct EndpointDelivery: Sendable {
         }
     }
 
-    private func attempt(_ event: OutboxEvent, _ outcome: WebhookSender.Outcome) -> DeliveryAttempt {
+    private func attempt(_ event: OutboxEvent, _ outcome: WebhookSender.Outcome, at: Date = Date()) -> DeliveryAttempt {
         DeliveryAttempt(
-            attemptedAt: Timestamp.now(),
+            attemptedAt: Timestamp.string(from: at),
             eventID: event.id,
             eventType: event.type,
             sequence: event.sequence,
