@@ -46,6 +46,8 @@ package struct WebhookSecretBox: Sendable {
     }
 }
 
-extension WebhookSecretBox: CustomStringConvertible {
+extension WebhookSecretBox: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     package var description: String { "WebhookSecretBox(redacted)" }
+    package var debugDescription: String { description }
+    package var customMirror: Mirror { Mirror(self, children: []) }
 }

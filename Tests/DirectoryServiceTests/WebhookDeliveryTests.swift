@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Persistence
+import SQLKit
 import ScimCore
 import ServiceTestSupport
 import Testing
@@ -297,6 +299,34 @@ struct WebhookDeliveryTests {
                 #expect(receiver.received.count == total)
                 #expect(rate > 400, "\(Int(rate)) deliveries/s")
                 try await eventually { try await client.webhook(id)["delivery"]?["deliveredThrough"] == .string(String(total)) }
+            }
+        }
+    }
+
+    /// An endpoint whose host resolves to a private address by the time of delivery (stored while it did not: here
+    /// written straight into the table) is refused at delivery too: a failed attempt, nothing sent.
+    @Test func theAddressIsCheckedAgainAtDelivery() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            let directory = WebhookDirectory { $0.allowPrivateNetworks = false }
+            let sealed = try directory.settings.secrets.seal(WebhookSecret.generate())
+            try await directory.run { client, outbox in
+                try await client.createTenant("acme")
+                try await outbox.storage.write { database in
+                    try await database.raw(
+                        """
+                        INSERT INTO webhook_endpoints (id, tenant_id, url, types, idps, enabled, secret, created_at, updated_at, delivered_through)
+                        VALUES ('rebound', 'acme', \(bind: base + "/hook"), '[]', '[]', \(bind: true), \(bind: sealed),
+                                '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 0)
+                        """
+                    ).run()
+                }
+                try await outbox.append(tenant: "acme", count: 1)
+                try await eventually { try await !client.deliveries("rebound").isEmpty }
+                let attempt = try #require(try await client.deliveries("rebound").first)
+                #expect(attempt["succeeded"] == false)
+                #expect(attempt["error"]?.stringValue?.contains("loopback") == true)
+                #expect(receiver.received.isEmpty)
             }
         }
     }
