@@ -33,16 +33,19 @@ extension WebhookStore {
         let now = Timestamp.now()
         let leaseEnd = Timestamp.string(from: Date().addingTimeInterval(settings.lease.seconds))
         let lock = storage.engine == .postgres ? " FOR UPDATE OF e SKIP LOCKED" : ""
+        @Sendable func due(_ lock: String) -> SQLQueryString {
+            """
+            SELECT e.id FROM webhook_endpoints e
+            WHERE e.enabled = \(bind: true) AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= \(bind: now))
+              AND (e.lease_expires_at IS NULL OR e.lease_expires_at < \(bind: now))
+              AND EXISTS (SELECT 1 FROM change_events c WHERE c.tenant_id = e.tenant_id AND c.sequence > e.delivered_through)
+            ORDER BY e.next_attempt_at, e.id LIMIT \(unsafeRaw: String(limit))\(unsafeRaw: lock)
+            """
+        }
+        // Looked for in a read first: most polls find nothing, and need not take the writer (SQLite's is shared).
+        guard try await storage.read({ database in try await database.raw(due("")).first() }) != nil else { return [] }
         return try await storage.write { database in
-            let ids = try await database.raw(
-                """
-                SELECT e.id FROM webhook_endpoints e
-                WHERE e.enabled = \(bind: true) AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= \(bind: now))
-                  AND (e.lease_expires_at IS NULL OR e.lease_expires_at < \(bind: now))
-                  AND EXISTS (SELECT 1 FROM change_events c WHERE c.tenant_id = e.tenant_id AND c.sequence > e.delivered_through)
-                ORDER BY e.next_attempt_at, e.id LIMIT \(unsafeRaw: String(limit))\(unsafeRaw: lock)
-                """
-            ).all().map { try $0.decode(column: "id", as: String.self) }
+            let ids = try await database.raw(due(lock)).all().map { try $0.decode(column: "id", as: String.self) }
             var claimed: [WebhookEndpoint] = []
             for id in ids {
                 let row = try await database.raw(
