@@ -330,4 +330,26 @@ struct WebhookDeliveryTests {
             }
         }
     }
+
+    /// The delivery state is in the database: a directory stopped while a retry is pending resumes it when it starts
+    /// again, with the same webhook-id, and goes on in order.
+    @Test func aRestartedDirectoryResumesAPendingRetry() async throws {
+        let receiver = WebhookReceiver { index in index == 0 ? .init(status: .serviceUnavailable, headers: [.retryAfter: "2"]) : .init() }
+        let database = try WebhookDirectory.Database.make()
+        defer { database.remove() }
+        try await receiver.run { base in
+            let ids = (1...3).map { "evt_acme_\($0)" }  // Outbox.append's ids
+            try await WebhookDirectory().run(on: database) { client, outbox in
+                let (id, _) = try await client.createWebhook(url: base + "/hook")
+                #expect(try await outbox.append(tenant: "acme", count: 3) == ids)
+                try await eventually { try await client.webhook(id)["delivery"]?["attemptCount"] == 1 }
+                #expect(receiver.received.count == 1)
+            }
+            #expect(receiver.received.count == 1, "stopped before the retry was due")
+            try await WebhookDirectory().run(on: database) { _, _ in
+                try await eventually { receiver.received.count >= 4 }
+            }
+            #expect(receiver.receivedIDs == [ids[0]] + ids)
+        }
+    }
 }

@@ -30,17 +30,37 @@ struct WebhookDirectory {
     static var postgresServer: String? { ProcessInfo.processInfo.environment["PROVISIO_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 } }
 
     /// Runs `test` against the directory: on a fresh SQLite file, or a fresh PostgreSQL database in the PostgreSQL pass.
-    func run(_ test: @Sendable (any TestClientProtocol, Outbox) async throws -> Void) async throws {
-        try await runReplicas(1) { clients, outbox in try await test(clients[0], outbox) }
+    func run(on database: Database? = nil, _ test: @Sendable (any TestClientProtocol, Outbox) async throws -> Void) async throws {
+        try await runReplicas(1, on: database) { clients, outbox in try await test(clients[0], outbox) }
     }
 
-    /// `count` directory replicas on one database (more than one needs PostgreSQL: on SQLite one process delivers).
-    func runReplicas(_ count: Int, _ test: @Sendable ([any TestClientProtocol], Outbox) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("provisio-webhooks-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+    /// Where a test's directory keeps its data: a SQLite file in a temporary folder, or a fresh PostgreSQL database in
+    /// the PostgreSQL pass. A test that restarts the directory runs it twice on one.
+    struct Database: Sendable {
+        let folder: String
+        let url: String?
+
+        static func make() throws -> Database {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("provisio-webhooks-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            return Database(folder: folder, url: postgresServer.map { "\($0)/provisio_webhooks_\(UUID().uuidString.prefix(8).lowercased())" })
+        }
+
+        func remove() { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
+    /// `count` directory replicas on one database (more than one needs PostgreSQL: on SQLite one process delivers);
+    /// a fresh database unless one is given.
+    func runReplicas(
+        _ count: Int,
+        on given: Database? = nil,
+        _ test: @Sendable ([any TestClientProtocol], Outbox) async throws -> Void
+    ) async throws {
+        let database = try given ?? Database.make()
+        defer { if given == nil { database.remove() } }
+        let directory = database.folder
         var configuration = Fixture.configuration
-        configuration.databaseURL = Self.postgresServer.map { "\($0)/provisio_webhooks_\(UUID().uuidString.prefix(8).lowercased())" }
+        configuration.databaseURL = database.url
         configuration.dataDirectory = directory
         let databaseURL = configuration.databaseURL
         try await withReplicas(count, configuration: configuration, clients: []) { clients in
