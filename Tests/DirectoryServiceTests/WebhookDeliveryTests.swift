@@ -175,7 +175,7 @@ struct WebhookDeliveryTests {
                 try await eventually { receiver.received.count >= 8 }
                 #expect(Array(receiver.receivedIDs.suffix(3)) == Array(ids.suffix(3)))
 
-                for bad in ["-1", "abc", "", "99999999999999999999"] as [JSONValue] {
+                for bad in ["-1", "abc", "", "99999999999999999999", "6"] as [JSONValue] {
                     try await client.call(.post, "/internal/v1/tenants/acme/webhooks/\(id)/replay", json: ["after": bad]).expectScimError(
                         400,
                         scimType: "invalidValue"

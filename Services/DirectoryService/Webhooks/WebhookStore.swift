@@ -106,10 +106,17 @@ struct WebhookStore: Sendable {
         return (endpoint, secret)
     }
 
-    /// Delivers again from `after` (every retained event with a higher sequence), with a clean failure state.
+    /// Delivers again from `after` (every retained event with a higher sequence), with a clean failure state. A
+    /// cursor past the tenant's newest event is refused: the endpoint would silently skip what comes until then.
     func replay(tenantID: String, id: String, after: Int64) async throws -> WebhookEndpoint {
         try await storage.write { database in
             _ = try await Self.endpoint(tenantID: tenantID, id: id, in: database)
+            let newest =
+                try await database.raw("SELECT MAX(sequence) AS s FROM change_events WHERE tenant_id = \(bind: tenantID)").first()?
+                .decode(column: "s", as: Int64?.self) ?? 0
+            guard after <= newest else {
+                throw ScimError.invalidValue("'after' (\(after)) is past the newest event of the tenant (\(newest)).")
+            }
             try await database.raw(
                 """
                 UPDATE webhook_endpoints SET delivered_through = \(bind: after), attempt_count = 0, failing_since = NULL,
