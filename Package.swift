@@ -46,6 +46,8 @@ let package = Package(
             dependencies: [.sqlKit, .sqliteKit, .sqliteNIO, .postgresKit, .logging, .lifecycle, .nioCore, .nioPosix],
             path: "Shared/Persistence"
         ),
+        // Webhooks' pure parts: Standard Webhooks signing, secrets, the address policy, the retry schedule.
+        .target(name: "Webhooks", dependencies: [.crypto], path: "Shared/Webhooks"),
         .target(
             name: "ServiceKit",
             dependencies: [
@@ -58,9 +60,19 @@ let package = Package(
         .service("TokenService", ["ServiceKit", "Persistence", "InternalAPI", "ServiceClients", .crypto, .jwtKit, .nioHTTP1, .lifecycle]),
         .service(
             "ScimGateway",
-            ["ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", .crypto, .lifecycle]
+            [
+                "ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", .crypto, .lifecycle,
+                .nioCore,
+                .nioHTTP1,
+            ]
         ),
-        .service("DirectoryService", ["ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"]),
+        .service(
+            "DirectoryService",
+            [
+                "ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "Webhooks", .ahc, .configuration, .lifecycle,
+                .nioCore, .nioPosix,
+            ]
+        ),
         .service(
             "MappingService",
             [
@@ -100,6 +112,7 @@ let package = Package(
             path: "Tests/ScimPatchTests",
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks"], path: "Tests/WebhooksTests"),
         .testTarget(
             name: "ServiceClientsTests",
             dependencies: ["ServiceClients", "ScimCore", .logging, .nioCore, .nioPosix, .nioHTTP1],
@@ -116,7 +129,7 @@ let package = Package(
             dependencies: ["ProvisioCLI", "ServiceKit", .ahc, .nioCore, .nioHTTP1, .nioFoundation],
             path: "Tests/EndToEndTests"
         ),
-    ] + services.map { .serviceTests($0, also: $0 == "ScimGateway" ? ["DirectoryService"] : []) }
+    ] + services.map { .serviceTests($0, also: ["ScimGateway": ["DirectoryService"], "DirectoryService": ["Webhooks", "Persistence"]][$0] ?? []) }
 )
 
 extension Target {

@@ -7,9 +7,11 @@ import ServiceKit
 
 /// The composition root: opens the store, builds the router; the store is migrated before the server accepts.
 /// Tests call it too.
+/// `webhooks`: the webhook settings (README "Webhooks"); nil is the defaults with the key derived from the internal key.
 func buildApplication(
     configuration: ServiceConfiguration,
     events: EventSettings = EventSettings(),
+    webhooks: WebhookSettings? = nil,
     logger: Logger
 ) async throws
     -> some ApplicationProtocol
@@ -22,12 +24,18 @@ func buildApplication(
     let storage = try await location.open(logger: logger, sqliteSynchronous: SQLiteSynchronous(setting: configuration.sqliteSynchronous) ?? .normal)
     let storageService = StorageService(storage: storage, migrations: DirectoryMigrations.all, logger: logger)
     let store = SQLDirectoryStore(storage: storage)
+    let webhookStore = WebhookStore(storage: storage, settings: webhooks ?? WebhookSettings(configuration: configuration))
     let router = buildRouter(store: store, engine: storage.engine, configuration: configuration)
+    WebhookController(store: webhookStore, addresses: WebhookAddressCheck(allowPrivateNetworks: webhookStore.settings.allowPrivateNetworks))
+        .register(on: router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey)))
     return ServiceApplication.makeApplication(
         router: router,
         configuration: configuration,
         startup: .init(services: [storageService], work: storageService.prepare),
-        services: [ChangeEventPruner(store: store, settings: events, logger: logger)],
+        services: [
+            ChangeEventPruner(store: store, settings: events, logger: logger),
+            WebhookDeliveryService(store: webhookStore, logger: logger),
+        ],
         logger: logger
     )
 }

@@ -7,7 +7,12 @@ import ServiceKit
 struct DirectoryServiceMain {
     static func main() async throws {
         try await ServiceMain.run(service: "directory", defaultPort: ServiceConfiguration.DefaultPort.directory) { configuration, reader, logger in
-            try await buildApplication(configuration: configuration, events: try EventSettings(reader: reader), logger: logger)
+            try await buildApplication(
+                configuration: configuration,
+                events: try EventSettings(reader: reader),
+                webhooks: try WebhookSettings(reader: reader, configuration: configuration),
+                logger: logger
+            )
         }
     }
 }

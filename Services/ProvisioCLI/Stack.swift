@@ -61,6 +61,8 @@ final class Stack {
         environment["DIRECTORY_URL"] = "http://127.0.0.1:\(directoryPort)"
         environment["MAPPING_URL"] = "http://127.0.0.1:\(mappingPort)"
         environment["LOG_LEVEL"] = logLevel
+        // A local stack delivers webhooks to receivers on this machine or its network (README "Webhooks").
+        environment["WEBHOOK_ALLOW_PRIVATE_NETWORKS"] = "true"
         if let sqliteSynchronous { environment["SQLITE_SYNCHRONOUS"] = sqliteSynchronous }
         environment.removeValue(forKey: "DATABASE_URL")  // each service derives its own database from DATA_DIR or --postgres
         let ports = ["TokenService": tokenPort, "DirectoryService": directoryPort, "MappingService": mappingPort, "ScimGateway": gatewayPort]

@@ -104,6 +104,7 @@ func buildRouter(
     let application = router.group("api/v1/tenants/:tenant").add(middleware: keyAuth(.application))
     EventFeedController(directory: peers.directory).register(on: application)
     GroupEditRelayController(directory: peers.directory).register(on: application)
+    WebhookRelayController(directory: peers.directory).register(on: application)
 
     // Authenticated in a context of its own, then served in one whose principal cannot be absent (ScimRequestContext).
     let scim = router.group("scim/v2/:tenant/:idp", context: ScimAuthenticationContext.self)

@@ -88,6 +88,9 @@ package protocol DirectoryClient: Sendable {
 
     /// The tenant's activity log, newest first, optionally of one identity provider.
     func activity(tenantID: String, idpID: String?, limit: Int, logger: Logger) async throws -> [ActivityEntry]
+
+    /// The webhook API (DirectoryClient+Webhooks.swift): `subpath` under the tenant's `webhooks`, relayed as JSON bytes.
+    func webhooks(_ method: HTTPMethod, tenantID: String, subpath: String, body: Data?, logger: Logger) async throws -> Data
 }
 
 package struct HTTPDirectoryClient: DirectoryClient {

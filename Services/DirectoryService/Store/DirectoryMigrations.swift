@@ -4,7 +4,7 @@ import Persistence
 
 /// The directory's schema, one migration per shipped change.
 enum DirectoryMigrations {
-    static let all: [Migration] = [v1, v2, v3, v4]
+    static let all: [Migration] = [v1, v2, v3, v4, v5]
 
     /// Tenants, identity providers, users (with indexed columns for the attributes IdPs filter on), their
     /// emails, groups, membership rows and the activity log. Documents are JSON text on both engines (filters read
@@ -98,6 +98,35 @@ enum DirectoryMigrations {
                 PRIMARY KEY (tenant_id, sequence))
             """,
             "CREATE INDEX change_events_time ON change_events (occurred_at)",
+        ]
+    }
+
+    /// Webhook endpoints and their delivery state (README "Webhooks"): per endpoint the last sequence delivered (or
+    /// passed over by its filters), the attempt count and next attempt time of a failing delivery, when it began
+    /// failing, and the lease of the directory replica delivering it. `generation` changes with every change of the
+    /// endpoint (replay, patch, rotation), so a replica still delivering under the old one cannot write its cursor
+    /// back. `secret` is AES-GCM encrypted (WEBHOOK_ENCRYPTION_KEY). `webhook_deliveries` is the bounded attempt log.
+    static let v5 = Migration(version: 5, name: "webhooks") { engine in
+        let serial = engine == .postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"
+        return [
+            """
+            CREATE TABLE webhook_endpoints (
+                id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                url TEXT NOT NULL, types TEXT NOT NULL, idps TEXT NOT NULL, enabled BOOLEAN NOT NULL, disabled_reason TEXT,
+                secret TEXT NOT NULL, previous_secret TEXT, previous_secret_expires_at TEXT,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+                delivered_through BIGINT NOT NULL, generation BIGINT NOT NULL DEFAULT 0,
+                next_attempt_at TEXT, attempt_count INTEGER NOT NULL DEFAULT 0, failing_since TEXT,
+                lease_owner TEXT, lease_expires_at TEXT)
+            """,
+            "CREATE INDEX webhook_endpoints_tenant ON webhook_endpoints (tenant_id, created_at)",
+            """
+            CREATE TABLE webhook_deliveries (
+                id \(serial), endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+                attempted_at TEXT NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL, sequence BIGINT,
+                status_code INTEGER, latency_ms INTEGER NOT NULL, error TEXT, succeeded BOOLEAN NOT NULL)
+            """,
+            "CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id)",
         ]
     }
 }
