@@ -96,6 +96,7 @@ func buildRouter(
     // The application API (README "Application API"): the directory as an application reads and follows it.
     let application = router.group("api/v1/tenants/:tenant").add(middleware: AdminAuthMiddleware(adminKey: gateway.adminKey))
     _ = application
+    DirectoryReadController(directory: peers.directory).register(on: application)
 
     // Authenticated in a context of its own, then served in one whose principal cannot be absent (ScimRequestContext).
     let scim = router.group("scim/v2/:tenant/:idp", context: ScimAuthenticationContext.self)

@@ -8,6 +8,8 @@ import Glibc
 struct DemoFile: Decodable {
     var scimBaseURL: String
     var token: String
+    /// The root admin key (the read API's scenario needs it).
+    var adminKey: String?
 
     static func read(_ path: String) throws -> DemoFile {
         try JSONDecoder().decode(DemoFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
