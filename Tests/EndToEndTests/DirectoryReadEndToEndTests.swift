@@ -23,6 +23,7 @@ struct DirectoryReadEndToEndTests {
                         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
                         "userName": "user\(index)@example.com",
                         "externalId": "ext-\(index)",
+                        "name": ["givenName": "User", "familyName": "Number \(index)"],
                         "emails": [["value": "user\(index)@example.com", "type": "work", "primary": true]],
                         "active": index % 10 != 0,
                     ]

@@ -51,7 +51,8 @@ struct ReadAPIScenario: AsyncParsableCommand {
         let seeded = try await Runner.concurrent(count: users, concurrency: concurrency) { index in
             let body: [String: Any] = [
                 "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": userName(index), "externalId": "read-\(runID)-\(index)",
-                "active": true, "emails": [["value": userName(index), "type": "work", "primary": true]],
+                "active": true, "name": ["givenName": "Read", "familyName": "User \(index)"],
+                "emails": [["value": userName(index), "type": "work", "primary": true]],
             ]
             try await client.expect([201], .POST, "/Users", json: body)
         }
