@@ -71,6 +71,13 @@ import Testing
             #expect(try await Self.userNames(client, "?updatedSince=2000-01-01T00:00:00Z") == all)
             #expect(try await Self.userNames(client, "?updatedSince=2999-01-01T00:00:00%2B02:00") == [])
             #expect(try await Self.userNames(client, "?userName=nobody") == [])
+            // userName's matches are ordered in memory: their pages chain as the others do.
+            let first = try await client.call(.get, Self.app + "/users?userName=ada%40example.com&limit=1").json
+            #expect(first["data"]?.arrayValue?.map { $0["idp"] } == ["okta"])
+            let next = try #require(first["next"]?.stringValue)
+            let second = try await client.call(.get, Self.app + "/users?userName=ada%40example.com&limit=1&cursor=\(next)").json
+            #expect(second["data"]?.arrayValue?.map { $0["idp"] } == ["entra"])
+            #expect(second["next"] == .null)
             #expect(try await Self.userNames(client, "?idp=nowhere") == [])
         }
     }
@@ -141,6 +148,38 @@ import Testing
                 #expect(Set(seen) == wanted, "filter \(filter)")
                 #expect(pages == max(1, (wanted.count + 3) / 4), "filter \(filter)")
             }
+        }
+    }
+
+    /// A cursor is a position, not an offset: users created or deleted between pages neither repeat nor hide the
+    /// users that were there all along.
+    @Test func changesBetweenPagesDoNotShiftThePages() async throws {
+        try await withDirectory { client in
+            try await client.createTenant("acme")
+            try await client.createIdentityProvider(tenant: "acme", "okta")
+            var original: [String] = []
+            for index in 0..<12 {
+                original.append(
+                    try #require(try await client.createUser(tenant: "acme", idp: "okta", Self.user("first\(index)")).json["id"]?.stringValue)
+                )
+            }
+            var seen: [String] = []
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let page = try await client.call(.get, Self.app + "/users?limit=3" + (cursor.map { "&cursor=\($0)" } ?? "")).json
+                seen += try #require(page["data"]?.arrayValue).compactMap { $0["id"]?.stringValue }
+                cursor = page["next"]?.stringValue
+                pages += 1
+                // Between pages: one user seen already is deleted, one new user is created.
+                let deleted = try #require(seen.first)
+                #expect(try await client.call(.delete, "/internal/v1/tenants/acme/idps/okta/users/\(deleted)").status == .noContent)
+                original.removeAll { $0 == deleted }
+                seen.removeAll { $0 == deleted }
+                _ = try await client.createUser(tenant: "acme", idp: "okta", Self.user("later\(pages)"))
+            } while cursor != nil && pages < 20
+            #expect(Set(original).isSubset(of: Set(seen)))
+            #expect(seen.count == Set(seen).count)
         }
     }
 

@@ -10,14 +10,17 @@ extension SQLDirectoryStore {
         let statement = Self.applicationUsersStatement(tenantID: tenantID, query, engine: storage.engine)
         let limit = query.page.limit
         let order = query.order
+        let sortsHere = Self.sortsMatchesInMemory(query)
         let body: @Sendable (any SQLDatabase) async throws -> ApplicationPageResult<UserRecord> = { database in
             let rows = try await database.raw(statement).all()
             var users: [UserRecord] = []
-            users.reserveCapacity(min(rows.count, limit))
-            for row in rows.prefix(limit) { users.append(try Self.applicationUser(from: row)) }
-            guard rows.count > limit, let last = users.last else { return ApplicationPageResult(rows: users, next: nil) }
+            users.reserveCapacity(min(rows.count, limit + 1))
+            for row in sortsHere ? rows[...] : rows.prefix(limit + 1) { users.append(try Self.applicationUser(from: row)) }
+            if sortsHere { users.sort { Self.precedes($0, $1, order: order) } }
+            let page = Array(users.prefix(limit))
+            guard users.count > limit, let last = page.last else { return ApplicationPageResult(rows: page, next: nil) }
             let key = order == .updated ? last.lastModified : last.created
-            return ApplicationPageResult(rows: users, next: ApplicationCursor(order: order, key: key, id: last.id))
+            return ApplicationPageResult(rows: page, next: ApplicationCursor(order: order, key: key, id: last.id))
         }
         // A userName names at most one user per identity provider: a lookup, as SCIM's `userName eq` is.
         return try await query.userName != nil ? storage.lookup(body) : storage.read(body)
@@ -30,6 +33,18 @@ extension SQLDirectoryStore {
                 "SELECT \(unsafeRaw: columns) FROM users WHERE users.id = \(bind: id) AND users.tenant_id = \(bind: tenantID)"
             ).first().map(Self.applicationUser(from:))
         }
+    }
+
+    /// A `userName` matches at most one user per identity provider of the tenant, so its matches are read whole and
+    /// put in order here: SQLite's sorter, which copies each row with its document, cost more than the lookup itself
+    /// (three times the statement's time in a measurement).
+    static func sortsMatchesInMemory(_ query: ApplicationUserQuery) -> Bool { query.userName != nil }
+
+    /// The page order, `(key, id)` compared as bytes as SQLite's `BINARY` collation does.
+    static func precedes(_ first: UserRecord, _ second: UserRecord, order: ApplicationCursor.Order) -> Bool {
+        let (a, b) = order == .updated ? (first.lastModified, second.lastModified) : (first.created, second.created)
+        if a != b { return a.utf8.lexicographicallyPrecedes(b.utf8) }
+        return first.id.utf8.lexicographicallyPrecedes(second.id.utf8)
     }
 
     /// ``userColumnsWithGroups`` and the identity attributes.
@@ -86,7 +101,7 @@ extension SQLDirectoryStore {
             statement.appendInterpolation(" AND users.last_modified >= \(bind: since)" as SQLQueryString)
         }
         // LIMIT as a number, as the SCIM lists write it (SQLDirectoryStore+Listing).
-        statement.appendLiteral(" ORDER BY \(key), users.id LIMIT \(query.page.limit + 1)")
+        if !sortsMatchesInMemory(query) { statement.appendLiteral(" ORDER BY \(key), users.id LIMIT \(query.page.limit + 1)") }
         return statement
     }
 
