@@ -60,5 +60,6 @@ func buildRouter(
     UserIdentityController(store: store).register(on: internalAPI.group("tenants/:tenant/idps/:idp/users"))
     GroupController(store: store, lists: ListQueryBuilder(resourceType: .group, engine: engine))
         .register(on: internalAPI.group("tenants/:tenant/idps/:idp/groups"))
+    ApplicationReadController(store: store).register(on: internalAPI.group("tenants/:tenant/app"))
     return router
 }

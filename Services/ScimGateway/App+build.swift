@@ -105,6 +105,7 @@ func buildRouter(
     EventFeedController(directory: peers.directory).register(on: application)
     GroupEditRelayController(directory: peers.directory).register(on: application)
     WebhookRelayController(directory: peers.directory).register(on: application)
+    DirectoryReadController(directory: peers.directory).register(on: application)
 
     // Authenticated in a context of its own, then served in one whose principal cannot be absent (ScimRequestContext).
     let scim = router.group("scim/v2/:tenant/:idp", context: ScimAuthenticationContext.self)

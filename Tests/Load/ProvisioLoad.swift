@@ -20,7 +20,7 @@ struct ProvisioLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provisio-load",
         abstract: "Load scenarios against a Provisio stack; prints req/s and p50/p99 latencies.",
-        subcommands: [ScaleScenario.self, MembershipScenario.self, FloorServer.self]
+        subcommands: [ScaleScenario.self, MembershipScenario.self, ReadAPIScenario.self, FloorServer.self]
     )
 }
 

@@ -9,6 +9,7 @@ struct DemoFile: Decodable {
     var scimBaseURL: String
     var token: String
     var adminURL: String?
+    /// The root admin key (the read API's scenario needs it).
     var adminKey: String?
 
     static func read(_ path: String) throws -> DemoFile {

@@ -115,7 +115,7 @@ struct ListResult<Record: Sendable>: Sendable {
 typealias GroupMutation = @Sendable (_ current: JSONValue) throws(ScimError) -> PatchResult
 
 /// The directory's storage. Every write also appends its activity event, in the same transaction.
-protocol DirectoryStore: Sendable {
+protocol DirectoryStore: ApplicationReadStore {
     func isReachable() async -> Bool
 
     /// 409 when the id is taken.
