@@ -25,7 +25,8 @@ func buildApplication(
     let storageService = StorageService(storage: storage, migrations: DirectoryMigrations.all, logger: logger)
     let store = SQLDirectoryStore(storage: storage)
     let webhookStore = WebhookStore(storage: storage, settings: webhooks ?? WebhookSettings(configuration: configuration))
-    let router = buildRouter(store: store, engine: storage.engine, configuration: configuration)
+    let writes = WriteActivity()
+    let router = buildRouter(store: store, engine: storage.engine, configuration: configuration, writeActivity: writes)
     WebhookController(store: webhookStore, addresses: WebhookAddressCheck(allowPrivateNetworks: webhookStore.settings.allowPrivateNetworks))
         .register(on: router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey)))
     return ServiceApplication.makeApplication(
@@ -34,7 +35,7 @@ func buildApplication(
         startup: .init(services: [storageService], work: storageService.prepare),
         services: [
             ChangeEventPruner(store: store, settings: events, logger: logger),
-            WebhookDeliveryService(store: webhookStore, logger: logger),
+            WebhookDeliveryService(store: webhookStore, activity: writes, logger: logger),
         ],
         logger: logger
     )
@@ -43,7 +44,8 @@ func buildApplication(
 func buildRouter(
     store: some DirectoryStore & ChangeEventStore,
     engine: SQLEngine,
-    configuration: ServiceConfiguration
+    configuration: ServiceConfiguration,
+    writeActivity: WriteActivity = WriteActivity()
 ) -> Router<ServiceRequestContext> {
     let router = ServiceApplication.makeRouter(refusedValue: StorageErrors.refusedValue, isUnavailable: StorageErrors.isUnavailable)
     router.addHealthRoutes(
@@ -51,6 +53,7 @@ func buildRouter(
         checks: [ReadinessCheck(name: "store") { _ in await store.isReachable() }]
     )
     let internalAPI = router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey))
+        .add(middleware: WriteActivityMiddleware(activity: writeActivity))
     TenantController(store: store).register(on: internalAPI)
     ActivityController(store: store).register(on: internalAPI)
     ChangeEventController(store: store).register(on: internalAPI)

@@ -18,6 +18,8 @@ struct EndpointDelivery: Sendable {
     let sender: WebhookSender
     let addresses: WebhookAddressCheck
     let owner: String
+    /// The directory's writes: delivery gives way to a burst of them (``WriteActivity``).
+    let activity: WriteActivity
     let logger: Logger
 
     func run(_ endpoint: WebhookEndpoint) async {
@@ -55,7 +57,13 @@ struct EndpointDelivery: Sendable {
             return kept
         }
 
+        var sliceStart = ContinuousClock.now
+        var writesAtSliceStart = activity.count
         while true {
+            let pause = WriteActivity.pause(worked: ContinuousClock.now - sliceStart, writes: activity.count - writesAtSliceStart)
+            if pause > .zero { try? await Task.sleep(for: pause) }
+            sliceStart = .now
+            writesAtSliceStart = activity.count
             let batch = try await store.events(tenantID: endpoint.tenantID, after: cursor, limit: Self.batchSize)
             if batch.isEmpty || Task.isCancelled {
                 _ = try await save(release: true)

@@ -10,6 +10,7 @@ import ServiceLifecycle
 /// from the state in the database.
 struct WebhookDeliveryService: Service, CustomStringConvertible {
     let store: WebhookStore
+    let activity: WriteActivity
     let logger: Logger
     var description: String { "WebhookDeliveryService" }
 
@@ -28,6 +29,7 @@ struct WebhookDeliveryService: Service, CustomStringConvertible {
             sender: WebhookSender(client: client, timeout: settings.timeout),
             addresses: WebhookAddressCheck(allowPrivateNetworks: settings.allowPrivateNetworks),
             owner: owner,
+            activity: activity,
             logger: logger
         )
         try? await cancelWhenGracefulShutdown {
