@@ -59,17 +59,20 @@ extension SQLDirectoryStore {
         return user
     }
 
-    /// The index a page of users is read through, by the most selective filter given: a user name, an external
-    /// id or an email address (each a handful of rows, sorted after), else the order's own index (`updatedSince`:
-    /// last change; `active`; an identity provider's; the tenant's), which the keyset walks from the cursor on.
-    /// SQLite is told the index (`INDEXED BY`): without statistics its planner prefers walking the order's index
-    /// even past an equality on an indexed column. PostgreSQL plans from its statistics.
+    /// The index a page of users is read through, by the most selective filter given: a user name or an external
+    /// id (migration 1's indexes, searched once per identity provider of the tenant), an email address (the
+    /// primary key, for the ids `user_emails_value` finds; each a handful of rows, sorted after), else the order's
+    /// own index (`updatedSince`: last change; `active=false`: the inactive users' partial index; an identity
+    /// provider's; the tenant's), which the keyset walks from the cursor on. `active=true` walks the order's index
+    /// and skips the inactive users, a few in a directory's normal state. SQLite is told the index (`INDEXED BY`):
+    /// without statistics its planner prefers walking the order's index even past an equality on an indexed column.
+    /// PostgreSQL plans from its statistics.
     static func applicationUsersIndex(_ query: ApplicationUserQuery) -> String {
-        if query.userName != nil { return "users_tenant_user_name" }
-        if query.externalID != nil { return "users_tenant_external_id" }
+        if query.userName != nil { return "users_user_name" }
+        if query.externalID != nil { return "users_external_id" }
         if query.email != nil { return "sqlite_autoindex_users_1" }  // the primary key, for the ids user_emails finds
         if query.updatedSince != nil { return "users_tenant_modified" }
-        if query.active != nil { return "users_tenant_active" }
+        if query.active == false { return "users_tenant_inactive" }
         if query.idp != nil { return "users_listing" }
         return "users_tenant_listing"
     }
@@ -80,18 +83,28 @@ extension SQLDirectoryStore {
         let columns = engine == .postgres ? applicationUserColumnsPostgres : applicationUserColumnsSQLite
         let indexed = engine == .sqlite ? " INDEXED BY \(applicationUsersIndex(query))" : ""
         var statement: SQLQueryString = "SELECT \(unsafeRaw: columns) FROM users\(unsafeRaw: indexed) WHERE users.tenant_id = \(bind: tenantID)"
-        if let idp = query.idp { statement.appendInterpolation(" AND users.idp_id = \(bind: idp)" as SQLQueryString) }
+        if let idp = query.idp {
+            statement.appendInterpolation(" AND users.idp_id = \(bind: idp)" as SQLQueryString)
+        } else if query.userName != nil || query.externalID != nil {
+            // The IdP-led index, searched once per identity provider of the tenant.
+            statement.appendInterpolation(
+                " AND users.idp_id IN (SELECT id FROM identity_providers WHERE identity_providers.tenant_id = \(bind: tenantID))"
+                    as SQLQueryString
+            )
+        }
         if let userName = query.userName {
             statement.appendInterpolation(" AND users.user_name_lower = \(bind: userName.lowercased())" as SQLQueryString)
         }
         if let externalID = query.externalID { statement.appendInterpolation(" AND users.external_id = \(bind: externalID)" as SQLQueryString) }
         if let email = query.email {
             statement.appendInterpolation(
-                " AND users.id IN (SELECT user_id FROM user_emails WHERE tenant_id = \(bind: tenantID) AND value_lower = \(bind: email.lowercased()))"
+                " AND users.id IN (SELECT user_id FROM user_emails WHERE value_lower = \(bind: email.lowercased()) AND tenant_id = \(bind: tenantID))"
                     as SQLQueryString
             )
         }
-        if let active = query.active { statement.appendInterpolation(" AND users.active = \(bind: active)" as SQLQueryString) }
+        // Written out, not bound: the planners use the partial index `users_tenant_inactive` only when the statement
+        // states its predicate, `NOT active`.
+        if let active = query.active { statement.appendLiteral(active ? " AND users.active" : " AND NOT users.active") }
         let key = query.order == .updated ? "users.last_modified" : "users.created"
         // One lower bound on the order's index, so that the search starts there: the cursor's position, or
         // `updatedSince` when there is no cursor or it lies before it (either implies the other).
