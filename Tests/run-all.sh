@@ -39,12 +39,15 @@ swift build --build-tests
 step "Tests"
 swift test --skip-build
 
-step "End-to-end suites again, on PostgreSQL"
+step "End-to-end suites again, and the directory's PostgreSQL-aware suites, on PostgreSQL"
 PG_DIR="$(mktemp -d /tmp/provisio-pg.XXXXXX)"
 PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 trap 'bash Tests/Postgres/cluster.sh stop "$PG_DIR"; rm -rf "$PG_DIR"' EXIT
 PG_URL="$(bash Tests/Postgres/cluster.sh start "$PG_DIR" "$PG_PORT")"
-PROVISIO_TEST_POSTGRES_URL="$PG_URL" swift test --skip-build --filter "EndToEndTests|GrowthStatisticsTests|PostgresConcurrentOpenTests"
+# With the directory's in-process suites that read PROVISIO_TEST_POSTGRES_URL: webhook delivery (two directory
+# replicas sharing endpoints through FOR UPDATE SKIP LOCKED) and the change feed's retention.
+PROVISIO_TEST_POSTGRES_URL="$PG_URL" swift test --skip-build \
+    --filter "EndToEndTests|GrowthStatisticsTests|PostgresConcurrentOpenTests|WebhookDeliveryTests|WebhookAPITests|ChangeEventFeedTests"
 
 step "Hostile corpus (SQLite, then PostgreSQL)"
 bash Tests/Hostile/run.sh

@@ -2,7 +2,7 @@ import ScimCore
 
 /// The query parameters of a read API request, measured before they are read: the whole query at most
 /// ``maximumQueryLength`` bytes, each value at most ``maximumValueLength``; only the names a route accepts (exact
-/// case), each at most once. An empty value reads as absent. Every refusal is 400 `invalidValue` naming the
+/// case), each at most once, without control characters. An empty value reads as absent. Every refusal is 400 `invalidValue` naming the
 /// parameter.
 struct ApplicationQueryParameters {
     static let maximumQueryLength = 8_192
@@ -23,6 +23,10 @@ struct ApplicationQueryParameters {
             guard values[name] == nil else { throw .invalidValue("The query parameter '\(name)' is given more than once.") }
             guard value.utf8.count <= Self.maximumValueLength else {
                 throw .invalidValue("The query parameter '\(name)' is longer than \(Self.maximumValueLength) bytes.")
+            }
+            // What the gateway forwards is read again by the directory, which refuses a `%00`: so is a raw one here.
+            guard !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+                throw .invalidValue("The query parameter '\(name)' must not contain control characters.")
             }
             values[name] = value
         }

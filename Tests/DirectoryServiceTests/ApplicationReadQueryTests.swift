@@ -33,6 +33,14 @@ import Testing
         #expect(ApplicationRead.user(id: "a b").internalPath(tenantID: "acme") == "/internal/v1/tenants/acme/app/users/a%20b")
     }
 
+    /// Found by the `appquery` fuzz target: a raw NUL was taken at the gateway, and its `%00` refused by the directory.
+    @Test func controlCharactersAreRefusedRawOrEncoded() {
+        for query in ["userName=a\u{0}b", "userName=a%00b", "email=a\u{7F}b", "displayName=a\u{1F}"] {
+            #expect(throws: ScimError.self) { try ApplicationUserQuery(rawQuery: query) }
+        }
+        #expect(throws: ScimError.self) { try ApplicationGroupQuery(rawQuery: "displayName=a\u{0}") }
+    }
+
     @Test func timestampsAreReadInTheStoredForm() throws {
         #expect(ApplicationTimestamp.normalized("2026-01-02T03:04:05Z") == "2026-01-02T03:04:05.000Z")
         #expect(ApplicationTimestamp.normalized("2026-01-02T03:04:05.678Z") == "2026-01-02T03:04:05.678Z")

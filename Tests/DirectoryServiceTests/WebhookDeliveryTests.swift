@@ -183,6 +183,14 @@ struct WebhookDeliveryTests {
                         scimType: "invalidValue"
                     )
                 }
+                // Retention removed events 1…3: a replay from before them would skip what is gone, so it is 410.
+                try await outbox.storage.write { database in
+                    try await database.raw("UPDATE change_event_sequences SET pruned_through = 3 WHERE tenant_id = 'acme'").run()
+                }
+                let gone = try await client.call(.post, "/internal/v1/tenants/acme/webhooks/\(id)/replay", json: ["after": "2"])
+                try gone.expectScimError(410)
+                #expect(gone.detail?.contains("/api/v1/tenants/acme/users") == true)
+                #expect(try await client.call(.post, "/internal/v1/tenants/acme/webhooks/\(id)/replay", json: ["after": "3"]).status == .accepted)
             }
         }
     }

@@ -110,6 +110,10 @@ struct Outbox: Sendable {
                 ).run()
                 ids.append(id)
             }
+            // The tenant's numbering moves with its events, as the directory's outbox moves it.
+            try await database.raw(
+                "UPDATE change_event_sequences SET last_sequence = \(bind: last + Int64(count)) WHERE tenant_id = \(bind: tenant)"
+            ).run()
             return ids
         }
     }

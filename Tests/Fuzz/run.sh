@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the pure SCIM modules (ScimCore, ScimFilter, ScimPatch) with libFuzzer, through
+# Coverage-guided fuzzing of the pure modules (ScimCore, ScimFilter, ScimPatch, InternalAPI's query parsers) with libFuzzer, through
 # `swiftc -sanitize=fuzzer,address`. See Tests/Fuzz/README.md.
 #
 #   bash Tests/Fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]      (default: 60 s, every target in Targets/)
@@ -97,7 +97,7 @@ build_target() {
     rm -f "$out.stamp"
     "$SWIFTC" "${FLAGS[@]}" -module-name "Fuzz$(basename "$file" Target.swift)" -I "$MODULES" \
         "$file" "$HERE"/Support/*.swift \
-        "$MODULES/libScimPatch.a" "$MODULES/libScimFilter.a" "$MODULES/libScimCore.a" -o "$out"
+        "$MODULES/libScimPatch.a" "$MODULES/libScimFilter.a" "$MODULES/libInternalAPI.a" "$MODULES/libScimCore.a" -o "$out"
     echo "$stamp" >"$out.stamp"
 }
 
@@ -105,6 +105,7 @@ echo "Building fuzz targets ($OPT, sources from $SOURCE_ROOT) into $BUILD"
 build_module ScimCore
 build_module ScimFilter
 build_module ScimPatch
+build_module InternalAPI
 for name in "${TARGETS[@]}"; do build_target "$name"; done
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"

@@ -111,11 +111,22 @@ struct WebhookStore: Sendable {
     func replay(tenantID: String, id: String, after: Int64) async throws -> WebhookEndpoint {
         try await storage.write { database in
             _ = try await Self.endpoint(tenantID: tenantID, id: id, in: database)
-            let newest =
-                try await database.raw("SELECT MAX(sequence) AS s FROM change_events WHERE tenant_id = \(bind: tenantID)").first()?
-                .decode(column: "s", as: Int64?.self) ?? 0
+            // The tenant's numbering, not its retained events: after pruning, the newest number outlives its event.
+            let numbering = try await database.raw(
+                "SELECT last_sequence, pruned_through FROM change_event_sequences WHERE tenant_id = \(bind: tenantID)"
+            ).first()
+            let newest = try numbering?.decode(column: "last_sequence", as: Int64.self) ?? 0
+            let pruned = try numbering?.decode(column: "pruned_through", as: Int64.self) ?? 0
             guard after <= newest else {
                 throw ScimError.invalidValue("'after' (\(after)) is past the newest event of the tenant (\(newest)).")
+            }
+            guard after >= pruned else {
+                throw ScimError(
+                    status: 410,
+                    detail:
+                        "'after' (\(after)) is older than the event retention: events up to \(pruned) are gone. Replay from \(pruned) "
+                        + "or later, and resync what came before from the read API (GET /api/v1/tenants/\(tenantID)/users and /groups)."
+                )
             }
             try await database.raw(
                 """
