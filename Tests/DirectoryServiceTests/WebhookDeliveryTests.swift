@@ -98,6 +98,9 @@ struct WebhookDeliveryTests {
                 #expect(receiver.received.count == 1, "nothing more goes to a disabled endpoint")
                 let activity = try await client.call(.get, "/internal/v1/tenants/acme/activity").json.arrayValue ?? []
                 #expect(activity.contains { $0["action"] == "webhook.disabled" && $0["resourceID"] == .string(id) })
+                // The entry names the receiver by its origin: a path or query may hold the receiver's own secret.
+                let detail = activity.first { $0["action"] == "webhook.disabled" }?["detail"]?.stringValue ?? ""
+                #expect(detail.contains("http://127.0.0.1:") && !detail.contains("/hook"), "\(detail)")
 
                 // Enabled again, it resumes with the event it stopped at.
                 let enabled = try await client.call(.patch, "/internal/v1/tenants/acme/webhooks/\(id)", json: ["enabled": true])

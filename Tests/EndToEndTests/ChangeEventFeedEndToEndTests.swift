@@ -83,6 +83,36 @@ struct ChangeEventFeedEndToEndTests {
             )
             #expect(groupReplace.status == 200, "\(groupReplace.text)")
 
+            // Externally managed groups: the application may rename one only when the IdP allows it, and the IdP's
+            // next change of the field wins again; both changes are events.
+            let appGroup = gateway + "/api/v1/tenants/demo/groups/\(groupID)"
+            let refused = try await HTTP.send(.PATCH, appGroup, bearer: demo.adminKey, json: ["displayName": "Renamed by the app"])
+            #expect(refused.status == 409, "\(refused.text)")
+            let idpSetting = demo.adminURL + "/tenants/demo/idps/default"
+            let allowed = try await HTTP.send(.PATCH, idpSetting, bearer: demo.adminKey, json: ["groupsEditable": true])
+            #expect(allowed.status == 200 && allowed.json["groupsEditable"] as? Bool == true, "\(allowed.text)")
+            let edited = try await HTTP.send(
+                .PATCH,
+                appGroup,
+                bearer: demo.adminKey,
+                json: ["displayName": "Renamed by the app", "description": "kept by the app"]
+            )
+            #expect(edited.status == 200 && edited.json["displayName"] as? String == "Renamed by the app", "\(edited.text)")
+            try await follower.catchUp()
+            #expect(follower.groups[groupID]?["displayName"] as? String == "Renamed by the app")
+            let idpWins = try await HTTP.scim(
+                demo,
+                .PATCH,
+                "/Groups/\(groupID)",
+                json: [
+                    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                    "Operations": [["op": "replace", "path": "displayName", "value": "Writers"]],
+                ]
+            )
+            #expect(idpWins.status == 204 || idpWins.status == 200, "\(idpWins.text)")
+            try await follower.catchUp()
+            #expect(follower.groups[groupID]?["displayName"] as? String == "Writers")
+
             // A second IdP with a user, then deleted by the admin: its users and groups go with it.
             let admin = demo.adminURL + "/tenants/demo/idps"
             #expect(try await HTTP.send(.POST, admin, bearer: demo.adminKey, json: ["id": "second", "name": "Second"]).status == 201)

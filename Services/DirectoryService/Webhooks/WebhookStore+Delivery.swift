@@ -142,12 +142,21 @@ extension WebhookStore {
                         action: "webhook.disabled",
                         resourceType: "Webhook",
                         resourceID: endpoint.id,
-                        detail: "Webhook \(endpoint.url.prefix(300)) disabled: \(disable)"
+                        detail: "Webhook to \(Self.origin(of: endpoint.url)) disabled: \(disable)"
                     ),
                     in: database
                 )
             }
         }
+    }
+
+    /// `scheme://host[:port]` of a webhook URL, for the activity log, which a tenant's viewer keys read: a receiver's
+    /// path or query often carries a secret of its own (`…/hooks/T0123/abcdef`, `?token=…`).
+    static func origin(of url: String) -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else {
+            return "(an invalid URL)"
+        }
+        return "\(scheme)://\(host.prefix(253))" + (components.port.map { ":\($0)" } ?? "")
     }
 
     /// Gives up a lease without other change (shutdown, a refused address).
