@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.0"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        // Metrics: swift-metrics is the API every part records through; swift-prometheus renders it at /metrics.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Shared/: the domain. ScimCore and InternalAPI import Foundation only.
@@ -38,12 +41,12 @@ let package = Package(
         .target(name: "IdentityMapping", dependencies: ["ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"], path: "Shared/IdentityMapping"),
         .target(
             name: "ServiceClients",
-            dependencies: ["ScimCore", "InternalAPI", "IdentityMapping", .logging, .nioCore, .nioPosix, .nioHTTP1, .nioFoundation],
+            dependencies: ["ScimCore", "InternalAPI", "IdentityMapping", .logging, .metrics, .nioCore, .nioPosix, .nioHTTP1, .nioFoundation],
             path: "Shared/ServiceClients"
         ),
         .target(
             name: "Persistence",
-            dependencies: [.sqlKit, .sqliteKit, .sqliteNIO, .postgresKit, .logging, .lifecycle, .nioCore, .nioPosix],
+            dependencies: [.sqlKit, .sqliteKit, .sqliteNIO, .postgresKit, .logging, .metrics, .lifecycle, .nioCore, .nioPosix],
             path: "Shared/Persistence"
         ),
         // Webhooks' pure parts: Standard Webhooks signing, secrets, the address policy, the retry schedule.
@@ -52,7 +55,7 @@ let package = Package(
             name: "ServiceKit",
             dependencies: [
                 "ScimCore", "InternalAPI", "ServiceClients", .hummingbird, .configuration, .lifecycle, .logging, .nioCore, .nioPosix, .nioHTTP1,
-                .nioHTTPTypes, .nioHTTPTypesHTTP1, .crypto,
+                .nioHTTPTypes, .nioHTTPTypesHTTP1, .crypto, .metrics, .prometheus,
             ],
             path: "Shared/ServiceKit"
         ),
@@ -171,6 +174,8 @@ extension Target.Dependency {  // short names for product dependencies
     static var sqliteNIO: Self { .product(name: "SQLiteNIO", package: "sqlite-nio") }
     static var postgresKit: Self { .product(name: "PostgresKit", package: "postgres-kit") }
     static var jwtKit: Self { .product(name: "JWTKit", package: "jwt-kit") }
+    static var metrics: Self { .product(name: "Metrics", package: "swift-metrics") }
+    static var prometheus: Self { .product(name: "Prometheus", package: "swift-prometheus") }
 }
 
 // Domain hot-path benchmarks (BENCHMARKS.md), only when ENABLE_BENCHMARKS is set, as in hummingbird's manifest: CI's

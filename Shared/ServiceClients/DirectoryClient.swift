@@ -91,6 +91,9 @@ package protocol DirectoryClient: DirectoryApplicationReads {
 
     /// The webhook API (DirectoryClient+Webhooks.swift): `subpath` under the tenant's `webhooks`, relayed as JSON bytes.
     func webhooks(_ method: HTTPMethod, tenantID: String, subpath: String, body: Data?, logger: Logger) async throws -> Data
+
+    /// Stores a gateway's batch of provisioning-log entries and read counts (`POST /internal/v1/provisioning-log`).
+    func recordProvisioning(_ batch: ProvisioningLogBatch, logger: Logger) async throws
 }
 
 package struct HTTPDirectoryClient: DirectoryClient {
