@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import PostgresKit
 import PostgresNIO
 import SQLKit
@@ -53,7 +54,11 @@ package final class PostgresStorage: SQLStorage {
         let result = try await metrics.measure(metrics.write) {
             try await client.withConnection { connection in
                 metrics.poolWait.record(duration: ContinuousClock.now - asked)
-                return try await SQLTransaction.run(on: MeasuredSQLDatabase(base: connection.sql(queryLogLevel: nil), metrics: metrics), logger: logger, body)
+                return try await SQLTransaction.run(
+                    on: MeasuredSQLDatabase(base: connection.sql(queryLogLevel: nil), metrics: metrics),
+                    logger: logger,
+                    body
+                )
             }
         }
         if growth.countWrite() { Task { await analyze() } }

@@ -17,7 +17,8 @@ struct MetricsEndToEndTests {
         let pid = try #require(stack.servicePID(name))
         let environment = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
         let entry = environment.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.first { $0.hasPrefix("HTTP_PORT=") }
-        return try #require(Int(try #require(entry).dropFirst("HTTP_PORT=".count)))
+        let value = try #require(entry).dropFirst("HTTP_PORT=".count)
+        return try #require(Int(value))
     }
 
     /// `Deploy/grafana/metric-names.txt`: the names the dashboard's queries use, one a line.
@@ -32,11 +33,11 @@ struct MetricsEndToEndTests {
     @Test func everyServiceExportsParseableMetricsThatTheDashboardReads() async throws {
         let metricsPort = try freePort()
         try await withStack(environment: ["METRICS_PORT": String(metricsPort)]) { demo, stack in
-            let created = try await HTTP.scim(demo, .POST, "/Users", json: ["userName": "grace@example.com", "active": true])
+            let created = try await HTTP.scim(demo, .POST, "/Users", json: StackEndToEndTests.user)
             #expect(created.status == 201, "\(created.text)")
             let id = try #require(created.json["id"] as? String)
             #expect(try await HTTP.scim(demo, .GET, "/Users/\(id)").status == 200)
-            #expect(try await HTTP.scim(demo, .GET, "/Users?filter=userName%20eq%20%22grace@example.com%22").status == 200)
+            #expect(try await HTTP.scim(demo, .GET, "/Users?filter=userName%20eq%20%22ada@example.com%22").status == 200)
             #expect(try await HTTP.scim(demo, .DELETE, "/Users/\(id)").status == 204)
 
             // The public port: the root key only.
@@ -65,7 +66,9 @@ struct MetricsEndToEndTests {
             #expect(gatewayFamilies["provisio_http_server_requests"]?.type == "counter")
             let route = "/scim/v2/{tenant}/{idp}/Users/{id}"
             #expect(total(gatewayFamilies.samples("provisio_http_server_requests_total", ["route": route, "method": "GET", "status": "200"])) >= 1)
-            #expect(total(gatewayFamilies.samples("provisio_http_server_requests_total", ["route": route, "method": "DELETE", "status": "204"])) == 1)
+            #expect(
+                total(gatewayFamilies.samples("provisio_http_server_requests_total", ["route": route, "method": "DELETE", "status": "204"])) == 1
+            )
             #expect(gatewayFamilies["provisio_http_server_request_duration_seconds"]?.type == "histogram")
             #expect(total(gatewayFamilies.samples("provisio_peer_request_duration_seconds_count", ["peer": "directory", "outcome": "ok"])) >= 4)
             #expect(total(gatewayFamilies.samples("provisio_cache_misses_total", ["cache": "token"])) >= 1)

@@ -25,7 +25,6 @@ struct WebhookDeliveryService: Service, CustomStringConvertible {
         if store.storage.engine == .sqlite { try await store.releaseAllLeases() }
         let client = WebhookSender.makeClient(timeout: settings.timeout)
         let metrics = WebhookMetrics()
-        var pendingCountedAt: ContinuousClock.Instant?
         let delivery = EndpointDelivery(
             store: store,
             sender: WebhookSender(client: client, timeout: settings.timeout),
@@ -38,6 +37,7 @@ struct WebhookDeliveryService: Service, CustomStringConvertible {
         try? await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Finished.self) { group in
                 var running = 0
+                var pendingCountedAt: ContinuousClock.Instant?
                 group.addTask { .tick }
                 while let finished = await group.next(), !Task.isCancelled {
                     guard finished == .tick else {
@@ -73,7 +73,7 @@ struct WebhookDeliveryService: Service, CustomStringConvertible {
 
     private func countPending(into metrics: WebhookMetrics) async {
         do {
-            metrics.pendingEndpoints.record(try await store.pendingEndpointCount())
+            metrics.pending(endpoints: try await store.pendingEndpointCount())
         } catch {
             logger.debug("Could not count pending webhook endpoints", metadata: ["error": "\(String(describing: error).prefix(300))"])
         }

@@ -7,7 +7,7 @@ import Metrics
 ///   `provisio_webhook_delivery_failures_total`;
 /// - `provisio_webhook_delivery_lag_seconds`: from an event's time to its successful delivery.
 struct WebhookMetrics: Sendable {
-    let pendingEndpoints = Gauge(label: "provisio_webhook_endpoints_pending")
+    private let pendingEndpoints = Gauge(label: "provisio_webhook_endpoints_pending")
     private let successes = Counter(label: "provisio_webhook_delivery_attempts_total", dimensions: [("outcome", "success")])
     private let failedAttempts = Counter(label: "provisio_webhook_delivery_attempts_total", dimensions: [("outcome", "failure")])
     private let failures = Counter(label: "provisio_webhook_delivery_failures_total")
@@ -15,6 +15,8 @@ struct WebhookMetrics: Sendable {
 
     /// How often the worker counts the pending endpoints (a query).
     static let pendingCountInterval: Duration = .seconds(5)
+
+    func pending(endpoints: Int) { pendingEndpoints.record(endpoints) }
 
     func delivered(lag seconds: Double?) {
         successes.increment()
