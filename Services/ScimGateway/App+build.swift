@@ -44,15 +44,19 @@ func buildApplication(
             ReadinessCheck(name: "mapping") { await mapping.isAlive(logger: $0) },
         ]
     )
+    var services: [any Service] = [
+        ShutdownAction(name: "http-clients") {
+            for peer in [token, directory, mapping] { await peer.shutdown() }
+        }
+    ]
+    if let metricsPort = gateway.metricsPort {
+        services.append(ServiceApplication.makeMetricsListener(host: configuration.host, port: metricsPort, logger: logger))
+    }
     return buildApplication(
         configuration: configuration,
         gateway: gateway,
         peers: peers,
-        services: [
-            ShutdownAction(name: "http-clients") {
-                for peer in [token, directory, mapping] { await peer.shutdown() }
-            }
-        ],
+        services: services,
         logger: logger
     )
 }
@@ -82,10 +86,12 @@ func buildRouter(
     authFailureClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
 ) -> Router<ServiceRequestContext> {
     let router = ServiceApplication.makeRouter(requestLogLevel: .info)
-    router.addHealthRoutes(service: "gateway", checks: peers.readiness)
+    router.addHealthRoutes(service: "gateway", checks: peers.readiness, metrics: false)
 
     let verifier = CachingTokenVerifier(tokens: peers.tokens, ttl: gateway.tokenCacheTTL)
     let limiter = AuthFailureLimiter(limit: gateway.authFailureLimit, window: gateway.authFailureWindow, clock: authFailureClock)
+    // The public port's /metrics: the root key only (METRICS_PORT serves it without one, off the public port).
+    router.group().add(middleware: MetricsAuthMiddleware(adminKey: gateway.adminKey, limiter: limiter)).addMetricsRoute()
     // The root admin key, or a tenant API key within its role and tenant (README "Tenant API keys").
     let keys = CachingApiKeyVerifier(tokens: peers.tokens, ttl: gateway.tokenCacheTTL)
     func keyAuth(_ surface: ApiSurface) -> TenantKeyAuthMiddleware {

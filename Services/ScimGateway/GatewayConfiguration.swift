@@ -14,12 +14,15 @@ import ServiceKit
 /// - `auth.failure.limit` (`AUTH_FAILURE_LIMIT`, default 20, 0 = off) and `auth.failure.window`
 ///   (`AUTH_FAILURE_WINDOW`, seconds, default 60): a source failing authentication that often within the window
 ///   gets 429 for the rest of it (per replica, in memory).
+/// - `metrics.port` (`METRICS_PORT`, optional): a second listener on `HTTP_HOST` serving only `GET /metrics`, without
+///   authentication, for a scrape from inside the cluster (the public port answers `/metrics` to the root key only).
 struct GatewayConfiguration: Sendable {
     var adminKey: String
     var publicURL: String
     var tokenCacheTTL: Duration
     var authFailureLimit: Int = 20
     var authFailureWindow: Duration = .seconds(60)
+    var metricsPort: Int?
 
     init(adminKey: String, publicURL: String, tokenCacheTTL: Duration = .seconds(30)) {
         self.adminKey = adminKey
@@ -47,6 +50,12 @@ struct GatewayConfiguration: Sendable {
         }
         self.authFailureLimit = failureLimit
         self.authFailureWindow = .seconds(failureWindow)
+        if let metricsPort = reader.int(forKey: "metrics.port") {
+            guard (1...65535).contains(metricsPort), metricsPort != port else {
+                throw ServiceConfiguration.Invalid(description: "METRICS_PORT must be a port from 1 to 65535 other than HTTP_PORT.")
+            }
+            self.metricsPort = metricsPort
+        }
     }
 
     /// What the SCIM endpoints support, as `/ServiceProviderConfig` advertises it and the handlers enforce it.

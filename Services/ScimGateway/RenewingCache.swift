@@ -1,3 +1,4 @@
+import ServiceKit
 import Synchronization
 
 /// Values fetched from another service and kept for `ttl`, renewed by one caller at a time.
@@ -5,7 +6,8 @@ import Synchronization
 /// When a value ages out, the first caller past the age fetches the next one while the callers beside it go on with
 /// the value they had, for as long as that fetch takes: with 64 requests in flight on one IdP, an expiry would
 /// otherwise send all 64 to the other service at once. A fetch that started before an invalidation does not store
-/// what it read. With a `ttl` of zero nothing is kept.
+/// what it read. With a `ttl` of zero nothing is kept. A value served from the cache counts as a hit in `metrics`,
+/// one fetched (a renewal included) as a miss.
 final class RenewingCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// What a failed renewal does with the value it was renewing.
     enum FailedRenewal: Sendable {
@@ -35,12 +37,15 @@ final class RenewingCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     let ttl: Duration
     private let failedRenewal: FailedRenewal
     private let capacity: Int
+    private let metrics: CacheMetrics
     private let state = Mutex(State())
 
-    init(ttl: Duration, failedRenewal: FailedRenewal, capacity: Int = 10_000) {
+    /// `name` labels the cache's hits and misses (`provisio_cache_hits_total{cache="token"}`).
+    init(ttl: Duration, failedRenewal: FailedRenewal, capacity: Int = 10_000, name: String) {
         self.ttl = ttl
         self.failedRenewal = failedRenewal
         self.capacity = capacity
+        self.metrics = CacheMetrics(cache: name)
     }
 
     /// The value for `key`: the kept one while it is fresh (or while another caller renews it), else `fetch`'s.
@@ -52,7 +57,10 @@ final class RenewingCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         fetch: () async throws -> Value,
         servedStale: (any Error) -> Void = { _ in }
     ) async throws -> Value {
-        guard ttl > .zero else { return try await fetch() }
+        guard ttl > .zero else {
+            metrics.miss()
+            return try await fetch()
+        }
         let now = ContinuousClock.now
         let plan = state.withLock { state -> Plan in
             guard var entry = state.entries[key], isUsable(entry.value) else { return .fetch(stale: nil, generation: state.generation) }
@@ -63,8 +71,10 @@ final class RenewingCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
         switch plan {
         case .use(let value):
+            metrics.hit()
             return value
         case .fetch(let stale, let generation):
+            metrics.miss()
             let value: Value
             do {
                 value = try await fetch()

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import PostgresKit
 import PostgresNIO
 import SQLKit
@@ -17,6 +18,7 @@ package final class PostgresStorage: SQLStorage {
     private let client: PostgresClient
     private let logger: Logger
     private let growth = GrowthStatistics()
+    private let metrics = DatabaseMetrics(engine: .postgres)
 
     /// For the database of `url` (`postgres://user:password@host:port/database?sslmode=disable|require`). Nothing is
     /// connected until the storage runs and is asked for a query.
@@ -37,15 +39,27 @@ package final class PostgresStorage: SQLStorage {
     }
 
     package func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            try await body(connection.sql(queryLogLevel: nil))
+        let asked = ContinuousClock.now
+        return try await metrics.measure(metrics.read) {
+            try await client.withConnection { connection in
+                metrics.poolWait.record(duration: ContinuousClock.now - asked)
+                return try await body(MeasuredSQLDatabase(base: connection.sql(queryLogLevel: nil), metrics: metrics))
+            }
         }
     }
 
     /// One transaction on one pooled connection (``SQLTransaction``).
     package func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let result = try await client.withConnection { connection in
-            try await SQLTransaction.run(on: connection.sql(queryLogLevel: nil), logger: logger, body)
+        let asked = ContinuousClock.now
+        let result = try await metrics.measure(metrics.write) {
+            try await client.withConnection { connection in
+                metrics.poolWait.record(duration: ContinuousClock.now - asked)
+                return try await SQLTransaction.run(
+                    on: MeasuredSQLDatabase(base: connection.sql(queryLogLevel: nil), metrics: metrics),
+                    logger: logger,
+                    body
+                )
+            }
         }
         if growth.countWrite() { Task { await analyze() } }
         return result

@@ -16,11 +16,17 @@ package struct InternalHTTPClient: Sendable {
     private let internalKey: String
     private let serviceName: String
     private let timeout: TimeAmount
+    private let metrics: PeerMetrics
 
-    /// `baseURL` is the peer's `http://host[:port]`; the connections to it are opened when first needed.
+    /// `baseURL` is the peer's `http://host[:port]`; the connections to it are opened when first needed. The calls
+    /// are measured under the peer `serviceName` (``PeerMetrics``).
     package init(baseURL: String, internalKey: String, serviceName: String, timeout: TimeAmount = .seconds(30)) throws {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.connections = try PeerConnectionPool(baseURL: self.baseURL)
+        let metrics = PeerMetrics(peer: serviceName)
+        self.metrics = metrics
+        var configuration = PeerConnectionPool.Configuration()
+        configuration.retries = metrics.retries
+        self.connections = try PeerConnectionPool(baseURL: self.baseURL, configuration: configuration)
         self.internalKey = internalKey
         self.serviceName = serviceName
         self.timeout = timeout
@@ -110,12 +116,15 @@ package struct InternalHTTPClient: Sendable {
             body: body.map { ByteBuffer(data: $0) }
         )
         let response: PeerResponse
+        let start = ContinuousClock.now
         do {
             response = try await connections.execute(request, timeout: timeout)
+            metrics.record(PeerMetrics.outcome(status: response.status.code), since: start)
         } catch is CancellationError {
             // The caller stopped waiting (the pool ended the exchange): not the peer's failure.
             throw CancellationError()
         } catch {
+            metrics.record(.unreachable, since: start)
             logger.warning("Peer service unreachable", metadata: ["peer": "\(serviceName)", "error": "\(error)"])
             throw ScimError.unavailable("The \(serviceName) service is unavailable; try again later.")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -22,6 +23,8 @@ package final class PeerConnectionPool: Sendable {
         package var connectTimeout: TimeAmount = .seconds(2)
         package var idleTimeout: TimeAmount = .seconds(30)
         package var maximumAnswerSize = 64 * 1024 * 1024
+        /// Counts the reads sent again after a kept-alive connection closed under them.
+        package var retries: Counter?
 
         package init() {}
     }
@@ -183,7 +186,10 @@ final class PeerLoopPool {
             }
             self.open[ObjectIdentifier(connection)] = nil
             self.idle.removeAll { $0 === connection }
-            if let resubmit { self.submit(resubmit) }
+            if let resubmit {
+                self.configuration.retries?.increment()
+                self.submit(resubmit)
+            }
             self.connectIfWanted()
         }
         release(connection)

@@ -42,6 +42,9 @@ package enum ServiceMain {
             exit(1)
         }
         let logger = ServiceApplication.makeLogger(service: service, level: configuration.logLevel)
+        // Before anything makes a metric handle: one made earlier would record nowhere.
+        MetricsExport.bootstrap()
+        MetricsExport.tenantLabel = configuration.metricsTenantLabel
         let app: App
         do {
             app = try await build(configuration, reader, logger)

@@ -19,7 +19,9 @@ package struct ReadinessReport: Codable, Sendable {
 
 extension Router where Context == ServiceRequestContext {
     /// `GET /healthz`: the process is alive. `GET /readyz`: every check passes (200) or not (503, naming which).
-    package func addHealthRoutes(service: String, checks: [ReadinessCheck]) {
+    /// `GET /metrics` (``addMetricsRoute()``), unless `metrics` is false: the gateway serves it behind the root key.
+    package func addHealthRoutes(service: String, checks: [ReadinessCheck], metrics: Bool = true) {
+        if metrics { addMetricsRoute() }
         get("healthz") { _, _ in
             JSONCoding.response(["status": "alive", "service": service])
         }

@@ -12,12 +12,18 @@ package enum ServiceApplication {
     /// every SCIM request would be logged two or three times, each line a cost on every read.
     /// `refusedValue` recognizes a store's refusal of a client's value, `isUnavailable` errors of the service's store
     /// that mean "not now" (``ScimErrorMiddleware``).
+    ///
+    /// First of all, ``HTTPMetricsMiddleware`` counts each request by route template with its final status;
+    /// `metricsTenantLabel` (default: the process's `METRICS_TENANT_LABEL`) adds the route's tenant to its series.
     package static func makeRouter(
         requestLogLevel: Logger.Level = .debug,
         refusedValue: @escaping @Sendable (any Error) -> String? = { _ in nil },
-        isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false }
+        isUnavailable: @escaping @Sendable (any Error) -> Bool = { _ in false },
+        metricsTenantLabel: Bool? = nil
     ) -> Router<ServiceRequestContext> {
+        MetricsExport.bootstrap()
         let router = Router(context: ServiceRequestContext.self)
+        router.add(middleware: HTTPMetricsMiddleware(tenantLabel: metricsTenantLabel ?? MetricsExport.tenantLabel))
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware(requestLogLevel))
         router.add(middleware: ScimErrorMiddleware(refusedValue: refusedValue, isUnavailable: isUnavailable))

@@ -19,6 +19,8 @@ import Logging
 ///   (SIGTERM) may take before what is still running is cancelled. Kubernetes kills a pod `terminationGracePeriodSeconds`
 ///   (30) after it starts stopping it, preStop hook (5 s) included: 5 + 20 leaves the service time to close its store
 ///   before that.
+/// - `metrics.tenant.label` (`METRICS_TENANT_LABEL`, default `false`): `true` adds the route's tenant as a label of the
+///   HTTP request metrics (one series per tenant: mind the cardinality).
 package struct ServiceConfiguration: Sendable {
     package var serviceName: String
     package var host: String
@@ -34,6 +36,8 @@ package struct ServiceConfiguration: Sendable {
     package var sqliteSynchronous: String
     /// How long a graceful shutdown may take before the services still running are cancelled.
     package var shutdownTimeout: Duration
+    /// Whether the HTTP request metrics carry a `tenant` label.
+    package var metricsTenantLabel = false
 
     /// The default of `shutdown.timeout`, in seconds.
     package static let defaultShutdownTimeout = 20
@@ -101,6 +105,10 @@ package struct ServiceConfiguration: Sendable {
         guard (1...3600).contains(shutdownTimeout) else {
             throw Invalid(description: "shutdown.timeout \(shutdownTimeout) is not a number of seconds from 1 to 3600.")
         }
+        let tenantLabel = reader.string(forKey: "metrics.tenant.label", default: "false").lowercased()
+        guard ["true", "false"].contains(tenantLabel) else {
+            throw Invalid(description: "metrics.tenant.label '\(tenantLabel)' is not true or false.")
+        }
         self.init(
             serviceName: serviceName,
             host: reader.string(forKey: "http.host", default: "127.0.0.1"),
@@ -115,6 +123,7 @@ package struct ServiceConfiguration: Sendable {
             sqliteSynchronous: synchronous,
             shutdownTimeout: .seconds(shutdownTimeout)
         )
+        self.metricsTenantLabel = tenantLabel == "true"
     }
 }
 

@@ -1,3 +1,4 @@
+import ServiceKit
 import Synchronization
 import Testing
 
@@ -15,7 +16,7 @@ struct RenewingCacheTests {
 
     @Test("A full cache makes room: expired values go first, else everything")
     func capacity() async throws {
-        let cache = RenewingCache<String, String>(ttl: .seconds(3600), failedRenewal: .forget, capacity: 2)
+        let cache = RenewingCache<String, String>(ttl: .seconds(3600), failedRenewal: .forget, capacity: 2, name: "test")
         let fetches = Fetches()
         for key in ["a", "b", "c"] { _ = try await cache.value(for: key, fetch: { fetches.next(key) }) }
         #expect(fetches.count.load(ordering: .relaxed) == 3)
@@ -27,7 +28,7 @@ struct RenewingCacheTests {
 
     @Test("With a ttl of zero every caller fetches")
     func zeroTTL() async throws {
-        let cache = RenewingCache<String, String>(ttl: .zero, failedRenewal: .serveStale)
+        let cache = RenewingCache<String, String>(ttl: .zero, failedRenewal: .serveStale, name: "test")
         let fetches = Fetches()
         for _ in 0..<3 { _ = try await cache.value(for: "a", fetch: { fetches.next("a") }) }
         #expect(fetches.count.load(ordering: .relaxed) == 3)
@@ -35,10 +36,21 @@ struct RenewingCacheTests {
 
     @Test("A value the caller finds unusable is fetched again even while fresh")
     func unusable() async throws {
-        let cache = RenewingCache<String, String>(ttl: .seconds(3600), failedRenewal: .forget)
+        let cache = RenewingCache<String, String>(ttl: .seconds(3600), failedRenewal: .forget, name: "test")
         let fetches = Fetches()
         _ = try await cache.value(for: "a", fetch: { fetches.next("old") })
         #expect(try await cache.value(for: "a", isUsable: { $0 != "old" }, fetch: { fetches.next("new") }) == "new")
         #expect(try await cache.value(for: "a", isUsable: { $0 != "old" }, fetch: { fetches.next("newer") }) == "new")
+    }
+
+    @Test("Values served from the cache count as hits, fetched ones as misses, under the cache's name")
+    func hitsAndMisses() async throws {
+        MetricsExport.bootstrap()
+        let cache = RenewingCache<String, String>(ttl: .seconds(3600), failedRenewal: .forget, name: "renewing-cache-test")
+        for _ in 0..<3 { _ = try await cache.value(for: "a", fetch: { "a" }) }
+        _ = try await cache.value(for: "b", fetch: { "b" })
+        let text = String(decoding: MetricsExport.render(), as: UTF8.self)
+        #expect(text.contains(#"provisio_cache_hits_total{cache="renewing-cache-test"} 2"#), "\(text)")
+        #expect(text.contains(#"provisio_cache_misses_total{cache="renewing-cache-test"} 2"#))
     }
 }

@@ -21,6 +21,7 @@ struct EndpointDelivery: Sendable {
     /// The directory's writes: delivery gives way to a burst of them (``WriteActivity``).
     let activity: WriteActivity
     let logger: Logger
+    let metrics: WebhookMetrics
 
     func run(_ endpoint: WebhookEndpoint) async {
         do {
@@ -76,6 +77,7 @@ struct EndpointDelivery: Sendable {
                 }
                 if addressCheckedAt.map({ ContinuousClock.now - $0 > .seconds(60) }) ?? true {
                     if let refusal = await addresses.refusal(url: endpoint.url) {
+                        metrics.failed()
                         try await fail(endpoint, event: event, cursor: cursor, outcome: .init(latencyMs: 0, error: refusal.message))
                         return
                     }
@@ -83,10 +85,12 @@ struct EndpointDelivery: Sendable {
                 }
                 let outcome = await sender.send(url: endpoint.url, id: event.id, body: event.body, secrets: secrets)
                 guard outcome.succeeded else {
+                    metrics.failed()
                     if cursor != savedCursor { _ = try await save(release: false) }
                     try await fail(endpoint, event: event, cursor: cursor, outcome: outcome)
                     return
                 }
+                metrics.delivered(lag: Timestamp.date(from: event.occurredAt).map { Date().timeIntervalSince($0) })
                 cursor = event.sequence
                 if successes.count == Self.loggedSuccesses { successes.removeFirst() }
                 successes.append((event, outcome, Date()))

@@ -24,22 +24,29 @@ struct WebhookDeliveryService: Service, CustomStringConvertible {
         let owner = RandomUUID.lowercasedString()
         if store.storage.engine == .sqlite { try await store.releaseAllLeases() }
         let client = WebhookSender.makeClient(timeout: settings.timeout)
+        let metrics = WebhookMetrics()
         let delivery = EndpointDelivery(
             store: store,
             sender: WebhookSender(client: client, timeout: settings.timeout),
             addresses: WebhookAddressCheck(allowPrivateNetworks: settings.allowPrivateNetworks),
             owner: owner,
             activity: activity,
-            logger: logger
+            logger: logger,
+            metrics: metrics
         )
         try? await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Finished.self) { group in
                 var running = 0
+                var pendingCountedAt: ContinuousClock.Instant?
                 group.addTask { .tick }
                 while let finished = await group.next(), !Task.isCancelled {
                     guard finished == .tick else {
                         running -= 1
                         continue
+                    }
+                    if pendingCountedAt.map({ ContinuousClock.now - $0 >= WebhookMetrics.pendingCountInterval }) ?? true {
+                        pendingCountedAt = .now
+                        await countPending(into: metrics)
                     }
                     var claimed: [WebhookEndpoint] = []
                     if running < settings.concurrentEndpoints {
@@ -62,6 +69,14 @@ struct WebhookDeliveryService: Service, CustomStringConvertible {
             }
         }
         try? await client.shutdown()
+    }
+
+    private func countPending(into metrics: WebhookMetrics) async {
+        do {
+            metrics.pending(endpoints: try await store.pendingEndpointCount())
+        } catch {
+            logger.debug("Could not count pending webhook endpoints", metadata: ["error": "\(String(describing: error).prefix(300))"])
+        }
     }
 
     private func claim(owner: String, limit: Int) async -> [WebhookEndpoint] {

@@ -9,6 +9,8 @@ struct OutboxEvent: Sendable {
     var type: String
     var idpID: String?
     var body: [UInt8]
+    /// When the change happened (`occurred_at`): the start of its delivery lag.
+    var occurredAt: String
 }
 
 /// One delivery attempt, for the delivery log.
@@ -61,11 +63,24 @@ extension WebhookStore {
     }
 
     /// Up to `limit` events of the tenant after `sequence`, in order.
+    /// Enabled endpoints with events past their cursor, due now or waiting for a retry (the pending gauge).
+    func pendingEndpointCount() async throws -> Int {
+        try await storage.read { database in
+            try await database.raw(
+                """
+                SELECT COUNT(*) AS pending FROM webhook_endpoints e
+                WHERE e.enabled = \(bind: true)
+                  AND EXISTS (SELECT 1 FROM change_events c WHERE c.tenant_id = e.tenant_id AND c.sequence > e.delivered_through)
+                """
+            ).first()?.decode(column: "pending", as: Int.self) ?? 0
+        }
+    }
+
     func events(tenantID: String, after sequence: Int64, limit: Int) async throws -> [OutboxEvent] {
         try await storage.read { database in
             try await database.raw(
                 """
-                SELECT sequence, id, type, idp_id, body FROM change_events
+                SELECT sequence, id, type, idp_id, body, occurred_at FROM change_events
                 WHERE tenant_id = \(bind: tenantID) AND sequence > \(bind: sequence) ORDER BY sequence LIMIT \(unsafeRaw: String(limit))
                 """
             ).all().map { row in
@@ -74,7 +89,8 @@ extension WebhookStore {
                     id: try row.decode(column: "id", as: String.self),
                     type: try row.decode(column: "type", as: String.self),
                     idpID: try row.decode(column: "idp_id", as: String?.self),
-                    body: Array(try row.decode(column: "body", as: String.self).utf8)
+                    body: Array(try row.decode(column: "body", as: String.self).utf8),
+                    occurredAt: try row.decode(column: "occurred_at", as: String.self)
                 )
             }
         }

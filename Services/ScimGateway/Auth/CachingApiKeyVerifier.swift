@@ -12,7 +12,7 @@ final class CachingApiKeyVerifier: Sendable {
 
     init(tokens: any TokenClient, ttl: Duration) {
         self.tokens = tokens
-        self.cache = RenewingCache(ttl: ttl, failedRenewal: .forget)
+        self.cache = RenewingCache(ttl: ttl, failedRenewal: .forget, name: "api_key")
     }
 
     func verify(_ key: String, fingerprint: TokenFingerprint, logger: Logger) async throws -> ApiKeyVerification {

@@ -17,7 +17,7 @@ final class CachingTokenVerifier: Sendable {
 
     init(tokens: any TokenClient, ttl: Duration) {
         self.tokens = tokens
-        self.cache = RenewingCache(ttl: ttl, failedRenewal: .forget)
+        self.cache = RenewingCache(ttl: ttl, failedRenewal: .forget, name: "token")
     }
 
     func verify(_ token: String, fingerprint key: TokenFingerprint, logger: Logger) async throws -> TokenVerification {

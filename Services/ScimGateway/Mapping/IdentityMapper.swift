@@ -2,6 +2,7 @@ import IdentityMapping
 import Logging
 import ScimCore
 import ServiceClients
+import ServiceKit
 
 /// Maps provisioned users onto their tenant's identity attributes, in this process.
 ///
@@ -14,6 +15,8 @@ import ServiceClients
 struct IdentityMapper: Sendable {
     let mapping: any MappingClient
     let mappers: MapperCache
+    /// `provisio_cache_hits_total{cache="mapping"}` and its misses (a mapper loaded from the mapping service).
+    private let metrics = CacheMetrics(cache: "mapping")
 
     init(mapping: any MappingClient, mappers: MapperCache = MapperCache()) {
         self.mapping = mapping
@@ -23,9 +26,12 @@ struct IdentityMapper: Sendable {
     /// The typed identity attributes of a user resource ("Email", "First Name", ...), keyed by attribute name; 400
     /// `invalidValue` naming each mandatory attribute that is missing or each value of the wrong type.
     func identity(of resource: JSONValue, tenantID: String, idpID: String, logger: Logger) async throws -> [String: JSONValue] {
+        var loaded = false
         let mapper = try await mappers.mapper(tenantID: tenantID, idpID: idpID) {
-            try await mapping.mappingRules(tenantID: tenantID, idpID: idpID, logger: logger).mapper
+            loaded = true
+            return try await mapping.mappingRules(tenantID: tenantID, idpID: idpID, logger: logger).mapper
         }
+        if loaded { metrics.miss() } else { metrics.hit() }
         return try mapper.mapProvisioned(resource)
     }
 

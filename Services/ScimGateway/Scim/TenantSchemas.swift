@@ -18,7 +18,7 @@ final class TenantSchemas: Sendable {
 
     init(mapping: any MappingClient, ttl: Duration = .seconds(30)) {
         self.mapping = mapping
-        self.cache = RenewingCache(ttl: ttl, failedRenewal: .serveStale)
+        self.cache = RenewingCache(ttl: ttl, failedRenewal: .serveStale, name: "schema")
     }
 
     func registry(for principal: ScimPrincipal, logger: Logger) async throws -> SchemaRegistry {

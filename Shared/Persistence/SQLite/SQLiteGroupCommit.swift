@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import SQLKit
 import Synchronization
 
@@ -17,6 +18,7 @@ import Synchronization
 final class SQLiteGroupCommit: Sendable {
     /// A queued write: `run` executes the body and returns how to hand its result to the caller.
     private struct Pending: Sendable {
+        let queuedAt = ContinuousClock.now
         let run: @Sendable (any SQLDatabase) async throws -> @Sendable () -> Void
         let fail: @Sendable (any Error) -> Void
     }
@@ -37,13 +39,15 @@ final class SQLiteGroupCommit: Sendable {
     private let database: SQLiteHandleDatabase
     private let lock: AsyncLock
     private let logger: Logger
+    private let metrics: DatabaseMetrics
 
     /// Runs batches on `database`, on its thread, while holding `lock` (the storage's writer lock, which `close`
-    /// also takes).
-    init(database: SQLiteHandleDatabase, lock: AsyncLock, logger: Logger) {
+    /// also takes). How long each write waited for its batch and how large the batches are go to `metrics`.
+    init(database: SQLiteHandleDatabase, lock: AsyncLock, logger: Logger, metrics: DatabaseMetrics) {
         self.database = database
         self.lock = lock
         self.logger = logger
+        self.metrics = metrics
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -81,6 +85,9 @@ final class SQLiteGroupCommit: Sendable {
     }
 
     private func run(_ batch: [Pending]) async {
+        let now = ContinuousClock.now
+        for pending in batch { metrics.poolWait.record(duration: now - pending.queuedAt) }
+        DatabaseMetrics.groupCommitBatchSize.record(batch.count)
         do {
             try await database.raw("BEGIN IMMEDIATE").run()
         } catch {

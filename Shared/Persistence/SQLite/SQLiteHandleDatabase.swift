@@ -13,11 +13,14 @@ struct SQLiteHandleDatabase: SQLDatabase {
     let logger: Logger
     /// The connection's thread; nil for the lookup connection.
     let thread: SQLiteConnectionThread?
+    /// Each statement's time, by its kind.
+    let metrics: DatabaseMetrics
 
-    init(handle: SQLiteHandle, thread: SQLiteConnectionThread?, logger: Logger) {
+    init(handle: SQLiteHandle, thread: SQLiteConnectionThread?, logger: Logger, metrics: DatabaseMetrics) {
         self.handle = handle
         self.thread = thread
         self.logger = logger
+        self.metrics = metrics
     }
 
     var eventLoop: any EventLoop { thread?.eventLoop ?? MultiThreadedEventLoopGroup.singleton.any() }
@@ -33,7 +36,9 @@ struct SQLiteHandleDatabase: SQLDatabase {
         let (sql, binds) = serialize(query)
         let values = try binds.map(Self.value(of:))
         let handle = self.handle
-        let rows = try await thread?.run { try handle.query(sql, values) } ?? handle.query(sql, values)
+        let rows = try await metrics.measure(metrics.statement(StatementKind(sql: sql))) {
+            try await thread?.run { try handle.query(sql, values) } ?? handle.query(sql, values)
+        }
         for row in rows { onRow(row) }
     }
 

@@ -20,16 +20,23 @@ package final class SQLiteStorage: SQLStorage {
     private let groupCommit: SQLiteGroupCommit
     private let nextReader = Atomic<Int>(0)
     private let logger: Logger
+    private let metrics = DatabaseMetrics(engine: .sqlite)
 
     private init(writer: SQLiteHandle, readers: [SQLiteHandle], lookup: SQLiteHandle?, logger: Logger) {
         let writerThread = SQLiteConnectionThread()
-        self.writer = SQLiteHandleDatabase(handle: writer, thread: writerThread, logger: logger)
-        self.groupCommit = SQLiteGroupCommit(database: self.writer, lock: writeLock, logger: logger)
+        let metrics = self.metrics
+        self.writer = SQLiteHandleDatabase(handle: writer, thread: writerThread, logger: logger, metrics: metrics)
+        self.groupCommit = SQLiteGroupCommit(database: self.writer, lock: writeLock, logger: logger, metrics: metrics)
         // The in-memory database has one connection: its readers share the writer's thread.
         self.readers = readers.map { reader in
-            SQLiteHandleDatabase(handle: reader, thread: reader === writer ? writerThread : SQLiteConnectionThread(), logger: logger)
+            SQLiteHandleDatabase(
+                handle: reader,
+                thread: reader === writer ? writerThread : SQLiteConnectionThread(),
+                logger: logger,
+                metrics: metrics
+            )
         }
-        self.lookupConnection = lookup.map { SQLiteHandleDatabase(handle: $0, thread: nil, logger: logger) }
+        self.lookupConnection = lookup.map { SQLiteHandleDatabase(handle: $0, thread: nil, logger: logger, metrics: metrics) }
         self.logger = logger
     }
 
@@ -81,7 +88,9 @@ package final class SQLiteStorage: SQLStorage {
     package func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
         let reader = readers[index % readers.count]
-        return try await withTaskExecutorPreference(reader.thread) { try await body(reader) }
+        return try await metrics.measure(metrics.read) {
+            try await withTaskExecutorPreference(reader.thread) { try await body(reader) }
+        }
     }
 
     /// On the lookup connection, on the caller's thread (an event loop): a statement that finds a row through a
@@ -91,7 +100,7 @@ package final class SQLiteStorage: SQLStorage {
     /// a few page reads for the rare cold lookup, against two switches for every lookup, most of which are warm.
     package func lookup<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         guard let lookupConnection else { return try await read(body) }
-        return try await body(lookupConnection)
+        return try await metrics.measure(metrics.lookup) { try await body(lookupConnection) }
     }
 
     /// Write transactions committed so far; fewer than writes when group commit batched them.
@@ -104,7 +113,7 @@ package final class SQLiteStorage: SQLStorage {
     var queuedWrites: Int { groupCommit.queued }
 
     package func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await groupCommit.write(body)
+        try await metrics.measure(metrics.write) { try await groupCommit.write(body) }
     }
 
     package func close() async {
