@@ -63,7 +63,7 @@ extension SQLDirectoryStore {
         return try await includeMembers ? storage.read(body) : storage.lookup(body)
     }
 
-    func replaceGroup(_ group: GroupRecord, members: [MemberReference], ifMatch: Int?, actor: String) async throws -> GroupRecord {
+    func replaceGroup(_ group: GroupRecord, members: [MemberReference], ifMatch: Int?, actor: String) async throws -> Written<GroupRecord> {
         try await storage.write { database in
             // The row as it was, for the event's `previous`: the same statement that locks it.
             let current = try await database.raw(
@@ -98,7 +98,7 @@ extension SQLDirectoryStore {
             }
             events += changes.events(group: GroupReference(id: updated.id, displayName: updated.displayName), idpID: updated.idpID)
             try await ChangeEventOutbox.append(events, tenantID: updated.tenantID, in: database)
-            return updated
+            return Written(record: updated, changedAttributes: ChangeEvents.changedAttributes(events))
         }
     }
 
@@ -110,7 +110,7 @@ extension SQLDirectoryStore {
         includeMembers: Bool,
         actor: String,
         mutation: @escaping GroupMutation
-    ) async throws -> GroupRecord {
+    ) async throws -> Written<GroupRecord> {
         try await storage.write { database in
             guard
                 var group = try await database.raw(
@@ -190,11 +190,11 @@ extension SQLDirectoryStore {
             }
             events += changes.events(group: GroupReference(id: group.id, displayName: group.displayName), idpID: idpID)
             try await ChangeEventOutbox.append(events, tenantID: tenantID, in: database)
-            return group
+            return Written(record: group, changedAttributes: ChangeEvents.changedAttributes(events))
         }
     }
 
-    func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws {
+    func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws -> [String] {
         try await storage.write { database in
             let current = try await database.raw(
                 "SELECT version, display_name FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)\(unsafeRaw: rowLock)"
@@ -220,6 +220,8 @@ extension SQLDirectoryStore {
                 tenantID: tenantID,
                 in: database
             )
+            let hadMembers = memberships.contains { $0.group.id == id }
+            return ChangeEvents.deletedAttributes(.group, membershipsRemoved: hadMembers)
         }
     }
 
