@@ -201,6 +201,7 @@ extension SQLDirectoryStore {
             ).first()
             _ = try Self.check(version: try current?.decode(column: "version", as: Int.self), ifMatch: ifMatch, resource: .group, id: id)
             let memberships = try await Self.memberships(of: id, in: database)
+            let hadMembers = current != nil ? try await Self.memberCount(ofGroup: id, in: database) > 0 : false
             try await database.raw("DELETE FROM group_members WHERE group_id = \(bind: id) OR member_id = \(bind: id)").run()
             try await database.raw("DELETE FROM groups WHERE id = \(bind: id)").run()
             try await Self.record(
@@ -220,7 +221,6 @@ extension SQLDirectoryStore {
                 tenantID: tenantID,
                 in: database
             )
-            let hadMembers = memberships.contains { $0.group.id == id }
             return ChangeEvents.deletedAttributes(.group, membershipsRemoved: hadMembers)
         }
     }
