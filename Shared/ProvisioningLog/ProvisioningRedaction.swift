@@ -17,6 +17,7 @@ package enum ProvisioningRedaction {
 
     /// Name fragments (lowercased) that make an attribute's value secret.
     static let sensitiveNames = ["password", "secret", "token", "credential", "apikey", "api_key", "api-key"]
+    private static let sensitiveNeedles = sensitiveNames.map { Array($0.utf8) }
 
     /// The JSON text of `value`, redacted and capped.
     package static func redact(_ value: JSONValue) -> String {
@@ -37,9 +38,45 @@ package enum ProvisioningRedaction {
     }
 
     /// Whether an attribute named `name` holds a secret (`password`, `urn:…:User:password`, `clientSecret`, `apiKey`).
+    /// One pass over the name's bytes, ASCII letters compared without case (this runs for every key of every logged
+    /// body: `String.lowercased().contains` was most of the cost of a redaction).
     package static func isSensitive(name: String) -> Bool {
-        let lowered = name.lowercased()
-        return sensitiveNames.contains { lowered.contains($0) }
+        guard name.utf8.count >= 5 else { return false }  // the shortest fragment, "token", has 5
+        var name = name
+        return name.withUTF8 { bytes in
+            for start in bytes.indices {
+                for needle in sensitiveNeedles where matchesIgnoringCase(needle, bytes, at: start) { return true }
+            }
+            return false
+        }
+    }
+
+    /// Whether a name is `path` (any case), the key of a PATCH operation's target.
+    static func isPath(_ name: String) -> Bool {
+        guard name.utf8.count == 4 else { return false }
+        var name = name
+        return name.withUTF8 { matchesIgnoringCase(pathNeedle, $0, at: 0) }
+    }
+
+    /// Whether a name is `value` (any case).
+    static func isValue(_ name: String) -> Bool {
+        guard name.utf8.count == 5 else { return false }
+        var name = name
+        return name.withUTF8 { matchesIgnoringCase(valueNeedle, $0, at: 0) }
+    }
+
+    private static let pathNeedle = Array("path".utf8)
+    private static let valueNeedle = Array("value".utf8)
+
+    /// `needle` (lowercase ASCII) at `start` of `bytes`, ASCII letters of `bytes` compared without case.
+    private static func matchesIgnoringCase(_ needle: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        guard start + needle.count <= bytes.count else { return false }
+        for offset in needle.indices {
+            var byte = bytes[start + offset]
+            if byte >= 0x41, byte <= 0x5A { byte |= 0x20 }
+            if byte != needle[offset] { return false }
+        }
+        return true
     }
 
     /// `text` cut to ``maximumBytes`` on a character boundary, with ``truncationMarker`` when cut.
@@ -100,7 +137,7 @@ private struct RedactingWriter {
     private mutating func writeObject(_ members: [String: JSONValue], depth: Int) {
         // A PATCH operation whose path names a secret attribute: its value is the secret.
         let secretPath = members.contains { key, value in
-            key.lowercased() == "path" && value.stringValue.map(ProvisioningRedaction.isSensitive(name:)) == true
+            ProvisioningRedaction.isPath(key) && value.stringValue.map(ProvisioningRedaction.isSensitive(name:)) == true
         }
         writer.appendByte(UInt8(ascii: "{"))
         var first = true
@@ -114,7 +151,7 @@ private struct RedactingWriter {
             if !first { writer.appendByte(UInt8(ascii: ",")) }
             first = false
             writer.writeKey(key)
-            if ProvisioningRedaction.isSensitive(name: key) || (secretPath && key.lowercased() == "value") {
+            if ProvisioningRedaction.isSensitive(name: key) || (secretPath && ProvisioningRedaction.isValue(key)) {
                 nodes += 1
                 writer.write(.string(ProvisioningRedaction.redacted))
             } else if let value = members[key] {
