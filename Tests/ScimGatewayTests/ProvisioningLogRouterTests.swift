@@ -235,4 +235,33 @@ struct ProvisioningLogRouterTests {
             #expect(entries[4].changedAttributes == ["id"] && entries[4].status == .success)
         }
     }
+
+    @Test func aSourceBlockedAfterFailedAuthenticationsIsLoggedAs429() async throws {
+        var limited = Gateway()
+        limited.authFailureLimit = 1
+        let gateway = limited
+        try await gateway.run { client in
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
+            try await client.request(.get, "/scim/v2/acme/okta/Users", bearer: "garbage").expectScimError(401)
+            try await client.request(.get, "/scim/v2/acme/okta/Users", bearer: "garbage").expectScimError(429)
+            let entries = await gateway.provisioning.entries()
+            #expect(entries.map(\.httpStatus) == [401, 429])
+            #expect(entries.allSatisfy { $0.operation == .auth && $0.status == .failure && $0.tokenPrefix == nil })
+            #expect(entries.last?.detail?.contains("Too many failed authentications") == true)
+            #expect(entries.last?.responseBody?.contains("429") == true)
+        }
+    }
+
+    @Test func aBodyThatIsNotJSONIsKeptAsItsSizeOnly() async throws {
+        let gateway = Gateway()
+        try await gateway.run { client in
+            let token = try await gateway.seed(tenant: "acme", idp: "okta")
+            let text = "password=hunter2&user=ada"
+            let refused = try await client.request(.post, "/scim/v2/acme/okta/Users", bearer: token, rawBody: text)
+            try refused.expectScimError(400, scimType: "invalidSyntax")
+            let entry = try only(await gateway.provisioning.entries())
+            #expect(entry.operation == .create && entry.status == .failure && entry.resourceType == "User")
+            #expect(entry.requestBody == "[not JSON, \(text.utf8.count) bytes]")
+        }
+    }
 }

@@ -27,9 +27,11 @@ struct ProvisioningEvent: Sendable {
 
     func entry(id: String) -> ProvisioningLogEntry {
         let body: JSONValue? = if case .json(let value) = notes.body { value } else { nil }
+        // A request refused before its handler named the resource (a body that is not JSON): named by its path.
+        let resourceType = notes.resourceType ?? (isAuthenticationFailure ? nil : Self.resourceType(ofPath: path))
         let classification = ProvisioningClassifier.classify(
             method: method,
-            resourceType: notes.resourceType,
+            resourceType: resourceType,
             body: body,
             changedAttributes: notes.changedAttributes
         )
@@ -46,7 +48,7 @@ struct ProvisioningEvent: Sendable {
             method: method,
             path: path,
             operation: operation,
-            resourceType: notes.resourceType,
+            resourceType: resourceType,
             resourceID: notes.resourceID,
             externalID: classification.externalID,
             displayName: classification.displayName,
@@ -59,6 +61,13 @@ struct ProvisioningEvent: Sendable {
             responseBody: isFailure ? error.map(Self.answer) : nil,
             tokenPrefix: tokenPrefix
         )
+    }
+
+    /// `User` for `/scim/v2/{tenant}/{idp}/Users[/…]` (or a Bulk operation's `/Users[/…]`), `Group` for `Groups`.
+    static func resourceType(ofPath path: String) -> String? {
+        let segments = path.split(separator: "/", maxSplits: 6, omittingEmptySubsequences: true)
+        let endpoint = segments.count >= 5 && segments[0] == "scim" ? segments[4] : segments.first
+        return endpoint.flatMap { ScimResourceType(endpoint: String($0)) }?.name
     }
 
     static func kept(_ body: ProvisioningRecord.CapturedBody) -> String {
