@@ -46,12 +46,12 @@ struct ProvisioningEvent: Sendable {
             tenantID: tenantID,
             idpID: idpID,
             method: method,
-            path: path,
+            path: Self.cleaned(path),
             operation: operation,
             resourceType: resourceType,
-            resourceID: notes.resourceID,
-            externalID: classification.externalID,
-            displayName: classification.displayName,
+            resourceID: notes.resourceID.map(Self.cleaned),
+            externalID: classification.externalID.map(Self.cleaned),
+            displayName: classification.displayName.map(Self.cleaned),
             status: status,
             httpStatus: httpStatus,
             scimType: error?.scimType?.rawValue,
@@ -68,6 +68,11 @@ struct ProvisioningEvent: Sendable {
         let segments = path.split(separator: "/", maxSplits: 6, omittingEmptySubsequences: true)
         let endpoint = segments.count >= 5 && segments[0] == "scim" ? segments[4] : segments.first
         return endpoint.flatMap { ScimResourceType(endpoint: String($0)) }?.name
+    }
+
+    /// A name or path the client chose, unless it looks like a credential (no secret is logged in any field).
+    static func cleaned(_ text: String) -> String {
+        CredentialPattern.containsCredential(text) ? ProvisioningRedaction.redacted : text
     }
 
     static func kept(_ body: ProvisioningRecord.CapturedBody) -> String {
