@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "ScimFilter", dependencies: ["ScimCore"], path: "Shared/ScimFilter"),
         .target(name: "ScimPatch", dependencies: ["ScimCore", "ScimFilter"], path: "Shared/ScimPatch"),
         .target(name: "InternalAPI", dependencies: ["ScimCore"], path: "Shared/InternalAPI"),
+        // The provisioning log's pure parts: redaction of bodies and the classification of SCIM requests.
+        .target(name: "ProvisioningLog", dependencies: ["ScimCore", "InternalAPI"], path: "Shared/ProvisioningLog"),
         // Mapping users onto identity attributes: the mapping service owns the rules, the gateway applies them.
         .target(name: "IdentityMapping", dependencies: ["ScimCore", "ScimFilter", "ScimPatch", "InternalAPI"], path: "Shared/IdentityMapping"),
         .target(
@@ -64,9 +66,8 @@ let package = Package(
         .service(
             "ScimGateway",
             [
-                "ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", .crypto, .lifecycle,
-                .nioCore,
-                .nioHTTP1,
+                "ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", "ProvisioningLog",
+                .crypto, .lifecycle, .nioCore, .nioHTTP1,
             ]
         ),
         .service(
@@ -116,6 +117,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks"], path: "Tests/WebhooksTests"),
+        .testTarget(name: "ProvisioningLogTests", dependencies: ["ProvisioningLog", "InternalAPI", "ScimCore"], path: "Tests/ProvisioningLogTests"),
         .testTarget(
             name: "ServiceClientsTests",
             dependencies: ["ServiceClients", "ScimCore", .logging, .nioCore, .nioPosix, .nioHTTP1],

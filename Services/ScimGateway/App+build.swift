@@ -62,19 +62,23 @@ func buildApplication(
 }
 
 /// The application on the given peers, with the same middleware and server as production: the production overload
-/// above passes its HTTP clients, tests pass fakes (and a clock for the failed-authentication limiter).
+/// above passes its HTTP clients, tests pass fakes (and a clock for the failed-authentication limiter, and a
+/// provisioning log that records what it would send). The provisioning log's shipper runs after `services`, so it
+/// stops first and sends what is buffered while the directory's client is still open.
 func buildApplication(
     configuration: ServiceConfiguration,
     gateway: GatewayConfiguration,
     peers: GatewayPeers,
     services: [any Service] = [],
     authFailureClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
+    provisioningLog: ProvisioningLogShipper? = nil,
     logger: Logger
 ) -> some ApplicationProtocol {
-    ServiceApplication.makeApplication(
-        router: buildRouter(peers: peers, gateway: gateway, authFailureClock: authFailureClock),
+    let provisioningLog = provisioningLog ?? ProvisioningLogShipper(directory: peers.directory, logger: logger)
+    return ServiceApplication.makeApplication(
+        router: buildRouter(peers: peers, gateway: gateway, provisioningLog: provisioningLog, authFailureClock: authFailureClock),
         configuration: configuration,
-        services: services,
+        services: services + [provisioningLog],
         logger: logger
     )
 }
@@ -83,6 +87,7 @@ func buildApplication(
 func buildRouter(
     peers: GatewayPeers,
     gateway: GatewayConfiguration,
+    provisioningLog: ProvisioningLogShipper,
     authFailureClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
 ) -> Router<ServiceRequestContext> {
     let router = ServiceApplication.makeRouter(requestLogLevel: .info)
@@ -114,7 +119,9 @@ func buildRouter(
     DirectoryReadController(directory: peers.directory).register(on: application)
 
     // Authenticated in a context of its own, then served in one whose principal cannot be absent (ScimRequestContext).
+    // The provisioning log sees every SCIM request, those that fail to authenticate included.
     let scim = router.group("scim/v2/:tenant/:idp", context: ScimAuthenticationContext.self)
+        .add(middleware: ProvisioningLogMiddleware(log: provisioningLog))
         .add(middleware: ScimAuthMiddleware(verifier: verifier, limiter: limiter))
         .group(context: ScimRequestContext.self)
     let resources = ScimResources(peers: peers, schemas: schemas, capabilities: GatewayConfiguration.capabilities)

@@ -45,6 +45,8 @@ package struct ProvisioningLogEntry: Codable, Sendable, Hashable {
     package var requestBody: String?
     /// The error answer, redacted and capped (nil on success).
     package var responseBody: String?
+    /// An authentication failure's token, by its first characters only (`pvs_1a2b`), never the token.
+    package var tokenPrefix: String?
 
     package init(
         id: String,
@@ -65,7 +67,8 @@ package struct ProvisioningLogEntry: Codable, Sendable, Hashable {
         detail: String? = nil,
         changedAttributes: [String] = [],
         requestBody: String? = nil,
-        responseBody: String? = nil
+        responseBody: String? = nil,
+        tokenPrefix: String? = nil
     ) {
         self.id = id
         self.time = time
@@ -86,6 +89,7 @@ package struct ProvisioningLogEntry: Codable, Sendable, Hashable {
         self.changedAttributes = changedAttributes
         self.requestBody = requestBody
         self.responseBody = responseBody
+        self.tokenPrefix = tokenPrefix
     }
 }
 
@@ -159,4 +163,26 @@ package struct ProvisioningSummary: Codable, Sendable, Hashable {
 /// empty one as `skipped`.
 package enum ProvisioningHeaders {
     package static let changedAttributes = "X-Provisio-Changed-Attributes"
+    /// Names in one header at most; past them the list ends with `…`.
+    package static let maximumChangedAttributes = 50
+    /// Bytes of the header at most (a name longer than that is cut).
+    package static let maximumChangedAttributesLength = 4_096
+
+    /// The header's value for `names`: comma-separated, at most ``maximumChangedAttributes`` names then `…`.
+    package static func changedAttributesValue(_ names: [String]) -> String {
+        var value = names.prefix(maximumChangedAttributes).joined(separator: ",")
+        if names.count > maximumChangedAttributes { value += ",…" }
+        if value.utf8.count > maximumChangedAttributesLength {
+            value = String(decoding: value.utf8.prefix(maximumChangedAttributesLength), as: UTF8.self) + "…"
+        }
+        return value
+    }
+
+    /// The names a header's value lists (`…` included when the list was cut); at most one more than the maximum.
+    package static func changedAttributes(from value: String) -> [String] {
+        value.utf8.prefix(maximumChangedAttributesLength + 8).split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true)
+            .prefix(maximumChangedAttributes + 1)
+            .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+    }
 }

@@ -24,16 +24,19 @@ package struct ScimRendering: Sendable, Hashable {
 }
 
 /// A SCIM answer as the directory rendered it: the final bytes, the resource's version (for `ETag`) when it is one
-/// resource, and its public location (for `Location`) when it was created.
+/// resource, its public location (for `Location`) when it was created, and for a write the top-level attributes it
+/// changed (``ProvisioningHeaders/changedAttributes``; empty when it changed nothing, nil when the answer did not say).
 package struct RenderedScim: Sendable {
     package var body: [UInt8]
     package var version: Int?
     package var location: String?
+    package var changedAttributes: [String]?
 
-    package init(body: [UInt8], version: Int?, location: String? = nil) {
+    package init(body: [UInt8], version: Int?, location: String? = nil, changedAttributes: [String]? = nil) {
         self.body = body
         self.version = version
         self.location = location
+        self.changedAttributes = changedAttributes
     }
 
     /// The id of a created resource: the last segment of its location (ids the directory issues are UUIDs, which

@@ -44,7 +44,9 @@ package protocol DirectoryClient: DirectoryApplicationReads {
         _ rendering: ScimRendering,
         logger: Logger
     ) async throws -> RenderedScim
-    func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws
+    /// The attributes the delete changed (``ProvisioningHeaders/changedAttributes``), for the provisioning log.
+    @discardableResult
+    func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws -> [String]?
     /// A page of `rendering.query` as a SCIM `ListResponse`.
     func renderedUserSearch(tenantID: String, idpID: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim
     /// A page of stored users (the mapping service walks an IdP's users with it to re-map them).
@@ -83,7 +85,9 @@ package protocol DirectoryClient: DirectoryApplicationReads {
         _ rendering: ScimRendering,
         logger: Logger
     ) async throws -> RenderedScim
-    func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws
+    /// The attributes the delete changed (``ProvisioningHeaders/changedAttributes``), for the provisioning log.
+    @discardableResult
+    func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws -> [String]?
     func renderedGroupSearch(tenantID: String, idpID: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim
 
     /// The tenant's activity log, newest first, optionally of one identity provider.
@@ -187,8 +191,8 @@ package struct HTTPDirectoryClient: DirectoryClient {
             logger: logger
         )
     }
-    package func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws {
-        try await client.sendExpectingNoContent(.DELETE, usersPath(tenantID, idpID) + "/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)
+    package func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws -> [String]? {
+        try await client.sendReportingChanges(.DELETE, usersPath(tenantID, idpID) + "/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)
     }
     package func renderedUserSearch(tenantID: String, idpID: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim {
         let call = Self.listCall(usersPath(tenantID, idpID), rendering.query)
@@ -254,8 +258,8 @@ package struct HTTPDirectoryClient: DirectoryClient {
             logger: logger
         )
     }
-    package func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws {
-        try await client.sendExpectingNoContent(.DELETE, groupsPath(tenantID, idpID) + "/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)
+    package func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, logger: Logger) async throws -> [String]? {
+        try await client.sendReportingChanges(.DELETE, groupsPath(tenantID, idpID) + "/\(pathSegment(id))" + ifMatchQuery(ifMatch), logger: logger)
     }
     package func renderedGroupSearch(tenantID: String, idpID: String, _ rendering: ScimRendering, logger: Logger) async throws -> RenderedScim {
         let call = Self.listCall(groupsPath(tenantID, idpID), rendering.query)

@@ -67,6 +67,13 @@ package struct InternalHTTPClient: Sendable {
         _ = try await sendRaw(method, path, body: try body.map(encode), logger: logger)
     }
 
+    /// Sends a write whose answer carries no body (204) and returns the attributes it changed
+    /// (``ProvisioningHeaders/changedAttributes``; nil when the answer did not say).
+    package func sendReportingChanges(_ method: HTTPMethod, _ path: String, logger: Logger) async throws -> [String]? {
+        let answer = try await exchange(method, path, body: nil, logger: logger)
+        return answer.headers.first(name: ProvisioningHeaders.changedAttributes).map(ProvisioningHeaders.changedAttributes(from:))
+    }
+
     /// Sends raw JSON bytes and returns the raw answer bytes of a 2xx answer.
     package func sendRaw(_ method: HTTPMethod, _ path: String, body: Data?, logger: Logger) async throws -> Data {
         Data(buffer: try await exchange(method, path, body: body, logger: logger).body)
@@ -86,7 +93,8 @@ package struct InternalHTTPClient: Sendable {
         return RenderedScim(
             body: Array(buffer: answer.body),
             version: answer.headers.first(name: "ETag").flatMap { ETag.version(from: $0) },
-            location: answer.headers.first(name: "Location")
+            location: answer.headers.first(name: "Location"),
+            changedAttributes: answer.headers.first(name: ProvisioningHeaders.changedAttributes).map(ProvisioningHeaders.changedAttributes(from:))
         )
     }
 

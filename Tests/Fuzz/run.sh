@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the pure modules (ScimCore, ScimFilter, ScimPatch, InternalAPI's query parsers) with libFuzzer, through
+# Coverage-guided fuzzing of the pure modules (ScimCore, ScimFilter, ScimPatch, InternalAPI's query parsers, ProvisioningLog's redaction) with libFuzzer, through
 # `swiftc -sanitize=fuzzer,address`. See Tests/Fuzz/README.md.
 #
 #   bash Tests/Fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]      (default: 60 s, every target in Targets/)
@@ -37,6 +37,7 @@ max_len() {
     case "$1" in
         filter) echo 16384 ;;
         json) echo 16384 ;;
+        redact) echo 16384 ;;
         query) echo 8192 ;;
         *) echo 8192 ;;
     esac
@@ -97,7 +98,8 @@ build_target() {
     rm -f "$out.stamp"
     "$SWIFTC" "${FLAGS[@]}" -module-name "Fuzz$(basename "$file" Target.swift)" -I "$MODULES" \
         "$file" "$HERE"/Support/*.swift \
-        "$MODULES/libScimPatch.a" "$MODULES/libScimFilter.a" "$MODULES/libInternalAPI.a" "$MODULES/libScimCore.a" -o "$out"
+        "$MODULES/libProvisioningLog.a" "$MODULES/libScimPatch.a" "$MODULES/libScimFilter.a" "$MODULES/libInternalAPI.a" \
+        "$MODULES/libScimCore.a" -o "$out"
     echo "$stamp" >"$out.stamp"
 }
 
@@ -106,6 +108,7 @@ build_module ScimCore
 build_module ScimFilter
 build_module ScimPatch
 build_module InternalAPI
+build_module ProvisioningLog
 for name in "${TARGETS[@]}"; do build_target "$name"; done
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"

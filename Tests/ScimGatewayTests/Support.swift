@@ -36,6 +36,8 @@ struct Gateway {
     let mappers = MapperCache(ttl: .seconds(3_600))
     /// The failed-authentication limiter's time: it stands still unless a test advances it.
     let limiterClock = ManualInstantClock()
+    /// The provisioning log as the gateway would send it to the directory.
+    let provisioning = ShippedProvisioningLog()
     var authFailureLimit = 20
     var authFailureWindow: Duration = .seconds(60)
 
@@ -72,6 +74,7 @@ struct Gateway {
                 gateway: configuration,
                 peers: peers,
                 authFailureClock: { [limiterClock] in limiterClock.now() },
+                provisioningLog: provisioning.shipper,
                 logger: .discarding
             )
             do {

@@ -41,7 +41,11 @@ struct GroupController<Store: DirectoryStore> {
             actor: "idp:\(idpID)"
         )
         if !answer.includesMembers { created.members = nil }
-        return answer.response(GroupDocument.representation(of: created), status: .created)
+        return answer.response(
+            GroupDocument.representation(of: created),
+            status: .created,
+            changedAttributes: ChangeEvents.createdAttributes(body.resource)
+        )
     }
 
     @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> Response {
@@ -66,8 +70,8 @@ struct GroupController<Store: DirectoryStore> {
             ifMatch: body.ifMatch,
             actor: "idp:\(idpID)"
         )
-        if !answer.includesMembers { replaced.members = nil }
-        return answer.response(GroupDocument.representation(of: replaced))
+        if !answer.includesMembers { replaced.record.members = nil }
+        return answer.response(GroupDocument.representation(of: replaced.record), changedAttributes: replaced.changedAttributes)
     }
 
     @Sendable func patch(_ request: Request, context: ServiceRequestContext) async throws -> Response {
@@ -87,20 +91,22 @@ struct GroupController<Store: DirectoryStore> {
         ) { current throws(ScimError) in
             try engine.apply(patch, to: current)
         }
-        return answer.response(GroupDocument.representation(of: patched))
+        return answer.response(GroupDocument.representation(of: patched.record), changedAttributes: patched.changedAttributes)
     }
 
     @Sendable func delete(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
         let id = try context.parameters.require("id")
-        try await store.deleteGroup(
+        let changed = try await store.deleteGroup(
             tenantID: tenantID,
             idpID: idpID,
             id: id,
             ifMatch: request.uri.queryParameters.get("ifMatch", as: Int.self),
             actor: "idp:\(idpID)"
         )
-        return Response(status: .noContent)
+        var headers = HTTPFields()
+        headers.reportChanges(changed)
+        return Response(status: .noContent, headers: headers)
     }
 
     @Sendable func search(_ request: Request, context: ServiceRequestContext) async throws -> Response {

@@ -39,11 +39,18 @@ struct RenderedAnswer {
     var includesMembers: Bool { renderer?.projection.includes("members") ?? true }
 
     /// One resource: rendered with `ETag`, and `Location` when created; or the stored resource.
-    func response(_ resource: StoredResource, status: HTTPResponse.Status = .ok) -> Response {
-        guard let renderer else { return JSONCoding.response(resource, status: status) }
-        var answer = Self.rendered(resource, resourceType, by: renderer)
-        if status == .created { answer.location = renderer.location(resourceType: resourceType, id: resource.id) }
-        return JSONCoding.scimResponse(answer, status: status)
+    /// `changedAttributes`: a write's, sent in ``ProvisioningHeaders/changedAttributes`` for the provisioning log.
+    func response(_ resource: StoredResource, status: HTTPResponse.Status = .ok, changedAttributes: [String]? = nil) -> Response {
+        var response: Response
+        if let renderer {
+            var answer = Self.rendered(resource, resourceType, by: renderer)
+            if status == .created { answer.location = renderer.location(resourceType: resourceType, id: resource.id) }
+            response = JSONCoding.scimResponse(answer, status: status)
+        } else {
+            response = JSONCoding.response(resource, status: status)
+        }
+        if let changedAttributes { response.headers.reportChanges(changedAttributes) }
+        return response
     }
 
     /// A page: a SCIM `ListResponse`, or the stored page.
@@ -71,5 +78,14 @@ struct RenderedAnswer {
             )
         )
         return RenderedScim(body: writer.bytes, version: nil)
+    }
+}
+
+extension HTTPFields {
+    static let changedAttributes = HTTPField.Name(ProvisioningHeaders.changedAttributes)
+
+    /// Sets ``ProvisioningHeaders/changedAttributes`` (bounded: at most 50 names, then `…`).
+    mutating func reportChanges(_ names: [String]) {
+        if let name = Self.changedAttributes { self[name] = ProvisioningHeaders.changedAttributesValue(names) }
     }
 }

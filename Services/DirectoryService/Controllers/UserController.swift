@@ -36,7 +36,11 @@ struct UserController<Store: DirectoryStore> {
         )
         try await store.insertUser(record, actor: "idp:\(idpID)")
         context.logger.debug("User created", metadata: ["tenant.id": "\(tenantID)", "idp.id": "\(idpID)", "user.id": "\(record.id)"])
-        return answer.response(UserDocument.representation(of: record), status: .created)
+        return answer.response(
+            UserDocument.representation(of: record),
+            status: .created,
+            changedAttributes: ChangeEvents.createdAttributes(body.resource)
+        )
     }
 
     @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> Response {
@@ -69,15 +73,17 @@ struct UserController<Store: DirectoryStore> {
             now: Timestamp.now()
         )
         let replaced = try await store.replaceUser(record, ifMatch: body.ifMatch, actor: "idp:\(idpID)")
-        return answer.response(UserDocument.representation(of: replaced))
+        return answer.response(UserDocument.representation(of: replaced.record), changedAttributes: replaced.changedAttributes)
     }
 
     @Sendable func delete(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (tenantID, idpID) = try scope(context)
         let id = try context.parameters.require("id")
         let ifMatch = request.uri.queryParameters.get("ifMatch", as: Int.self)
-        try await store.deleteUser(tenantID: tenantID, idpID: idpID, id: id, ifMatch: ifMatch, actor: "idp:\(idpID)")
-        return Response(status: .noContent)
+        let changed = try await store.deleteUser(tenantID: tenantID, idpID: idpID, id: id, ifMatch: ifMatch, actor: "idp:\(idpID)")
+        var headers = HTTPFields()
+        headers.reportChanges(changed)
+        return Response(status: .noContent, headers: headers)
     }
 
     @Sendable func search(_ request: Request, context: ServiceRequestContext) async throws -> Response {

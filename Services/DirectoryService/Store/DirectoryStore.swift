@@ -138,9 +138,11 @@ protocol DirectoryStore: ApplicationReadStore {
     func insertUser(_ user: UserRecord, actor: String) async throws
     func user(tenantID: String, idpID: String, id: String) async throws -> UserRecord?
     /// Replaces the document and columns, bumping the version. 404, 412 `invalidVers` (stale `ifMatch`), 409.
-    func replaceUser(_ user: UserRecord, ifMatch: Int?, actor: String) async throws -> UserRecord
-    /// Deletes the user and its memberships. 404, 412.
-    func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws
+    /// Its changed attributes are empty when the document and identity stayed the same.
+    func replaceUser(_ user: UserRecord, ifMatch: Int?, actor: String) async throws -> Written<UserRecord>
+    /// Deletes the user and its memberships. 404, 412. Returns what changed (``ChangeEvents/deletedAttributes(_:membershipsRemoved:)``).
+    @discardableResult
+    func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws -> [String]
     func listUsers(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<UserRecord>
     /// ``user(tenantID:idpID:id:)`` and ``listUsers(tenantID:idpID:query:)`` with the documents left as stored text,
     /// for reads the directory renders.
@@ -150,7 +152,7 @@ protocol DirectoryStore: ApplicationReadStore {
     /// Members must be users or groups of the same IdP (400 `invalidValue` naming the others).
     func insertGroup(_ group: GroupRecord, members: [MemberReference], actor: String) async throws -> GroupRecord
     func group(tenantID: String, idpID: String, id: String, includeMembers: Bool) async throws -> GroupRecord?
-    func replaceGroup(_ group: GroupRecord, members: [MemberReference], ifMatch: Int?, actor: String) async throws -> GroupRecord
+    func replaceGroup(_ group: GroupRecord, members: [MemberReference], ifMatch: Int?, actor: String) async throws -> Written<GroupRecord>
     /// Applies `mutation` to the stored document and its membership changes to the rows, in one transaction.
     func patchGroup(
         tenantID: String,
@@ -160,8 +162,9 @@ protocol DirectoryStore: ApplicationReadStore {
         includeMembers: Bool,
         actor: String,
         mutation: @escaping GroupMutation
-    ) async throws -> GroupRecord
-    func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws
+    ) async throws -> Written<GroupRecord>
+    @discardableResult
+    func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws -> [String]
     func listGroups(tenantID: String, idpID: String, query: ListQuery) async throws -> ListResult<GroupRecord>
 
     /// The newest events first, optionally of one identity provider only.

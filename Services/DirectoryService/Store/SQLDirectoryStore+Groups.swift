@@ -63,7 +63,7 @@ extension SQLDirectoryStore {
         return try await includeMembers ? storage.read(body) : storage.lookup(body)
     }
 
-    func replaceGroup(_ group: GroupRecord, members: [MemberReference], ifMatch: Int?, actor: String) async throws -> GroupRecord {
+    func replaceGroup(_ group: GroupRecord, members: [MemberReference], ifMatch: Int?, actor: String) async throws -> Written<GroupRecord> {
         try await storage.write { database in
             // The row as it was, for the event's `previous`: the same statement that locks it.
             let current = try await database.raw(
@@ -98,7 +98,7 @@ extension SQLDirectoryStore {
             }
             events += changes.events(group: GroupReference(id: updated.id, displayName: updated.displayName), idpID: updated.idpID)
             try await ChangeEventOutbox.append(events, tenantID: updated.tenantID, in: database)
-            return updated
+            return Written(record: updated, changedAttributes: ChangeEvents.changedAttributes(events))
         }
     }
 
@@ -110,7 +110,7 @@ extension SQLDirectoryStore {
         includeMembers: Bool,
         actor: String,
         mutation: @escaping GroupMutation
-    ) async throws -> GroupRecord {
+    ) async throws -> Written<GroupRecord> {
         try await storage.write { database in
             guard
                 var group = try await database.raw(
@@ -190,17 +190,18 @@ extension SQLDirectoryStore {
             }
             events += changes.events(group: GroupReference(id: group.id, displayName: group.displayName), idpID: idpID)
             try await ChangeEventOutbox.append(events, tenantID: tenantID, in: database)
-            return group
+            return Written(record: group, changedAttributes: ChangeEvents.changedAttributes(events))
         }
     }
 
-    func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws {
+    func deleteGroup(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws -> [String] {
         try await storage.write { database in
             let current = try await database.raw(
                 "SELECT version, display_name FROM groups WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)\(unsafeRaw: rowLock)"
             ).first()
             _ = try Self.check(version: try current?.decode(column: "version", as: Int.self), ifMatch: ifMatch, resource: .group, id: id)
             let memberships = try await Self.memberships(of: id, in: database)
+            let hadMembers = current != nil ? try await Self.memberCount(ofGroup: id, in: database) > 0 : false
             try await database.raw("DELETE FROM group_members WHERE group_id = \(bind: id) OR member_id = \(bind: id)").run()
             try await database.raw("DELETE FROM groups WHERE id = \(bind: id)").run()
             try await Self.record(
@@ -220,6 +221,7 @@ extension SQLDirectoryStore {
                 tenantID: tenantID,
                 in: database
             )
+            return ChangeEvents.deletedAttributes(.group, membershipsRemoved: hadMembers)
         }
     }
 

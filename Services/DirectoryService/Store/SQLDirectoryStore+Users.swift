@@ -64,7 +64,7 @@ extension SQLDirectoryStore {
         }
     }
 
-    func replaceUser(_ user: UserRecord, ifMatch: Int?, actor: String) async throws -> UserRecord {
+    func replaceUser(_ user: UserRecord, ifMatch: Int?, actor: String) async throws -> Written<UserRecord> {
         do {
             return try await storage.write { database in
                 // The row as it was, for the event's `previous`: the same statement that locks it.
@@ -99,20 +99,20 @@ extension SQLDirectoryStore {
                 )
                 let memberOf = try await database.raw("SELECT \(unsafeRaw: memberOfColumn) FROM users WHERE users.id = \(bind: updated.id)").first()
                 updated.groups = try memberOf.map(Self.groups(from:)) ?? []
+                var events: [PendingChangeEvent] = []
                 if var old = current {
                     old.groups = updated.groups
-                    if let event = ChangeEvents.userUpdated(from: old, to: updated) {
-                        try await ChangeEventOutbox.append([event], tenantID: updated.tenantID, in: database)
-                    }
+                    if let event = ChangeEvents.userUpdated(from: old, to: updated) { events.append(event) }
                 }
-                return updated
+                try await ChangeEventOutbox.append(events, tenantID: updated.tenantID, in: database)
+                return Written(record: updated, changedAttributes: ChangeEvents.changedAttributes(events))
             }
         } catch  where StorageErrors.isUniqueViolation(error) {
             throw ScimError.uniqueness("A user with userName '\(user.userName)' already exists.")
         }
     }
 
-    func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws {
+    func deleteUser(tenantID: String, idpID: String, id: String, ifMatch: Int?, actor: String) async throws -> [String] {
         try await storage.write { database in
             let current = try await database.raw(
                 "SELECT version, user_name FROM users WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: idpID) AND id = \(bind: id)\(unsafeRaw: rowLock)"
@@ -146,6 +146,7 @@ extension SQLDirectoryStore {
                 tenantID: tenantID,
                 in: database
             )
+            return ChangeEvents.deletedAttributes(.user, membershipsRemoved: !memberships.isEmpty)
         }
     }
 

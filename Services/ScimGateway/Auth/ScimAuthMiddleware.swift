@@ -28,8 +28,9 @@ struct ScimAuthMiddleware: RouterMiddleware {
                 "Source blocked after repeated failed authentications",
                 metadata: ["source": "\(context.authenticationSource)"]
             )
-            return ScimError.tooManyRequests("Too many failed authentications from this address; retry after \(retryAfter) seconds.")
-                .response(extraHeaders: [.retryAfter: String(retryAfter)])
+            let error = ScimError.tooManyRequests("Too many failed authentications from this address; retry after \(retryAfter) seconds.")
+            ProvisioningRecord.note { $0.error = error }
+            return error.response(extraHeaders: [.retryAfter: String(retryAfter)])
         }
         guard let token, let fingerprint else {
             limiter.recordFailure(source: context.authenticationSource)
@@ -52,6 +53,7 @@ struct ScimAuthMiddleware: RouterMiddleware {
             throw ScimError.unauthorized("The bearer token is not valid.")
         }
         limiter.recordSuccess(fingerprint)
+        ProvisioningRecord.note { $0.authenticated = true }
         var context = context
         context.principal = ScimPrincipal(tenantID: tenantID, idpID: idpID, tokenID: verification.tokenID)
         context.logger[metadataKey: "tenant.id"] = .string(tenantID)

@@ -45,4 +45,7 @@ struct ScimAuthenticationContext: ChildRequestContext {
 
     /// The source ``AuthFailureLimiter`` counts a request's failed authentications against.
     var authenticationSource: String { connection.authenticationSource }
+
+    /// The request's `X-Request-Id` (``RequestIDMiddleware``), for the provisioning log.
+    var requestID: String { connection.requestID }
 }

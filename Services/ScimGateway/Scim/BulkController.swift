@@ -32,7 +32,14 @@ struct BulkController {
         guard body.count <= limits.maxPayloadSize else {
             throw ScimError.payloadTooLarge("The bulk request is \(body.count) bytes; the maximum is \(limits.maxPayloadSize).")
         }
-        let message = try JSONValue.decode(body)
+        let message: JSONValue
+        do {
+            message = try JSONValue.decode(body)
+        } catch {
+            ProvisioningRecord.note { $0.body = .notJSON(byteCount: body.count) }
+            throw error
+        }
+        ProvisioningRecord.note { $0.body = .json(message) }
         guard let list = message[caseInsensitive: "Operations"]?.arrayValue else {
             throw ScimError.invalidSyntax("A bulk request needs an 'Operations' array.")
         }
@@ -49,27 +56,29 @@ struct BulkController {
             let ready = pending.filter { Self.references(of: $0).allSatisfy { resolved[$0] != nil } }
             guard !ready.isEmpty else {
                 for operation in pending {
-                    results[operation.index] = Self.result(
-                        operation,
-                        status: 409,
-                        error: .conflict("The operation references a bulkId that is never created or that forms a cycle.")
-                    )
+                    let error = ScimError.conflict("The operation references a bulkId that is never created or that forms a cycle.")
+                    results[operation.index] = Self.result(operation, status: 409, error: error)
+                    Self.log(operation, notes: ProvisioningRecord.Notes(body: operation.data.map { .json($0) }), status: 409, error: error)
                 }
                 break
             }
             pending.removeAll { operation in ready.contains { $0.index == operation.index } }
             for operation in ready {
                 if let failOnErrors, failOnErrors > 0, errors >= failOnErrors { break }
+                let operation = Self.resolving(operation, with: resolved)
+                // Each operation is an entry of the provisioning log, noted in a record of its own.
+                let record = ProvisioningRecord()
+                record.note { $0.body = operation.data.map { .json($0) } }
                 do {
-                    results[operation.index] = try await execute(
-                        Self.resolving(operation, with: resolved),
-                        principal: principal,
-                        resolved: &resolved,
-                        context: context
-                    )
+                    let result = try await ProvisioningRecord.$current.withValue(record) {
+                        try await execute(operation, principal: principal, resolved: &resolved, context: context)
+                    }
+                    results[operation.index] = result
+                    Self.log(operation, notes: record.notes, status: Int(result[caseInsensitive: "status"]?.stringValue ?? "") ?? 200, error: nil)
                 } catch let error as ScimError {
                     errors += 1
                     results[operation.index] = Self.result(operation, status: error.status, error: error)
+                    Self.log(operation, notes: record.notes, status: error.status, error: error)
                 }
             }
             if let failOnErrors, failOnErrors > 0, errors >= failOnErrors { break }
@@ -124,6 +133,15 @@ struct BulkController {
             return Self.result(operation, status: 204, location: http.location(principal, kind, id), version: nil)
         default:
             throw ScimError.invalidSyntax("Bulk method '\(operation.method)' does not apply to path '\(operation.path)'.")
+        }
+    }
+
+    /// Adds an operation's outcome to the Bulk request's provisioning record.
+    private static func log(_ operation: Operation, notes: ProvisioningRecord.Notes, status: Int, error: ScimError?) {
+        ProvisioningRecord.note { request in
+            request.bulkOperations.append(
+                ProvisioningRecord.BulkOperation(method: operation.method, path: operation.path, notes: notes, httpStatus: status, error: error)
+            )
         }
     }
 

@@ -28,7 +28,7 @@ struct ResourceController {
         let principal = context.principal
         let search = try http.search(of: request)
         try http.checkProjection(search, kind)
-        let resource = try await JSONCoding.jsonValue(of: request, context: context)
+        let resource = try await ProvisioningRecord.jsonBody(of: request, context: context)
         let created = try await resources.create(kind, principal, resource: resource, http.rendering(principal, search), logger: context.logger)
         return JSONCoding.scimResponse(created, status: .created)
     }
@@ -53,7 +53,7 @@ struct ResourceController {
     }
 
     @Sendable func search(_ request: Request, context: ScimRequestContext) async throws -> Response {
-        try await answer(try SearchRequest(searchBody: try await JSONCoding.jsonValue(of: request, context: context)), context: context)
+        try await answer(try SearchRequest(searchBody: try await ProvisioningRecord.jsonBody(of: request, context: context)), context: context)
     }
 
     /// A list page, rendered by the directory as a `ListResponse` (which also decides from the client's projection
@@ -69,7 +69,7 @@ struct ResourceController {
         let search = try http.search(of: request)
         try http.checkProjection(search, kind)
         let id = try http.resourceID(context)
-        let resource = try await JSONCoding.jsonValue(of: request, context: context)
+        let resource = try await ProvisioningRecord.jsonBody(of: request, context: context)
         let replaced = try await resources.replace(
             kind,
             principal,
@@ -94,7 +94,7 @@ struct ResourceController {
         case .user: wantsBody = !(request.headers[.prefer]?.lowercased().contains("return=minimal") ?? false)
         }
         let id = try http.resourceID(context)
-        let patch = try await JSONCoding.jsonValue(of: request, context: context)
+        let patch = try await ProvisioningRecord.jsonBody(of: request, context: context)
         let patched = try await resources.patch(
             kind,
             principal,

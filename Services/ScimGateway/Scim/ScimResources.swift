@@ -29,6 +29,24 @@ struct ScimResources: Sendable {
     )
         async throws -> RenderedScim
     {
+        ProvisioningRecord.note { $0.resourceType = kind.name }
+        let created = try await createdResource(kind, principal, resource: resource, rendering, logger: logger)
+        ProvisioningRecord.note { notes in
+            notes.resourceID = created.createdID
+            notes.changedAttributes = created.changedAttributes
+        }
+        return created
+    }
+
+    private func createdResource(
+        _ kind: ScimResourceType,
+        _ principal: ScimPrincipal,
+        resource: JSONValue,
+        _ rendering: ScimRendering,
+        logger: Logger
+    )
+        async throws -> RenderedScim
+    {
         try await validate(resource, kind, principal, logger: logger)
         switch kind {
         case .user:
@@ -61,13 +79,29 @@ struct ScimResources: Sendable {
     ) async throws
         -> RenderedScim
     {
-        switch kind {
+        ProvisioningRecord.note(resource: kind, id: id)
+        return switch kind {
         case .user: try await peers.directory.renderedUser(tenantID: principal.tenantID, idpID: principal.idpID, id: id, rendering, logger: logger)
         case .group: try await peers.directory.renderedGroup(tenantID: principal.tenantID, idpID: principal.idpID, id: id, rendering, logger: logger)
         }
     }
 
     func replace(
+        _ kind: ScimResourceType,
+        _ principal: ScimPrincipal,
+        id: String,
+        resource: JSONValue,
+        ifMatch: Int?,
+        _ rendering: ScimRendering,
+        logger: Logger
+    ) async throws -> RenderedScim {
+        ProvisioningRecord.note(resource: kind, id: id)
+        let replaced = try await replacedResource(kind, principal, id: id, resource: resource, ifMatch: ifMatch, rendering, logger: logger)
+        ProvisioningRecord.note { $0.changedAttributes = replaced.changedAttributes }
+        return replaced
+    }
+
+    private func replacedResource(
         _ kind: ScimResourceType,
         _ principal: ScimPrincipal,
         id: String,
@@ -100,8 +134,23 @@ struct ScimResources: Sendable {
         }
     }
 
-    /// A user PATCH that changes nothing writes nothing; its answer is the user as it is.
+    /// A user PATCH that changes nothing writes nothing; its answer is the user as it is (and it changed nothing).
     func patch(
+        _ kind: ScimResourceType,
+        _ principal: ScimPrincipal,
+        id: String,
+        patch: JSONValue,
+        ifMatch: Int?,
+        _ rendering: ScimRendering,
+        logger: Logger
+    ) async throws -> RenderedScim {
+        ProvisioningRecord.note(resource: kind, id: id)
+        let patched = try await patchedResource(kind, principal, id: id, patch: patch, ifMatch: ifMatch, rendering, logger: logger)
+        ProvisioningRecord.note { $0.changedAttributes = patched.changedAttributes }
+        return patched
+    }
+
+    private func patchedResource(
         _ kind: ScimResourceType,
         _ principal: ScimPrincipal,
         id: String,
@@ -130,7 +179,11 @@ struct ScimResources: Sendable {
                     throw ScimError.invalidVersion("User '\(id)' is at version \(current.version), not \(ifMatch); read it again and retry.")
                 }
                 let result = try engine.apply(request, to: Self.document(of: current.resource))
-                guard result.changed else { return try await renderedGet(.user, principal, id: id, rendering, logger: logger) }
+                guard result.changed else {
+                    var unchanged = try await renderedGet(.user, principal, id: id, rendering, logger: logger)
+                    unchanged.changedAttributes = []
+                    return unchanged
+                }
                 try await validate(result.resource, kind, principal, logger: logger)
                 let identity = try await peers.identityMapper.identity(
                     of: result.resource,
@@ -157,12 +210,15 @@ struct ScimResources: Sendable {
     }
 
     func delete(_ kind: ScimResourceType, _ principal: ScimPrincipal, id: String, ifMatch: Int?, logger: Logger) async throws {
-        switch kind {
-        case .user:
-            try await peers.directory.deleteUser(tenantID: principal.tenantID, idpID: principal.idpID, id: id, ifMatch: ifMatch, logger: logger)
-        case .group:
-            try await peers.directory.deleteGroup(tenantID: principal.tenantID, idpID: principal.idpID, id: id, ifMatch: ifMatch, logger: logger)
-        }
+        ProvisioningRecord.note(resource: kind, id: id)
+        let changed =
+            switch kind {
+            case .user:
+                try await peers.directory.deleteUser(tenantID: principal.tenantID, idpID: principal.idpID, id: id, ifMatch: ifMatch, logger: logger)
+            case .group:
+                try await peers.directory.deleteGroup(tenantID: principal.tenantID, idpID: principal.idpID, id: id, ifMatch: ifMatch, logger: logger)
+            }
+        ProvisioningRecord.note { $0.changedAttributes = changed }
     }
 
     /// A list page as the client sees it (a SCIM `ListResponse`), rendered by the directory.
@@ -174,7 +230,8 @@ struct ScimResources: Sendable {
     ) async throws
         -> RenderedScim
     {
-        switch kind {
+        ProvisioningRecord.note { $0.resourceType = kind.name }
+        return switch kind {
         case .user: try await peers.directory.renderedUserSearch(tenantID: principal.tenantID, idpID: principal.idpID, rendering, logger: logger)
         case .group: try await peers.directory.renderedGroupSearch(tenantID: principal.tenantID, idpID: principal.idpID, rendering, logger: logger)
         }

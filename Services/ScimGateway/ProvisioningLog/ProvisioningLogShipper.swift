@@ -1,0 +1,166 @@
+import Foundation
+import InternalAPI
+import Logging
+import ServiceClients
+import ServiceKit
+import ServiceLifecycle
+import Synchronization
+
+/// Sends the provisioning log to the directory (README "Provisioning log"): what ``ProvisioningLogMiddleware``
+/// records is buffered here and sent in batches of at most `ProvisioningLogBatch.maximumEntries`, every
+/// ``interval`` (half a second) while there is any, so an entry is stored within about a second of its answer.
+/// Entries are made (classified, redacted, capped) here, off the request path. Memory is bounded: past ``capacity``
+/// buffered entries the oldest are dropped and counted (a warning says how many, never what). While the directory
+/// cannot be reached, sending backs off up to ``maximumBackoff``; a SCIM answer never waits for the log. A graceful
+/// shutdown sends what is buffered.
+final class ProvisioningLogShipper: Service, Sendable {
+    typealias Send = @Sendable (ProvisioningLogBatch, Logger) async throws -> Void
+
+    /// Read counts of one IdP in one minute (minutes since 1970).
+    struct ReadKey: Hashable, Sendable {
+        var tenantID: String
+        var idpID: String
+        var minute: Int
+    }
+
+    private struct State {
+        /// Entries made but not delivered (a batch that failed), oldest first; they go before `events`.
+        var unsent: [ProvisioningLogEntry] = []
+        var events: [ProvisioningEvent] = []
+        var reads: [ReadKey: Int] = [:]
+        var dropped = 0
+    }
+
+    static let defaultCapacity = 20_000
+    /// Distinct IdP-minutes of read counts kept while the directory cannot be reached.
+    static let maximumReadKeys = 10_000
+
+    let capacity: Int
+    let interval: Duration
+    let maximumBackoff: Duration
+    private let send: Send
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(
+        capacity: Int = ProvisioningLogShipper.defaultCapacity,
+        interval: Duration = .milliseconds(500),
+        maximumBackoff: Duration = .seconds(30),
+        logger: Logger,
+        send: @escaping Send
+    ) {
+        self.capacity = max(capacity, 1)
+        self.interval = interval
+        self.maximumBackoff = maximumBackoff
+        self.logger = logger
+        self.send = send
+    }
+
+    /// The production shipper: batches go to the directory's `POST /internal/v1/provisioning-log`.
+    convenience init(directory: any DirectoryClient, logger: Logger) {
+        self.init(logger: logger) { batch, logger in try await directory.recordProvisioning(batch, logger: logger) }
+    }
+
+    // MARK: The request path
+
+    func record(_ events: [ProvisioningEvent]) {
+        guard !events.isEmpty else { return }
+        state.withLock { state in
+            state.events.append(contentsOf: events)
+            var over = state.unsent.count + state.events.count - capacity
+            guard over > 0 else { return }
+            state.dropped += over
+            let fromUnsent = min(over, state.unsent.count)
+            state.unsent.removeFirst(fromUnsent)
+            over -= fromUnsent
+            state.events.removeFirst(over)
+        }
+    }
+
+    func countRead(tenantID: String, idpID: String, at date: Date) {
+        let key = ReadKey(tenantID: tenantID, idpID: idpID, minute: ProvisioningTime.minute(of: date))
+        state.withLock { state in
+            if state.reads[key] == nil, state.reads.count >= Self.maximumReadKeys {
+                state.dropped += 1
+                return
+            }
+            state.reads[key, default: 0] += 1
+        }
+    }
+
+    /// Buffered entries, delivered or not (tests).
+    var bufferedCount: Int { state.withLock { $0.unsent.count + $0.events.count } }
+
+    // MARK: Sending
+
+    func run() async throws {
+        var wait = interval
+        while !Task.isShuttingDownGracefully {
+            let pause = wait
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+            } catch {
+                break
+            }
+            wait = await flush() ? interval : min(wait * 2, maximumBackoff)
+        }
+        if await !flush() {
+            logger.warning("Provisioning log entries could not be sent before shutdown", metadata: ["entries.lost": "\(bufferedCount)"])
+        }
+    }
+
+    /// Sends everything buffered, batch by batch; false when a batch failed (it stays buffered, in order).
+    @discardableResult
+    func flush() async -> Bool {
+        reportDrops()
+        while true {
+            let (unsent, events, reads) = state.withLock { state in
+                let fromUnsent = Array(state.unsent.prefix(ProvisioningLogBatch.maximumEntries))
+                state.unsent.removeFirst(fromUnsent.count)
+                let fromEvents = Array(state.events.prefix(ProvisioningLogBatch.maximumEntries - fromUnsent.count))
+                state.events.removeFirst(fromEvents.count)
+                let reads = state.reads
+                state.reads = [:]
+                return (fromUnsent, fromEvents, reads)
+            }
+            guard !unsent.isEmpty || !events.isEmpty || !reads.isEmpty else { return true }
+            let entries = unsent + events.map { $0.entry(id: RandomUUID.lowercasedString()) }
+            let counts = reads.map { key, count in
+                ProvisioningReadCount(tenantID: key.tenantID, idpID: key.idpID, minute: ProvisioningTime.minuteString(key.minute), count: count)
+            }
+            do {
+                try await send(ProvisioningLogBatch(entries: entries, reads: counts), logger)
+            } catch {
+                putBack(entries, reads: reads)
+                logger.warning(
+                    "The provisioning log could not be sent to the directory; retrying",
+                    metadata: ["entries.buffered": "\(bufferedCount)", "error": "\(type(of: error))"]
+                )
+                return false
+            }
+        }
+    }
+
+    private func putBack(_ entries: [ProvisioningLogEntry], reads: [ReadKey: Int]) {
+        state.withLock { state in
+            state.unsent.insert(contentsOf: entries, at: 0)
+            for (key, count) in reads where state.reads[key] != nil || state.reads.count < Self.maximumReadKeys {
+                state.reads[key, default: 0] += count
+            }
+            let over = state.unsent.count + state.events.count - capacity
+            guard over > 0 else { return }
+            state.dropped += over
+            state.unsent.removeFirst(min(over, state.unsent.count))
+        }
+    }
+
+    private func reportDrops() {
+        let dropped = state.withLock { state in
+            defer { state.dropped = 0 }
+            return state.dropped
+        }
+        if dropped > 0 {
+            logger.warning("Provisioning log entries dropped: the buffer was full", metadata: ["entries.dropped": "\(dropped)"])
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import InternalAPI
+import Logging
+import ScimCore
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+@testable import ScimGateway
+
+@Suite("Provisioning log shipper: batches, retries, a bounded buffer, a flush at shutdown", .timeLimit(.minutes(1)))
+struct ProvisioningLogShipperTests {
+    /// A directory that records batches and fails while told to.
+    final class Directory: Sendable {
+        struct Unreachable: Error {}
+        let batches = Mutex<[ProvisioningLogBatch]>([])
+        let failing = Mutex(false)
+
+        func send(_ batch: ProvisioningLogBatch) throws {
+            if failing.withLock({ $0 }) { throw Unreachable() }
+            batches.withLock { $0.append(batch) }
+        }
+
+        var entries: [ProvisioningLogEntry] { batches.withLock { $0.flatMap(\.entries) } }
+    }
+
+    static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    static func shipper(_ directory: Directory, capacity: Int = 20_000, interval: Duration = .milliseconds(500)) -> ProvisioningLogShipper {
+        ProvisioningLogShipper(capacity: capacity, interval: interval, maximumBackoff: .milliseconds(100), logger: quiet) { batch, _ in
+            try directory.send(batch)
+        }
+    }
+
+    static func event(_ number: Int, body: JSONValue? = nil) -> ProvisioningEvent {
+        var notes = ProvisioningRecord.Notes()
+        notes.resourceType = "User"
+        notes.body = body.map { .json($0) }
+        notes.changedAttributes = ["userName"]
+        return ProvisioningEvent(
+            time: Date(),
+            requestID: "request-\(number)",
+            tenantID: "acme",
+            idpID: "okta",
+            method: "POST",
+            path: "/scim/v2/acme/okta/Users",
+            notes: notes,
+            httpStatus: 201
+        )
+    }
+
+    @Test func entriesGoInBatchesOfAtMostTheMaximumInOrder() async throws {
+        let directory = Directory()
+        let shipper = Self.shipper(directory)
+        shipper.record((0..<1_234).map { Self.event($0) })
+        #expect(await shipper.flush())
+        let sizes = directory.batches.withLock { $0.map(\.entries.count) }
+        #expect(sizes == [500, 500, 234])
+        #expect(directory.entries.map(\.requestID) == (0..<1_234).map { "request-\($0)" })
+        #expect(Set(directory.entries.map(\.id)).count == 1_234)
+    }
+
+    @Test func aFailedBatchStaysBufferedInOrderAndGoesOnceTheDirectoryAnswers() async throws {
+        let directory = Directory()
+        let shipper = Self.shipper(directory)
+        directory.failing.withLock { $0 = true }
+        shipper.record((0..<3).map { Self.event($0, body: ["userName": "ada", "password": "hunter2"]) })
+        shipper.countRead(tenantID: "acme", idpID: "okta", at: Date())
+        #expect(await !shipper.flush())
+        #expect(shipper.bufferedCount == 3)
+        shipper.record([Self.event(3)])
+        directory.failing.withLock { $0 = false }
+        #expect(await shipper.flush())
+        #expect(directory.entries.map(\.requestID) == ["request-0", "request-1", "request-2", "request-3"])
+        #expect(directory.batches.withLock { $0.flatMap(\.reads).map(\.count) } == [1])
+        #expect(directory.entries.allSatisfy { $0.requestBody?.contains("hunter2") != true })
+    }
+
+    @Test func pastTheCapacityTheOldestAreDropped() async throws {
+        let directory = Directory()
+        let shipper = Self.shipper(directory, capacity: 100)
+        directory.failing.withLock { $0 = true }
+        shipper.record((0..<80).map { Self.event($0) })
+        #expect(await !shipper.flush())
+        shipper.record((80..<150).map { Self.event($0) })
+        #expect(shipper.bufferedCount == 100)
+        directory.failing.withLock { $0 = false }
+        #expect(await shipper.flush())
+        #expect(directory.entries.map(\.requestID) == (50..<150).map { "request-\($0)" })
+    }
+
+    @Test func theServiceSendsWithinASecondAndFlushesAtShutdown() async throws {
+        let directory = Directory()
+        let shipper = Self.shipper(directory, interval: .milliseconds(200))
+        let group = ServiceGroup(configuration: .init(services: [shipper], logger: Self.quiet))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            shipper.record([Self.event(0)])
+            let sent = ContinuousClock.now
+            try await waitUntil { !directory.entries.isEmpty }
+            #expect(ContinuousClock.now - sent < .seconds(1))
+            // Just before shutdown: sent by the final flush, not lost.
+            shipper.record([Self.event(1)])
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(directory.entries.map(\.requestID) == ["request-0", "request-1"])
+    }
+}
