@@ -22,14 +22,13 @@ struct OpenAPIDocuments: Sendable {
 
     /// The documents of this build, read once; production's composition root reads them at start-up, so a build
     /// without them stops there instead of answering 500 later.
-    static let bundled: Result<OpenAPIDocuments, LoadError> = Result {
-        OpenAPIDocuments(admin: try document("admin"), application: try document("application"))
-    }
+    static let bundled: Result<OpenAPIDocuments, LoadError> = {
+        guard let admin = document("admin") else { return .failure(.missing("admin")) }
+        guard let application = document("application") else { return .failure(.missing("application")) }
+        return .success(OpenAPIDocuments(admin: admin, application: application))
+    }()
 
-    private static func document(_ name: String) throws(LoadError) -> Data {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "OpenAPI"),
-            let data = try? Data(contentsOf: url)
-        else { throw .missing(name) }
-        return data
+    private static func document(_ name: String) -> Data? {
+        Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "OpenAPI").flatMap { try? Data(contentsOf: $0) }
     }
 }
