@@ -2,8 +2,8 @@
 
     seed.py DEMO_JSON CONFIG_OUT DOCUMENTS_DIR
 
-Through the real APIs: a user and a group (with the user as member) over SCIM, a custom identity attribute and its
-mapping, an API key, an OAuth client, a re-apply job and a webhook. The configuration names them as dictionaries
+Through the real APIs: a user and a group (with the user as member) over SCIM, the IdP's groups made editable, a
+custom identity attribute and its mapping, an API key, an OAuth client, a re-apply job and a webhook. The configuration names them as dictionaries
 for the path parameters, so most generated requests reach real resources; the rest keep generated values.
 Both documents are read as the gateway serves them (with the key) into DOCUMENTS_DIR, for schemathesis to load.
 The configuration (mode 600) also carries the root admin key as the requests' bearer, so that it never goes onto a
@@ -55,6 +55,7 @@ def main():
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Engineering",
         "members": [{"value": user["id"]}],
     }, "application/scim+json")
+    call("PATCH", idp_url, key, {"groupsEditable": True})  # so that the application API's group edit succeeds
     call("POST", f"{admin}/tenants/{tenant}/attributes", key, {"name": "costCenter", "type": "string"})
     call("PUT", f"{idp_url}/mappings/costCenter", key, {"scimPath": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter"})
     _, job = call("POST", f"{idp_url}/mappings/reapply", key)
