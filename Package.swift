@@ -68,7 +68,8 @@ let package = Package(
             [
                 "ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", "ProvisioningLog",
                 .crypto, .lifecycle, .nioCore, .nioHTTP1,
-            ]
+            ],
+            resources: [.copy("OpenAPI")]  // the API documents it serves (README "API contract (OpenAPI)")
         ),
         .service(
             "DirectoryService",
@@ -138,8 +139,9 @@ let package = Package(
 )
 
 extension Target {
-    static func service(_ name: String, _ deps: [Dependency]) -> Target {
-        .executableTarget(name: name, dependencies: deps, path: "Services/\(name)")
+    /// `resources`: files the service serves as they are (the gateway's OpenAPI documents).
+    static func service(_ name: String, _ deps: [Dependency], resources: [Resource]? = nil) -> Target {
+        .executableTarget(name: name, dependencies: deps, path: "Services/\(name)", resources: resources)
     }
     /// `also`: other services the tests run in process (the gateway's tests run against the real directory).
     static func serviceTests(_ name: String, also: [String] = []) -> Target {

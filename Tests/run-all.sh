@@ -5,7 +5,8 @@
 #   2. debug build of every target, then every test suite (unit, in-process router, end-to-end through the real executables)
 #      on SQLite, then the end-to-end suites again on a throwaway PostgreSQL cluster
 #   3. the hostile corpus and the faults-under-load sync through the real stack (SQLite, then PostgreSQL), each fuzz
-#      target for a bounded time, and the independent SCIM checker (scim2-tester) against a live stack
+#      target for a bounded time, the independent SCIM checker (scim2-tester) against a live stack, and the published
+#      OpenAPI documents validated and checked by schemathesis against a live stack
 #   4. deploy files validated offline (docker-compose config, yamllint, kubernetes-validate, hadolint)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,6 +63,9 @@ bash Tests/Fuzz/run.sh 60
 
 step "SCIM conformance (scim2-tester against a live stack)"
 bash Tests/Conformance/run.sh
+
+step "API contract (openapi-spec-validator, then schemathesis against a live stack)"
+bash Tests/OpenAPI/run.sh
 
 step "Deploy files"
 bash Deploy/scripts/validate-deploy.sh

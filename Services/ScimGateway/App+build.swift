@@ -32,6 +32,7 @@ func buildApplication(
     let token = try client(configuration.tokenServiceURL, "token")
     let directory = try client(configuration.directoryServiceURL, "directory")
     let mapping = try client(configuration.mappingServiceURL, "mapping")
+    _ = try OpenAPIDocuments.bundled.get()  // a build without its API documents stops here
     let mappingClient = HTTPMappingClient(client: mapping)
     let peers = GatewayPeers(
         tokens: HTTPTokenClient(client: token),
@@ -109,6 +110,8 @@ func buildRouter(
     TokenAdminController(peers: peers, gateway: gateway, verifier: verifier).register(on: admin)
     ApiKeyAdminController(peers: peers, verifier: keys).register(on: admin)
     OAuthController(tokens: peers.tokens, limiter: limiter).register(on: router.group("oauth/v2/:tenant"))
+    // The published contract of both APIs (README "API contract (OpenAPI)"): any valid key reads it.
+    OpenAPIController(documents: OpenAPIDocuments.bundled).register(on: router.group().add(middleware: keyAuth(.contract)))
 
     // The application API (README "Application API"): the directory as an application reads and follows it.
     // Handlers read who calls from ApiPrincipal.current (an app or admin key of this tenant, or the root key).

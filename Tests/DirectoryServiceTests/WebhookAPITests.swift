@@ -33,6 +33,7 @@ struct WebhookAPITests {
 
             let listed = try await client.call(.get, Self.base)
             #expect(try listed.json["data"]?.arrayValue?.count == 1)
+            #expect(try listed.json["next"] == .null, "a page always names its next cursor, null on the last (the published contract)")
             #expect(!listed.text.contains(String(secret.dropFirst(6))), "the secret is shown once")
             let fetched = try await client.call(.get, "\(Self.base)/\(id)")
             #expect(try fetched.json["url"] == "https://hooks.example.com/in")

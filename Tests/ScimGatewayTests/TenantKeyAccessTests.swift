@@ -20,6 +20,7 @@ struct TenantKeyAccessTests {
     /// The rules as the README's table states them, written out independently of the implementation.
     static func expected(_ role: ApiKeyRole, _ surface: ApiSurface, _ route: Route, ownTenant: Bool, reads: Bool) -> String {
         switch (surface, role) {
+        case (.contract, _): return "allow"
         case (.admin, .app), (.application, .viewer): return "403"
         case (.application, _): return ownTenant ? "allow" : "404"
         case (.admin, _):
@@ -30,10 +31,11 @@ struct TenantKeyAccessTests {
         }
     }
 
-    @Test(arguments: ApiKeyRole.allCases, [ApiSurface.admin, .application])
+    @Test(arguments: ApiKeyRole.allCases, [ApiSurface.admin, .application, .contract])
     func everyCombinationFollowsTheTable(role: ApiKeyRole, surface: ApiSurface) {
         let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete]
-        for route in Route.allCases where surface == .admin || route == .underTenant {
+        for route in Route.allCases
+        where surface == .admin || (surface == .application && route == .underTenant) || (surface == .contract && route == .operatorRoute) {
             for ownTenant in [true, false] {
                 for method in methods {
                     let decision = TenantKeyAccess.decide(

@@ -109,9 +109,16 @@ struct WebhookDeliveryRecord: Codable, Sendable {
     var succeeded: Bool
 }
 
+/// `{"data": [...], "next": cursor or null}`: `next` is always present, `null` on the last page (the published contract).
 struct WebhookList<Item: Codable & Sendable>: Codable, Sendable {
     var data: [Item]
     var next: String?
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(data, forKey: .data)
+        try container.encode(next, forKey: .next)
+    }
 }
 
 /// `POST …/webhooks`.

@@ -1,9 +1,10 @@
 import HTTPTypes
 import InternalAPI
 
-/// Which public API a request is for: the admin API (`/admin/v1`) or the application API (`/api/v1/tenants/{tenant}`).
+/// Which public API a request is for: the admin API (`/admin/v1`), the application API (`/api/v1/tenants/{tenant}`),
+/// or the published contract of either (`/admin/v1/openapi.json`, `/api/v1/openapi.json`).
 enum ApiSurface: Sendable {
-    case admin, application
+    case admin, application, contract
 }
 
 /// What a tenant API key may do with one request (README "Tenant API keys"), from its role and tenant, the API, the
@@ -12,6 +13,7 @@ enum ApiSurface: Sendable {
 /// - `admin`: everything under `/admin/v1/tenants/{its tenant}/…`, and reading the tenant itself.
 /// - `viewer`: the same, read-only (`GET`/`HEAD`).
 /// - `app`: `/api/v1/tenants/{its tenant}/…`; `admin` opens it too, `viewer` does not.
+/// - `contract`: the OpenAPI documents, readable with a key of any role (they name no tenant's data).
 /// - Another tenant's routes answer 404, the same as a tenant that does not exist (a key cannot tell them apart).
 /// - Operator routes (creating or listing tenants, changing or deleting a tenant, signing keys) need the root key.
 enum TenantKeyAccess {
@@ -46,6 +48,8 @@ enum TenantKeyAccess {
         case .application:
             guard role != .viewer else { return .forbidden("A viewer key opens only the admin API, read-only; use an app or admin key.") }
             guard routeTenant == keyTenant else { return .notFound }
+            return .allow
+        case .contract:
             return .allow
         }
     }

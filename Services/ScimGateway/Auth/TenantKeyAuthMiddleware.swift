@@ -92,6 +92,7 @@ struct TenantKeyAuthMiddleware: RouterMiddleware {
         switch surface {
         case .admin: "The admin API needs the admin key or a tenant API key (pvk_…) as a bearer token."
         case .application: "The application API needs a tenant API key (pvk_…) as a bearer token."
+        case .contract: "The API documents need the admin key or a tenant API key (pvk_…) as a bearer token."
         }
     }
 }
