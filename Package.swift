@@ -73,7 +73,7 @@ let package = Package(
             "DirectoryService",
             [
                 "ServiceKit", "Persistence", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "Webhooks", .ahc, .configuration, .lifecycle,
-                .nioCore, .nioPosix,
+                .nioCore, .nioPosix, .metrics,
             ]
         ),
         .service(
