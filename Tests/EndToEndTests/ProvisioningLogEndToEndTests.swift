@@ -104,7 +104,7 @@ struct ProvisioningLogEndToEndTests {
 
             // The CLI: failures only, one JSON object per line, and the table.
             let cli = StackProcess.binaryDirectory.appendingPathComponent("provisio")
-            let common = ["--tenant", "demo", "--admin-url", demo.adminURL, "--admin-key", demo.adminKey]
+            let common = ["--tenant", "demo", "--admin-url=\(demo.adminURL)", "--admin-key=\(demo.adminKey)"]
             let jsonLines = try await ChildProcess.run(cli, ["log"] + common + ["--failures", "--json"])
             #expect(jsonLines.status == 0, "\(jsonLines.output)")
             let objects = jsonLines.output.split(separator: "\n").compactMap {

@@ -92,13 +92,14 @@ struct ProvisioningLogAdminRouterTests {
             _ = try await Self.seed(gateway, [Self.entry(1), Self.entry(2, idp: "entra", status: .failure, detail: "No")])
             let failures = try await client.admin(.get, "/tenants/acme/provisioning-log?status=failure&idp=entra")
             #expect(try failures.json["entries"]?.arrayValue?.count == 1)
-            for query in ["limit=0", "format=xml", "status=bad", "sort=time", "q=" + String(repeating: "q", count: 201), "cursor=nope"] {
-                try await client.admin(.get, "/tenants/acme/provisioning-log?\(query)").expectScimError(400)
+            for query in ["limit=0", "format=xml", "status=bad", "sort=time", "q=" + String(repeating: "q", count: 201)] {
+                try await client.admin(.get, "/tenants/acme/provisioning-log?\(query)").expectScimError(400, scimType: "invalidValue")
             }
+            try await client.admin(.get, "/tenants/acme/provisioning-log?cursor=nope").expectScimError(400, scimType: "invalidCursor")
             try await client.admin(.get, "/tenants/ghost/provisioning-log").expectScimError(404)
             try await client.admin(.get, "/tenants/ghost/provisioning-log?format=csv").expectScimError(404)
             try await client.admin(.get, "/tenants/acme/provisioning-log/missing").expectScimError(404)
-            try await client.admin(.get, "/tenants/acme/provisioning-log/entry-1?extra=1").expectScimError(400)
+            try await client.admin(.get, "/tenants/acme/provisioning-log/entry-1?extra=1").expectScimError(400, scimType: "invalidValue")
         }
     }
 

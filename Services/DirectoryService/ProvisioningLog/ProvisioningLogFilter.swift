@@ -2,8 +2,8 @@ import InternalAPI
 import SQLKit
 
 /// A page request of the provisioning log as SQL: `leading` is what one of the log's indexes serves (the tenant, the
-/// IdP or else the status, the time range, the cursor), `residual` what is checked on each row found (the status when
-/// the IdP leads, the operation, `q`); nil when there is nothing to check, and the page needs no scan window.
+/// IdP, `status=failure`, the time range, the cursor), `residual` what is checked on each row found (another status,
+/// the operation, `q`); nil when there is nothing to check, and the page needs no scan window.
 struct ProvisioningLogFilter {
     let leading: SQLQueryString
     let residual: SQLQueryString?
@@ -11,11 +11,15 @@ struct ProvisioningLogFilter {
     init(tenantID: String, query: ProvisioningLogQuery) {
         var leading = SQLQueryString("tenant_id = \(bind: tenantID)")
         var residual: [SQLQueryString] = []
-        if let idpID = query.idpID {
-            leading = leading + " AND idp_id = \(bind: idpID)"
-            if let status = query.status { residual.append("status = \(bind: status.rawValue)") }
-        } else if let status = query.status {
-            leading = leading + " AND status = \(bind: status.rawValue)"
+        if let idpID = query.idpID { leading = leading + " AND idp_id = \(bind: idpID)" }
+        switch query.status {
+        case .failure?:
+            // A literal, not a parameter: only then does SQLite see that the partial indexes of failures apply.
+            leading = leading + " AND status = 'failure'"
+        case let status?:
+            residual.append("status = \(bind: status.rawValue)")
+        case nil:
+            break
         }
         if let since = query.since { leading = leading + " AND occurred_at >= \(bind: since)" }
         if let until = query.until { leading = leading + " AND occurred_at < \(bind: until)" }

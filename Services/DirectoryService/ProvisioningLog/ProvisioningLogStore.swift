@@ -231,23 +231,44 @@ struct ProvisioningLogStore: Sendable {
 
     // MARK: Retention
 
-    /// Deletes entries and per-minute counts older than `cutoff`, oldest first, in batches of at most `batchSize`
-    /// rows, each its own short transaction. Returns how many rows went (entries and counts).
+    /// Deletes entries and per-minute counts older than `cutoff`, oldest first and tenant by tenant (through the
+    /// tenant's index), in batches of at most `batchSize` rows, each its own short transaction; at most
+    /// `maximumBatches` batches per table. Returns how many rows went (entries and counts).
     func prune(before cutoff: String, batchSize: Int, maximumBatches: Int) async throws -> Int {
+        let tenants = try await storage.read { database in
+            try await database.raw("SELECT id FROM tenants ORDER BY id").all().map { try $0.decode(column: "id", as: String.self) }
+        }
+        let limit = String(batchSize)
         var total = 0
-        for statement in [
-            "DELETE FROM provisioning_log WHERE id IN (SELECT id FROM provisioning_log WHERE occurred_at < ",
-            "DELETE FROM provisioning_counts WHERE (tenant_id, idp_id, minute) IN (SELECT tenant_id, idp_id, minute FROM provisioning_counts WHERE minute < ",
-        ] {
-            for _ in 0..<maximumBatches {
+        var batches = 0
+        for tenantID in tenants {
+            while batches < maximumBatches {
+                batches += 1
                 let deleted = try await storage.write { database in
                     try await database.raw(
-                        SQLQueryString(statement) + "\(bind: cutoff) LIMIT \(unsafeRaw: String(batchSize))) RETURNING tenant_id"
+                        """
+                        DELETE FROM provisioning_log WHERE id IN (SELECT id FROM provisioning_log WHERE tenant_id = \(bind: tenantID)
+                        AND occurred_at < \(bind: cutoff) ORDER BY occurred_at LIMIT \(unsafeRaw: limit)) RETURNING id
+                        """
                     ).all().count
                 }
                 total += deleted
                 if deleted < batchSize { break }
             }
+        }
+        batches = 0
+        while batches < maximumBatches {
+            batches += 1
+            let deleted = try await storage.write { database in
+                try await database.raw(
+                    """
+                    DELETE FROM provisioning_counts WHERE (tenant_id, idp_id, minute) IN (SELECT tenant_id, idp_id, minute
+                    FROM provisioning_counts WHERE minute < \(bind: cutoff) LIMIT \(unsafeRaw: limit)) RETURNING minute
+                    """
+                ).all().count
+            }
+            total += deleted
+            if deleted < batchSize { break }
         }
         return total
     }
