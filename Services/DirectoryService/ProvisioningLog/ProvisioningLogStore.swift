@@ -213,7 +213,8 @@ struct ProvisioningLogStore: Sendable {
             }
             let counts = try await database.raw(
                 """
-                SELECT idp_id, SUM(success) AS success, SUM(failure) AS failure, SUM(skipped) AS skipped FROM provisioning_counts
+                SELECT idp_id, CAST(SUM(success) AS BIGINT) AS success, CAST(SUM(failure) AS BIGINT) AS failure,
+                CAST(SUM(skipped) AS BIGINT) AS skipped FROM provisioning_counts
                 WHERE tenant_id = \(bind: tenantID) AND minute >= \(bind: since)
                 """ + idpCondition + " GROUP BY idp_id"
             ).all()
