@@ -2,6 +2,10 @@ import Foundation
 import NIOHTTP1
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The provisioning log through the real executables (SQLite, or PostgreSQL with `PROVISIO_TEST_POSTGRES_URL`): a
 /// batch as a gateway sends it (`POST /internal/v1/provisioning-log` on the directory, with the stack's internal key)
 /// read back through the admin API — page, filters, one entry with its bodies, the CSV and JSON downloads, the IdP
@@ -117,6 +121,52 @@ struct ProvisioningLogEndToEndTests {
             #expect(table.status == 0, "\(table.output)")
             #expect(table.output.contains("default  update  success  200  User ada@example.com"))
             #expect(table.output.contains("failure  400  User ada@example.com  Attribute 'userName' is required."))
+
+            // --follow: prints what is there, then each new entry once, and stops cleanly on Ctrl-C.
+            let output = FileManager.default.temporaryDirectory.appendingPathComponent("provisio-log-follow-\(UUID().uuidString).out")
+            FileManager.default.createFile(atPath: output.path, contents: nil)
+            defer { try? FileManager.default.removeItem(at: output) }
+            let follow = Process()
+            follow.executableURL = cli
+            follow.arguments = ["log"] + common + ["--failures", "--json", "--follow"]
+            let handle = try FileHandle(forWritingTo: output)
+            follow.standardOutput = handle
+            follow.standardError = handle
+            follow.standardInput = FileHandle.nullDevice
+            try follow.run()
+            func followedIDs() -> [String] {
+                let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+                return text.split(separator: "\n").compactMap {
+                    (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["id"] as? String
+                }
+            }
+            func waitFor(_ condition: () -> Bool) async throws {
+                for _ in 0..<200 where !condition() { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            try await waitFor { followedIDs().contains("e2e-auth") }
+            let late: [String: Any] = [
+                "entries": [
+                    entry("e2e-late", 0.5, ["status": "failure", "httpStatus": 409, "scimType": "uniqueness", "detail": "userName is taken"]),
+                    entry("e2e-late-success", 0.4, [:]),
+                ],
+                "reads": [],
+            ]
+            let sent = try await HTTP.send(
+                .POST,
+                directoryURL + "/internal/v1/provisioning-log",
+                json: late,
+                headers: [("X-Provisio-Internal-Key", internalKey)]
+            )
+            #expect(sent.status == 204)
+            try await waitFor { followedIDs().contains("e2e-late") }
+            try await Task.sleep(for: .seconds(3))  // another poll or two: nothing comes twice
+            kill(follow.processIdentifier, SIGINT)
+            for _ in 0..<100 where follow.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(!follow.isRunning)
+            if !follow.isRunning { #expect(follow.terminationStatus == 0) } else { follow.terminate() }
+            try? handle.close()
+            let followed = followedIDs().filter { $0.hasPrefix("e2e-") }
+            #expect(followed == ["e2e-failed", "e2e-auth", "e2e-late"], "\(followed)")
         }
     }
 
