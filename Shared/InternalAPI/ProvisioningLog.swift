@@ -45,6 +45,8 @@ package struct ProvisioningLogEntry: Codable, Sendable, Hashable {
     package var requestBody: String?
     /// The error answer, redacted and capped (nil on success).
     package var responseBody: String?
+    /// An authentication failure's token, by its first characters only (`pvs_1a2b`), never the token.
+    package var tokenPrefix: String?
 
     package init(
         id: String,
@@ -65,7 +67,8 @@ package struct ProvisioningLogEntry: Codable, Sendable, Hashable {
         detail: String? = nil,
         changedAttributes: [String] = [],
         requestBody: String? = nil,
-        responseBody: String? = nil
+        responseBody: String? = nil,
+        tokenPrefix: String? = nil
     ) {
         self.id = id
         self.time = time
@@ -86,6 +89,7 @@ package struct ProvisioningLogEntry: Codable, Sendable, Hashable {
         self.changedAttributes = changedAttributes
         self.requestBody = requestBody
         self.responseBody = responseBody
+        self.tokenPrefix = tokenPrefix
     }
 }
 

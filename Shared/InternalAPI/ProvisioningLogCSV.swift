@@ -7,7 +7,7 @@ import Foundation
 package enum ProvisioningLogCSV {
     package static let columns = [
         "time", "id", "requestId", "idp", "method", "path", "operation", "resourceType", "resourceId", "externalId", "userName",
-        "displayName", "status", "httpStatus", "scimType", "detail", "changedAttributes",
+        "displayName", "status", "httpStatus", "scimType", "detail", "changedAttributes", "tokenPrefix",
     ]
 
     package static var header: String { line(columns) }
@@ -18,7 +18,7 @@ package enum ProvisioningLogCSV {
             entry.time, entry.id, entry.requestID, entry.idpID, entry.method, entry.path, entry.operation.rawValue,
             entry.resourceType ?? "", entry.resourceID ?? "", entry.externalID ?? "", isUser ? entry.displayName ?? "" : "",
             isUser ? "" : entry.displayName ?? "", entry.status.rawValue, String(entry.httpStatus), entry.scimType ?? "", entry.detail ?? "",
-            entry.changedAttributes.joined(separator: " "),
+            entry.changedAttributes.joined(separator: " "), entry.tokenPrefix ?? "",
         ])
     }
 

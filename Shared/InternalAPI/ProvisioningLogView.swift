@@ -1,5 +1,6 @@
 /// One entry of the provisioning log as an admin reads it (README "Provisioning log"): `userName` for a user's
-/// entry, `displayName` otherwise; missing values are `null`. A list page leaves the two bodies out (a page of 500
+/// entry, `displayName` otherwise; missing values are `null`; `tokenPrefix` only on an authentication failure that
+/// named a token. A list page leaves the two bodies out (a page of 500
 /// entries would carry up to 8 MB of them); one entry (`…/provisioning-log/{id}`) has them.
 package struct ProvisioningLogView: Codable, Sendable, Hashable {
     package var entry: ProvisioningLogEntry
@@ -16,7 +17,7 @@ package struct ProvisioningLogView: Codable, Sendable, Hashable {
 
     private enum Keys: String, CodingKey {
         case id, time, requestId, idp, method, path, operation, resourceType, resourceId, externalId, userName, displayName
-        case status, httpStatus, scimType, detail, changedAttributes, requestBody, responseBody
+        case status, httpStatus, scimType, detail, changedAttributes, requestBody, responseBody, tokenPrefix
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -37,6 +38,7 @@ package struct ProvisioningLogView: Codable, Sendable, Hashable {
         try container.encode(entry.scimType, forKey: .scimType)
         try container.encode(entry.detail, forKey: .detail)
         try container.encode(entry.changedAttributes, forKey: .changedAttributes)
+        try container.encodeIfPresent(entry.tokenPrefix, forKey: .tokenPrefix)
         if includesBodies {
             try container.encode(entry.requestBody, forKey: .requestBody)
             try container.encode(entry.responseBody, forKey: .responseBody)
@@ -69,7 +71,8 @@ package struct ProvisioningLogView: Codable, Sendable, Hashable {
             detail: try container.decodeIfPresent(String.self, forKey: .detail),
             changedAttributes: try container.decodeIfPresent([String].self, forKey: .changedAttributes) ?? [],
             requestBody: requestBody,
-            responseBody: responseBody
+            responseBody: responseBody,
+            tokenPrefix: try container.decodeIfPresent(String.self, forKey: .tokenPrefix)
         )
     }
 }

@@ -84,7 +84,7 @@ struct ProvisioningLogQueryTests {
         )
         #expect(
             ProvisioningLogCSV.row(entry)
-                == "2026-12-07T10:00:00.000Z,1,r,okta,POST,/scim/v2/acme/okta/Groups,member_add,Group,,,,\"Sales, EMEA\",success,204,,,members displayName\r\n"
+                == "2026-12-07T10:00:00.000Z,1,r,okta,POST,/scim/v2/acme/okta/Groups,member_add,Group,,,,\"Sales, EMEA\",success,204,,,members displayName,\r\n"
         )
     }
 }

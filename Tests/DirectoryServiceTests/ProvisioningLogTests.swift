@@ -24,14 +24,23 @@ struct ProvisioningLogTests {
             var group = LogEntries.entry(3, operation: .memberAdd)
             group.resourceType = "Group"
             group.displayName = "Engineering"
-            let stored = try await client.record([
-                LogEntries.entry(1), failed, group, LogEntries.entry(4, idp: "gone"), LogEntries.entry(5, tenant: "ghost"),
-            ])
+            var auth = LogEntries.entry(6, operation: .auth, status: .failure, detail: "The bearer token is not valid.")
+            auth.resourceType = nil
+            auth.displayName = nil
+            auth.tokenPrefix = "pvs_1a2b"
+            let unknownIdP = LogEntries.entry(4, idp: "gone")
+            let unknownTenant = LogEntries.entry(5, tenant: "ghost")
+            let impossibleTenant = LogEntries.entry(8, tenant: String(repeating: "t", count: 300))  // an auth failure's made-up path
+            let stored = try await client.record([LogEntries.entry(1), failed, group, unknownIdP, unknownTenant, impossibleTenant, auth])
             #expect(stored.status == .noContent, "\(stored.text)")
             let page = try await client.logPage()
-            #expect(page.ids == ["entry-acme-3", "entry-acme-2", "entry-acme-1"])  // the unknown IdP's and tenant's are dropped
+            #expect(page.ids == ["entry-acme-6", "entry-acme-3", "entry-acme-2", "entry-acme-1"])  // unknown IdPs and tenants are dropped
+            let authEntry = try #require(page.body["entries"]?.arrayValue?.first)
+            #expect(authEntry["tokenPrefix"] == "pvs_1a2b" && authEntry["operation"] == "auth" && authEntry["displayName"] == .null)
+            #expect(authEntry["resourceType"] == .null)
             #expect(page.next == nil)
-            let entries = try #require(page.body["entries"]?.arrayValue)
+            let entries = Array(try #require(page.body["entries"]?.arrayValue).dropFirst())
+            #expect(entries[0]["tokenPrefix"] == nil)
             #expect(entries[0]["displayName"] == "Engineering" && entries[0]["userName"] == nil && entries[0]["operation"] == "member_add")
             let listed = entries[1]
             #expect(listed["userName"] == "user2@example.com" && listed["displayName"] == nil)
@@ -47,7 +56,7 @@ struct ProvisioningLogTests {
             #expect(entry["resourceId"] == .null && entry["externalId"] == "ext-2" && entry["id"] == "entry-acme-2")
             // The same batch again (a gateway's retry) stores nothing twice.
             #expect(try await client.record([LogEntries.entry(1)]).status == .noContent)
-            #expect(try await client.logPage().ids.count == 3)
+            #expect(try await client.logPage().ids.count == 4)
         }
     }
 

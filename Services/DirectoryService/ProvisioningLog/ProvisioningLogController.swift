@@ -16,8 +16,8 @@ import ServiceKit
 struct ProvisioningLogController {
     let store: ProvisioningLogStore
 
-    /// The largest batch body read: 500 entries with two 9 KiB bodies each, JSON-escaped, fit.
-    static let maximumBatchBytes = 16 * 1024 * 1024
+    /// The largest batch body read: 500 entries with their bodies, detail and path at their bounds, JSON-escaped, fit.
+    static let maximumBatchBytes = 32 * 1024 * 1024
 
     func register(on group: RouterGroup<ServiceRequestContext>) {
         group.post("provisioning-log", use: record)

@@ -18,7 +18,7 @@ extension DirectoryMigrations {
                 request_id TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, operation TEXT NOT NULL,
                 resource_type TEXT, resource_id TEXT, external_id TEXT, display_name TEXT, status TEXT NOT NULL,
                 http_status INTEGER NOT NULL, scim_type TEXT, detail TEXT, changed_attributes TEXT NOT NULL,
-                request_body TEXT, response_body TEXT)
+                request_body TEXT, response_body TEXT, token_prefix TEXT)
             """,
             "CREATE INDEX provisioning_log_tenant ON provisioning_log (tenant_id, occurred_at, id)",
             "CREATE INDEX provisioning_log_idp ON provisioning_log (tenant_id, idp_id, occurred_at, id)",

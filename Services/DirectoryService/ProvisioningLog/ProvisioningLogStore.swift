@@ -9,7 +9,7 @@ import ScimCore
 struct ProvisioningLogStore: Sendable {
     let storage: any SQLStorage
 
-    /// Rows per `INSERT`: 19 parameters each, 1,900 per statement, under every engine's limit.
+    /// Rows per `INSERT`: 20 parameters each, 2,000 per statement, under every engine's limit.
     static let rowsPerInsert = 100
     /// The most rows a page with a filter no index serves (`q`, `operation`, `status` with `idp`) looks at; past it the
     /// page ends early with a `next` cursor to continue from (the change feed's bound on its filtered scan).
@@ -17,7 +17,7 @@ struct ProvisioningLogStore: Sendable {
 
     private static let listColumns = """
         id, tenant_id, idp_id, occurred_at, request_id, method, path, operation, resource_type, resource_id, external_id, \
-        display_name, status, http_status, scim_type, detail, changed_attributes
+        display_name, status, http_status, scim_type, detail, changed_attributes, token_prefix
         """
     private static let order = " ORDER BY occurred_at DESC, id DESC"
 
@@ -40,14 +40,14 @@ struct ProvisioningLogStore: Sendable {
                     \(bind: entry.method), \(bind: entry.path), \(bind: entry.operation.rawValue), \(bind: entry.resourceType), \
                     \(bind: entry.resourceID), \(bind: entry.externalID), \(bind: entry.displayName), \(bind: entry.status.rawValue), \
                     \(bind: entry.httpStatus), \(bind: entry.scimType), \(bind: entry.detail), \(bind: Self.attributesText(entry.changedAttributes)), \
-                    \(bind: entry.requestBody), \(bind: entry.responseBody))
+                    \(bind: entry.requestBody), \(bind: entry.responseBody), \(bind: entry.tokenPrefix))
                     """
                 }
                 let inserted = try await database.raw(
                     """
                     INSERT INTO provisioning_log (id, tenant_id, idp_id, occurred_at, request_id, method, path, operation, resource_type, \
                     resource_id, external_id, display_name, status, http_status, scim_type, detail, changed_attributes, request_body, \
-                    response_body) VALUES
+                    response_body, token_prefix) VALUES
                     """ + rows.joined(separator: ", ") + " ON CONFLICT (id) DO NOTHING RETURNING id"
                 ).all()
                 let ids = Set(try inserted.map { try $0.decode(column: "id", as: String.self) })
@@ -302,7 +302,8 @@ struct ProvisioningLogStore: Sendable {
             detail: try row.decode(column: "detail", as: String?.self),
             changedAttributes: attributes.arrayValue?.compactMap(\.stringValue) ?? [],
             requestBody: withBodies ? try row.decode(column: "request_body", as: String?.self) : nil,
-            responseBody: withBodies ? try row.decode(column: "response_body", as: String?.self) : nil
+            responseBody: withBodies ? try row.decode(column: "response_body", as: String?.self) : nil,
+            tokenPrefix: try row.decode(column: "token_prefix", as: String?.self)
         )
     }
 

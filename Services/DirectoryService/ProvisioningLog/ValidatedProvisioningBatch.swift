@@ -4,13 +4,17 @@ import ScimCore
 /// A gateway's batch, checked before anything is stored (README "Provisioning log"): at most
 /// ``ProvisioningLogBatch/maximumEntries`` entries and ``maximumReads`` read counts, every field within its bound,
 /// each body at most 8 KiB plus a margin for the gateway's truncation marker. Times are read back in the stored
-/// form. Anything else is 400 naming the field.
+/// form. An entry naming a tenant or IdP no id can be (empty, longer than 128 bytes: an authentication failure on
+/// a made-up path) is dropped like one of a tenant that does not exist. Anything else is 400 naming the field.
 struct ValidatedProvisioningBatch: Sendable {
-    static let maximumReads = 1_000
+    /// The gateway keeps at most 10,000 IdP-minutes of read counts while the directory is away, and sends them at once.
+    static let maximumReads = 10_000
     static let maximumBodyBytes = 8 * 1024 + 1024
-    static let maximumDetailBytes = 4 * 1024
+    /// The gateway caps a detail like a body.
+    static let maximumDetailBytes = 8 * 1024 + 1024
+    /// A request's path, and an id taken from it: as long as the gateway's HTTP server lets a request line be.
+    static let maximumPathBytes = 16 * 1024
     static let maximumChangedAttributes = 200
-    private static let methods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
     let entries: [ProvisioningLogEntry]
     let reads: [ProvisioningReadCount]
@@ -27,26 +31,27 @@ struct ValidatedProvisioningBatch: Sendable {
         var entries: [ProvisioningLogEntry] = []
         entries.reserveCapacity(batch.entries.count)
         var idps: Set<IdPKey> = []
-        for (index, original) in batch.entries.enumerated() {
+        for (index, original) in batch.entries.enumerated() where Self.isPossibleID(original.tenantID) && Self.isPossibleID(original.idpID) {
             var entry = original
             let field = { (name: String) in "entries[\(index)].\(name)" }
             try Self.check(entry.id, field("id"), maximum: 128)
             try Self.check(entry.requestID, field("requestID"), maximum: 200, allowsEmpty: true)
-            try Self.check(entry.tenantID, field("tenantID"), maximum: 128)
-            try Self.check(entry.idpID, field("idpID"), maximum: 128)
-            try Self.check(entry.path, field("path"), maximum: 2_048)
-            guard Self.methods.contains(entry.method) else { throw .invalidValue("\(field("method")) is not an HTTP method the gateway serves.") }
+            try Self.check(entry.path, field("path"), maximum: Self.maximumPathBytes)
+            guard (1...16).contains(entry.method.utf8.count), entry.method.utf8.allSatisfy({ (0x41...0x5A).contains($0) }) else {
+                throw .invalidValue("\(field("method")) must be an HTTP method.")
+            }
             guard let time = ApplicationTimestamp.normalized(entry.time) else {
                 throw .invalidValue("\(field("time")) must be an ISO 8601 date and time.")
             }
             entry.time = time
             guard (100...599).contains(entry.httpStatus) else { throw .invalidValue("\(field("httpStatus")) must be an HTTP status code.") }
             try Self.check(entry.resourceType, field("resourceType"), maximum: 64)
-            try Self.check(entry.resourceID, field("resourceID"), maximum: 512)
+            try Self.check(entry.resourceID, field("resourceID"), maximum: Self.maximumPathBytes)
             try Self.check(entry.externalID, field("externalID"), maximum: 1_024)
             try Self.check(entry.displayName, field("displayName"), maximum: 1_024)
             try Self.check(entry.scimType, field("scimType"), maximum: 64)
             try Self.check(entry.detail, field("detail"), maximum: Self.maximumDetailBytes)
+            try Self.check(entry.tokenPrefix, field("tokenPrefix"), maximum: 64)
             try Self.check(entry.requestBody, field("requestBody"), maximum: Self.maximumBodyBytes)
             try Self.check(entry.responseBody, field("responseBody"), maximum: Self.maximumBodyBytes)
             guard entry.changedAttributes.count <= Self.maximumChangedAttributes else {
@@ -58,10 +63,8 @@ struct ValidatedProvisioningBatch: Sendable {
         }
         var reads: [ProvisioningReadCount] = []
         reads.reserveCapacity(batch.reads.count)
-        for (index, original) in batch.reads.enumerated() {
+        for (index, original) in batch.reads.enumerated() where Self.isPossibleID(original.tenantID) && Self.isPossibleID(original.idpID) {
             var read = original
-            try Self.check(read.tenantID, "reads[\(index)].tenantID", maximum: 128)
-            try Self.check(read.idpID, "reads[\(index)].idpID", maximum: 128)
             guard let minute = ApplicationTimestamp.normalized(read.minute) else {
                 throw .invalidValue("reads[\(index)].minute must be an ISO 8601 date and time.")
             }
@@ -74,6 +77,8 @@ struct ValidatedProvisioningBatch: Sendable {
         self.reads = reads
         self.idps = idps
     }
+
+    private static func isPossibleID(_ id: String) -> Bool { (1...128).contains(id.utf8.count) }
 
     private static func check(_ value: String?, _ field: String, maximum: Int, allowsEmpty: Bool = false) throws(ScimError) {
         guard let value else { return }
