@@ -12,6 +12,7 @@ func buildApplication(
     configuration: ServiceConfiguration,
     events: EventSettings = EventSettings(),
     webhooks: WebhookSettings? = nil,
+    provisioningLog: ProvisioningLogSettings = ProvisioningLogSettings(),
     logger: Logger
 ) async throws
     -> some ApplicationProtocol
@@ -29,12 +30,17 @@ func buildApplication(
     let router = buildRouter(store: store, engine: storage.engine, configuration: configuration, writeActivity: writes)
     WebhookController(store: webhookStore, addresses: WebhookAddressCheck(allowPrivateNetworks: webhookStore.settings.allowPrivateNetworks))
         .register(on: router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey)))
+    // Not counted as writes: a batch of log entries yields no change events for the webhook worker to give way to.
+    let provisioningLogStore = ProvisioningLogStore(storage: storage)
+    ProvisioningLogController(store: provisioningLogStore)
+        .register(on: router.group("internal/v1").add(middleware: InternalAuthMiddleware(internalKey: configuration.internalKey)))
     return ServiceApplication.makeApplication(
         router: router,
         configuration: configuration,
         startup: .init(services: [storageService], work: storageService.prepare),
         services: [
             ChangeEventPruner(store: store, settings: events, logger: logger),
+            ProvisioningLogPruner(store: provisioningLogStore, settings: provisioningLog, logger: logger),
             WebhookDeliveryService(store: webhookStore, activity: writes, logger: logger),
         ],
         logger: logger

@@ -11,6 +11,7 @@ struct DirectoryServiceMain {
                 configuration: configuration,
                 events: try EventSettings(reader: reader),
                 webhooks: try WebhookSettings(reader: reader, configuration: configuration),
+                provisioningLog: try ProvisioningLogSettings(reader: reader),
                 logger: logger
             )
         }

@@ -10,7 +10,7 @@ struct Provisio: AsyncParsableCommand {
         abstract: "Provisio: multi-tenant SCIM 2.0 provisioning.",
         subcommands: [
             Up.self, BackupCommand.self, RestoreCommand.self, TokenCommand.self, ClientCommand.self, AttributeCommand.self, MappingCommand.self,
-            ActivityCommand.self, ApiKeyCommand.self,
+            ActivityCommand.self, ApiKeyCommand.self, LogCommand.self,
         ]
     )
 }

@@ -156,6 +156,16 @@ package struct ProvisioningSummary: Codable, Sendable, Hashable {
         self.last24h = last24h
         self.lastError = lastError
     }
+
+    /// Every field, a missing one as `null`: an admin sees the summary's whole shape before its IdP's first request.
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(lastRequestAt, forKey: .lastRequestAt)
+        try container.encode(lastSuccessAt, forKey: .lastSuccessAt)
+        try container.encode(lastFailureAt, forKey: .lastFailureAt)
+        try container.encode(last24h, forKey: .last24h)
+        try container.encode(lastError, forKey: .lastError)
+    }
 }
 
 /// The header on the directory's answer to a SCIM write saying which attributes it changed (comma-separated SCIM

@@ -5,7 +5,7 @@ import NIOHTTP1
 import ScimCore
 
 /// The directory service as its callers see it: tenants, identity providers, users and groups.
-package protocol DirectoryClient: DirectoryApplicationReads {
+package protocol DirectoryClient: DirectoryApplicationReads, DirectoryProvisioningLogReads {
     func createTenant(_ request: TenantCreateRequest, logger: Logger) async throws -> Tenant
     func listTenants(logger: Logger) async throws -> [Tenant]
     func tenant(_ id: String, logger: Logger) async throws -> Tenant

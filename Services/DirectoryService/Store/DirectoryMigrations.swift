@@ -4,7 +4,7 @@ import Persistence
 
 /// The directory's schema, one migration per shipped change.
 enum DirectoryMigrations {
-    static let all: [Migration] = [v1, v2, v3, v4, v5, v6]
+    static let all: [Migration] = [v1, v2, v3, v4, v5, v6, v7]
 
     /// Tenants, identity providers, users (with indexed columns for the attributes IdPs filter on), their
     /// emails, groups, membership rows and the activity log. Documents are JSON text on both engines (filters read

@@ -65,6 +65,7 @@ extension SQLDirectoryStore {
             try await database.raw("DELETE FROM tenants WHERE id = \(bind: id)").run()
             try await database.raw("DELETE FROM activity_log WHERE tenant_id = \(bind: id)").run()
             try await ChangeEventOutbox.deleteAll(tenantID: id, in: database)
+            try await ProvisioningLogStore.deleteAll(tenantID: id, in: database)
             return true
         }
     }
@@ -167,6 +168,7 @@ extension SQLDirectoryStore {
             try await database.raw("DELETE FROM user_emails WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: id)").run()
             try await database.raw("DELETE FROM users WHERE tenant_id = \(bind: tenantID) AND idp_id = \(bind: id)").run()
             try await database.raw("DELETE FROM identity_providers WHERE tenant_id = \(bind: tenantID) AND id = \(bind: id)").run()
+            try await ProvisioningLogStore.deleteAll(tenantID: tenantID, idpID: id, in: database)
             try await Self.record(
                 ActivityEvent(tenantID: tenantID, idpID: id, actor: actor, action: "idp.deleted", resourceType: "IdentityProvider", resourceID: id),
                 in: database

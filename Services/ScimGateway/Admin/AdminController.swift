@@ -23,6 +23,8 @@ struct AdminController {
         var createdAt: Date
         var updatedAt: Date
         var groupsEditable: Bool
+        /// What the IdP's SCIM requests did lately (README "Provisioning log"); on reads, not on writes.
+        var provisioning: ProvisioningSummary?
     }
 
     func register(on group: RouterGroup<ServiceRequestContext>) {
@@ -37,6 +39,7 @@ struct AdminController {
         group.patch("tenants/:tenant/idps/:idp", use: updateIdentityProvider)
         group.delete("tenants/:tenant/idps/:idp", use: deleteIdentityProvider)
         group.get("tenants/:tenant/activity", use: activity)
+        ProvisioningLogAdminController(directory: peers.directory).register(on: group)
     }
 
     // MARK: Tenants
@@ -85,13 +88,21 @@ struct AdminController {
         return JSONCoding.response(view(idp), status: .created)
     }
 
+    /// Every IdP with its provisioning summary: two calls, in parallel, for the whole list.
     @Sendable func listIdentityProviders(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let idps = try await peers.directory.listIdentityProviders(tenantID: try context.parameters.require("tenant"), logger: context.logger)
-        return JSONCoding.response(idps.map(view))
+        let tenantID = try context.parameters.require("tenant")
+        async let summaries = peers.directory.provisioningSummaries(tenantID: tenantID, idpID: nil, logger: context.logger)
+        let idps = try await peers.directory.listIdentityProviders(tenantID: tenantID, logger: context.logger)
+        let provisioning = try await summaries.idps
+        return JSONCoding.response(idps.map { view($0, provisioning: provisioning[$0.id] ?? ProvisioningSummary()) })
     }
 
     @Sendable func getIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        JSONCoding.response(view(try await existingIdentityProvider(context)))
+        let tenantID = try context.parameters.require("tenant")
+        let idpID = try context.parameters.require("idp")
+        async let summaries = peers.directory.provisioningSummaries(tenantID: tenantID, idpID: idpID, logger: context.logger)
+        let idp = try await existingIdentityProvider(context)
+        return JSONCoding.response(view(idp, provisioning: try await summaries.idps[idp.id] ?? ProvisioningSummary()))
     }
 
     @Sendable func updateIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
@@ -146,7 +157,9 @@ struct AdminController {
         )
     }
 
-    private func view(_ idp: IdentityProvider) -> IdentityProviderView {
+    private func view(_ idp: IdentityProvider) -> IdentityProviderView { view(idp, provisioning: nil) }
+
+    private func view(_ idp: IdentityProvider, provisioning: ProvisioningSummary?) -> IdentityProviderView {
         IdentityProviderView(
             tenantID: idp.tenantID,
             id: idp.id,
@@ -156,7 +169,8 @@ struct AdminController {
             scimBaseURL: gateway.scimBaseURL(tenantID: idp.tenantID, idpID: idp.id),
             createdAt: idp.createdAt,
             updatedAt: idp.updatedAt,
-            groupsEditable: idp.groupsEditable
+            groupsEditable: idp.groupsEditable,
+            provisioning: provisioning
         )
     }
 }
