@@ -15,9 +15,14 @@ struct ProvisioningLogShipperTests {
         struct Unreachable: Error {}
         let batches = Mutex<[ProvisioningLogBatch]>([])
         let failing = Mutex(false)
+        /// Requests whose batch the directory refuses as invalid (400).
+        let refusing = Mutex<Set<String>>([])
 
         func send(_ batch: ProvisioningLogBatch) throws {
             if failing.withLock({ $0 }) { throw Unreachable() }
+            if batch.entries.contains(where: { entry in refusing.withLock { $0.contains(entry.requestID) } }) {
+                throw ScimError.invalidValue("refused")
+            }
             batches.withLock { $0.append(batch) }
         }
 
@@ -87,6 +92,16 @@ struct ProvisioningLogShipperTests {
         directory.failing.withLock { $0 = false }
         #expect(await shipper.flush())
         #expect(directory.entries.map(\.requestID) == (50..<150).map { "request-\($0)" })
+    }
+
+    @Test func aBatchTheDirectoryRefusesAsInvalidIsDroppedNotRetriedForever() async throws {
+        let directory = Directory()
+        directory.refusing.withLock { $0 = ["request-3"] }
+        let shipper = Self.shipper(directory)
+        shipper.record((0..<600).map { Self.event($0) })
+        #expect(await shipper.flush(), "the refused batch is not a failure to retry")
+        #expect(shipper.bufferedCount == 0)
+        #expect(directory.entries.map(\.requestID) == (500..<600).map { "request-\($0)" })
     }
 
     @Test func theServiceSendsWithinASecondAndFlushesAtShutdown() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import InternalAPI
 import Logging
+import ScimCore
 import ServiceClients
 import ServiceKit
 import ServiceLifecycle
@@ -130,6 +131,13 @@ final class ProvisioningLogShipper: Service, Sendable {
             }
             do {
                 try await send(ProvisioningLogBatch(entries: entries, reads: counts), logger)
+            } catch let error as ScimError where (400..<500).contains(error.status) && error.status != 429 {
+                // Refused for what it holds, it would be refused again: dropped, not retried until it crowds out the rest.
+                logger.error(
+                    "The directory refused a provisioning-log batch; its entries are dropped",
+                    metadata: ["entries.dropped": "\(entries.count)", "status": "\(error.status)"]
+                )
+                continue
             } catch {
                 putBack(entries, reads: reads)
                 logger.warning(
