@@ -13,6 +13,7 @@ command line.
 import json
 import os
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -64,8 +65,19 @@ def main():
     _, tokens = call("GET", f"{idp_url}/tokens", key)
     _, webhook = call("POST", f"{api}/webhooks", key, {"url": "http://127.0.0.1:9/openapi-check"})
 
+    # The provisioning log's entries of those SCIM requests (the gateway sends them within a second).
+    entries = []
+    for _ in range(50):
+        _, page = call("GET", f"{admin}/tenants/{tenant}/provisioning-log?limit=5", key)
+        entries = [entry["id"] for entry in page["entries"]]
+        if entries:
+            break
+        time.sleep(0.1)
+    if not entries:
+        sys.exit("seed: the provisioning log stayed empty after the seed's SCIM requests")
+
     dictionaries = {
-        "tenant": [tenant], "idp": [idp], "id": [user["id"], group["id"]], "user": [user["id"]],
+        "tenant": [tenant], "idp": [idp], "id": [user["id"], group["id"], entries[0]], "user": [user["id"]],
         "name": ["costCenter", "Email"], "attribute": ["costCenter", "Email"], "job": [job["id"]],
         "key": [api_key["metadata"]["id"]], "client": [client["clientID"]],
         "token": [t["id"] for t in tokens["tokens"]], "webhook": [webhook["id"]],
