@@ -1,3 +1,4 @@
+import Foundation
 import ServiceClients
 import ServiceKit
 import Testing
@@ -29,5 +30,19 @@ struct InternalPathAndIDTests {
             #expect(id == id.lowercased())
             #expect(bytes.enumerated().allSatisfy { index, byte in [8, 13, 18, 23].contains(index) || "0123456789abcdef".utf8.contains(byte) })
         }
+    }
+
+    @Test func timeOrderedUUIDsAreVersion7AndSortByTheirTime() {
+        let milliseconds: UInt64 = 1_796_000_000_123
+        let id = RandomUUID.timeOrderedLowercasedString(milliseconds: milliseconds)
+        let bytes = Array(id.utf8)
+        #expect(bytes.count == 36)
+        #expect(bytes[14] == UInt8(ascii: "7"))  // version
+        #expect("89ab".utf8.contains(bytes[19]))  // RFC 9562 variant
+        #expect(UInt64(id.replacingOccurrences(of: "-", with: "").prefix(12), radix: 16) == milliseconds)
+        let later = (1...200).map { RandomUUID.timeOrderedLowercasedString(milliseconds: milliseconds + UInt64($0)) }
+        #expect(later == later.sorted())
+        #expect(later.allSatisfy { $0 > id })
+        #expect(Set(later.map { _ in RandomUUID.timeOrderedLowercasedString(milliseconds: milliseconds) }).count == 200)
     }
 }

@@ -94,6 +94,27 @@ struct ProvisioningLogShipperTests {
         #expect(directory.entries.map(\.requestID) == (50..<150).map { "request-\($0)" })
     }
 
+    @Test func failedAuthenticationsAreLoggedWithinAPerMinuteBudget() async throws {
+        let directory = Directory()
+        let shipper = Self.shipper(directory)
+        func failure(_ number: Int, idp: String) -> ProvisioningEvent {
+            var event = Self.event(number)
+            event.idpID = idp
+            event.time = Date(timeIntervalSince1970: 1_800_000_000)  // one minute for all (the budget is per minute)
+            event.isAuthenticationFailure = true
+            return event
+        }
+        shipper.record((0..<100).map { failure($0, idp: "okta") })
+        #expect(shipper.bufferedCount == ProvisioningLogShipper.authenticationFailuresPerIdPMinute)
+        // A spray over made-up IdPs meets the gateway's budget; the IdP's own writes are never held back.
+        shipper.record((0..<2_000).map { failure($0, idp: "idp-\($0)") })
+        #expect(shipper.bufferedCount == ProvisioningLogShipper.authenticationFailuresPerMinute)
+        shipper.record([Self.event(1)])
+        #expect(shipper.bufferedCount == ProvisioningLogShipper.authenticationFailuresPerMinute + 1)
+        #expect(await shipper.flush())
+        #expect(directory.entries.filter { $0.operation == .auth }.count == ProvisioningLogShipper.authenticationFailuresPerMinute)
+    }
+
     @Test func aBatchTheDirectoryRefusesAsInvalidIsDroppedNotRetriedForever() async throws {
         let directory = Directory()
         directory.refusing.withLock { $0 = ["request-3"] }

@@ -30,11 +30,39 @@ final class ProvisioningLogShipper: Service, Sendable {
         var events: [ProvisioningEvent] = []
         var reads: [ReadKey: Int] = [:]
         var dropped = 0
+        /// Failed authentications logged in `authenticationMinute`, per IdP and in all.
+        var authenticationMinute = 0
+        var authenticationFailures: [ReadKey: Int] = [:]
+        var authenticationFailuresInMinute = 0
+        /// Failed authentications past the budget, not logged one by one.
+        var suppressed = 0
+
+        /// Whether a failed authentication still fits the minute's budget (and counts it if so).
+        mutating func admitsAuthenticationFailure(_ event: ProvisioningEvent) -> Bool {
+            let minute = ProvisioningTime.minute(of: event.time)
+            if minute != authenticationMinute {
+                authenticationMinute = minute
+                authenticationFailures = [:]
+                authenticationFailuresInMinute = 0
+            }
+            let key = ReadKey(tenantID: event.tenantID, idpID: event.idpID, minute: minute)
+            let count = authenticationFailures[key, default: 0]
+            guard authenticationFailuresInMinute < ProvisioningLogShipper.authenticationFailuresPerMinute,
+                count < ProvisioningLogShipper.authenticationFailuresPerIdPMinute
+            else { return false }
+            authenticationFailures[key] = count + 1
+            authenticationFailuresInMinute += 1
+            return true
+        }
     }
 
     static let defaultCapacity = 20_000
     /// Distinct IdP-minutes of read counts kept while the directory cannot be reached.
     static let maximumReadKeys = 10_000
+    /// Failed authentications logged one by one each minute, per IdP and in all: anyone can send a SCIM URL a bad
+    /// token, and past these a flood is counted in a warning instead of filling the log (and the buffer) with itself.
+    static let authenticationFailuresPerIdPMinute = 60
+    static let authenticationFailuresPerMinute = 600
 
     let capacity: Int
     let interval: Duration
@@ -67,7 +95,13 @@ final class ProvisioningLogShipper: Service, Sendable {
     func record(_ events: [ProvisioningEvent]) {
         guard !events.isEmpty else { return }
         state.withLock { state in
-            state.events.append(contentsOf: events)
+            for event in events {
+                guard !event.isAuthenticationFailure || state.admitsAuthenticationFailure(event) else {
+                    state.suppressed += 1
+                    continue
+                }
+                state.events.append(event)
+            }
             var over = state.unsent.count + state.events.count - capacity
             guard over > 0 else { return }
             state.dropped += over
@@ -125,7 +159,13 @@ final class ProvisioningLogShipper: Service, Sendable {
                 return (fromUnsent, fromEvents, reads)
             }
             guard !unsent.isEmpty || !events.isEmpty || !reads.isEmpty else { return true }
-            let entries = unsent + events.map { $0.entry(id: RandomUUID.lowercasedString()) }
+            // Time-ordered ids: the directory's index of them grows at its end (a random id lands anywhere in it).
+            let entries =
+                unsent
+                + events.map { event in
+                    let milliseconds = UInt64(max(0, event.time.timeIntervalSince1970 * 1_000))
+                    return event.entry(id: RandomUUID.timeOrderedLowercasedString(milliseconds: milliseconds))
+                }
             let counts = reads.map { key, count in
                 ProvisioningReadCount(tenantID: key.tenantID, idpID: key.idpID, minute: ProvisioningTime.minuteString(key.minute), count: count)
             }
@@ -163,12 +203,18 @@ final class ProvisioningLogShipper: Service, Sendable {
     }
 
     private func reportDrops() {
-        let dropped = state.withLock { state in
-            defer { state.dropped = 0 }
-            return state.dropped
+        let (dropped, suppressed) = state.withLock { state in
+            defer { (state.dropped, state.suppressed) = (0, 0) }
+            return (state.dropped, state.suppressed)
         }
         if dropped > 0 {
             logger.warning("Provisioning log entries dropped: the buffer was full", metadata: ["entries.dropped": "\(dropped)"])
+        }
+        if suppressed > 0 {
+            logger.warning(
+                "Failed authentications past the per-minute budget were not logged one by one",
+                metadata: ["entries.suppressed": "\(suppressed)"]
+            )
         }
     }
 }

@@ -1,11 +1,14 @@
 // Fuzz target "appquery": the URL query of the application API's reads and change feed as received →
 // ApplicationUserQuery / ApplicationGroupQuery / ApplicationMemberQuery(rawQuery:) (bounded parameters, opaque
 // cursors), and the same text split into parameters → ChangeEventFeedRequest(parameters:); the text alone as a
-// cursor → ApplicationCursor(token:expected:). Properties checked besides "no crash":
+// cursor → ApplicationCursor(token:expected:); the provisioning log's query → ProvisioningLogQuery(rawQuery:allowsFormat:)
+// and the text as its cursor → ProvisioningLogCursor(token:). Properties checked besides "no crash":
 // - every failure is a 400 ScimError;
 // - a parsed query's limit is within 1…1000, and its `rawQuery` reads back to the same query (what the gateway
 //   forwards is what the directory reads);
-// - a cursor that parses re-encodes to a token that parses to the same cursor.
+// - a cursor that parses re-encodes to a token that parses to the same cursor;
+// - a provisioning-log query's limit is within 1…500, `q` within its length, and its `rawQuery` (what the gateway
+//   forwards) reads back to the same query without its format.
 import Foundation
 import InternalAPI
 import ScimCore
@@ -33,6 +36,18 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         }
         let request = try ChangeEventFeedRequest(parameters: parameters)
         Fuzz.check((1...ChangeEventFeedRequest.maximumLimit).contains(request.limit), "feed limit \(request.limit)")
+    }
+    expectRefusal { () throws(ScimError) in
+        let query = try ProvisioningLogQuery(rawQuery: text, allowsFormat: true)
+        Fuzz.check((1...ProvisioningLogQuery.maximumLimit).contains(query.limit), "log limit \(query.limit)")
+        Fuzz.check((query.text?.count ?? 0) <= ProvisioningLogQuery.maximumTextLength, "log q too long")
+        var forwarded = query
+        forwarded.format = nil
+        Fuzz.check((try? ProvisioningLogQuery(rawQuery: query.rawQuery)) == forwarded, "log query does not read back: \(query.rawQuery)")
+    }
+    expectRefusal { () throws(ScimError) in
+        let cursor = try ProvisioningLogCursor(token: text)
+        Fuzz.check((try? ProvisioningLogCursor(token: cursor.token)) == cursor, "log cursor does not read back")
     }
     for order in ApplicationCursor.Order.allCases {
         expectRefusal { () throws(ScimError) in
