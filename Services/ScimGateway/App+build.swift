@@ -75,7 +75,9 @@ func buildApplication(
     provisioningLog: ProvisioningLogShipper? = nil,
     logger: Logger
 ) -> some ApplicationProtocol {
-    let provisioningLog = provisioningLog ?? ProvisioningLogShipper(directory: peers.directory, logger: logger)
+    let provisioningLog =
+        provisioningLog
+        ?? ProvisioningLogShipper(directory: peers.directory, keepsSuccessBodies: gateway.provisioningLogSuccessBodies, logger: logger)
     return ServiceApplication.makeApplication(
         router: buildRouter(peers: peers, gateway: gateway, provisioningLog: provisioningLog, authFailureClock: authFailureClock),
         configuration: configuration,

@@ -16,6 +16,9 @@ import ServiceKit
 ///   gets 429 for the rest of it (per replica, in memory).
 /// - `metrics.port` (`METRICS_PORT`, optional): a second listener on `HTTP_HOST` serving only `GET /metrics`, without
 ///   authentication, for a scrape from inside the cluster (the public port answers `/metrics` to the root key only).
+/// - `provisioning.log.success.bodies` (`PROVISIONING_LOG_SUCCESS_BODIES`, default false): keep the redacted request
+///   body of successful changes in the provisioning log too (a failure's is always kept); a sync then writes about
+///   twice the bytes (README "Provisioning log").
 struct GatewayConfiguration: Sendable {
     var adminKey: String
     var publicURL: String
@@ -23,6 +26,7 @@ struct GatewayConfiguration: Sendable {
     var authFailureLimit: Int = 20
     var authFailureWindow: Duration = .seconds(60)
     var metricsPort: Int?
+    var provisioningLogSuccessBodies = false
 
     init(adminKey: String, publicURL: String, tokenCacheTTL: Duration = .seconds(30)) {
         self.adminKey = adminKey
@@ -56,6 +60,11 @@ struct GatewayConfiguration: Sendable {
             }
             self.metricsPort = metricsPort
         }
+        let successBodies = reader.string(forKey: "provisioning.log.success.bodies", default: "false").lowercased()
+        guard successBodies == "true" || successBodies == "false" else {
+            throw ServiceConfiguration.Invalid(description: "PROVISIONING_LOG_SUCCESS_BODIES must be true or false.")
+        }
+        self.provisioningLogSuccessBodies = successBodies == "true"
     }
 
     /// What the SCIM endpoints support, as `/ServiceProviderConfig` advertises it and the handlers enforce it.

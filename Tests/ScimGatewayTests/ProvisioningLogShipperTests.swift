@@ -81,6 +81,21 @@ struct ProvisioningLogShipperTests {
         #expect(directory.entries.allSatisfy { $0.requestBody?.contains("hunter2") != true })
     }
 
+    @Test func aSuccessKeepsItsRequestBodyOnlyWhenConfiguredAFailureAlways() async throws {
+        for keeps in [false, true] {
+            let directory = Directory()
+            let shipper = ProvisioningLogShipper(keepsSuccessBodies: keeps, logger: Self.quiet) { batch, _ in try directory.send(batch) }
+            var failure = Self.event(1, body: ["userName": "ada"])
+            failure.httpStatus = 409
+            shipper.record([Self.event(0, body: ["userName": "ada"]), failure])
+            #expect(await shipper.flush())
+            let entries = directory.entries
+            #expect(entries.count == 2)
+            #expect((entries.first?.requestBody != nil) == keeps, "success body kept: \(keeps)")
+            #expect(entries.last?.requestBody?.contains("ada") == true)
+        }
+    }
+
     @Test func pastTheCapacityTheOldestAreDropped() async throws {
         let directory = Directory()
         let shipper = Self.shipper(directory, capacity: 100)

@@ -5,7 +5,8 @@ import Synchronization
 @testable import ScimGateway
 
 /// The gateway's provisioning log as it would reach the directory: the batches its shipper sends, captured (the
-/// router tests run no service group, so a test flushes the shipper itself).
+/// router tests run no service group, so a test flushes the shipper itself). Successes keep their request bodies here
+/// (`PROVISIONING_LOG_SUCCESS_BODIES=true`), so that the tests see every body the redaction writes.
 final class ShippedProvisioningLog: Sendable {
     private final class Batches: Sendable {
         let sent = Mutex<[ProvisioningLogBatch]>([])
@@ -16,7 +17,8 @@ final class ShippedProvisioningLog: Sendable {
 
     init() {
         let batches = batches
-        shipper = ProvisioningLogShipper(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })) { batch, _ in
+        let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        shipper = ProvisioningLogShipper(keepsSuccessBodies: true, logger: quiet) { batch, _ in
             batches.sent.withLock { $0.append(batch) }
         }
     }

@@ -25,7 +25,9 @@ struct ProvisioningEvent: Sendable {
 
     var isFailure: Bool { httpStatus >= 400 }
 
-    func entry(id: String) -> ProvisioningLogEntry {
+    /// The entry, its request body kept for a failure (where it shows the cause) and, with `keepsSuccessBody`, for a
+    /// success too (`PROVISIONING_LOG_SUCCESS_BODIES`: a sync then writes about twice the bytes, README).
+    func entry(id: String, keepsSuccessBody: Bool = false) -> ProvisioningLogEntry {
         let body: JSONValue? = if case .json(let value) = notes.body { value } else { nil }
         // A request refused before its handler named the resource (a body that is not JSON): named by its path.
         let resourceType = notes.resourceType ?? (isAuthenticationFailure ? nil : Self.resourceType(ofPath: path))
@@ -57,7 +59,7 @@ struct ProvisioningEvent: Sendable {
             scimType: error?.scimType?.rawValue,
             detail: error.map { ProvisioningRedaction.redact(text: $0.detail) },
             changedAttributes: notes.changedAttributes ?? [],
-            requestBody: notes.body.map(Self.kept),
+            requestBody: isFailure || keepsSuccessBody ? notes.body.map(Self.kept) : nil,
             responseBody: isFailure ? error.map(Self.answer) : nil,
             tokenPrefix: tokenPrefix
         )

@@ -65,6 +65,8 @@ final class ProvisioningLogShipper: Service, Sendable {
     static let authenticationFailuresPerMinute = 600
 
     let capacity: Int
+    /// Whether a success's request body is kept too (`PROVISIONING_LOG_SUCCESS_BODIES`); a failure's always is.
+    let keepsSuccessBodies: Bool
     let interval: Duration
     let maximumBackoff: Duration
     private let send: Send
@@ -73,12 +75,14 @@ final class ProvisioningLogShipper: Service, Sendable {
 
     init(
         capacity: Int = ProvisioningLogShipper.defaultCapacity,
+        keepsSuccessBodies: Bool = false,
         interval: Duration = .milliseconds(500),
         maximumBackoff: Duration = .seconds(30),
         logger: Logger,
         send: @escaping Send
     ) {
         self.capacity = max(capacity, 1)
+        self.keepsSuccessBodies = keepsSuccessBodies
         self.interval = interval
         self.maximumBackoff = maximumBackoff
         self.logger = logger
@@ -86,8 +90,10 @@ final class ProvisioningLogShipper: Service, Sendable {
     }
 
     /// The production shipper: batches go to the directory's `POST /internal/v1/provisioning-log`.
-    convenience init(directory: any DirectoryClient, logger: Logger) {
-        self.init(logger: logger) { batch, logger in try await directory.recordProvisioning(batch, logger: logger) }
+    convenience init(directory: any DirectoryClient, keepsSuccessBodies: Bool = false, logger: Logger) {
+        self.init(keepsSuccessBodies: keepsSuccessBodies, logger: logger) { batch, logger in
+            try await directory.recordProvisioning(batch, logger: logger)
+        }
     }
 
     // MARK: The request path
@@ -164,7 +170,7 @@ final class ProvisioningLogShipper: Service, Sendable {
                 unsent
                 + events.map { event in
                     let milliseconds = UInt64(max(0, event.time.timeIntervalSince1970 * 1_000))
-                    return event.entry(id: RandomUUID.timeOrderedLowercasedString(milliseconds: milliseconds))
+                    return event.entry(id: RandomUUID.timeOrderedLowercasedString(milliseconds: milliseconds), keepsSuccessBody: keepsSuccessBodies)
                 }
             let counts = reads.map { key, count in
                 ProvisioningReadCount(tenantID: key.tenantID, idpID: key.idpID, minute: ProvisioningTime.minuteString(key.minute), count: count)
