@@ -38,7 +38,11 @@ step "Build (debug, with tests)"
 swift build --build-tests
 
 step "Tests"
-swift test --skip-build
+# In two runs: the in-process suites hold well over a thousand descriptors at once (live servers, SQLite files),
+# and Foundation's Process.run on Linux reads /proc/self/fd in a way that crashed (SIGSEGV in memcpy) once the
+# table filled its directory buffer; the end-to-end suites, which start processes, run on their own with few.
+swift test --skip-build --skip EndToEndTests
+swift test --skip-build --filter EndToEndTests
 
 step "End-to-end suites again, and the directory's PostgreSQL-aware suites, on PostgreSQL"
 PG_DIR="$(mktemp -d /tmp/provisio-pg.XXXXXX)"
@@ -47,8 +51,10 @@ trap 'bash Tests/Postgres/cluster.sh stop "$PG_DIR"; rm -rf "$PG_DIR"' EXIT
 PG_URL="$(bash Tests/Postgres/cluster.sh start "$PG_DIR" "$PG_PORT")"
 # With the directory's in-process suites that read PROVISIO_TEST_POSTGRES_URL: webhook delivery (two directory
 # replicas sharing endpoints through FOR UPDATE SKIP LOCKED) and the change feed's retention.
+# The provisioning log's store and queries run on both engines too.
+PROVISIO_TEST_POSTGRES_URL="$PG_URL" swift test --skip-build --filter EndToEndTests
 PROVISIO_TEST_POSTGRES_URL="$PG_URL" swift test --skip-build \
-    --filter "EndToEndTests|GrowthStatisticsTests|PostgresConcurrentOpenTests|WebhookDeliveryTests|WebhookAPITests|ChangeEventFeedTests"
+    --filter "GrowthStatisticsTests|PostgresConcurrentOpenTests|WebhookDeliveryTests|WebhookAPITests|ChangeEventFeedTests|ProvisioningLogTests|ProvisioningLogQueryTests"
 
 step "Hostile corpus (SQLite, then PostgreSQL)"
 bash Tests/Hostile/run.sh

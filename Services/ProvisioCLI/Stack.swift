@@ -17,6 +17,8 @@ final class Stack {
         var port: Int
         var executable: URL
         var environment: [String: String]
+        /// `PROVISIO_INSTANCE_ID` of this service: its `/readyz` echoes it, which tells it from a stranger on its port.
+        var instanceID: String
         var process: Process
         var restarts = RestartHistory()
         /// When a service that died is due to start again; nil while it runs.
@@ -69,6 +71,8 @@ final class Stack {
         for name in ServiceBinaries.names {
             var ownEnvironment = environment
             ownEnvironment["HTTP_PORT"] = String(ports[name]!)
+            let instanceID = UUID().uuidString.lowercased()
+            ownEnvironment[ServiceInstance.environmentKey] = instanceID
             if let databases, name != "ScimGateway" {
                 ownEnvironment["DATABASE_URL"] = databases.url(for: name)
             }
@@ -80,7 +84,9 @@ final class Stack {
                 dataDirectory: dataDirectory,
                 logDirectory: logDirectory
             )
-            members.append(Member(name: name, port: ports[name]!, executable: executable, environment: ownEnvironment, process: process))
+            members.append(
+                Member(name: name, port: ports[name]!, executable: executable, environment: ownEnvironment, instanceID: instanceID, process: process)
+            )
         }
     }
 
@@ -111,10 +117,18 @@ final class Stack {
         }
     }
 
-    /// Polls each service's `/readyz` until all answer 200. A service that exits meanwhile fails the start.
+    /// A port this stack chose answered for another process: the ports were picked before the services bound them.
+    struct PortTaken: Error, CustomStringConvertible {
+        var name: String
+        var port: Int
+        var description: String { "Port \(port), meant for \(name), is served by another process." }
+    }
+
+    /// Polls each service's `/readyz` until all answer 200 with their own instance id. A service that exits
+    /// meanwhile fails the start; a port that answers for another process is ``PortTaken``.
     func waitUntilReady(timeout: Duration) async throws {
         let deadline = ContinuousClock.now.advanced(by: timeout)
-        var pending = members.map { ($0.name, "http://127.0.0.1:\($0.port)/readyz") }
+        var pending = members
         while !pending.isEmpty {
             if let exited = members.first(where: { !$0.process.isRunning }) {
                 throw ExitError(
@@ -123,23 +137,43 @@ final class Stack {
                 )
             }
             guard ContinuousClock.now < deadline else {
-                throw ExitError(message: "Not ready after \(timeout): \(pending.map(\.0).joined(separator: ", ")); see \(logDirectory.path)")
+                throw ExitError(message: "Not ready after \(timeout): \(pending.map(\.name).joined(separator: ", ")); see \(logDirectory.path)")
             }
-            var stillPending: [(String, String)] = []
-            for (name, url) in pending where !(await isReady(url)) {
-                stillPending.append((name, url))
+            var stillPending: [Member] = []
+            for member in pending {
+                switch await readiness(of: member) {
+                case .ready: break
+                case .notYet: stillPending.append(member)
+                case .stranger: throw PortTaken(name: member.name, port: member.port)
+                }
             }
             pending = stillPending
             if !pending.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
         }
     }
 
-    private func isReady(_ url: String) async -> Bool {
-        var request = HTTPClientRequest(url: url)
+    private enum Readiness { case ready, notYet, stranger }
+
+    /// A service that exited because its port was taken (its log's last lines say so): the port, for another try.
+    func exitedOnATakenPort() -> PortTaken? {
+        for member in members where !member.process.isRunning {
+            guard let handle = FileHandle(forReadingAtPath: logDirectory.appendingPathComponent("\(member.name).log").path) else { continue }
+            defer { try? handle.close() }
+            let end = (try? handle.seekToEnd()) ?? 0
+            try? handle.seek(toOffset: end > 4096 ? end - 4096 : 0)
+            let tail = String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
+            if tail.contains("Address already in use") { return PortTaken(name: member.name, port: member.port) }
+        }
+        return nil
+    }
+
+    private func readiness(of member: Member) async -> Readiness {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(member.port)/readyz")
         request.method = .GET
-        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) else { return false }
+        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) else { return .notYet }
         _ = try? await response.body.collect(upTo: 1 << 16)
-        return response.status == .ok
+        guard response.headers.first(name: ServiceInstance.headerName) == member.instanceID else { return .stranger }
+        return response.status == .ok ? .ready : .notYet
     }
 
     /// SIGTERM to every service (each drains and closes its store), SIGKILL to any still running after 15 s.

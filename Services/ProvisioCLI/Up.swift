@@ -64,19 +64,9 @@ struct Up: AsyncParsableCommand {
         let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let secrets = try StackSecrets.loadOrCreate(in: dataDirectory)
-        let stack = try Stack(
-            binaries: try ServiceBinaries.locate(),
-            dataDirectory: dataDirectory,
-            gatewayPort: port,
-            secrets: secrets,
-            logLevel: logLevel,
-            databases: postgres.map { PostgresDatabases(serverURL: $0, dataDirectory: dataDirectory) },
-            sqliteSynchronous: sqliteSynchronous?.uppercased()
-        )
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM])
-        try stack.start()
+        let stack = try await startStack(dataDirectory: dataDirectory, secrets: secrets)
         do {
-            try await stack.waitUntilReady(timeout: .seconds(90))
             let demo = try await DemoTenant(adminURL: stack.gatewayURL + "/admin/v1", adminKey: secrets.adminKey, dataDirectory: dataDirectory)
                 .ensure()
             Console.write(
@@ -106,6 +96,41 @@ struct Up: AsyncParsableCommand {
                     "\(name) \(exit) after \(restarts) restarts within \(restartWindow) s; the stack stopped. See \(stack.logDirectory.path)/\(name).log"
             )
         }
+    }
+}
+
+extension Up {
+    /// Attempts at starting the stack when another program took an internal service's port between the choice and
+    /// the bind (the ports are chosen anew each time); the gateway's port is the caller's and is never changed.
+    static let startAttempts = 3
+
+    /// Starts the four services and waits until each answers as itself on its port.
+    func startStack(dataDirectory: URL, secrets: StackSecrets) async throws -> Stack {
+        for attempt in 1...Self.startAttempts {
+            let stack = try Stack(
+                binaries: try ServiceBinaries.locate(),
+                dataDirectory: dataDirectory,
+                gatewayPort: port,
+                secrets: secrets,
+                logLevel: logLevel,
+                databases: postgres.map { PostgresDatabases(serverURL: $0, dataDirectory: dataDirectory) },
+                sqliteSynchronous: sqliteSynchronous?.uppercased()
+            )
+            try stack.start()
+            do {
+                try await stack.waitUntilReady(timeout: .seconds(90))
+                return stack
+            } catch {
+                stack.stop()
+                let takenPort: Stack.PortTaken? = (error as? Stack.PortTaken) ?? stack.exitedOnATakenPort()
+                guard let takenPort, takenPort.name != "ScimGateway", attempt < Self.startAttempts else {
+                    if let takenPort { throw ExitError(message: takenPort.description) }
+                    throw error
+                }
+                Console.write("\(takenPort) Starting again on other ports.\n")
+            }
+        }
+        throw ExitError(message: "The stack did not start.")
     }
 }
 

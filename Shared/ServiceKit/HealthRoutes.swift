@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 
@@ -23,7 +24,7 @@ extension Router where Context == ServiceRequestContext {
     package func addHealthRoutes(service: String, checks: [ReadinessCheck], metrics: Bool = true) {
         if metrics { addMetricsRoute() }
         get("healthz") { _, _ in
-            JSONCoding.response(["status": "alive", "service": service])
+            Self.withInstance(JSONCoding.response(["status": "alive", "service": service]))
         }
         get("readyz") { _, context in
             let results = await withTaskGroup(of: (String, Bool).self) { group in
@@ -35,10 +36,20 @@ extension Router where Context == ServiceRequestContext {
                 return results
             }
             let ready = !results.values.contains("unavailable")
-            return JSONCoding.response(
-                ReadinessReport(status: ready ? "ready" : "not ready", checks: results),
-                status: ready ? .ok : .serviceUnavailable
+            return Self.withInstance(
+                JSONCoding.response(
+                    ReadinessReport(status: ready ? "ready" : "not ready", checks: results),
+                    status: ready ? .ok : .serviceUnavailable
+                )
             )
         }
+    }
+
+    /// `response` with the `Provisio-Instance` header when a supervisor named this process (``ServiceInstance``).
+    private static func withInstance(_ response: Response) -> Response {
+        guard let id = ServiceInstance.id, let name = HTTPField.Name(ServiceInstance.headerName) else { return response }
+        var response = response
+        response.headers[name] = id
+        return response
     }
 }

@@ -38,4 +38,22 @@ struct StartupEndToEndTests {
         #expect(output.contains("newer than this build knows"), "\(output)")
         #expect(!output.contains("Listening"), "\(output)")
     }
+
+    /// `provisio up` tells its own services from a stranger on their port (`Provisio-Instance` on `/readyz`): a
+    /// gateway port another program serves stops the start with a clear message instead of a stack that talks to
+    /// someone else. (An internal service's port taken between its choice and its bind is chosen anew.)
+    @Test func provisioUpRefusesAGatewayPortAnotherProgramServes() async throws {
+        let stranger = try await PythonWebhookReceiver()
+        defer { stranger.stop() }
+        let port = try #require(URLComponents(string: stranger.url)?.port)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("provisio-taken-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (status, output) = try await ChildProcess.run(
+            StackProcess.binaryDirectory.appendingPathComponent("provisio"),
+            ["up", "--data-dir", folder.path, "--port", String(port)]
+        )
+        #expect(status == 1, "\(output)")
+        #expect(output.contains("Port \(port), meant for ScimGateway, is served by another process."), "\(output)")
+        #expect(!output.contains("Provisio is running"), "\(output)")
+    }
 }

@@ -150,8 +150,8 @@ struct ProvisioningLogShipperTests {
             let sent = ContinuousClock.now
             try await waitUntil { !directory.entries.isEmpty }
             // Sent by the 200 ms timer, not held until shutdown (the margin is for a loaded CI host, where the full
-            // suite's run has seen 1.5 s).
-            #expect(ContinuousClock.now - sent < .seconds(3))
+            // suite's run has seen 3 s).
+            #expect(ContinuousClock.now - sent < .seconds(8))
             // Just before shutdown: sent by the final flush, not lost.
             shipper.record([Self.event(1)])
             await group.triggerGracefulShutdown()
