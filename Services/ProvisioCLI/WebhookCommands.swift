@@ -38,11 +38,12 @@ struct WebhookCommand: AsyncParsableCommand {
         return TextTable.keyValues(pairs)
     }
 
-    /// The answer to create and rotate-secret: the secret, once, with the warning, then the endpoint.
+    /// The answer to create and rotate-secret (the endpoint with its `secret`): the secret, once, with the warning,
+    /// then the endpoint.
     static func describeWithSecret(_ value: Any) -> String {
         let object = value as? [String: Any] ?? [:]
         return "secret: \(TextTable.cell(object["secret"]))\nWARNING: the secret is shown only this once; store it now.\n"
-            + describe(object["webhook"] ?? [:])
+            + describe(object)
     }
 
     /// `--type` and `--idp` for create and update: what the endpoint subscribes to.

@@ -84,9 +84,8 @@ struct CLIParityEndToEndTests {
             let hook = "http://127.0.0.1:\(try freePort())/hook"
             let created = try json(try await cli("webhook", "create", "--tenant", "demo", "--url", hook, "--type", "user.created", "--json"))
             #expect((created["secret"] as? String)?.hasPrefix("whsec_") == true, "\(created)")
-            let endpoint = try #require(created["webhook"] as? [String: Any])
-            let webhookID = try #require(endpoint["id"] as? String)
-            #expect(endpoint["types"] as? [String] == ["user.created"])
+            let webhookID = try #require(created["id"] as? String)
+            #expect(created["types"] as? [String] == ["user.created"])
             let hooks = try json(try await cli("webhook", "list", "--tenant", "demo", "--json"))
             #expect((hooks["data"] as? [[String: Any]])?.map { $0["id"] as? String } == [webhookID])
             let target = ["--tenant", "demo", "--webhook", webhookID]
