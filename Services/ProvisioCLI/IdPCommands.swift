@@ -122,7 +122,8 @@ struct IdPCommand: AsyncParsableCommand {
         @OptionGroup var target: IdPOptions
         @OptionGroup var confirmation: ConfirmOptions
         func run() async throws {
-            let idp = (try? JSONSerialization.jsonObject(with: try await admin.call(.GET, target.path))) as? [String: Any] ?? [:]
+            let found = try await admin.call(.GET, target.path)  // 404 before asking; a failure here is not swallowed
+            let idp = (try? JSONSerialization.jsonObject(with: found)) as? [String: Any] ?? [:]
             let consequences =
                 "Deleting identity provider '\(target.idp)' (\(TextTable.cell(idp["name"]))) deletes its users and groups, revokes its tokens"
                 + " and OAuth clients and forgets its mappings: the IdP's next sync fails (401) until it is set up again."

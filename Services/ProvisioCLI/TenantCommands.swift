@@ -65,7 +65,8 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             let path = "/tenants/\(PathSegment.encode(tenant))"
             _ = try await admin.call(.GET, path)
-            let idps = (try? JSONSerialization.jsonObject(with: try await admin.call(.GET, path + "/idps"))) as? [[String: Any]] ?? []
+            let listed = try await admin.call(.GET, path + "/idps")
+            let idps = (try? JSONSerialization.jsonObject(with: listed)) as? [[String: Any]] ?? []
             let names = idps.compactMap { $0["id"] as? String }
             let consequences =
                 "Deleting tenant '\(tenant)' deletes its \(idps.count) identity provider(s)\(names.isEmpty ? "" : " (\(names.prefix(20).joined(separator: ", ")))")"

@@ -124,7 +124,8 @@ struct WebhookCommand: AsyncParsableCommand {
         @OptionGroup var target: Target
         @OptionGroup var confirmation: ConfirmOptions
         func run() async throws {
-            let endpoint = (try? JSONSerialization.jsonObject(with: try await admin.call(.GET, target.path, api: .application))) as? [String: Any]
+            let found = try await admin.call(.GET, target.path, api: .application)  // 404 before asking
+            let endpoint = (try? JSONSerialization.jsonObject(with: found)) as? [String: Any]
             let consequences =
                 "Deleting webhook '\(target.webhook)' stops every delivery to \(TextTable.cell(endpoint?["url"])) at once, pending retries"
                 + " included; its delivery log is gone."
