@@ -25,10 +25,10 @@ enum TextTable {
     /// A JSON boolean as `yes` or `no` (absent: `no`).
     static func flag(_ value: Any?) -> String { (value as? Bool) == true ? "yes" : "no" }
 
-    /// A JSON value as a cell: text as is, `null` or absent as `-`, lists joined by commas (empty: `all`).
+    /// A JSON value as a cell: text as is, empty, `null` or absent as `-`, lists joined by commas (empty: `all`).
     static func cell(_ value: Any?, emptyList: String = "all") -> String {
         switch value {
-        case let text as String: return text
+        case let text as String: return text.isEmpty ? "-" : text
         case let list as [Any]: return list.isEmpty ? emptyList : list.map { cell($0) }.joined(separator: ",")
         case let number as Int: return String(number)
         case nil, is NSNull: return "-"

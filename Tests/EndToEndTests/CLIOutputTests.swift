@@ -31,7 +31,7 @@ struct CLIOutputTests {
         #expect(table == "ID    NAME\ndemo  Demo\na     A")
         #expect(TextTable.keyValues([("id", "x"), ("SCIM URL", "u")]) == "id:        x\nSCIM URL:  u")
         #expect(TextTable.cell(nil) == "-")
-        #expect(TextTable.cell(NSNull()) == "-")
+        #expect(TextTable.cell(NSNull()) == "-" && TextTable.cell("") == "-")
         #expect(TextTable.cell([String]()) == "all")
         #expect(TextTable.cell(["a", "b"]) == "a,b")
         #expect(TextTable.flag(true) == "yes" && TextTable.flag(nil) == "no")

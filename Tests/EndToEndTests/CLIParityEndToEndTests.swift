@@ -160,13 +160,19 @@ struct CLIParityEndToEndTests {
     }
 
     @Test func completionScriptsOfferTheProviderTypes() async throws {
-        for shell in ["bash", "zsh", "fish"] {
+        let providerTypes = [
+            "bash": #"'Generic'$'\n''Azure'$'\n''Okta'$'\n''Duo'"#, "zsh": "('Generic' 'Azure' 'Okta' 'Duo')", "fish": "'Generic Azure Okta Duo'",
+        ]
+        for (shell, values) in providerTypes {
             let script = try await ChildProcess.run(
                 StackProcess.binaryDirectory.appendingPathComponent("provisio"),
                 ["--generate-completion-script", shell]
             )
             #expect(script.status == 0, "\(shell): \(script.output)")
-            #expect(script.output.contains("webhook") && script.output.contains("Okta"), "\(shell)")
+            #expect(script.output.contains(values), "\(shell) completes --provider-type")
+            for command in ["tenant", "idp", "webhook", "rotate-secret", "groups-editable", "provider-type"] {
+                #expect(script.output.contains(command), "\(shell) completes \(command)")
+            }
         }
     }
 }
