@@ -26,6 +26,11 @@ struct AdminOptions: ParsableArguments {
         else {
             throw CommandFailure.usage("No admin API: pass --admin-url and --admin-key, set PROVISIO_ADMIN_URL/KEY, or run `provisio up` here.")
         }
+        guard let parsed = URL(string: url), parsed.scheme.map({ ["http", "https"].contains($0.lowercased()) }) == true,
+            parsed.host?.isEmpty == false
+        else {
+            throw CommandFailure.usage("The admin URL must be http(s)://host[:port]/admin/v1; got \(url).")
+        }
         return (url.hasSuffix("/") ? String(url.dropLast()) : url, key)
     }
 

@@ -136,7 +136,30 @@ struct CLIParityEndToEndTests {
             let badRole = try await cli("api-key", "create", "--tenant", "demo", "--name", "x", "--role", "owner")
             #expect(badRole.status == 1, "\(badRole.output)")
             #expect(badRole.output.contains("HTTP 400") && badRole.output.contains("scimType: invalidValue"), "\(badRole.output)")
-            #expect(try await cli("token", "list", "--tenant", "demo", "--idp", "nope").status == 2)
+            // Every admin command family answers an unknown tenant or IdP with 2.
+            let tenantCommands = [
+                ["attribute", "list"], ["activity"], ["log"], ["api-key", "list"], ["tenant", "rename", "--name", "X"], ["idp", "list"],
+                ["webhook", "list"],
+            ]
+            for command in tenantCommands {
+                let result = try await ChildProcess.run(
+                    StackProcess.binaryDirectory.appendingPathComponent("provisio"),
+                    command + ["--tenant", "nope"] + connection
+                )
+                #expect(result.status == 2, "\(command): \(result.output)")
+            }
+            for command in [["token", "list"], ["client", "list"], ["mapping", "list"], ["idp", "show"]] {
+                let result = try await ChildProcess.run(
+                    StackProcess.binaryDirectory.appendingPathComponent("provisio"),
+                    command + ["--tenant", "demo", "--idp", "nope"] + connection
+                )
+                #expect(result.status == 2, "\(command): \(result.output)")
+            }
+            let badURL = try await ChildProcess.run(
+                StackProcess.binaryDirectory.appendingPathComponent("provisio"),
+                ["tenant", "list", "--admin-url", "localhost:8080", "--admin-key", demo.adminKey]
+            )
+            #expect(badURL.status == 64 && badURL.output.contains("admin URL must be"), "\(badURL.output)")
 
             // Deleting a tenant needs --yes here too; on a terminal (util-linux's `script` gives it one) it asks, saying
             // what breaks, and does nothing unless the answer is yes.
