@@ -49,7 +49,7 @@ struct AdminOptions: ParsableArguments {
         let status: Int
         let data: Data
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let response = try await AdminHTTP.client.execute(request, timeout: .seconds(30))
             status = Int(response.status.code)
             data = Data(buffer: try await response.body.collect(upTo: 4 << 20))
         } catch {
@@ -67,6 +67,17 @@ struct AdminOptions: ParsableArguments {
             Console.write(summary((try? JSONSerialization.jsonObject(with: data)) ?? [:]) + "\n")
         }
     }
+}
+
+/// The admin commands' HTTP client: a refused connection fails at once (`HTTPClient.shared` retries connecting until
+/// the request's deadline: 30 s of silence before a script learns that nothing listens).
+enum AdminHTTP {
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 }
 
 /// The API a command talks to: the admin API (`…/admin/v1`) or the application API (`…/api/v1`, webhooks) on the
