@@ -21,7 +21,7 @@ struct ApiKeyCommand: AsyncParsableCommand {
         @OptionGroup var admin: AdminOptions
         @Option(help: "Tenant id.") var tenant: String
         @Option(help: "A name that says what the key is for.") var name: String
-        @Option(help: "app, admin or viewer.") var role: String
+        @Option(help: "app, admin or viewer.", completion: .list(["app", "admin", "viewer"])) var role: String
         func run() async throws {
             let data = try await admin.call(.POST, "/tenants/\(PathSegment.encode(tenant))/api-keys", body: ["name": name, "role": role])
             admin.print(data) { value in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import InternalAPI
 import NIOHTTP1
 
 /// `provisio webhook list|create|update|delete|rotate-secret|replay|test|deliveries --tenant T`: a tenant's webhook
@@ -48,7 +49,12 @@ struct WebhookCommand: AsyncParsableCommand {
 
     /// `--type` and `--idp` for create and update: what the endpoint subscribes to.
     struct Subscription: ParsableArguments {
-        @Option(name: .customLong("type"), help: "An event type to receive (repeatable; none: all).") var types: [String] = []
+        @Option(
+            name: .customLong("type"),
+            help: "An event type to receive (repeatable; none: all).",
+            completion: .list(ChangeEventType.allCases.map(\.rawValue))
+        )
+        var types: [String] = []
         @Option(name: .customLong("idp"), help: "An identity provider whose events to receive (repeatable; none: all).") var idps: [String] = []
     }
 

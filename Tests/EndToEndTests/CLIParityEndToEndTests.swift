@@ -108,6 +108,17 @@ struct CLIParityEndToEndTests {
             #expect(try await webhook("delete", ["--yes"]).status == 0)
             #expect(try await webhook("test").status == 2)
 
+            // Identity attributes: add, edit (a built-in refuses: 400 `mutability`, status 1), delete.
+            #expect(try await cli("attribute", "add", "--tenant", "demo", "--name", "Cost Center", "--json").status == 0)
+            let edited = try json(
+                try await cli("attribute", "update", "--tenant", "demo", "--name", "Cost Center", "--description", "Finance code", "--json")
+            )
+            #expect(edited["description"] as? String == "Finance code", "\(edited)")
+            let builtIn = try await cli("attribute", "update", "--tenant", "demo", "--name", "Email", "--mandatory", "false")
+            #expect(builtIn.status == 1 && builtIn.output.contains("mutability"), "\(builtIn.output)")
+            #expect(try await cli("attribute", "update", "--tenant", "demo", "--name", "Cost Center").status == 64)
+            #expect(try await cli("attribute", "delete", "--tenant", "demo", "--name", "Cost Center").status == 0)
+
             // Refusals: a bad key, no server, the API's 400 with its scimType, on old and new commands alike.
             let wrongKey = try await ChildProcess.run(
                 StackProcess.binaryDirectory.appendingPathComponent("provisio"),
