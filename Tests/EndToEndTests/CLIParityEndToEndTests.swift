@@ -80,6 +80,20 @@ struct CLIParityEndToEndTests {
             #expect(try await cli("idp", "delete", "--tenant", "cli-corp", "--idp", "okta-one", "--yes").status == 0)
             #expect(try await cli("idp", "show", "--tenant", "cli-corp", "--idp", "okta-one").status == 2)
 
+            // `idp show` reports what the IdP's requests did: a refused SCIM create shows up in the summary.
+            let refusedCreate = try await HTTP.scim(demo, .POST, "/Users", json: ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"]])
+            #expect(refusedCreate.status == 400, "\(refusedCreate.text)")
+            var summary: [String: Any] = [:]
+            for _ in 0..<75 {
+                let idpJSON = try json(try await cli("idp", "show", "--tenant", "demo", "--idp", "default", "--json"))
+                summary = idpJSON["provisioning"] as? [String: Any] ?? [:]
+                if ((summary["last24h"] as? [String: Any])?["failure"] as? Int ?? 0) >= 1 { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect((summary["lastError"] as? String)?.contains("userName") == true, "\(summary)")
+            let health = try await cli("idp", "show", "--tenant", "demo", "--idp", "default")
+            #expect(health.output.contains("0 succeeded, 1 failed") && health.output.contains("userName"), "\(health.output)")
+
             // Webhooks, on the application API (the root key opens it too).
             let hook = "http://127.0.0.1:\(try freePort())/hook"
             let created = try json(try await cli("webhook", "create", "--tenant", "demo", "--url", hook, "--type", "user.created", "--json"))
