@@ -11,8 +11,8 @@ struct ActivityCommand: AsyncParsableCommand {
     @Option(help: "How many events (1 to 1000).") var limit: Int = 50
 
     func run() async throws {
-        var path = "/tenants/\(tenant)/activity?limit=\(limit)"
-        if let idp { path += "&idp=\(idp)" }
+        var path = "/tenants/\(PathSegment.encode(tenant))/activity?limit=\(limit)"
+        if let idp { path += "&idp=\(PathSegment.encode(idp))" }
         let data = try await admin.call(.GET, path)
         admin.print(data) { value in
             (value as? [[String: Any]] ?? []).map { entry in

@@ -21,9 +21,9 @@ struct ApiKeyCommand: AsyncParsableCommand {
         @OptionGroup var admin: AdminOptions
         @Option(help: "Tenant id.") var tenant: String
         @Option(help: "A name that says what the key is for.") var name: String
-        @Option(help: "app, admin or viewer.") var role: String
+        @Option(help: "app, admin or viewer.", completion: .list(["app", "admin", "viewer"])) var role: String
         func run() async throws {
-            let data = try await admin.call(.POST, "/tenants/\(tenant)/api-keys", body: ["name": name, "role": role])
+            let data = try await admin.call(.POST, "/tenants/\(PathSegment.encode(tenant))/api-keys", body: ["name": name, "role": role])
             admin.print(data) { value in
                 let object = value as? [String: Any] ?? [:]
                 return "\(object["key"] ?? "")\n(shown once; copy it now)\n" + ApiKeyCommand.describe(object["metadata"] ?? [:])
@@ -36,7 +36,7 @@ struct ApiKeyCommand: AsyncParsableCommand {
         @OptionGroup var admin: AdminOptions
         @Option(help: "Tenant id.") var tenant: String
         func run() async throws {
-            admin.print(try await admin.call(.GET, "/tenants/\(tenant)/api-keys")) { value in
+            admin.print(try await admin.call(.GET, "/tenants/\(PathSegment.encode(tenant))/api-keys")) { value in
                 let lines = (value as? [Any] ?? []).map(ApiKeyCommand.describe)
                 return lines.isEmpty ? "no API keys" : lines.joined(separator: "\n")
             }
@@ -49,7 +49,7 @@ struct ApiKeyCommand: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant: String
         @Argument(help: "Id of the key.") var id: String
         func run() async throws {
-            _ = try await admin.call(.DELETE, "/tenants/\(tenant)/api-keys/\(id)")
+            _ = try await admin.call(.DELETE, "/tenants/\(PathSegment.encode(tenant))/api-keys/\(PathSegment.encode(id))")
             admin.print(Data(#"{"revoked":true}"#.utf8)) { _ in "revoked \(id)" }
         }
     }

@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import NIOHTTP1
 
-/// `provisio attribute list|add|delete`: a tenant's identity attributes (the built-ins and custom ones).
+/// `provisio attribute list|add|update|delete`: a tenant's identity attributes (the built-ins and custom ones).
 struct AttributeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attribute",
         abstract: "Identity attributes of a tenant (built-in and custom).",
-        subcommands: [List.self, Add.self, Delete.self]
+        subcommands: [List.self, Add.self, Update.self, Delete.self]
     )
 
     struct TenantOption: ParsableArguments {
@@ -40,7 +40,7 @@ struct AttributeCommand: AsyncParsableCommand {
         @OptionGroup var admin: AdminOptions
         @OptionGroup var target: TenantOption
         @Option(help: "Name, as admins and mappings refer to it (\"Cost Center\").") var name: String
-        @Option(help: "string, number, boolean or date.") var type: String = "string"
+        @Option(help: "string, number, boolean or date.", completion: .list(["string", "number", "boolean", "date"])) var type: String = "string"
         @Option(help: "Description.") var description: String?
         @Flag(help: "The attribute holds several values (e.g. roles).") var multiValued = false
         @Flag(help: "An IdP must send it for a user to be created.") var mandatory = false
@@ -48,6 +48,28 @@ struct AttributeCommand: AsyncParsableCommand {
             var body: [String: Any] = ["name": name, "type": type, "multiValued": multiValued, "mandatory": mandatory]
             if let description { body["description"] = description }
             admin.print(try await admin.call(.POST, target.path, body: body)) { "added " + AttributeCommand.describe($0) }
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Edit a custom identity attribute's description or mandatory flag.")
+        @OptionGroup var admin: AdminOptions
+        @OptionGroup var target: TenantOption
+        @Option(help: "Name of the attribute.") var name: String
+        @Option(help: "New description.") var description: String?
+        @Option(help: "Whether an IdP must send it for a user to be created.", completion: .list(["true", "false"])) var mandatory: Bool?
+
+        func validate() throws {
+            guard description != nil || mandatory != nil else { throw ValidationError("Nothing to change: pass --description or --mandatory.") }
+        }
+
+        func run() async throws {
+            var body: [String: Any] = [:]
+            if let description { body["description"] = description }
+            if let mandatory { body["mandatory"] = mandatory }
+            admin.print(try await admin.call(.PATCH, target.path + "/" + PathSegment.encode(name), body: body)) {
+                "updated " + AttributeCommand.describe($0)
+            }
         }
     }
 

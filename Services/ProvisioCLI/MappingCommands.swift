@@ -21,7 +21,7 @@ struct MappingCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show mapped and unmapped identity attributes.")
         @OptionGroup var admin: AdminOptions
         @OptionGroup var target: IdPOptions
-        @Option(help: "mapped, unmapped or all.") var view: String = "all"
+        @Option(help: "mapped, unmapped or all.", completion: .list(["mapped", "unmapped", "all"])) var view: String = "all"
         func run() async throws {
             admin.print(try await admin.call(.GET, target.path + "/mappings?view=\(PathSegment.encode(view))")) { value in
                 let object = value as? [String: Any] ?? [:]
