@@ -240,6 +240,21 @@ struct WebhookDeliveryTests {
         }
     }
 
+    /// An endpoint where nothing listens fails the attempt at once, "connection refused", instead of holding the
+    /// endpoint's one delivery in flight until the 10 s timeout (the retry schedule tries again).
+    @Test func aRefusedConnectionFailsTheAttemptAtOnce() async throws {
+        try await WebhookDirectory().run { client, _ in
+            let (id, _) = try await client.createWebhook(url: "http://127.0.0.1:1/hook")
+            let started = ContinuousClock.now
+            let answer = try await client.call(.post, "/internal/v1/tenants/acme/webhooks/\(id)/test")
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(answer.status == .ok)
+            #expect(try answer.json["delivered"] == false)
+            let error = try #require(try answer.json["error"]?.stringValue)
+            #expect(error.lowercased().contains("refused"), "\(error)")
+        }
+    }
+
     @Test func theDeliveryLogIsBoundedAndPagedNewestFirst() async throws {
         let receiver = WebhookReceiver { _ in .init(status: .badRequest) }
         try await receiver.run { base in

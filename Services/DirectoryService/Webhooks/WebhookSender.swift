@@ -13,10 +13,13 @@ struct WebhookSender: Sendable {
     let client: HTTPClient
     let timeout: Duration
 
-    /// A client for deliveries: no redirects, keep-alive, no decompression.
+    /// A client for deliveries: no redirects, keep-alive, no decompression. A refused connection fails the attempt
+    /// at once (the retry schedule tries again), instead of being retried until the timeout: an endpoint that is down
+    /// shows "connection refused" in its delivery log, not 10 s and "timed out".
     static func makeClient(timeout: Duration) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = .init(connect: .seconds(Int64(timeout.seconds)), read: .seconds(Int64(timeout.seconds)))
         configuration.connectionPool.idleTimeout = .seconds(60)
         configuration.httpVersion = .http1Only
