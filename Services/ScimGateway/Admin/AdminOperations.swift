@@ -1,0 +1,40 @@
+import Foundation
+import InternalAPI
+import Logging
+import ServiceClients
+
+/// Admin operations that span several services, shared by the admin API (``AdminController``) and the console, so each
+/// rule has one implementation.
+extension GatewayPeers {
+    /// Deletes the tenant's directory data, then its credentials (tokens, clients, API keys) and mappings.
+    func deleteTenant(_ tenantID: String, logger: Logger) async throws {
+        try await directory.deleteTenant(tenantID, logger: logger)
+        try await tokens.revokeAll(tenantID: tenantID, idpID: nil, logger: logger)
+        defer { identityMapper.invalidate(tenantID: tenantID) }
+        try await mapping.deleteConfiguration(tenantID: tenantID, idpID: nil, logger: logger)
+    }
+
+    /// Creates the IdP in the directory and registers it with the mapping service (which seeds its default mappings).
+    func createIdentityProvider(tenantID: String, _ body: IdentityProviderCreateRequest, logger: Logger) async throws -> IdentityProvider {
+        let idp = try await directory.createIdentityProvider(tenantID: tenantID, body, logger: logger)
+        defer { identityMapper.invalidate(tenantID: idp.tenantID) }  // an IdP of this id may have been mapped before
+        try await mapping.registerIdentityProvider(idp, logger: logger)
+        return idp
+    }
+
+    /// Changes the IdP; a new provider type reaches the mapping service, which re-seeds the defaults unless an admin
+    /// customised them.
+    func updateIdentityProvider(
+        tenantID: String,
+        idpID: String,
+        _ body: IdentityProviderUpdateRequest,
+        logger: Logger
+    ) async throws -> IdentityProvider {
+        let idp = try await directory.updateIdentityProvider(tenantID: tenantID, idpID: idpID, body, logger: logger)
+        if body.providerType != nil {
+            defer { identityMapper.invalidate(tenantID: idp.tenantID) }
+            try await mapping.registerIdentityProvider(idp, logger: logger)
+        }
+        return idp
+    }
+}
