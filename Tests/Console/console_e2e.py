@@ -133,6 +133,8 @@ try:
         state["token"] = token
         status, body = http("POST", state["scim"] + "/Users", {
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "ada@example.com", "active": True,
+            "name": {"givenName": "Ada", "familyName": "Lovelace"},
+            "emails": [{"type": "work", "value": "ada@example.com", "primary": True}],
         }, bearer=token)
         assert status == 201, (status, body)
         driver.get(state["idp_page"])

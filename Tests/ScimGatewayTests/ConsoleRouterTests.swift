@@ -152,6 +152,24 @@ struct ConsoleRouterTests {
         }
     }
 
+    @Test(
+        arguments: [
+            ("same-origin", "https://scim.example.test", true),
+            ("same-origin", nil, true),
+            ("same-origin", "null", true),  // Chromium's Origin on a form POST from a no-referrer page
+            (nil, "https://scim.example.test", true),
+            (nil, "null", false),
+            (nil, nil, false),
+            ("same-site", "https://scim.example.test", false),
+            ("cross-site", nil, false),
+            ("same-origin", "https://evil.example", false),
+            (nil, "https://evil.example", false),
+        ] as [(String?, String?, Bool)]
+    )
+    func originCheck(secFetchSite: String?, origin: String?, allowed: Bool) {
+        #expect(ConsoleOriginCheck.isSameOrigin(secFetchSite: secFetchSite, origin: origin, consoleOrigin: "https://scim.example.test") == allowed)
+    }
+
     // MARK: Screens
 
     @Test func operatorAddsAnIdpAndCreatesATokenShownOnce() async throws {

@@ -61,7 +61,8 @@ struct IdpPage {
         let list = try await peers.tokens.listTokens(tenantID: tenantID, idpID: idpID, logger: logger)
         let base = "/console/tenants/\(tenantID)/idps/\(idpID)"
         let now = Date()
-        let tokens = list.tokens.map { token in
+        // Revoked tokens are history (the activity log keeps it); a token retiring after a recreate still shows.
+        let tokens = list.tokens.filter { $0.revokedAt.map { $0 > now } ?? true }.map { token in
             Model.TokenRow(
                 id: token.id,
                 prefix: token.prefix,
