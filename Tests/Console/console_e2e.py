@@ -140,7 +140,7 @@ try:
         driver.get(state["idp_page"])
         assert token not in driver.page_source, "the token is shown only once"
 
-    @step("a refused request shows in the IdP's provisioning health")
+    @step("a refused request shows in the IdP's health and in its provisioning log tab")
     def _():
         status, _ = http("POST", state["scim"] + "/Users", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"]},
                          bearer=state["token"])
@@ -154,6 +154,17 @@ try:
             assert time.time() < deadline, cell
             time.sleep(1)
         shot("tenant")
+        driver.get(state["idp_page"])
+        driver.find_element(By.LINK_TEXT, "Provisioning log").click()
+        driver.find_element(By.CSS_SELECTOR, "#log-status option[value=failure]").click()
+        submit("apply-filters")
+        rows = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#log .log-row"))
+        assert len(rows) == 1 and "400" in rows[0].text, [r.text for r in rows]
+        assert "status=failure" in driver.find_element(By.ID, "log-csv").get_attribute("href")
+        shot("provisioning-log")
+        rows[0].find_element(By.TAG_NAME, "a").click()
+        assert "400" in wait.until(lambda d: d.find_element(By.ID, "log-entry")).text
+        shot("provisioning-log-entry")
 
     @step("recreate the token: the old one stops, the new one works")
     def _():

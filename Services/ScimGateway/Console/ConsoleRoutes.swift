@@ -42,6 +42,7 @@ enum ConsoleRoutes {
         IdentityProviderRoutes(peers: dependencies.peers, gateway: dependencies.gateway, views: views).register(on: signedIn)
         BearerTokenRoutes(peers: dependencies.peers, gateway: dependencies.gateway, verifier: dependencies.tokenVerifier, views: views)
             .register(on: signedIn)
+        ProvisioningLogRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
     }
 
     /// The signed-in user of this request (set by ``ConsoleSessionMiddleware``).

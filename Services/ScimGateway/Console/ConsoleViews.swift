@@ -23,7 +23,7 @@ struct ConsoleViews: Sendable {
         }
     }
 
-    static let templateNames = ["layout", "login", "error", "tenants", "tenant", "idp"]
+    static let templateNames = ["layout", "login", "error", "tenants", "tenant", "idp", "idp-log", "idp-log-entry"]
 
     static let bundled: Result<ConsoleViews, any Error> = {
         do {
