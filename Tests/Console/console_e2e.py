@@ -158,6 +158,7 @@ try:
         driver.find_element(By.LINK_TEXT, "Provisioning log").click()
         driver.find_element(By.CSS_SELECTOR, "#log-status option[value=failure]").click()
         submit("apply-filters")
+        wait.until(lambda d: "status=failure" in d.current_url)
         rows = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#log .log-row"))
         assert len(rows) == 1 and "400" in rows[0].text, [r.text for r in rows]
         assert "status=failure" in driver.find_element(By.ID, "log-csv").get_attribute("href")
@@ -179,6 +180,27 @@ try:
         status, _ = http("GET", state["scim"] + "/Users", bearer=token)
         assert status == 200, status
         state["token"] = token
+
+    @step("create an OAuth client (secret shown once) and get an access token with it")
+    def _():
+        import base64
+        import urllib.parse
+        driver.get(state["idp_page"])
+        token_url = driver.find_element(By.ID, "token-url").get_attribute("value")
+        assert token_url == BASE + "/oauth/v2/" + TENANT + "/token", token_url
+        submit("create-client-button")
+        secret = wait.until(lambda d: d.find_element(By.ID, "secret-value")).get_attribute("value")
+        client_id = driver.find_element(By.ID, "secret-client-id").get_attribute("value")
+        shot("oauth-client")
+        request = urllib.request.Request(token_url, data=urllib.parse.urlencode({"grant_type": "client_credentials"}).encode(), method="POST")
+        request.add_header("Authorization", "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode())
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        with urllib.request.urlopen(request, timeout=15) as response:
+            access = json.loads(response.read())["access_token"]
+        status, _ = http("GET", state["scim"] + "/Users", bearer=access)
+        assert status == 200, status
+        driver.get(state["idp_page"])
+        assert secret not in driver.page_source, "the secret is shown only once"
 
     @step("revoke the token after confirming what breaks")
     def _():
@@ -208,7 +230,7 @@ try:
         at("/console/tenants/" + TENANT)
         assert not driver.find_elements(By.ID, "create-idp")
         driver.get(state["idp_page"])
-        for selector in ["#create-token", "#save-settings", "form.revoke", "form.recreate"]:
+        for selector in ["#create-token", "#save-settings", "form.revoke", "form.recreate", "#create-client", "form.rotate"]:
             assert not driver.find_elements(By.CSS_SELECTOR, selector), selector
         shot("viewer")
         status = driver.execute_async_script(

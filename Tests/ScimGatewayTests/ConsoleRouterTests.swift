@@ -210,6 +210,33 @@ struct ConsoleRouterTests {
         }
     }
 
+    @Test func oauthClientSecretIsShownOnceAndRotationAndRevocationWork() async throws {
+        let gateway = Gateway()
+        try await gateway.run { client in
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
+            var browser = ConsoleBrowser(client: client)
+            _ = try await browser.signIn(Fixture.adminKey)
+            let page = try await browser.get("/console/tenants/acme/idps/okta")
+            #expect(page.text.contains("value=\"https://scim.example.test/oauth/v2/acme/token\""))
+            #expect(!page.text.contains(FakeTokenClient.clientSecret))
+            let csrf = try #require(ConsoleBrowser.csrf(in: page))
+            let base = "/console/tenants/acme/idps/okta/clients"
+            let created = try await browser.post(base, csrf: csrf)
+            #expect(created.status == .ok)
+            #expect(created.headers[.location] == nil)
+            #expect(created.text.contains("id=\"secret-value\" value=\"\(FakeTokenClient.clientSecret)\""))
+            #expect(created.text.contains(FakeTokenClient.clientID))
+            let rotated = try await browser.post("\(base)/\(FakeTokenClient.clientID)/rotate", [("graceHours", "24")], csrf: csrf)
+            #expect(rotated.status == .ok)
+            #expect(rotated.text.contains("keeps working for 24 hours"))
+            #expect(try await browser.post("\(base)/\(FakeTokenClient.clientID)/rotate", [("graceHours", "-1")], csrf: csrf).status == .badRequest)
+            let revoked = try await browser.post("\(base)/\(FakeTokenClient.clientID)/revoke", csrf: csrf)
+            #expect(revoked.status == .seeOther)
+            #expect(revoked.headers[.location] == "/console/tenants/acme/idps/okta")
+            #expect(try await browser.post("/console/tenants/acme/idps/nope/clients", csrf: csrf).status == .notFound)
+        }
+    }
+
     @Test func settingsChangeTheProviderTypeAndGroupsEditable() async throws {
         let gateway = Gateway()
         try await gateway.run { client in

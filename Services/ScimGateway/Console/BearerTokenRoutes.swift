@@ -52,7 +52,8 @@ struct BearerTokenRoutes {
         let secret = IdpPage.Model.Secret(
             title: "New bearer token",
             value: issued.token,
-            note: "Copy it into the identity provider now: it is shown only this once."
+            note: "Copy it into the identity provider now: it is shown only this once.",
+            clientID: nil
         )
         return try await page.render(tenantID: tenantID, idpID: idpID, secret: secret, logger: context.logger)
     }
@@ -73,7 +74,8 @@ struct BearerTokenRoutes {
             title: "Recreated bearer token",
             value: recreated.token,
             note: "Copy it into the identity provider now: it is shown only this once. The old token \(recreated.replaced.prefix)… "
-                + ((body.graceHours ?? 0) == 0 ? "no longer works." : "keeps working for \(body.graceHours ?? 0) hours.")
+                + ((body.graceHours ?? 0) == 0 ? "no longer works." : "keeps working for \(body.graceHours ?? 0) hours."),
+            clientID: nil
         )
         return try await page.render(tenantID: tenantID, idpID: idpID, secret: secret, logger: context.logger)
     }

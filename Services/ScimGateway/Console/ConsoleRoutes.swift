@@ -42,6 +42,8 @@ enum ConsoleRoutes {
         IdentityProviderRoutes(peers: dependencies.peers, gateway: dependencies.gateway, views: views).register(on: signedIn)
         BearerTokenRoutes(peers: dependencies.peers, gateway: dependencies.gateway, verifier: dependencies.tokenVerifier, views: views)
             .register(on: signedIn)
+        OAuthClientRoutes(peers: dependencies.peers, gateway: dependencies.gateway, verifier: dependencies.tokenVerifier, views: views)
+            .register(on: signedIn)
         ProvisioningLogRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
     }
 

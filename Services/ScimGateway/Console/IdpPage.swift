@@ -30,10 +30,22 @@ struct IdpPage {
             var canWrite: Bool
             var base: String
         }
+        struct ClientRow {
+            var clientID: String
+            var created: String
+            var rotated: String
+            var lastUsed: String
+            var previousValidUntil: String?
+            var csrf: String
+            var canWrite: Bool
+            var base: String
+        }
         struct Secret {
             var title: String
             var value: String
             var note: String
+            /// An OAuth client's id, shown with its secret.
+            var clientID: String?
         }
         var tenantID: String
         var idpID: String
@@ -47,6 +59,9 @@ struct IdpPage {
         var hasTokens: Bool
         var maxActive: Int
         var expiryWarning: String?
+        var clients: [ClientRow]
+        var hasClients: Bool
+        var tokenURL: String
         var canWrite: Bool
         var csrf: String
         var base: String
@@ -58,6 +73,7 @@ struct IdpPage {
         let user = try ConsoleRoutes.user()
         try ConsoleAccess.check(user, tenant: tenantID, method: .get)
         let idp = try await peers.directory.identityProvider(tenantID: tenantID, idpID: idpID, logger: logger)
+        async let clientList = peers.tokens.listClients(tenantID: tenantID, idpID: idpID, logger: logger)
         let list = try await peers.tokens.listTokens(tenantID: tenantID, idpID: idpID, logger: logger)
         let base = "/console/tenants/\(tenantID)/idps/\(idpID)"
         let now = Date()
@@ -70,6 +86,18 @@ struct IdpPage {
                 expires: ConsoleFormat.date(token.expiresAt, none: "never"),
                 lastUsed: ConsoleFormat.date(token.lastUsedAt, none: "never"),
                 retiring: token.revokedAt.flatMap { $0 > now ? ConsoleFormat.date($0) : nil },
+                csrf: user.csrfToken,
+                canWrite: user.canWrite,
+                base: base
+            )
+        }
+        let clients = try await clientList.filter { $0.revokedAt == nil }.map { client in
+            Model.ClientRow(
+                clientID: client.clientID,
+                created: ConsoleFormat.date(client.createdAt),
+                rotated: ConsoleFormat.date(client.secretRotatedAt, none: "never"),
+                lastUsed: ConsoleFormat.date(client.lastUsedAt, none: "never"),
+                previousValidUntil: client.previousSecretValidUntil.flatMap { $0 > now ? ConsoleFormat.date($0) : nil },
                 csrf: user.csrfToken,
                 canWrite: user.canWrite,
                 base: base
@@ -88,6 +116,9 @@ struct IdpPage {
             hasTokens: !tokens.isEmpty,
             maxActive: list.maxActive,
             expiryWarning: list.expiryWarning?.detail,
+            clients: clients,
+            hasClients: !clients.isEmpty,
+            tokenURL: gateway.tokenURL(tenantID: tenantID),
             canWrite: user.canWrite,
             csrf: user.csrfToken,
             base: base,
