@@ -213,6 +213,22 @@ try:
         status, _ = http("GET", state["scim"] + "/Users", bearer=state["token"])
         assert status == 401, status
 
+    @step("the activity log and a viewer API key created in the console (shown once)")
+    def _():
+        driver.find_element(By.LINK_TEXT, "Activity").click()
+        at("/console/tenants/" + TENANT + "/activity")
+        assert driver.find_elements(By.CSS_SELECTOR, "#activity tbody tr")
+        shot("activity")
+        driver.find_element(By.LINK_TEXT, "API keys").click()
+        at("/console/tenants/" + TENANT + "/api-keys")
+        driver.find_element(By.ID, "key-name").send_keys("auditor")
+        driver.find_element(By.CSS_SELECTOR, "#key-role option[value=viewer]").click()
+        submit("create-key-button")
+        key = wait.until(lambda d: d.find_element(By.ID, "secret-value")).get_attribute("value")
+        assert key.startswith("pvk_"), key
+        shot("api-keys")
+        state["viewer_key"] = key
+
     @step("sign out")
     def _():
         submit("sign-out")
@@ -222,10 +238,7 @@ try:
 
     @step("a viewer sees no write control and a forged POST is 403")
     def _():
-        status, body = http("POST", ADMIN_URL + "/tenants/" + TENANT + "/api-keys", {"name": "auditor", "role": "viewer"},
-                            bearer=DEMO["adminKey"], content_type="application/json")
-        assert status == 201, (status, body)
-        driver.find_element(By.NAME, "key").send_keys(json.loads(body)["key"])
+        driver.find_element(By.NAME, "key").send_keys(state["viewer_key"])
         submit("sign-in")
         at("/console/tenants/" + TENANT)
         assert not driver.find_elements(By.ID, "create-idp")

@@ -45,6 +45,8 @@ enum ConsoleRoutes {
         OAuthClientRoutes(peers: dependencies.peers, gateway: dependencies.gateway, verifier: dependencies.tokenVerifier, views: views)
             .register(on: signedIn)
         ProvisioningLogRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
+        ApiKeyRoutes(peers: dependencies.peers, keys: dependencies.keys, views: views).register(on: signedIn)
+        ActivityRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
     }
 
     /// The signed-in user of this request (set by ``ConsoleSessionMiddleware``).

@@ -23,7 +23,7 @@ struct ConsoleViews: Sendable {
         }
     }
 
-    static let templateNames = ["layout", "login", "error", "tenants", "tenant", "idp", "idp-log", "idp-log-entry"]
+    static let templateNames = ["layout", "login", "error", "tenants", "tenant", "idp", "idp-log", "idp-log-entry", "api-keys", "activity"]
 
     static let bundled: Result<ConsoleViews, any Error> = {
         do {
@@ -71,7 +71,7 @@ struct ConsoleViews: Sendable {
             self.tenantID = tenantID
             let base = "/console/tenants/\(tenantID)"
             let sections: [(String, String?)] = [
-                ("Identity providers", base), ("Identity attributes", nil), ("Activity", nil), ("API keys", nil),
+                ("Identity providers", base), ("Identity attributes", nil), ("Activity", "\(base)/activity"), ("API keys", "\(base)/api-keys"),
                 ("Webhooks", nil),
             ]
             items = sections.map { Item(label: $0.0, href: $0.1, current: $0.0 == current) }

@@ -1,0 +1,68 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import InternalAPI
+import ScimCore
+import ServiceTestSupport
+import Synchronization
+import Testing
+
+@testable import ScimGateway
+
+/// A tenant's API keys and Activity pages in the console: a key shown once, revoked at once (its console session ends
+/// with it), the viewer's read-only view, and the activity log read from the real directory.
+@Suite("SCIM gateway: admin console tenant pages", .timeLimit(.minutes(2)))
+struct ConsoleTenantPagesRouterTests {
+    @Test func anAdminCreatesAKeyShownOnceAndRevokesIt() async throws {
+        let gateway = Gateway()
+        try await gateway.run { client in
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
+            let (adminKey, _) = gateway.tokens.issueApiKey(tenantID: "acme", role: .admin)
+            var browser = ConsoleBrowser(client: client)
+            _ = try await browser.signIn(adminKey)
+            let page = try await browser.get("/console/tenants/acme/api-keys")
+            #expect(page.status == .ok)
+            #expect(!page.text.contains(adminKey))
+            let csrf = try #require(ConsoleBrowser.csrf(in: page))
+
+            let created = try await browser.post("/console/tenants/acme/api-keys", [("name", "auditor"), ("role", "viewer")], csrf: csrf)
+            #expect(created.status == .ok)
+            #expect(created.headers[.location] == nil)
+            let key = try #require(created.text.firstMatch(of: /id="secret-value" value="(pvk_[^"]+)"/)?.1)
+            #expect(!(try await browser.get("/console/tenants/acme/api-keys").text.contains(String(key))))
+            #expect(try await browser.post("/console/tenants/acme/api-keys", [("name", "x"), ("role", "owner")], csrf: csrf).status == .badRequest)
+
+            var viewer = ConsoleBrowser(client: client)
+            _ = try await viewer.signIn(String(key))
+            let viewerPage = try await viewer.get("/console/tenants/acme/api-keys")
+            #expect(viewerPage.status == .ok)
+            #expect(!viewerPage.text.contains("/revoke\""))
+            #expect(!viewerPage.text.contains("id=\"create-key\""))
+
+            let id = try #require(gateway.tokens.state.withLock { $0.apiKeys.keys[String(key)]?.metadata.id })
+            let revoked = try await browser.post("/console/tenants/acme/api-keys/\(id)/revoke", csrf: csrf)
+            #expect(revoked.status == .seeOther)
+            #expect(revoked.headers[.location] == "/console/tenants/acme/api-keys")
+            // The viewer's session ended with its key.
+            #expect(try await viewer.get("/console/tenants/acme/api-keys").headers[.location] == "/console/login")
+        }
+    }
+
+    @Test func theActivityLogShowsTheTenantsEvents() async throws {
+        let gateway = Gateway()
+        try await gateway.run { client in
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
+            var browser = ConsoleBrowser(client: client)
+            _ = try await browser.signIn(Fixture.adminKey)
+            let csrf = try #require(ConsoleBrowser.csrf(in: try await browser.get("/console/tenants/acme")))
+            _ = try await browser.post("/console/tenants/acme/idps", [("name", "Entra"), ("id", "entra")], csrf: csrf)
+            let page = try await browser.get("/console/tenants/acme/activity")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("<table id=\"activity\">"))
+            #expect(page.text.contains("<option value=\"entra\">"))
+            let filtered = try await browser.get("/console/tenants/acme/activity?idp=entra")
+            #expect(filtered.status == .ok)
+            #expect(filtered.text.contains("<option value=\"entra\" selected>"))
+        }
+    }
+}
