@@ -202,6 +202,21 @@ try:
         driver.get(state["idp_page"])
         assert secret not in driver.page_source, "the secret is shown only once"
 
+    @step("the IdP page at phone width and in the dark theme")
+    def _():
+        driver.get(state["idp_page"])
+        driver.set_window_size(390, 844)
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 400, width  # no sideways scrolling of the page itself
+        shot("idp-phone")
+        driver.set_window_size(1280, 800)
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+        driver.get(state["idp_page"])
+        background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(17, 20, 24)", background
+        shot("idp-dark")
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "light"}]})
+
     @step("revoke the token after confirming what breaks")
     def _():
         driver.get(state["idp_page"])
