@@ -75,8 +75,9 @@ bash Tests/Conformance/run.sh
 step "API contract (openapi-spec-validator, then schemathesis against a live stack)"
 bash Tests/OpenAPI/run.sh
 
-step "Admin console (headless Chromium against a live stack)"
+step "Admin console (headless Chromium against a live stack: SQLite, then PostgreSQL)"
 bash Tests/Console/run.sh
+bash Tests/Console/run.sh --postgres "$PG_URL"
 
 step "Deploy files"
 bash Deploy/scripts/validate-deploy.sh

@@ -1,10 +1,13 @@
 """The admin console end to end in headless Chromium against a live stack (Tests/Console/run.sh starts it).
 
 Usage: console_e2e.py DEMO_JSON SCREENSHOT_DIR. Each step prints its name; the run ends with 'N passed, N failed'.
-The scenario: sign in with the root key; create a tenant and add an IdP; read its SCIM URL (copy button present);
-create a token and use it for a SCIM POST /Users; find the refused request in the IdP list's health; recreate and
-revoke the token; create a viewer API key and sign in as the viewer: no write control, a forged POST is 403; sign
-out; and throughout, the browser console shows no CSP violation or script error.
+The scenario: a signed-out visit lands on the login page; sign in with the root key; create a tenant and add an IdP;
+read its SCIM URL (copy button present); create a token (shown once) and use it for a SCIM POST /Users; find a refused
+request in the IdP list's health and in the Provisioning log tab (filtered, with its detail); recreate the token (the
+old one stops); create an OAuth client and get an access token with it; the IdP page at phone width and in the dark
+theme; revoke the token; read the activity log and create a viewer API key in the console; sign out; sign in as the
+viewer: no write control, and a forged POST is 403; and throughout, the browser console shows no CSP violation or
+script error.
 """
 
 import json

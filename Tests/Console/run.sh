@@ -3,6 +3,7 @@
 # PyPI with the driver path given, SE_OFFLINE=true, so nothing is downloaded): starts `provisio up` on a throwaway data
 # folder and a free loopback port, runs console_e2e.py against it with the stack's demo.json, stops the stack.
 # Screenshots go to Tests/Console/screenshots/ (ignored). Needs a debug build (`swift build`). Exit status: the test's.
+# Arguments are passed to `provisio up` (e.g. `--postgres postgres://app@127.0.0.1:5432` for the stack on PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -14,7 +15,7 @@ BIN_DIR="${PROVISIO_BIN_DIR:-$(swift build --show-bin-path)}"
 DATA_DIR="$(mktemp -d /tmp/provisio-console.XXXXXX)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 
-"$BIN_DIR/provisio" up --data-dir "$DATA_DIR" --port "$PORT" >"$DATA_DIR/up.out" 2>&1 &
+"$BIN_DIR/provisio" up --data-dir "$DATA_DIR" --port "$PORT" "$@" >"$DATA_DIR/up.out" 2>&1 &
 STACK_PID=$!
 cleanup() {
     kill -TERM "$STACK_PID" 2>/dev/null || true
