@@ -123,7 +123,17 @@ try:
         assert url.startswith(BASE + "/scim/v2/" + TENANT + "/"), url
         state["scim"] = url
         driver.find_element(By.ID, "copy-scim-url").click()
+        wait.until(lambda d: d.find_element(By.ID, "live").get_attribute("textContent") != "")
         shot("idp")
+
+    @step("the setup guide for the IdP's provider type has its SCIM URL filled in")
+    def _():
+        driver.find_element(By.LINK_TEXT, "Setup guide").click()
+        at(state["idp_page"][len(BASE):] + "/setup")
+        assert driver.find_element(By.ID, "setup-scim-url").get_attribute("value") == state["scim"]
+        assert "Microsoft Entra ID" in driver.find_element(By.ID, "setup-steps").text
+        shot("setup-guide")
+        driver.get(state["idp_page"])
 
     @step("create a token (shown once) and use it for a SCIM POST /Users")
     def _():
@@ -133,6 +143,9 @@ try:
         assert token.startswith("pvs_"), token
         assert token not in driver.current_url
         shot("token-created")
+        assert driver.execute_script("return document.getElementById('secret-dialog').matches(':modal')")
+        submit("close-secret")
+        wait.until(lambda d: not d.find_element(By.ID, "secret-dialog").is_displayed())
         state["token"] = token
         status, body = http("POST", state["scim"] + "/Users", {
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "ada@example.com", "active": True,
@@ -245,6 +258,7 @@ try:
         key = wait.until(lambda d: d.find_element(By.ID, "secret-value")).get_attribute("value")
         assert key.startswith("pvk_"), key
         shot("api-keys")
+        submit("close-secret")
         state["viewer_key"] = key
 
     @step("sign out")

@@ -237,6 +237,21 @@ struct ConsoleRouterTests {
         }
     }
 
+    @Test(arguments: [(ProviderType.azure, "Microsoft Entra ID"), (.okta, "Okta"), (.duo, "Cisco Duo"), (.generic, "Any SCIM 2.0 client")])
+    func theSetupGuideFollowsTheProviderType(type: ProviderType, heading: String) async throws {
+        let gateway = Gateway()
+        try await gateway.run { client in
+            _ = try await gateway.seed(tenant: "acme", idp: "corp", providerType: type)
+            var browser = ConsoleBrowser(client: client)
+            _ = try await browser.signIn(Fixture.adminKey)
+            let guide = try await browser.get("/console/tenants/acme/idps/corp/setup")
+            #expect(guide.status == .ok)
+            #expect(guide.text.contains("<h2>\(heading)</h2>"))
+            #expect(guide.text.contains("value=\"https://scim.example.test/scim/v2/acme/corp\""))
+            #expect(guide.text.components(separatedBy: "<ol>").count == 2)  // one provider's steps only
+        }
+    }
+
     @Test func settingsChangeTheProviderTypeAndGroupsEditable() async throws {
         let gateway = Gateway()
         try await gateway.run { client in

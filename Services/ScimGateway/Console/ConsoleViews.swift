@@ -23,7 +23,9 @@ struct ConsoleViews: Sendable {
         }
     }
 
-    static let templateNames = ["layout", "login", "error", "tenants", "tenant", "idp", "idp-log", "idp-log-entry", "api-keys", "activity"]
+    static let templateNames = [
+        "layout", "login", "error", "tenants", "tenant", "idp", "idp-log", "idp-log-entry", "api-keys", "activity", "idp-setup",
+    ]
 
     static let bundled: Result<ConsoleViews, any Error> = {
         do {

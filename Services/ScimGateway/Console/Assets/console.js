@@ -1,6 +1,12 @@
-// The Provisio console's only script: copy buttons, confirmation of destructive forms, and closing dialogs.
-// No inline handlers: everything is wired here, so the Content-Security-Policy needs no 'unsafe-inline'.
+// The Provisio console's only script: copy buttons, confirmation of destructive forms, and the shown-once secret
+// dialog opened as a modal. No inline handlers: everything is wired here, so the Content-Security-Policy needs no
+// 'unsafe-inline'. Without this script every page still works (forms submit, the secret dialog shows in place).
 "use strict";
+
+function announce(text) {
+  const live = document.getElementById("live");
+  if (live) live.textContent = text;
+}
 
 function copyFrom(button) {
   const field = document.getElementById(button.dataset.copy);
@@ -8,13 +14,14 @@ function copyFrom(button) {
   const done = () => {
     const label = button.textContent;
     button.textContent = "Copied";
+    announce("Copied to the clipboard");
     setTimeout(() => { button.textContent = label; }, 1500);
   };
+  const fallback = () => { field.select(); announce("Selected: press Ctrl+C or ⌘C to copy"); };
   if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(field.value).then(done, () => { field.select(); });
+    navigator.clipboard.writeText(field.value).then(done, fallback);
   } else {
-    field.select();
-    done();
+    fallback();
   }
 }
 
@@ -27,4 +34,13 @@ document.addEventListener("submit", (event) => {
   const form = event.target;
   const message = form.dataset ? form.dataset.confirm : undefined;
   if (message && !window.confirm(message)) event.preventDefault();
+});
+
+document.addEventListener("DOMContentLoaded", () => {
+  // A secret rendered open becomes a modal: focus stays in it, and Escape or its button closes it.
+  for (const dialog of document.querySelectorAll("dialog.secret[open]")) {
+    if (typeof dialog.showModal !== "function") continue;
+    dialog.close();
+    dialog.showModal();
+  }
 });
