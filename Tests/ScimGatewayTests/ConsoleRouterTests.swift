@@ -269,6 +269,12 @@ struct ConsoleRouterTests {
             #expect(idp.providerType == .duo)
             #expect(idp.groupsEditable)
             #expect(try await browser.post("/console/tenants/acme/idps/okta/settings", [("providerType", "Nope")], csrf: csrf).status == .badRequest)
+
+            let deleted = try await browser.post("/console/tenants/acme/idps/okta/delete", csrf: csrf)
+            #expect(deleted.status == .seeOther)
+            #expect(deleted.headers[.location] == "/console/tenants/acme")
+            #expect(try await gateway.directory.client.listIdentityProviders(tenantID: "acme", logger: .init(label: "test")).isEmpty)
+            #expect(gateway.tokens.state.withLock { $0.revocations.contains { $0.tenantID == "acme" && $0.idpID == "okta" } })
         }
     }
 
@@ -285,7 +291,7 @@ struct ConsoleRouterTests {
             #expect(!home.text.contains("/console/tenants/acme/idps\""))  // no add form
             let page = try await browser.get("/console/tenants/acme/idps/okta")
             #expect(page.status == .ok)
-            for control in ["/tokens\"", "/settings\"", "/revoke\"", "/recreate\""] { #expect(!page.text.contains(control)) }
+            for control in ["/tokens\"", "/settings\"", "/revoke\"", "/recreate\"", "/delete\""] { #expect(!page.text.contains(control)) }
             let csrf = try #require(ConsoleBrowser.csrf(in: page))  // the sign-out form's
             let forged = try await browser.post("/console/tenants/acme/idps/okta/tokens", [("validDays", "30")], csrf: csrf)
             #expect(forged.status == .forbidden)

@@ -108,12 +108,11 @@ struct AdminController {
 
     /// Deletes the IdP's users and groups, revokes its tokens and forgets its mappings.
     @Sendable func deleteIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let tenantID = try context.parameters.require("tenant")
-        let idpID = try context.parameters.require("idp")
-        try await peers.directory.deleteIdentityProvider(tenantID: tenantID, idpID: idpID, logger: context.logger)
-        try await peers.tokens.revokeAll(tenantID: tenantID, idpID: idpID, logger: context.logger)
-        defer { peers.identityMapper.invalidate(tenantID: tenantID) }
-        try await peers.mapping.deleteConfiguration(tenantID: tenantID, idpID: idpID, logger: context.logger)
+        try await peers.deleteIdentityProvider(
+            tenantID: try context.parameters.require("tenant"),
+            idpID: try context.parameters.require("idp"),
+            logger: context.logger
+        )
         return Response(status: .noContent)
     }
 

@@ -14,6 +14,14 @@ extension GatewayPeers {
         try await mapping.deleteConfiguration(tenantID: tenantID, idpID: nil, logger: logger)
     }
 
+    /// Deletes the IdP's users and groups, revokes its tokens and forgets its mappings.
+    func deleteIdentityProvider(tenantID: String, idpID: String, logger: Logger) async throws {
+        try await directory.deleteIdentityProvider(tenantID: tenantID, idpID: idpID, logger: logger)
+        try await tokens.revokeAll(tenantID: tenantID, idpID: idpID, logger: logger)
+        defer { identityMapper.invalidate(tenantID: tenantID) }
+        try await mapping.deleteConfiguration(tenantID: tenantID, idpID: idpID, logger: logger)
+    }
+
     /// Creates the IdP in the directory and registers it with the mapping service (which seeds its default mappings).
     func createIdentityProvider(tenantID: String, _ body: IdentityProviderCreateRequest, logger: Logger) async throws -> IdentityProvider {
         let idp = try await directory.createIdentityProvider(tenantID: tenantID, body, logger: logger)

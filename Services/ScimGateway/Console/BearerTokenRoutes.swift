@@ -18,6 +18,7 @@ struct BearerTokenRoutes {
     func register(on group: RouterGroup<ServiceRequestContext>) {
         group.get("tenants/:tenant/idps/:idp", use: show)
         group.post("tenants/:tenant/idps/:idp/settings", use: settings)
+        group.post("tenants/:tenant/idps/:idp/delete", use: delete)
         group.post("tenants/:tenant/idps/:idp/tokens", use: create)
         group.post("tenants/:tenant/idps/:idp/tokens/:token/recreate", use: recreate)
         group.post("tenants/:tenant/idps/:idp/tokens/:token/validity", use: validity)
@@ -43,6 +44,13 @@ struct BearerTokenRoutes {
         )
         _ = try await peers.updateIdentityProvider(tenantID: tenantID, idpID: idpID, body, logger: context.logger)
         return ConsoleViews.redirect("/console/tenants/\(tenantID)/idps/\(idpID)")
+    }
+
+    /// Deletes the IdP with its users and groups, tokens and mappings (as the admin API does).
+    @Sendable func delete(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let (_, tenantID, idpID) = try writer(context)
+        try await peers.deleteIdentityProvider(tenantID: tenantID, idpID: idpID, logger: context.logger)
+        return ConsoleViews.redirect("/console/tenants/\(tenantID)")
     }
 
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> Response {
