@@ -53,6 +53,11 @@ struct ConsoleRouterTests {
             #expect(browser.cookie != "provisio_console=\(String(repeating: "a", count: 43))")
             #expect(!setCookie.contains(Fixture.adminKey))
             #expect(gateway.tokens.consoleSessionHashes.count == 1)
+            // Signing in again replaces the session: the old one ends, the browser holds a new id.
+            let firstCookie = browser.cookie
+            _ = try await browser.signIn(Fixture.adminKey)
+            #expect(browser.cookie != firstCookie)
+            #expect(gateway.tokens.consoleSessionHashes.count == 1)
 
             let tenants = try await browser.get("/console/tenants")
             #expect(tenants.status == .ok)

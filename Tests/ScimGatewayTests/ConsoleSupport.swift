@@ -16,10 +16,12 @@ struct ConsoleBrowser {
 
     /// Signs in with `key`; keeps the session cookie of a successful sign-in.
     mutating func signIn(_ key: String) async throws -> TestResponse {
+        var headers = Self.sameOrigin()
+        if let cookie { headers[.cookie] = cookie }  // as a browser does: the cookie's path covers the login page
         let response = try await client.send(
             .post,
             "/console/login",
-            headers: Self.sameOrigin(),
+            headers: headers,
             rawBody: "key=\(Self.encode(key))",
             contentType: "application/x-www-form-urlencoded"
         )

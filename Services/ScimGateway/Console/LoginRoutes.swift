@@ -54,6 +54,10 @@ struct LoginRoutes {
                 status: .unauthorized
             )
         }
+        // A session this browser still had ends: signing in again never leaves two sessions behind one browser.
+        if let previous = ConsoleCookie.sessionID(fromHeaders: request.headers[values: .cookie]) {
+            try await tokens.deleteConsoleSession(idHash: ConsoleSessionID.hash(previous), logger: context.logger)
+        }
         let id = ConsoleSessionID.generate()  // always a new id: a session id planted before sign-in is never promoted
         let create = ConsoleSessionCreateRequest(
             idHash: ConsoleSessionID.hash(id),
