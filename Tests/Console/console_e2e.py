@@ -2,7 +2,7 @@
 
 Usage: console_e2e.py DEMO_JSON SCREENSHOT_DIR. Each step prints its name; the run ends with 'N passed, N failed'.
 The scenario: a signed-out visit lands on the login page; sign in with the root key; create a tenant and add an IdP;
-read its SCIM URL (copy button present); create a token (shown once) and use it for a SCIM POST /Users; find a refused
+read its SCIM URL (copy button present); create a token (shown once) and use it for a SCIM POST /Users; find the user in the Users tab; find a refused
 request in the IdP list's health and in the Provisioning log tab (filtered, with its detail); recreate the token (the
 old one stops); create an OAuth client and get an access token with it; the IdP page at phone width and in the dark
 theme; revoke the token; read the activity log and create a viewer API key in the console; sign out; sign in as the
@@ -155,6 +155,19 @@ try:
         assert status == 201, (status, body)
         driver.get(state["idp_page"])
         assert token not in driver.page_source, "the token is shown only once"
+
+    @step("find the provisioned user in the Users tab")
+    def _():
+        driver.find_element(By.LINK_TEXT, "Users").click()
+        driver.find_element(By.ID, "search-username").send_keys("ada@example.com")
+        submit("search-users")
+        wait.until(lambda d: "userName=" in d.current_url)
+        link = wait.until(lambda d: d.find_element(By.LINK_TEXT, "ada@example.com"))
+        shot("users")
+        link.click()
+        assert wait.until(lambda d: d.find_element(By.TAG_NAME, "h1")).text == "ada@example.com"
+        assert "Lovelace" in driver.find_element(By.ID, "user-fields").text + driver.find_element(By.TAG_NAME, "main").text
+        shot("user")
 
     @step("a refused request shows in the IdP's health and in its provisioning log tab")
     def _():

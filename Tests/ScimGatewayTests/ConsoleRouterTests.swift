@@ -339,6 +339,12 @@ struct ConsoleRouterTests {
         }
     }
 
+    @Test func everyShippedTemplateIsRegisteredAndParses() throws {
+        let views = try ConsoleViews.bundled.get()
+        #expect(Set(ConsoleViews.shippedTemplateNames()) == Set(ConsoleViews.templateNames))
+        for name in ConsoleViews.templateNames { #expect(views.hasTemplate(named: name), "\(name)") }
+    }
+
     static func expectSecurityHeaders(_ response: TestResponse) {
         let csp = response.headers[.contentSecurityPolicy] ?? ""
         #expect(csp.contains("default-src 'self'"))

@@ -46,6 +46,7 @@ enum ConsoleRoutes {
             .register(on: signedIn)
         SetupGuideRoutes(peers: dependencies.peers, gateway: dependencies.gateway, views: views).register(on: signedIn)
         ProvisioningLogRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
+        UserRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
         ApiKeyRoutes(peers: dependencies.peers, keys: dependencies.keys, views: views).register(on: signedIn)
         ActivityRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
     }

@@ -24,7 +24,8 @@ struct ConsoleViews: Sendable {
     }
 
     static let templateNames = [
-        "layout", "login", "error", "tenants", "tenant", "idp", "idp-log", "idp-log-entry", "api-keys", "activity", "idp-setup",
+        "layout", "login", "error", "tenants", "tenant", "idp", "idp-log", "idp-log-entry", "api-keys", "activity", "idp-setup", "idp-users",
+        "idp-user",
     ]
 
     static let bundled: Result<ConsoleViews, any Error> = {
@@ -42,6 +43,16 @@ struct ConsoleViews: Sendable {
             return .failure(error)
         }
     }()
+
+    /// The templates shipped in the resource bundle (a test checks each is in ``templateNames``).
+    static func shippedTemplateNames() -> [String] {
+        guard let layout = Bundle.module.url(forResource: "layout", withExtension: "mustache", subdirectory: "Templates"),
+            let files = try? FileManager.default.contentsOfDirectory(atPath: layout.deletingLastPathComponent().path)
+        else { return [] }
+        return files.filter { $0.hasSuffix(".mustache") }.map { String($0.dropLast(".mustache".count)) }
+    }
+
+    func hasTemplate(named name: String) -> Bool { library.getTemplate(named: name) != nil }
 
     /// What every page's layout shows around the screen.
     struct Layout {
@@ -89,7 +100,10 @@ struct ConsoleViews: Sendable {
         status: HTTPResponse.Status = .ok
     ) -> Response {
         let user = ConsoleUser.current.map { UserModel(label: $0.label, csrf: $0.csrfToken, isRoot: $0.principal.isRoot) }
-        let body = library.render(model, withTemplate: template) ?? ""
+        // Every template is registered at start-up (``templateNames``); a name missing from that list is a bug, answered 500.
+        guard let body = library.render(model, withTemplate: template) else {
+            return Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"])
+        }
         let layout = Layout(title: title, body: body, css: assets.url("console.css"), js: assets.url("console.js"), user: user, tenantNav: tenantNav)
         let html = library.render(layout, withTemplate: "layout") ?? ""
         return Response(
