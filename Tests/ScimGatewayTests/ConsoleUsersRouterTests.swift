@@ -52,6 +52,15 @@ struct ConsoleUsersRouterTests {
             #expect(ada.text.contains("<h1>ada@example.test</h1>"))
             #expect(ada.text.contains("Admins"))
             #expect(try await browser.get("/console/tenants/acme/idps/okta/users/\(ids["carol"] ?? "")").status == .notFound)
+
+            let groups = try await browser.get("/console/tenants/acme/idps/okta/groups?displayName=")
+            #expect(groups.status == .ok)
+            let groupID = try #require(try group.json["id"]?.stringValue)
+            #expect(groups.text.contains("/console/tenants/acme/idps/okta/groups/\(groupID)"))
+            let admins = try await browser.get("/console/tenants/acme/idps/okta/groups/\(groupID)")
+            #expect(admins.status == .ok)
+            #expect(admins.text.contains("/console/tenants/acme/idps/okta/users/\(ids["ada"] ?? "")"))  // linked to the user's page
+            #expect(try await browser.get("/console/tenants/acme/idps/entra/groups/\(groupID)").status == .notFound)
         }
     }
 }

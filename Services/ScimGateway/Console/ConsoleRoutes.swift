@@ -47,6 +47,7 @@ enum ConsoleRoutes {
         SetupGuideRoutes(peers: dependencies.peers, gateway: dependencies.gateway, views: views).register(on: signedIn)
         ProvisioningLogRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
         UserRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
+        GroupRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
         ApiKeyRoutes(peers: dependencies.peers, keys: dependencies.keys, views: views).register(on: signedIn)
         ActivityRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
     }

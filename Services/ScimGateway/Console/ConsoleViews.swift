@@ -25,7 +25,7 @@ struct ConsoleViews: Sendable {
 
     static let templateNames = [
         "layout", "login", "error", "tenants", "tenant", "idp", "idp-log", "idp-log-entry", "api-keys", "activity", "idp-setup", "idp-users",
-        "idp-user",
+        "idp-user", "idp-groups", "idp-group",
     ]
 
     static let bundled: Result<ConsoleViews, any Error> = {

@@ -136,13 +136,17 @@ struct UserRoutes {
 
     /// The search form's query without its empty fields, read as the application API reads it.
     static func query(_ raw: String?) throws -> ApplicationUserQuery {
-        guard let raw, !raw.isEmpty else { return ApplicationUserQuery() }
-        guard raw.utf8.count <= maximumQueryLength else { throw ScimError.invalidValue("The search is too long.") }
-        let kept = raw.split(separator: "&").prefix(16).filter { !$0.hasSuffix("=") && $0.contains("=") }
-        return try ApplicationUserQuery(rawQuery: kept.joined(separator: "&"))
+        try ApplicationUserQuery(rawQuery: try keptQuery(raw))
     }
 
-    private static func json(_ data: Data) throws -> JSONValue {
+    /// A form's query string without its empty fields (an unchosen filter), bounded before it is split.
+    static func keptQuery(_ raw: String?) throws -> String? {
+        guard let raw, !raw.isEmpty else { return nil }
+        guard raw.utf8.count <= maximumQueryLength else { throw ScimError.invalidValue("The search is too long.") }
+        return raw.split(separator: "&").prefix(16).filter { !$0.hasSuffix("=") && $0.contains("=") }.joined(separator: "&")
+    }
+
+    static func json(_ data: Data) throws -> JSONValue {
         do {
             return try JSONValue.decode(data)
         } catch {
@@ -151,7 +155,7 @@ struct UserRoutes {
     }
 
     /// A scalar as text; an object or array as compact JSON.
-    private static func text(_ value: JSONValue) -> String {
+    static func text(_ value: JSONValue) -> String {
         switch value {
         case .string(let text): text
         case .null: ""
