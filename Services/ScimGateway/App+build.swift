@@ -116,7 +116,7 @@ func buildRouter(
     if case .success(let views) = ConsoleViews.bundled {
         ConsoleRoutes.register(
             on: router,
-            .init(peers: peers, gateway: gateway, keys: keys, tokenVerifier: verifier, limiter: limiter, views: views)
+            .init(peers: peers, gateway: gateway, keys: keys, tokenVerifier: verifier, limiter: limiter, views: views, schemas: schemas)
         )
     }
     OAuthController(tokens: peers.tokens, limiter: limiter).register(on: router.group("oauth/v2/:tenant"))

@@ -5,7 +5,7 @@ The scenario: a signed-out visit lands on the login page; sign in with the root 
 read its SCIM URL (copy button present); create a token (shown once) and use it for a SCIM POST /Users; find the user in the Users tab; find a refused
 request in the IdP list's health and in the Provisioning log tab (filtered, with its detail); recreate the token (the
 old one stops); create an OAuth client and get an access token with it; the IdP page at phone width and in the dark
-theme; revoke the token; read the activity log and create a viewer API key in the console; sign out; sign in as the
+theme; revoke the token; read the activity log and create a viewer API key in the console; add a custom identity attribute; sign out; sign in as the
 viewer: no write control, and a forged POST is 403; and throughout, the browser console shows no CSP violation or
 script error.
 """
@@ -273,6 +273,17 @@ try:
         shot("api-keys")
         submit("close-secret")
         state["viewer_key"] = key
+
+    @step("add a custom identity attribute")
+    def _():
+        driver.find_element(By.LINK_TEXT, "Identity attributes").click()
+        at("/console/tenants/" + TENANT + "/attributes")
+        driver.find_element(By.ID, "attribute-name").send_keys("Cost Center")
+        driver.find_element(By.ID, "attribute-description").send_keys("Finance cost center")
+        driver.find_element(By.ID, "attribute-multi").click()
+        submit("add-attribute-button")
+        wait.until(lambda d: "Cost Center" in d.find_element(By.ID, "attributes").text)
+        shot("attributes")
 
     @step("sign out")
     def _():

@@ -2,7 +2,9 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import InternalAPI
+import Logging
 import ScimCore
+import ServiceClients
 import ServiceTestSupport
 import Synchronization
 import Testing
@@ -63,6 +65,44 @@ struct ConsoleTenantPagesRouterTests {
             let filtered = try await browser.get("/console/tenants/acme/activity?idp=entra")
             #expect(filtered.status == .ok)
             #expect(filtered.text.contains("<option value=\"entra\" selected>"))
+        }
+    }
+
+    @Test func identityAttributesAreAddedEditedAndDeletedWithTheApisRules() async throws {
+        let gateway = Gateway()
+        try await gateway.run { client in
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
+            var browser = ConsoleBrowser(client: client)
+            _ = try await browser.signIn(Fixture.adminKey)
+            let base = "/console/tenants/acme/attributes"
+            let page = try await browser.get(base)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("built-in"))
+            let csrf = try #require(ConsoleBrowser.csrf(in: page))
+            let added = try await browser.post(
+                base,
+                [("name", "Cost Center"), ("description", "Finance"), ("type", "string"), ("multiValued", "on")],
+                csrf: csrf
+            )
+            #expect(added.status == .seeOther)
+            let attributes = try await gateway.mapping.identityAttributes(tenantID: "acme", logger: .init(label: "test"))
+            let custom = try #require(attributes.first { $0.name == "Cost Center" })
+            #expect(custom.multiValued && !custom.mandatory && custom.type == .string)
+            #expect(try await browser.get(base).text.contains("/console/tenants/acme/attributes/Cost%20Center/delete"))
+            #expect(try await browser.post(base, [("name", "Bad"), ("type", "colour")], csrf: csrf).status == .badRequest)
+            #expect(try await browser.post(base, [("name", "Cost Center"), ("type", "string")], csrf: csrf).status == .conflict)
+
+            let edited = try await browser.post("\(base)/Cost%20Center/edit", [("description", "Cost centre"), ("mandatory", "on")], csrf: csrf)
+            #expect(edited.status == .seeOther)
+            let after = try await gateway.mapping.identityAttributes(tenantID: "acme", logger: .init(label: "test"))
+            #expect(after.first { $0.name == "Cost Center" }?.mandatory == true)
+            let builtIn = try #require(attributes.first { $0.builtIn })
+            let refused = try await browser.post("\(base)/\(ConsoleBrowser.encode(builtIn.name))/delete", csrf: csrf)
+            #expect(refused.status == .badRequest)
+            #expect(try await browser.post("\(base)/Cost%20Center/delete", csrf: csrf).status == .seeOther)
+            #expect(
+                try await gateway.mapping.identityAttributes(tenantID: "acme", logger: .init(label: "test")).allSatisfy { $0.name != "Cost Center" }
+            )
         }
     }
 }

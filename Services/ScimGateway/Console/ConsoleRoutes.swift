@@ -16,6 +16,8 @@ enum ConsoleRoutes {
         var tokenVerifier: CachingTokenVerifier
         var limiter: AuthFailureLimiter
         var views: ConsoleViews
+        /// This replica's `/Schemas` cache, forgotten after a change to identity attributes (as the admin API does).
+        var schemas: TenantSchemas
     }
 
     static func register(on router: Router<ServiceRequestContext>, _ dependencies: Dependencies) {
@@ -48,6 +50,7 @@ enum ConsoleRoutes {
         ProvisioningLogRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
         UserRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
         GroupRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
+        IdentityAttributeRoutes(peers: dependencies.peers, schemas: dependencies.schemas, views: views).register(on: signedIn)
         ApiKeyRoutes(peers: dependencies.peers, keys: dependencies.keys, views: views).register(on: signedIn)
         ActivityRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
     }

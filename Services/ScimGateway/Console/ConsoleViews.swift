@@ -25,7 +25,7 @@ struct ConsoleViews: Sendable {
 
     static let templateNames = [
         "layout", "login", "error", "tenants", "tenant", "idp", "idp-log", "idp-log-entry", "api-keys", "activity", "idp-setup", "idp-users",
-        "idp-user", "idp-groups", "idp-group",
+        "idp-user", "idp-groups", "idp-group", "attributes",
     ]
 
     static let bundled: Result<ConsoleViews, any Error> = {
@@ -84,7 +84,8 @@ struct ConsoleViews: Sendable {
             self.tenantID = tenantID
             let base = "/console/tenants/\(tenantID)"
             let sections: [(String, String?)] = [
-                ("Identity providers", base), ("Identity attributes", nil), ("Activity", "\(base)/activity"), ("API keys", "\(base)/api-keys"),
+                ("Identity providers", base), ("Identity attributes", "\(base)/attributes"), ("Activity", "\(base)/activity"),
+                ("API keys", "\(base)/api-keys"),
                 ("Webhooks", nil),
             ]
             items = sections.map { Item(label: $0.0, href: $0.1, current: $0.0 == current) }
