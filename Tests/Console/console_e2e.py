@@ -5,7 +5,7 @@ The scenario: a signed-out visit lands on the login page; sign in with the root 
 read its SCIM URL (copy button present); create a token (shown once) and use it for a SCIM POST /Users; find the user in the Users tab; find a refused
 request in the IdP list's health and in the Provisioning log tab (filtered, with its detail); recreate the token (the
 old one stops); create an OAuth client and get an access token with it; the IdP page at phone width and in the dark
-theme; revoke the token; read the activity log and create a viewer API key in the console; add a custom identity attribute; sign out; sign in as the
+theme; revoke the token; read the activity log and create a viewer API key in the console; add a custom identity attribute, map it and re-apply the mappings; sign out; sign in as the
 viewer: no write control, and a forged POST is 403; and throughout, the browser console shows no CSP violation or
 script error.
 """
@@ -284,6 +284,24 @@ try:
         submit("add-attribute-button")
         wait.until(lambda d: "Cost Center" in d.find_element(By.ID, "attributes").text)
         shot("attributes")
+
+    @step("map the custom attribute in the User mapping tab and re-apply")
+    def _():
+        driver.get(state["idp_page"])
+        driver.find_element(By.LINK_TEXT, "User mapping").click()
+        toggle = wait.until(lambda d: d.find_element(By.ID, "mapped-toggle"))
+        assert toggle.get_attribute("aria-checked") == "true"
+        toggle.click()
+        field = wait.until(lambda d: d.find_element(By.ID, "scim-path-Cost%20Center"))
+        field.send_keys("urn:ietf:params:scim:schemas:extension:custom:2.0:User:costCenter")
+        field.find_element(By.XPATH, "following-sibling::button").click()
+        wait.until(lambda d: d.find_element(By.ID, "mapped-toggle").get_attribute("aria-checked") == "true")
+        assert "Cost Center" in driver.find_element(By.ID, "mappings").text
+        shot("user-mapping")
+        submit("reapply-button")
+        state_text = wait.until(lambda d: d.find_element(By.ID, "job-state")).text
+        assert state_text in ("pending", "running", "completed"), state_text
+        wait.until(lambda d: d.find_element(By.ID, "job-state").text == "completed")
 
     @step("sign out")
     def _():

@@ -105,4 +105,43 @@ struct ConsoleTenantPagesRouterTests {
             )
         }
     }
+
+    @Test func theUserMappingTabTogglesMapsAndReapplies() async throws {
+        let gateway = Gateway()
+        try await gateway.run { client in
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
+            var browser = ConsoleBrowser(client: client)
+            _ = try await browser.signIn(Fixture.adminKey)
+            let attributes = "/console/tenants/acme/attributes"
+            let csrf = try #require(ConsoleBrowser.csrf(in: try await browser.get(attributes)))
+            let added = try await browser.post(attributes, [("name", "Cost Center"), ("type", "string")], csrf: csrf)
+            #expect(added.status == .seeOther)
+            let base = "/console/tenants/acme/idps/okta/mapping"
+
+            let unmapped = try await browser.get("\(base)?view=unmapped")
+            #expect(unmapped.status == .ok)
+            #expect(unmapped.text.contains("aria-checked=\"false\""))
+            #expect(unmapped.text.contains("Cost Center"))
+            #expect(!(try await browser.get(base).text.contains(">Cost Center<")))
+
+            let path = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"
+            let mapped = try await browser.post("\(base)/Cost%20Center", [("scimPath", path)], csrf: csrf)
+            #expect(mapped.status == .seeOther)
+            let mappedPage = try await browser.get(base)
+            #expect(mappedPage.text.contains("aria-checked=\"true\""))
+            #expect(mappedPage.text.contains("value=\"\(path)\""))
+            #expect(try await browser.post("\(base)/Nope", [("scimPath", path)], csrf: csrf).status == .notFound)
+
+            let started = try await browser.post("/console/tenants/acme/idps/okta/mapping-reapply", csrf: csrf)
+            #expect(started.status == .seeOther)
+            let jobPath = try #require(started.headers[.location])
+            #expect(jobPath.hasPrefix("/console/tenants/acme/idps/okta/mapping-jobs/"))
+            let job = try await browser.get(jobPath)
+            #expect(job.status == .ok)
+            #expect(job.text.contains("id=\"job-state\""))
+
+            #expect(try await browser.post("\(base)/Cost%20Center/remove", csrf: csrf).status == .seeOther)
+            #expect(try await browser.get("\(base)?view=unmapped").text.contains("Cost Center"))
+        }
+    }
 }

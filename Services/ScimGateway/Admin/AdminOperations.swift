@@ -45,4 +45,14 @@ extension GatewayPeers {
         }
         return idp
     }
+
+    /// The IdP, registered with the mapping service under its current type (idempotent; heals an IdP whose
+    /// registration was missed). Registering may change the rules users are mapped with: a missed registration mapped
+    /// with the Generic defaults.
+    func registeredIdentityProvider(tenantID: String, idpID: String, logger: Logger) async throws -> IdentityProvider {
+        let idp = try await directory.identityProvider(tenantID: tenantID, idpID: idpID, logger: logger)
+        defer { identityMapper.invalidate(tenantID: idp.tenantID) }
+        try await mapping.registerIdentityProvider(idp, logger: logger)
+        return idp
+    }
 }

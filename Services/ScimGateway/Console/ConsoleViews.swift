@@ -25,7 +25,8 @@ struct ConsoleViews: Sendable {
 
     static let templateNames = [
         "layout", "login", "error", "tenants", "tenant", "idp", "idp-log", "idp-log-entry", "api-keys", "activity", "idp-setup", "idp-users",
-        "idp-user", "idp-groups", "idp-group", "attributes",
+        "idp-user", "idp-groups", "idp-group", "attributes", "idp-mapping",
+        "idp-mapping-job",
     ]
 
     static let bundled: Result<ConsoleViews, any Error> = {
@@ -62,6 +63,8 @@ struct ConsoleViews: Sendable {
         var js: String
         var user: UserModel?
         var tenantNav: TenantNav?
+        /// A page that follows work in progress reloads itself this often (no script needed).
+        var refreshSeconds: Int?
     }
 
     struct UserModel {
@@ -98,14 +101,23 @@ struct ConsoleViews: Sendable {
         title: String,
         model: Any,
         tenantNav: TenantNav? = nil,
-        status: HTTPResponse.Status = .ok
+        status: HTTPResponse.Status = .ok,
+        refreshSeconds: Int? = nil
     ) -> Response {
         let user = ConsoleUser.current.map { UserModel(label: $0.label, csrf: $0.csrfToken, isRoot: $0.principal.isRoot) }
         // Every template is registered at start-up (``templateNames``); a name missing from that list is a bug, answered 500.
         guard let body = library.render(model, withTemplate: template) else {
             return Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"])
         }
-        let layout = Layout(title: title, body: body, css: assets.url("console.css"), js: assets.url("console.js"), user: user, tenantNav: tenantNav)
+        let layout = Layout(
+            title: title,
+            body: body,
+            css: assets.url("console.css"),
+            js: assets.url("console.js"),
+            user: user,
+            tenantNav: tenantNav,
+            refreshSeconds: refreshSeconds
+        )
         let html = library.render(layout, withTemplate: "layout") ?? ""
         return Response(
             status: status,

@@ -144,7 +144,8 @@ enum IdpTabs {
 
     static func tabs(base: String, current: String) -> [Tab] {
         let all: [(String, String?)] = [
-            ("SCIM", base), ("Setup guide", "\(base)/setup"), ("User mapping", nil), ("Users", "\(base)/users"), ("Groups", "\(base)/groups"),
+            ("SCIM", base), ("Setup guide", "\(base)/setup"), ("User mapping", "\(base)/mapping"), ("Users", "\(base)/users"),
+            ("Groups", "\(base)/groups"),
             ("Provisioning log", "\(base)/log"),
         ]
         return all.map { Tab(label: $0.0, href: $0.1, current: $0.0 == current) }
