@@ -144,4 +144,34 @@ struct ConsoleTenantPagesRouterTests {
             #expect(try await browser.get("\(base)?view=unmapped").text.contains("Cost Center"))
         }
     }
+
+    /// No test event or replay here: nothing is sent to the endpoint's address (the same one the relay tests use).
+    @Test func webhookEndpointsAreAddedWithTheSecretShownOnceDisabledAndDeleted() async throws {
+        let gateway = Gateway()
+        try await gateway.run { client in
+            _ = try await gateway.seed(tenant: "acme", idp: "okta")
+            var browser = ConsoleBrowser(client: client)
+            _ = try await browser.signIn(Fixture.adminKey)
+            let base = "/console/tenants/acme/webhooks"
+            let csrf = try #require(ConsoleBrowser.csrf(in: try await browser.get(base)))
+            #expect(try await browser.post(base, [("url", "gopher://x")], csrf: csrf).status == .badRequest)
+            let created = try await browser.post(base, [("url", "https://93.184.216.34/hook"), ("types", "user.created")], csrf: csrf)
+            #expect(created.status == .ok)
+            let secret = try #require(created.text.firstMatch(of: /id="secret-value" value="(whsec_[^"]+)"/)?.1)
+            let list = try await browser.get(base)
+            #expect(!list.text.contains(String(secret)))
+            let href = try #require(list.text.firstMatch(of: /href="(\/console\/tenants\/acme\/webhooks\/[^"]+)"/)?.1)
+            let page = try await browser.get(String(href))
+            #expect(page.status == .ok)
+            #expect(page.text.contains("user.created"))
+            let disabled = try await browser.post("\(href)/enabled", [("enabled", "false")], csrf: csrf)
+            #expect(disabled.status == .seeOther)
+            #expect(try await browser.get(String(href)).text.contains("disabled"))
+            let rotated = try await browser.post("\(href)/rotate-secret", csrf: csrf)
+            #expect(rotated.status == .ok)
+            #expect(rotated.text.contains("id=\"secret-value\" value=\"whsec_"))
+            #expect(try await browser.post("\(href)/delete", csrf: csrf).status == .seeOther)
+            #expect(try await browser.get(String(href)).status == .notFound)
+        }
+    }
 }

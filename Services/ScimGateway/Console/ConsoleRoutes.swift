@@ -52,6 +52,7 @@ enum ConsoleRoutes {
         GroupRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
         IdentityAttributeRoutes(peers: dependencies.peers, schemas: dependencies.schemas, views: views).register(on: signedIn)
         UserMappingRoutes(peers: dependencies.peers, schemas: dependencies.schemas, views: views).register(on: signedIn)
+        WebhookRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
         ApiKeyRoutes(peers: dependencies.peers, keys: dependencies.keys, views: views).register(on: signedIn)
         ActivityRoutes(peers: dependencies.peers, views: views).register(on: signedIn)
     }

@@ -26,7 +26,7 @@ struct ConsoleViews: Sendable {
     static let templateNames = [
         "layout", "login", "error", "tenants", "tenant", "idp", "idp-log", "idp-log-entry", "api-keys", "activity", "idp-setup", "idp-users",
         "idp-user", "idp-groups", "idp-group", "attributes", "idp-mapping",
-        "idp-mapping-job",
+        "idp-mapping-job", "webhooks", "webhook",
     ]
 
     static let bundled: Result<ConsoleViews, any Error> = {
@@ -89,7 +89,7 @@ struct ConsoleViews: Sendable {
             let sections: [(String, String?)] = [
                 ("Identity providers", base), ("Identity attributes", "\(base)/attributes"), ("Activity", "\(base)/activity"),
                 ("API keys", "\(base)/api-keys"),
-                ("Webhooks", nil),
+                ("Webhooks", "\(base)/webhooks"),
             ]
             items = sections.map { Item(label: $0.0, href: $0.1, current: $0.0 == current) }
         }
