@@ -30,6 +30,8 @@ let package = Package(
         // Metrics: swift-metrics is the API every part records through; swift-prometheus renders it at /metrics.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // The admin console's server-rendered pages (README "Admin console").
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Shared/: the domain. ScimCore and InternalAPI import Foundation only.
@@ -67,9 +69,10 @@ let package = Package(
             "ScimGateway",
             [
                 "ServiceKit", "ScimCore", "ScimFilter", "ScimPatch", "InternalAPI", "IdentityMapping", "ServiceClients", "ProvisioningLog",
-                .crypto, .lifecycle, .nioCore, .nioHTTP1,
+                .crypto, .lifecycle, .nioCore, .nioHTTP1, .mustache,
             ],
-            resources: [.copy("OpenAPI")]  // the API documents it serves (README "API contract (OpenAPI)")
+            // The API documents it serves (README "API contract (OpenAPI)") and the admin console's templates and assets.
+            resources: [.copy("OpenAPI"), .copy("Console/Templates"), .copy("Console/Assets")]
         ),
         .service(
             "DirectoryService",
@@ -180,6 +183,7 @@ extension Target.Dependency {  // short names for product dependencies
     static var jwtKit: Self { .product(name: "JWTKit", package: "jwt-kit") }
     static var metrics: Self { .product(name: "Metrics", package: "swift-metrics") }
     static var prometheus: Self { .product(name: "Prometheus", package: "swift-prometheus") }
+    static var mustache: Self { .product(name: "Mustache", package: "swift-mustache") }
 }
 
 // Domain hot-path benchmarks (BENCHMARKS.md), only when ENABLE_BENCHMARKS is set, as in hummingbird's manifest: CI's

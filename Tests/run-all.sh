@@ -6,7 +6,8 @@
 #      on SQLite, then the end-to-end suites again on a throwaway PostgreSQL cluster
 #   3. the hostile corpus and the faults-under-load sync through the real stack (SQLite, then PostgreSQL), each fuzz
 #      target for a bounded time, the independent SCIM checker (scim2-tester) against a live stack, and the published
-#      OpenAPI documents validated and checked by schemathesis against a live stack
+#      OpenAPI documents validated and checked by schemathesis against a live stack, and the admin console end to end
+#      in headless Chromium (Debian's chromium and chromium-driver, driven by Selenium)
 #   4. deploy files validated offline (docker-compose config, yamllint, kubernetes-validate, hadolint)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,8 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "System packages"
 missing=()
-for package in libssl-dev libsqlite3-dev libcurl4-openssl-dev; do
+# chromium and chromium-driver: the admin console's end-to-end test (Tests/Console/run.sh).
+for package in libssl-dev libsqlite3-dev libcurl4-openssl-dev chromium chromium-driver; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if ((${#missing[@]})); then
@@ -72,6 +74,10 @@ bash Tests/Conformance/run.sh
 
 step "API contract (openapi-spec-validator, then schemathesis against a live stack)"
 bash Tests/OpenAPI/run.sh
+
+step "Admin console (headless Chromium against a live stack: SQLite, then PostgreSQL)"
+bash Tests/Console/run.sh
+bash Tests/Console/run.sh --postgres "$PG_URL"
 
 step "Deploy files"
 bash Deploy/scripts/validate-deploy.sh

@@ -33,6 +33,7 @@ func buildApplication(
     let directory = try client(configuration.directoryServiceURL, "directory")
     let mapping = try client(configuration.mappingServiceURL, "mapping")
     _ = try OpenAPIDocuments.bundled.get()  // a build without its API documents stops here
+    _ = try ConsoleViews.bundled.get()  // and one without the console's templates and assets
     let mappingClient = HTTPMappingClient(client: mapping)
     let peers = GatewayPeers(
         tokens: HTTPTokenClient(client: token),
@@ -111,6 +112,13 @@ func buildRouter(
     MappingAdminController(peers: peers, schemas: schemas).register(on: admin)
     TokenAdminController(peers: peers, gateway: gateway, verifier: verifier).register(on: admin)
     ApiKeyAdminController(peers: peers, verifier: keys).register(on: admin)
+    // The admin console (README "Admin console"): server-rendered pages over the same peers as the admin API.
+    if case .success(let views) = ConsoleViews.bundled {
+        ConsoleRoutes.register(
+            on: router,
+            .init(peers: peers, gateway: gateway, keys: keys, tokenVerifier: verifier, limiter: limiter, views: views, schemas: schemas)
+        )
+    }
     OAuthController(tokens: peers.tokens, limiter: limiter).register(on: router.group("oauth/v2/:tenant"))
     // The published contract of both APIs (README "API contract (OpenAPI)"): any valid key reads it.
     OpenAPIController(documents: OpenAPIDocuments.bundled).register(on: router.group().add(middleware: keyAuth(.contract)))

@@ -27,6 +27,9 @@ struct GatewayConfiguration: Sendable {
     var authFailureWindow: Duration = .seconds(60)
     var metricsPort: Int?
     var provisioningLogSuccessBodies = false
+    /// The admin console's session timeouts (README "Admin console"): idle 30 minutes, absolute 12 hours.
+    var consoleIdleSeconds = 1800
+    var consoleAbsoluteSeconds = 43_200
 
     init(adminKey: String, publicURL: String, tokenCacheTTL: Duration = .seconds(30)) {
         self.adminKey = adminKey
@@ -73,6 +76,15 @@ struct GatewayConfiguration: Sendable {
         sort: true,
         pagination: .init(cursor: true, index: true)
     )
+
+    /// `scheme://host[:port]` of the public URL: the only origin the console accepts a form from.
+    var consoleOrigin: String {
+        guard let url = URL(string: publicURL), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else { return publicURL }
+        return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+    }
+
+    /// The console's cookie is `Secure` whenever the public URL is https.
+    var consoleCookieSecure: Bool { publicURL.lowercased().hasPrefix("https://") }
 
     /// `{public base}/oauth/v2/{tenant}/token`: the tenant's OAuth token endpoint.
     func tokenURL(tenantID: String) -> String {

@@ -84,5 +84,6 @@ func buildRouter<Store: TokenStore>(parts: TokenServiceParts<Store>, configurati
     ClientController(store: parts.store, clock: parts.clock, accessTokens: parts.accessTokens, activity: parts.activity).register(on: internalAPI)
     SigningKeyController(keys: parts.keys).register(on: internalAPI)
     ApiKeyController(store: parts.store, clock: parts.clock, settings: parts.settings, activity: parts.activity).register(on: internalAPI)
+    ConsoleSessionController(store: parts.store, clock: parts.clock).register(on: internalAPI)
     return router
 }

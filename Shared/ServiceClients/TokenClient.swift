@@ -53,6 +53,13 @@ package protocol TokenClient: Sendable {
     func revokeApiKey(tenantID: String, keyID: String, logger: Logger) async throws
     /// The tenant and role a `pvk_` key authenticates; 401 `ScimError` when it does not.
     func verifyApiKey(_ key: String, logger: Logger) async throws -> ApiKeyVerification
+
+    // Admin console sessions (TokenClient+ConsoleSessions.swift)
+    /// 401 `ScimError` when a tenant principal's key is not active any more.
+    func createConsoleSession(_ request: ConsoleSessionCreateRequest, logger: Logger) async throws -> ConsoleSession
+    /// The live session of this id hash, its activity noted; nil when it is unknown, timed out or its key revoked.
+    func readConsoleSession(idHash: String, logger: Logger) async throws -> ConsoleSession?
+    func deleteConsoleSession(idHash: String, logger: Logger) async throws
 }
 
 package struct HTTPTokenClient: TokenClient {

@@ -162,6 +162,7 @@ final class FakeTokenClient: TokenClient {
         /// How long a verification takes.
         var verifyDelay: Duration = .zero
         var apiKeys = ApiKeyState()  // FakeTokenClient+ApiKeys.swift
+        var consoleSessions: [String: ConsoleSession] = [:]  // FakeTokenClient+ConsoleSessions.swift
     }
 
     let state = Mutex(State())

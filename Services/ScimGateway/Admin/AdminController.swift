@@ -66,11 +66,7 @@ struct AdminController {
 
     /// Deletes the tenant's directory data, then its credentials and mappings.
     @Sendable func deleteTenant(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let tenantID = try context.parameters.require("tenant")
-        try await peers.directory.deleteTenant(tenantID, logger: context.logger)
-        try await peers.tokens.revokeAll(tenantID: tenantID, idpID: nil, logger: context.logger)
-        defer { peers.identityMapper.invalidate(tenantID: tenantID) }
-        try await peers.mapping.deleteConfiguration(tenantID: tenantID, idpID: nil, logger: context.logger)
+        try await peers.deleteTenant(try context.parameters.require("tenant"), logger: context.logger)
         return Response(status: .noContent)
     }
 
@@ -78,13 +74,7 @@ struct AdminController {
 
     @Sendable func createIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let body = try await JSONCoding.decode(IdentityProviderCreateRequest.self, from: request, context: context)
-        let idp = try await peers.directory.createIdentityProvider(
-            tenantID: try context.parameters.require("tenant"),
-            body,
-            logger: context.logger
-        )
-        defer { peers.identityMapper.invalidate(tenantID: idp.tenantID) }  // an IdP of this id may have been mapped before
-        try await peers.mapping.registerIdentityProvider(idp, logger: context.logger)
+        let idp = try await peers.createIdentityProvider(tenantID: try context.parameters.require("tenant"), body, logger: context.logger)
         return JSONCoding.response(view(idp), status: .created)
     }
 
@@ -107,28 +97,22 @@ struct AdminController {
 
     @Sendable func updateIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let body = try await JSONCoding.decode(IdentityProviderUpdateRequest.self, from: request, context: context)
-        let idp = try await peers.directory.updateIdentityProvider(
+        let idp = try await peers.updateIdentityProvider(
             tenantID: try context.parameters.require("tenant"),
             idpID: try context.parameters.require("idp"),
             body,
             logger: context.logger
         )
-        // A new provider type reaches the mapping service, which re-seeds the defaults unless an admin customised them.
-        if body.providerType != nil {
-            defer { peers.identityMapper.invalidate(tenantID: idp.tenantID) }
-            try await peers.mapping.registerIdentityProvider(idp, logger: context.logger)
-        }
         return JSONCoding.response(view(idp))
     }
 
     /// Deletes the IdP's users and groups, revokes its tokens and forgets its mappings.
     @Sendable func deleteIdentityProvider(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let tenantID = try context.parameters.require("tenant")
-        let idpID = try context.parameters.require("idp")
-        try await peers.directory.deleteIdentityProvider(tenantID: tenantID, idpID: idpID, logger: context.logger)
-        try await peers.tokens.revokeAll(tenantID: tenantID, idpID: idpID, logger: context.logger)
-        defer { peers.identityMapper.invalidate(tenantID: tenantID) }
-        try await peers.mapping.deleteConfiguration(tenantID: tenantID, idpID: idpID, logger: context.logger)
+        try await peers.deleteIdentityProvider(
+            tenantID: try context.parameters.require("tenant"),
+            idpID: try context.parameters.require("idp"),
+            logger: context.logger
+        )
         return Response(status: .noContent)
     }
 

@@ -192,11 +192,11 @@ struct MappingAdminController {
     /// The IdP, registered with the mapping service under its current type (idempotent; heals an IdP whose
     /// registration was missed).
     private func registeredIdentityProvider(_ context: ServiceRequestContext) async throws -> IdentityProvider {
-        let idp = try await existingIdentityProvider(context)
-        // Registering may change the rules users are mapped with: a missed registration mapped with the Generic defaults.
-        defer { peers.identityMapper.invalidate(tenantID: idp.tenantID) }
-        try await peers.mapping.registerIdentityProvider(idp, logger: context.logger)
-        return idp
+        try await peers.registeredIdentityProvider(
+            tenantID: try context.parameters.require("tenant"),
+            idpID: try context.parameters.require("idp"),
+            logger: context.logger
+        )
     }
 
     /// Forgets what this replica built from the tenant's rules, its `/Schemas` and the mappers users are mapped with,

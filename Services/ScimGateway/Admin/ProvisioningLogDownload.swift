@@ -63,7 +63,7 @@ struct ProvisioningLogDownload {
         try await Self.decodedPage(directory, tenantID: tenantID, query: query, logger: logger)
     }
 
-    private static func decodedPage(
+    static func decodedPage(
         _ directory: any DirectoryClient,
         tenantID: String,
         query: ProvisioningLogQuery,

@@ -3,7 +3,7 @@ import Logging
 import Persistence
 
 enum TokenMigrations {
-    static let all: [Migration] = [v1, v2, v3]
+    static let all: [Migration] = [v1, v2, v3, v4]
 
     /// Bearer tokens (hash and non-secret prefix only) and the audit trail of token events.
     static let v1 = Migration(version: 1, name: "bearer-tokens-and-events") { engine in
@@ -62,6 +62,21 @@ enum TokenMigrations {
             """,
             "CREATE UNIQUE INDEX api_keys_prefix ON api_keys (prefix)",
             "CREATE INDEX api_keys_tenant ON api_keys (tenant_id, created_at)",
+        ]
+    )
+
+    /// Admin console sessions (README "Admin console"): keyed by the SHA-256 of the session id, which only the browser
+    /// holds; the principal is the root key or a tenant API key's id and role, never a key.
+    static let v4 = Migration(
+        version: 4,
+        name: "console-sessions",
+        [
+            """
+            CREATE TABLE console_sessions (
+                id_hash TEXT PRIMARY KEY, tenant_id TEXT, api_key_id TEXT, role TEXT,
+                created_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, idle_seconds BIGINT NOT NULL, expires_at TEXT NOT NULL)
+            """,
+            "CREATE INDEX console_sessions_expiry ON console_sessions (expires_at)",
         ]
     )
 }

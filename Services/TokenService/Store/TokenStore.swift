@@ -62,6 +62,20 @@ protocol TokenStore: Sendable {
     func revokeApiKeys(tenantID: String, at: Date, actor: String) async throws -> Int
     /// Notes a successful use; skipped when the last note is recent.
     func markApiKeyUsed(id: String, at: Date) async throws
+
+    // Admin console sessions (SQLTokenStore+ConsoleSessions.swift)
+    /// Inserts a session; deletes every session that expired before `at` first.
+    func insertConsoleSession(_ session: ConsoleSessionRecord, at: Date) async throws
+    func consoleSession(idHash: String) async throws -> ConsoleSessionRecord?
+    func touchConsoleSession(idHash: String, at: Date) async throws
+    func deleteConsoleSession(idHash: String) async throws
+}
+
+/// A console session's row: ``ConsoleSession`` plus its key and idle timeout.
+struct ConsoleSessionRecord: Sendable, Hashable {
+    var idHash: String
+    var session: ConsoleSession
+    var idleSeconds: Int
 }
 
 /// A tenant API key: metadata plus the hash of its secret.
