@@ -19,6 +19,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -60,7 +61,11 @@ for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "-
     options.add_argument(argument)
 options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-wait = WebDriverWait(driver, 15)
+# A condition read while the page is being replaced (a form's post-redirect-get) can hit the old document's nodes:
+# Chromium then answers "Node with given id does not belong to the document" (a plain WebDriverException, not a
+# stale-element one). The wait reads the condition again instead of failing; a condition that never holds still
+# ends in a timeout.
+wait = WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,))
 browser_log = []
 
 
@@ -295,6 +300,7 @@ try:
         field = wait.until(lambda d: d.find_element(By.ID, "scim-path-Cost%20Center"))
         field.send_keys("urn:ietf:params:scim:schemas:extension:custom:2.0:User:costCenter")
         field.find_element(By.XPATH, "following-sibling::button").click()
+        wait.until(expected_conditions.staleness_of(field))
         wait.until(lambda d: d.find_element(By.ID, "mapped-toggle").get_attribute("aria-checked") == "true")
         assert "Cost Center" in driver.find_element(By.ID, "mappings").text
         shot("user-mapping")
