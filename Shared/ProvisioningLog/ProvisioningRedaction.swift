@@ -31,9 +31,20 @@ package enum ProvisioningRedaction {
         "[not JSON, \(count) bytes]"
     }
 
+    /// Whether `text` looks like a credential as the log keeps it: as it is, or as JSON writes it, where a control
+    /// character becomes an escape whose letter can complete a pattern (`"B\u{8}earer abcdefghijkl"` is written
+    /// `"B\\bearer abcdefghijkl"`).
+    package static func looksLikeCredential(_ text: String) -> Bool {
+        if CredentialPattern.containsCredential(text) { return true }
+        guard text.utf8.contains(where: { $0 < 0x20 }) else { return false }
+        var escaped = JSONWriter(capacity: text.utf8.count + 16)
+        escaped.write(.string(text))
+        return CredentialPattern.containsCredential(String(decoding: escaped.bytes, as: UTF8.self))
+    }
+
     /// A free text (an error's detail) with credential-looking words redacted and capped like a body.
     package static func redact(text: String) -> String {
-        let cleaned = CredentialPattern.containsCredential(text) ? redacted : text
+        let cleaned = looksLikeCredential(text) ? redacted : text
         return cap(cleaned)
     }
 
@@ -115,7 +126,7 @@ private struct RedactingWriter {
         case .null, .bool, .number:
             writer.write(value)
         case .string(let text):
-            writer.write(.string(CredentialPattern.containsCredential(text) ? ProvisioningRedaction.redacted : text))
+            writer.write(.string(ProvisioningRedaction.looksLikeCredential(text) ? ProvisioningRedaction.redacted : text))
         case .array(let elements):
             guard depth < ProvisioningRedaction.maximumDepth else { return writer.write(.string("[too deep]")) }
             writer.appendByte(UInt8(ascii: "["))
@@ -147,7 +158,7 @@ private struct RedactingWriter {
                 break
             }
             // A key that is itself a credential goes, with its value (two such keys would collide as "[redacted]").
-            guard !CredentialPattern.containsCredential(key) else { continue }
+            guard !ProvisioningRedaction.looksLikeCredential(key) else { continue }
             if !first { writer.appendByte(UInt8(ascii: ",")) }
             first = false
             writer.writeKey(key)

@@ -47,6 +47,16 @@ struct ProvisioningRedactionTests {
         #expect(!CredentialPattern.containsCredential(kept))
     }
 
+    /// Found by the `redact` fuzz target: a backspace before "earer" is written as `\b`, and the kept text then reads
+    /// "bearer abcdefghijkl". A string or key whose JSON form looks like a credential goes too.
+    @Test("A control character whose JSON escape completes a credential pattern")
+    func escapesThatCompleteAPattern() throws {
+        let kept = try redact(#"{"Operations":[{"meto":{"usame":"b","x":["B\bearer abcdefghijkl","pvst"],"\bearer abcdefghijkl":1}}]}"#)
+        #expect(!CredentialPattern.containsCredential(kept), "\(kept)")
+        #expect(kept.contains(#""pvst""#))
+        #expect(ProvisioningRedaction.redact(text: "B\u{8}earer abcdefghijkl") == ProvisioningRedaction.redacted)
+    }
+
     @Test("Ordinary text is no credential: prefixes alone, short runs, words like 'bearer'")
     func notCredentials() {
         for text in ["pvs_", "pvs_abc", "the bearer of news", "eyJ only", "ada@example.com", "whsec_"] {

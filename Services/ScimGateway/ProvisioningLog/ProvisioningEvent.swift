@@ -74,7 +74,7 @@ struct ProvisioningEvent: Sendable {
 
     /// A name or path the client chose, unless it looks like a credential (no secret is logged in any field).
     static func cleaned(_ text: String) -> String {
-        CredentialPattern.containsCredential(text) ? ProvisioningRedaction.redacted : text
+        ProvisioningRedaction.looksLikeCredential(text) ? ProvisioningRedaction.redacted : text
     }
 
     static func kept(_ body: ProvisioningRecord.CapturedBody) -> String {
